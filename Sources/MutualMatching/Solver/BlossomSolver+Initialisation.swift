@@ -1,0 +1,102 @@
+extension BlossomSolver {
+    /// Cold start: every vertex dual at half its heaviest edge (rounded up to an integer, so duals are
+    /// even in doubled units and feasible), then a greedy pass that lowers duals and matches tight edges.
+    mutating func initialiseGreedy() {
+        for v in 0..<n {
+            var heaviest: Int64 = 0
+            for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
+                heaviest = max(heaviest, edgeW[Int(adjacencyEdge[slot])])
+            }
+            // heaviest is 2w; y = ⌈w/2⌉ in original units is 2·⌈w/2⌉ doubled.
+            let w = heaviest / 2
+            ys[v] = 2 * ((w + 1) / 2)
+        }
+        lowerAndMatchGreedily()
+        startTrees()
+    }
+
+    /// Warm start from a solution on a graph with the same vertices (usually a subgraph of this one):
+    /// keep its duals (blossom duals folded into the vertices, which keeps every covered edge covered),
+    /// raise them just enough to cover the new edges, keep the matched edges that are still tight, and
+    /// finish with the greedy pass.
+    mutating func initialise(warmStart: MatchingSolution) {
+        let flat = warmStart.certificate.vertexCount == n
+            ? warmStart.certificate.flattenedVertexDualsTimesTwo()
+            : [Int64](repeating: 0, count: n)
+        for v in 0..<n {
+            let y = max(0, flat[v])
+            ys[v] = y + (y & 1)
+        }
+        for e in 0..<edgeW.count where edgeW[e] > 0 {
+            let u = Int(edgeU[e]), v = Int(edgeV[e])
+            let s = ys[u] + ys[v] - edgeW[e]
+            if s < 0 {
+                let deficit = -s  // even
+                let raiseU = 2 * ((deficit + 3) / 4)
+                ys[u] += raiseU
+                ys[v] += max(0, deficit - raiseU)
+            }
+        }
+        for u in 0..<n {
+            let m = Int(warmStart.mate[u])
+            guard m > u, m < n else { continue }
+            for slot in adjacencyStart[u]..<adjacencyStart[u + 1] where Int(adjacencyNeighbour[slot]) == m {
+                let e = Int(adjacencyEdge[slot])
+                if ys[u] + ys[m] == edgeW[e] && mate[u] == -1 && mate[m] == -1 {
+                    mate[u] = Int32(m)
+                    mate[m] = Int32(u)
+                    statistics.initialMatched += 1
+                }
+                break
+            }
+        }
+        lowerAndMatchGreedily()
+        startTrees()
+    }
+
+    /// Lowers the dual of each exposed vertex to the least feasible value and matches it along a tight
+    /// edge to an exposed neighbour when there is one (the heaviest such edge). Vertices are taken in
+    /// order of decreasing dual, so the vertices with the most to give are settled first. Matched
+    /// vertices keep their duals, so their matched edges stay tight.
+    mutating func lowerAndMatchGreedily() {
+        let order = (0..<n).sorted { a, b in ys[a] != ys[b] ? ys[a] > ys[b] : a < b }
+        for v in order where mate[v] == -1 {
+            var need: Int64 = 0
+            for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
+                let e = Int(adjacencyEdge[slot])
+                need = max(need, edgeW[e] - ys[Int(adjacencyNeighbour[slot])])
+            }
+            ys[v] = need  // even: weights and duals are even
+            if need == 0 { continue }
+            var best = -1
+            var bestWeight: Int64 = -1
+            for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
+                let x = Int(adjacencyNeighbour[slot])
+                let e = Int(adjacencyEdge[slot])
+                if mate[x] == -1 && edgeW[e] - ys[x] == need && edgeW[e] > bestWeight {
+                    best = x
+                    bestWeight = edgeW[e]
+                }
+            }
+            if best >= 0 {
+                mate[v] = Int32(best)
+                mate[best] = Int32(v)
+                statistics.initialMatched += 1
+            }
+        }
+    }
+
+    /// Every exposed vertex with a positive dual roots an alternating tree.
+    mutating func startTrees() {
+        var roots: [Int32] = []
+        for v in 0..<n where mate[v] == -1 && ys[v] > 0 {
+            label[v] = BlossomSolver.outer  // now == 0, so stored duals need no re-basing
+            tree[v] = Int32(v)
+            treeMembers[v] = [Int32(v)]
+            roots.append(Int32(v))
+        }
+        treeCount = roots.count
+        statistics.initialTrees = roots.count
+        for r in roots { scanOuter(r) }
+    }
+}

@@ -1,0 +1,361 @@
+/// The state of one run of the weighted blossom algorithm (see ``MaximumWeightMatching``).
+///
+/// Vocabulary. Blossom ids `0..<n` are the vertices themselves (trivial blossoms); ids `n..<2n` are
+/// non-trivial blossoms, recycled through `freeBlossomIds`. A *top* blossom has `parent == -1`; each
+/// top blossom is *free*, *outer* (S, even distance from its tree root) or *inner* (T).
+///
+/// Lazy duals. `now` is the total dual change `Δ` applied so far. The true dual of vertex `v` is
+/// `ys[v] - now` when its top blossom is outer, `ys[v] + now` when inner, `ys[v]` when free; a top
+/// blossom's true dual is `zs[b] + 2·now` (outer), `zs[b] − 2·now` (inner) or `zs[b]` (free or nested).
+/// Re-labelling a blossom re-bases these stored values, so a dual adjustment costs nothing.
+///
+/// Units. Weights and duals are doubled (`2w`, `2y`, `2z`): all roots start with even duals, every
+/// vertex of every tree keeps the same parity, so the slack of an edge between two outer blossoms is
+/// even and `Δ` stays integral.
+struct BlossomSolver {
+    static let free: UInt8 = 0
+    static let outer: UInt8 = 1
+    static let inner: UInt8 = 2
+
+    let n: Int
+    let edgeU: [Int32]
+    let edgeV: [Int32]
+    /// Doubled edge weights.
+    let edgeW: [Int64]
+    let adjacencyStart: [Int]
+    let adjacencyEdge: [Int32]
+    let adjacencyNeighbour: [Int32]
+
+    var mate: [Int32]
+    var ys: [Int64]
+    var now: Int64 = 0
+
+    /// Top blossom of each vertex.
+    var top: [Int32]
+    /// Per blossom id (size 2n): enclosing blossom or -1.
+    var parent: [Int32]
+    var base: [Int32]
+    var label: [UInt8]
+    /// Root vertex of the tree a top blossom belongs to, or -1.
+    var tree: [Int32]
+    /// For an inner top blossom: the tree edge that reached it, from `labelFrom` (in the parent outer
+    /// blossom) to `labelTo` (inside this blossom).
+    var labelFrom: [Int32]
+    var labelTo: [Int32]
+    var zs: [Int64]
+    var cycles: [BlossomCycle]
+    var freeBlossomIds: [Int32]
+
+    /// Top blossoms that joined each tree (indexed by root vertex); may hold stale ids, filtered on use.
+    var treeMembers: [[Int32]]
+    var treeCount = 0
+
+    var mark: [UInt32]
+    var stamp: UInt32 = 0
+
+    /// Outer–free edges, keyed by the `Δ` at which they become tight.
+    var growQueue = EventQueue()
+    /// Outer–outer edges between different top blossoms, keyed by the `Δ` at which they become tight.
+    var outerQueue = EventQueue()
+    /// Inner non-trivial blossoms, keyed by the `Δ` at which their dual reaches zero.
+    var expandQueue = EventQueue()
+    /// Outer vertices, keyed by the `Δ` at which their dual reaches zero.
+    var zeroQueue = EventQueue()
+
+    var statistics = MatchingSolution.Statistics()
+
+    init(graph: WeightedGraph) {
+        n = graph.vertexCount
+        edgeU = graph.edges.map(\.u)
+        edgeV = graph.edges.map(\.v)
+        edgeW = graph.edges.map { 2 * $0.weight }
+        adjacencyStart = graph.adjacencyStart
+        adjacencyEdge = graph.adjacencyEdge
+        adjacencyNeighbour = graph.adjacencyNeighbour
+        mate = [Int32](repeating: -1, count: n)
+        ys = [Int64](repeating: 0, count: n)
+        let count = graph.vertexCount
+        top = (0..<Int32(count)).map { $0 }
+        parent = [Int32](repeating: -1, count: 2 * n)
+        base = (0..<Int32(2 * count)).map { $0 < Int32(count) ? $0 : -1 }
+        label = [UInt8](repeating: BlossomSolver.free, count: 2 * n)
+        tree = [Int32](repeating: -1, count: 2 * n)
+        labelFrom = [Int32](repeating: -1, count: 2 * n)
+        labelTo = [Int32](repeating: -1, count: 2 * n)
+        zs = [Int64](repeating: 0, count: 2 * n)
+        cycles = [BlossomCycle](repeating: BlossomCycle(), count: n)
+        freeBlossomIds = (Int32(n)..<Int32(2 * n)).reversed()
+        treeMembers = [[Int32]](repeating: [], count: n)
+        mark = [UInt32](repeating: 0, count: 2 * n)
+    }
+
+    // MARK: - Duals
+
+    @inline(__always) func vertexDual(_ v: Int) -> Int64 {
+        switch label[Int(top[v])] {
+        case BlossomSolver.outer: return ys[v] - now
+        case BlossomSolver.inner: return ys[v] + now
+        default: return ys[v]
+        }
+    }
+
+    @inline(__always) func blossomDual(_ b: Int) -> Int64 {
+        if parent[b] != -1 { return zs[b] }
+        switch label[b] {
+        case BlossomSolver.outer: return zs[b] + 2 * now
+        case BlossomSolver.inner: return zs[b] - 2 * now
+        default: return zs[b]
+        }
+    }
+
+    /// Slack of an edge between two different top blossoms (no blossom dual applies to it).
+    @inline(__always) func slack(_ e: Int) -> Int64 {
+        vertexDual(Int(edgeU[e])) + vertexDual(Int(edgeV[e])) - edgeW[e]
+    }
+
+    @inline(__always) func vertexOffset(_ l: UInt8) -> Int64 {
+        l == BlossomSolver.outer ? -now : (l == BlossomSolver.inner ? now : 0)
+    }
+
+    @inline(__always) func blossomOffset(_ l: UInt8) -> Int64 {
+        l == BlossomSolver.outer ? 2 * now : (l == BlossomSolver.inner ? -2 * now : 0)
+    }
+
+    /// The vertices of blossom `b`, appended to `out`.
+    func appendVertices(of b: Int32, to out: inout [Int32]) {
+        if Int(b) < n { out.append(b); return }
+        var stack: [Int32] = [b]
+        while let x = stack.popLast() {
+            if Int(x) < n { out.append(x) } else { stack.append(contentsOf: cycles[Int(x) - n].children) }
+        }
+    }
+
+    func vertices(of b: Int32) -> [Int32] {
+        var out: [Int32] = []
+        appendVertices(of: b, to: &out)
+        return out
+    }
+
+    /// Gives top blossom `b` a new label (and tree), re-basing the stored duals so true duals are unchanged.
+    mutating func relabel(_ b: Int32, to newLabel: UInt8, tree newTree: Int32) {
+        let bi = Int(b)
+        let old = label[bi]
+        if old != newLabel {
+            let shift = vertexOffset(old) - vertexOffset(newLabel)
+            if shift != 0 {
+                if bi < n {
+                    ys[bi] += shift
+                } else {
+                    for v in vertices(of: b) { ys[Int(v)] += shift }
+                }
+            }
+            if bi >= n { zs[bi] += blossomOffset(old) - blossomOffset(newLabel) }
+            label[bi] = newLabel
+        }
+        tree[bi] = newTree
+    }
+
+    // MARK: - Event registration
+
+    /// Registers the events of every vertex of outer top blossom `b`: its dual reaching zero, and its
+    /// edges to free blossoms and to other outer blossoms becoming tight.
+    mutating func scanOuter(_ b: Int32) {
+        for v32 in vertices(of: b) {
+            let v = Int(v32)
+            zeroQueue.push(ys[v], v32)
+            let yv = ys[v] - now
+            for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
+                let x = Int(adjacencyNeighbour[slot])
+                let bx = Int(top[x])
+                if bx == Int(b) { continue }
+                let e = adjacencyEdge[slot]
+                switch label[bx] {
+                case BlossomSolver.free:
+                    growQueue.push(now + yv + ys[x] - edgeW[Int(e)], e)
+                case BlossomSolver.outer:
+                    let s = yv + ys[x] - now - edgeW[Int(e)]
+                    assert(s & 1 == 0, "odd slack between outer blossoms")
+                    outerQueue.push(now + s / 2, e)
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    /// Registers the edges from free top blossom `b` to outer blossoms.
+    mutating func scanFree(_ b: Int32) {
+        for v32 in vertices(of: b) {
+            let v = Int(v32)
+            let yv = ys[v]
+            for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
+                let x = Int(adjacencyNeighbour[slot])
+                let bx = Int(top[x])
+                if label[bx] == BlossomSolver.outer && bx != Int(b) {
+                    let e = adjacencyEdge[slot]
+                    growQueue.push(now + yv + ys[x] - now - edgeW[Int(e)], e)
+                }
+            }
+        }
+    }
+
+    // MARK: - Main loop
+
+    /// Runs the primal–dual search until no alternating tree is left: then every exposed vertex has a
+    /// zero dual, every matched edge is tight and the duals are feasible, i.e. the matching is optimal.
+    mutating func run() {
+        while treeCount > 0 {
+            // Drop stale entries from the top of each queue.
+            while !growQueue.isEmpty && !isValidGrow(growQueue.minKey, Int(growQueue.minItem)) { growQueue.popMin() }
+            while !outerQueue.isEmpty && !isValidOuter(outerQueue.minKey, Int(outerQueue.minItem)) { outerQueue.popMin() }
+            while !expandQueue.isEmpty && !isValidExpand(expandQueue.minKey, Int(expandQueue.minItem)) { expandQueue.popMin() }
+            while !zeroQueue.isEmpty && !isValidZero(zeroQueue.minKey, Int(zeroQueue.minItem)) { zeroQueue.popMin() }
+
+            var kind = -1
+            var best = Int64.max
+            if !growQueue.isEmpty && growQueue.minKey < best { best = growQueue.minKey; kind = 0 }
+            if !outerQueue.isEmpty && outerQueue.minKey < best { best = outerQueue.minKey; kind = 1 }
+            if !zeroQueue.isEmpty && zeroQueue.minKey < best { best = zeroQueue.minKey; kind = 3 }
+            if !expandQueue.isEmpty && expandQueue.minKey < best { best = expandQueue.minKey; kind = 2 }
+            precondition(kind >= 0, "blossom solver: trees left but no event")
+            assert(best >= now)
+            now = best
+            statistics.events += 1
+            switch kind {
+            case 0:
+                let e = Int(growQueue.minItem)
+                growQueue.popMin()
+                grow(e)
+            case 1:
+                let e = Int(outerQueue.minItem)
+                outerQueue.popMin()
+                outerEdgeTight(e)
+            case 2:
+                let b = expandQueue.minItem
+                expandQueue.popMin()
+                expand(b)
+            default:
+                let v = zeroQueue.minItem
+                zeroQueue.popMin()
+                vertexDualZero(v)
+            }
+        }
+    }
+
+    func isValidGrow(_ key: Int64, _ e: Int) -> Bool {
+        let bu = Int(top[Int(edgeU[e])]), bv = Int(top[Int(edgeV[e])])
+        if bu == bv { return false }
+        let lu = label[bu], lv = label[bv]
+        guard (lu == BlossomSolver.outer && lv == BlossomSolver.free) || (lu == BlossomSolver.free && lv == BlossomSolver.outer)
+        else { return false }
+        return key == now + slack(e)
+    }
+
+    func isValidOuter(_ key: Int64, _ e: Int) -> Bool {
+        let bu = Int(top[Int(edgeU[e])]), bv = Int(top[Int(edgeV[e])])
+        if bu == bv || label[bu] != BlossomSolver.outer || label[bv] != BlossomSolver.outer { return false }
+        return 2 * (key - now) == slack(e)
+    }
+
+    func isValidExpand(_ key: Int64, _ b: Int) -> Bool {
+        guard cycles[b - n].isAlive, parent[b] == -1, label[b] == BlossomSolver.inner else { return false }
+        return 2 * (key - now) == blossomDual(b)
+    }
+
+    func isValidZero(_ key: Int64, _ v: Int) -> Bool {
+        label[Int(top[v])] == BlossomSolver.outer && ys[v] == key
+    }
+
+    // MARK: - Events
+
+    /// An edge from outer blossom to free blossom became tight: grow the tree, or augment if the free
+    /// blossom's base is exposed (it then has a zero dual and is not a root).
+    mutating func grow(_ e: Int) {
+        var s = Int(edgeU[e]), f = Int(edgeV[e])
+        if label[Int(top[s])] != BlossomSolver.outer { swap(&s, &f) }
+        let bs = top[s], bf = top[f]
+        let root = tree[Int(bs)]
+        let m = mate[Int(base[Int(bf)])]
+        if m == -1 {
+            augmentPath(from: Int32(s), to: Int32(f))
+            augmentPath(from: Int32(f), to: Int32(s))
+            statistics.augmentations += 1
+            dissolve(root)
+            return
+        }
+        let bm = top[Int(m)]
+        relabel(bf, to: BlossomSolver.inner, tree: root)
+        labelFrom[Int(bf)] = Int32(s)
+        labelTo[Int(bf)] = Int32(f)
+        relabel(bm, to: BlossomSolver.outer, tree: root)
+        treeMembers[Int(root)].append(bf)
+        treeMembers[Int(root)].append(bm)
+        if Int(bf) >= n { expandQueue.push(now + blossomDual(Int(bf)) / 2, bf) }
+        scanOuter(bm)
+    }
+
+    /// An edge between two outer blossoms became tight: a blossom if they share a tree, else an augmenting path.
+    mutating func outerEdgeTight(_ e: Int) {
+        let u = edgeU[e], v = edgeV[e]
+        let ru = tree[Int(top[Int(u)])], rv = tree[Int(top[Int(v)])]
+        if ru == rv {
+            formBlossom(u, v)
+        } else {
+            augmentPath(from: u, to: v)
+            augmentPath(from: v, to: u)
+            statistics.augmentations += 1
+            dissolve(ru)
+            dissolve(rv)
+        }
+    }
+
+    /// Outer vertex `v`'s dual reached zero: flip the path from its root to `v`, so `v` becomes exposed
+    /// (allowed, its dual is zero) and the root, whose dual is positive, becomes matched.
+    mutating func vertexDualZero(_ v: Int32) {
+        let root = tree[Int(top[Int(v)])]
+        augmentPath(from: v, to: -1)
+        dissolve(root)
+    }
+
+    /// Tree parent (outer blossom) of the outer top blossom `b`, or -1 at the root.
+    func outerParent(_ b: Int32) -> Int32 {
+        let t = mate[Int(base[Int(b)])]
+        if t == -1 { return -1 }
+        return top[Int(labelFrom[Int(top[Int(t)])])]
+    }
+
+    /// Flips the alternating path from vertex `s` (in an outer blossom, or in a free blossom with an
+    /// exposed base) up to its tree root and matches `s` to `j` (-1: leave `s` exposed).
+    mutating func augmentPath(from s0: Int32, to j0: Int32) {
+        var s = s0, j = j0
+        while true {
+            let bs = top[Int(s)]
+            let t = mate[Int(base[Int(bs)])]
+            if Int(bs) >= n { augmentBlossom(bs, s) }
+            mate[Int(s)] = j
+            if t == -1 { break }
+            let bt = top[Int(t)]
+            let p = labelFrom[Int(bt)], q = labelTo[Int(bt)]
+            if Int(bt) >= n { augmentBlossom(bt, q) }
+            mate[Int(q)] = p
+            s = p
+            j = q
+        }
+    }
+
+    /// Makes every top blossom of tree `root` free again (after an augmentation) and registers their
+    /// edges to the outer blossoms of the remaining trees.
+    mutating func dissolve(_ root: Int32) {
+        let members = treeMembers[Int(root)]
+        treeMembers[Int(root)] = []
+        var freed: [Int32] = []
+        for b in members where parent[Int(b)] == -1 && label[Int(b)] != BlossomSolver.free && tree[Int(b)] == root {
+            relabel(b, to: BlossomSolver.free, tree: -1)
+            freed.append(b)
+        }
+        treeCount -= 1
+        if treeCount > 0 {
+            for b in freed { scanFree(b) }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// One undirected edge of a ``WeightedGraph``: the pair `{u, v}` with an integer weight.
+///
+/// Weights are integers so that the solver's optimality proof is exact (no floating point).
+public struct WeightedEdge: Sendable, Hashable {
+    /// One endpoint.
+    public var u: Int32
+    /// The other endpoint.
+    public var v: Int32
+    /// The edge weight, `>= 0`. Weights up to about 2^60 are safe (the solver works in doubled units).
+    public var weight: Int64
+
+    /// Creates the edge `{u, v}` with `weight`.
+    public init(_ u: Int, _ v: Int, _ weight: Int64) {
+        self.u = Int32(u)
+        self.v = Int32(v)
+        self.weight = weight
+    }
+}
