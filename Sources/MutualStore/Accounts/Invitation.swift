@@ -1,0 +1,47 @@
+import FluentKit
+import Foundation
+
+/// An admin's invitation to join an organisation: a single-use link that expires.
+public final class Invitation: Model, @unchecked Sendable {
+    public static let schema = "invitations"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "organisation_id") public var organisationID: UUID
+    @Field(key: "email") public var email: String
+    @Field(key: "role") public var role: Role
+    /// SHA-256 of the token in the link; the token itself is only ever in the email.
+    @Field(key: "token_digest") public var tokenDigest: String
+    @Field(key: "invited_by") public var invitedBy: UUID
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "expires_at") public var expiresAt: Date
+    @OptionalField(key: "accepted_at") public var acceptedAt: Date?
+    @OptionalField(key: "revoked_at") public var revokedAt: Date?
+
+    public init() {}
+
+    public init(
+        id: UUID? = nil, organisationID: UUID, email: String, role: Role, tokenDigest: String,
+        invitedBy: UUID, createdAt: Date, expiresAt: Date
+    ) {
+        self.id = id
+        self.organisationID = organisationID
+        self.email = email
+        self.role = role
+        self.tokenDigest = tokenDigest
+        self.invitedBy = invitedBy
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+
+    /// Pending, accepted, revoked or expired, as of `now`.
+    public func status(at now: Date) -> InvitationStatus {
+        if acceptedAt != nil { return .accepted }
+        if revokedAt != nil { return .revoked }
+        if expiresAt <= now { return .expired }
+        return .pending
+    }
+}
+
+public enum InvitationStatus: String, Codable, Sendable {
+    case pending, accepted, revoked, expired
+}

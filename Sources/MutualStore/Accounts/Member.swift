@@ -1,0 +1,22 @@
+import Foundation
+
+/// A member as pages and the API show them: an account with the person behind it.
+public struct Member: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var email: String
+    public var role: Role
+    public var department: String
+    public var joinedAt: Date
+    public var lastSignInAt: Date?
+
+    init(account: Account, person: Person?) throws {
+        self.id = try account.requireID()
+        self.name = account.name
+        self.email = account.email
+        self.role = account.role
+        self.department = person?.department ?? ""
+        self.joinedAt = account.createdAt
+        self.lastSignInAt = account.lastSignInAt
+    }
+}

@@ -1,0 +1,62 @@
+import FluentKit
+import Foundation
+
+extension Store {
+    /// Every member of the signed-in member's organisation, by name.
+    public func members(of identity: Identity) async throws -> [Member] {
+        let accounts = try await Account.query(on: db)
+            .filter(\.$organisationID == identity.organisationID)
+            .sort(\.$name)
+            .all()
+        let people = try await Person.query(on: db)
+            .filter(\.$organisationID == identity.organisationID)
+            .filter(\.$id ~~ accounts.map(\.personID))
+            .all()
+        let peopleByID = Dictionary(people.compactMap { p in p.id.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
+        return try accounts.map { try Member(account: $0, person: peopleByID[$0.personID]) }
+    }
+
+    /// One member of the caller's organisation; an id from another organisation is "not found".
+    public func member(id: UUID, of identity: Identity) async throws -> Member {
+        let account = try await scopedAccount(id: id, of: identity)
+        return try Member(account: account, person: try await Person.find(account.personID, on: db))
+    }
+
+    /// Changes a member's role. An admin cannot demote themself if they are the last admin,
+    /// because nobody could then manage the organisation.
+    public func changeRole(ofMember id: UUID, to role: Role, by identity: Identity) async throws -> Member {
+        try requireRole(.admin, identity)
+        let account = try await scopedAccount(id: id, of: identity)
+        if account.role == .admin && role != .admin {
+            let admins = try await Account.query(on: db)
+                .filter(\.$organisationID == identity.organisationID)
+                .filter(\.$role == .admin)
+                .count()
+            if admins <= 1 {
+                throw StoreError.conflict(
+                    field: "role",
+                    message: "\(account.name) is the only admin. Make someone else an admin first, then change this role.")
+            }
+        }
+        account.role = role
+        try await account.save(on: db)
+        return try Member(account: account, person: try await Person.find(account.personID, on: db))
+    }
+
+    func scopedAccount(id: UUID, of identity: Identity) async throws -> Account {
+        guard let account = try await Account.query(on: db)
+            .filter(\.$id == id)
+            .filter(\.$organisationID == identity.organisationID)
+            .first()
+        else { throw StoreError.notFound(what: "member") }
+        return account
+    }
+
+    /// Refuses with a clear message when the identity's role is below `role`.
+    public func requireRole(_ role: Role, _ identity: Identity) throws {
+        guard identity.role >= role else {
+            throw StoreError.forbidden(
+                message: "This needs the \(role.label.lowercased()) role; you are signed in as a \(identity.role.label.lowercased()). Ask an admin if you need access.")
+        }
+    }
+}

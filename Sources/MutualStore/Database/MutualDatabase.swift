@@ -1,0 +1,117 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// Where Mutual keeps its data: an embedded SQLite file (the default), an in-memory SQLite
+/// database (tests), or a PostgreSQL server (production, several replicas).
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqliteFile(path: String)
+    case sqliteMemory(identifier: String)
+    case postgres(url: String)
+
+    /// Reads a location the way an operator writes it: a `postgres://` or `postgresql://` URL,
+    /// `:memory:`, or a file path.
+    public init(parsing text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") {
+            self = .postgres(url: trimmed)
+        } else if trimmed == ":memory:" {
+            self = .sqliteMemory(identifier: UUID().uuidString)
+        } else {
+            self = .sqliteFile(path: trimmed.hasPrefix("sqlite://") ? String(trimmed.dropFirst("sqlite://".count)) : trimmed)
+        }
+    }
+
+    /// A description safe for logs: the password of a PostgreSQL URL is hidden.
+    public var description: String {
+        switch self {
+        case .sqliteFile(let path): return "SQLite file \(path)"
+        case .sqliteMemory: return "in-memory SQLite"
+        case .postgres(let url):
+            guard var components = URLComponents(string: url) else { return "PostgreSQL" }
+            if components.password != nil { components.password = "***" }
+            return "PostgreSQL \(components.string ?? "")"
+        }
+    }
+
+    public var isPostgres: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+}
+
+/// Owns the connection pools and the migrations. One per process; share it between requests.
+public final class MutualDatabase: Sendable {
+    public let location: DatabaseLocation
+    private let databases: Databases
+    private let migrations: Migrations
+    private let logger: Logger
+
+    public init(location: DatabaseLocation, logger: Logger, maxConnectionsPerEventLoop: Int = 4) throws {
+        self.location = location
+        self.logger = logger
+        let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        switch location {
+        case .sqliteFile(let path):
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        case .sqliteMemory(let identifier):
+            databases.use(.sqlite(.init(storage: .memory(identifier: identifier)), sqlLogLevel: .trace), as: .sqlite)
+        case .postgres(let url):
+            do {
+                databases.use(
+                    try .postgres(url: url, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop, sqlLogLevel: .trace),
+                    as: .psql)
+            } catch {
+                throw StoreError.invalidConfiguration(
+                    "The PostgreSQL URL could not be read (\(error)). Write it as postgres://USER:PASSWORD@HOST:5432/DATABASE.")
+            }
+        }
+        self.databases = databases
+        let migrations = Migrations()
+        migrations.add(MutualMigrations.all)
+        self.migrations = migrations
+    }
+
+    /// A database handle for one unit of work.
+    public func database(logger: Logger? = nil) -> any Database {
+        databases.database(logger: logger ?? self.logger, on: MultiThreadedEventLoopGroup.singleton.any())!
+    }
+
+    /// The same handle as SQLKit, for reporting queries and raw statements.
+    public func sql(logger: Logger? = nil) -> any SQLDatabase {
+        database(logger: logger) as! any SQLDatabase
+    }
+
+    /// Brings the schema up to date. Safe to run on every start and from several replicas in turn.
+    public func migrate() async throws {
+        let migrator = Migrator(
+            databases: databases, migrations: migrations, logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .info)
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+        if case .sqliteFile = location {
+            // WAL lets readers run while a writer works, which matters under concurrent requests.
+            _ = try await sql().raw("PRAGMA journal_mode=WAL").all()
+        }
+    }
+
+    /// Answers whether the database accepts a trivial query, for `/readyz`.
+    public func isReachable() async -> Bool {
+        do {
+            _ = try await sql().raw("SELECT 1 AS ok").all()
+            return true
+        } catch {
+            logger.warning("Database not reachable", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+    }
+}

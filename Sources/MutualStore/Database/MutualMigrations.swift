@@ -1,0 +1,157 @@
+import FluentKit
+import SQLKit
+
+/// The numbered schema migrations, in order. Never edit a released migration: add a new one.
+public enum MutualMigrations {
+    public static let all: [any Migration] = [
+        CreateOrganisationsAndPeople001(),
+        CreateAccounts002(),
+    ]
+}
+
+/// 001: tenants, the directory and the skill taxonomy.
+struct CreateOrganisationsAndPeople001: AsyncMigration {
+    var name: String { "001_create_organisations_and_people" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Organisation.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("slug", .string, .required)
+            .field("created_at", .datetime, .required)
+            .unique(on: "slug")
+            .create()
+
+        try await database.schema(Person.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, .id, onDelete: .cascade))
+            .field("external_id", .string, .required)
+            .field("name", .string, .required)
+            .field("email", .string)
+            .field("department", .string, .required)
+            .field("company", .string, .required)
+            .field("level", .int, .required)
+            .field("manager_id", .uuid, .references(Person.schema, .id, onDelete: .setNull))
+            .field("timezone", .string, .required)
+            .field("location", .string, .required)
+            .field("languages", .string, .required)
+            .field("created_at", .datetime, .required)
+            .unique(on: "organisation_id", "external_id")
+            .create()
+
+        try await database.schema(Skill.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, .id, onDelete: .cascade))
+            .field("slug", .string, .required)
+            .field("name", .string, .required)
+            .field("family", .string, .required)
+            .unique(on: "organisation_id", "slug")
+            .create()
+
+        try await database.schema(PersonSkill.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, .id, onDelete: .cascade))
+            .field("person_id", .uuid, .required, .references(Person.schema, .id, onDelete: .cascade))
+            .field("skill_id", .uuid, .required, .references(Skill.schema, .id, onDelete: .cascade))
+            .field("kind", .string, .required)
+            .field("level", .int, .required)
+            .unique(on: "person_id", "skill_id", "kind")
+            .create()
+
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "people_organisation_name").on(Person.schema).column("organisation_id").column("name").run()
+            try await sql.create(index: "people_organisation_email").on(Person.schema).column("organisation_id").column("email").run()
+            try await sql.create(index: "person_skills_skill_kind_level").on(PersonSkill.schema)
+                .column("skill_id").column("kind").column("level").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(PersonSkill.schema).delete()
+        try await database.schema(Skill.schema).delete()
+        try await database.schema(Person.schema).delete()
+        try await database.schema(Organisation.schema).delete()
+    }
+}
+
+/// 002: accounts, sessions, invitations, API tokens, sign-in throttling and the outbox.
+struct CreateAccounts002: AsyncMigration {
+    var name: String { "002_create_accounts" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Account.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, .id, onDelete: .cascade))
+            .field("person_id", .uuid, .required, .references(Person.schema, .id, onDelete: .cascade))
+            .field("email", .string, .required)
+            .field("name", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("role", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_sign_in_at", .datetime)
+            .unique(on: "email")
+            .create()
+
+        try await database.schema(Session.schema)
+            .field("token_digest", .string, .identifier(auto: false))
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, .id, onDelete: .cascade))
+            .field("account_id", .uuid, .required, .references(Account.schema, .id, onDelete: .cascade))
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .create()
+
+        try await database.schema(Invitation.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, .id, onDelete: .cascade))
+            .field("email", .string, .required)
+            .field("role", .string, .required)
+            .field("token_digest", .string, .required)
+            .field("invited_by", .uuid, .required, .references(Account.schema, .id, onDelete: .cascade))
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .field("accepted_at", .datetime)
+            .field("revoked_at", .datetime)
+            .unique(on: "token_digest")
+            .create()
+
+        try await database.schema(APIToken.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, .id, onDelete: .cascade))
+            .field("account_id", .uuid, .required, .references(Account.schema, .id, onDelete: .cascade))
+            .field("name", .string, .required)
+            .field("token_digest", .string, .required)
+            .field("prefix", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_used_at", .datetime)
+            .unique(on: "token_digest")
+            .create()
+
+        try await database.schema(SignInFailure.schema)
+            .id()
+            .field("subject", .string, .required)
+            .field("occurred_at", .datetime, .required)
+            .create()
+
+        try await database.schema(OutboxMessage.schema)
+            .id()
+            .field("organisation_id", .uuid, .references(Organisation.schema, .id, onDelete: .cascade))
+            .field("recipient", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "sign_in_failures_subject_time").on(SignInFailure.schema)
+                .column("subject").column("occurred_at").run()
+            try await sql.create(index: "accounts_organisation").on(Account.schema).column("organisation_id").run()
+            try await sql.create(index: "invitations_organisation").on(Invitation.schema).column("organisation_id").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [OutboxMessage.schema, SignInFailure.schema, APIToken.schema, Invitation.schema, Session.schema, Account.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

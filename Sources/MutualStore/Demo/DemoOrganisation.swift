@@ -1,0 +1,77 @@
+import FluentKit
+import Foundation
+
+/// The demo organisation `mutual demo` loads: Northwind Collective, 320 people across
+/// departments, levels, time zones and skills, with one known admin and one known participant.
+public enum DemoOrganisation {
+    public static let slug = "demo"
+    public static let name = "Northwind Collective (demo)"
+    public static let adminEmail = "admin@demo.mutual.example"
+    public static let adminPassword = "demo-admin-password"
+    public static let participantEmail = "ana.silva@demo.mutual.example"
+    public static let participantPassword = "demo-participant-password"
+    public static let peopleCount = 320
+
+    /// What loading did; loading twice finds the organisation and changes nothing.
+    public enum Outcome: Sendable, Equatable {
+        case created(people: Int)
+        case alreadyPresent
+    }
+}
+
+extension Store {
+    /// Loads the demo organisation unless it is already there.
+    public func loadDemo() async throws -> DemoOrganisation.Outcome {
+        if try await Organisation.query(on: db).filter(\.$slug == DemoOrganisation.slug).first() != nil {
+            return .alreadyPresent
+        }
+        let admin = try await createOrganisation(
+            SetupRequest(
+                organisationName: DemoOrganisation.name, adminName: "Morgan Admin",
+                email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword),
+            slug: DemoOrganisation.slug)
+        let organisationID = admin.organisationID
+        let participantHash = try await passwords.hash(DemoOrganisation.participantPassword)
+        let now = clock.now
+        let people = DemoPeople.generate(count: DemoOrganisation.peopleCount)
+        try await db.transaction { db in
+            var skillIDs: [String: UUID] = [:]
+            for entry in StarterTaxonomy.entries {
+                let skill = Skill(
+                    organisationID: organisationID, slug: InputRules.slug(entry.name), name: entry.name, family: entry.family)
+                try await skill.create(on: db)
+                skillIDs[skill.slug] = try skill.requireID()
+            }
+            var personIDs: [String: UUID] = [:]
+            for demo in people {
+                let person = Person(
+                    organisationID: organisationID, externalID: demo.externalID, name: demo.name, email: demo.email,
+                    department: demo.department, company: "Northwind Collective", level: demo.level,
+                    managerID: demo.managerExternalID.flatMap { personIDs[$0] }, timeZone: demo.timeZone,
+                    location: demo.location, languages: demo.languages, createdAt: now)
+                try await person.create(on: db)
+                let personID = try person.requireID()
+                personIDs[demo.externalID] = personID
+                for (skill, level) in demo.strengths {
+                    try await PersonSkill(
+                        organisationID: organisationID, personID: personID, skillID: skillIDs[InputRules.slug(skill)]!,
+                        kind: .strength, level: level
+                    ).create(on: db)
+                }
+                for (skill, level) in demo.wants {
+                    try await PersonSkill(
+                        organisationID: organisationID, personID: personID, skillID: skillIDs[InputRules.slug(skill)]!,
+                        kind: .want, level: level
+                    ).create(on: db)
+                }
+                if demo.email == DemoOrganisation.participantEmail {
+                    try await Account(
+                        organisationID: organisationID, personID: personID, email: demo.email, name: demo.name,
+                        passwordHash: participantHash, role: .participant, createdAt: now
+                    ).create(on: db)
+                }
+            }
+        }
+        return .created(people: people.count)
+    }
+}

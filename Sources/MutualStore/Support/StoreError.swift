@@ -1,0 +1,47 @@
+import Foundation
+
+/// Everything the store refuses, in words a person can act on. The web layer maps each case
+/// to an HTTP status; nothing here knows about HTTP.
+public enum StoreError: Error, LocalizedError, Equatable, Sendable {
+    /// A value a person typed is wrong; `field` names the input.
+    case invalid(field: String, message: String)
+    /// The thing does not exist in the caller's organisation (or at all: we never say which).
+    case notFound(what: String)
+    /// The request clashes with existing data, e.g. an email that already has an account.
+    case conflict(field: String?, message: String)
+    /// The link or token is no longer usable.
+    case gone(message: String)
+    /// Email and password do not match an account.
+    case wrongCredentials
+    /// Too many failed sign-ins; try again after the given number of seconds.
+    case tooManyAttempts(retryAfterSeconds: Int)
+    /// The caller's role does not allow this.
+    case forbidden(message: String)
+    /// Mutual is set up wrongly (a bad database URL, say).
+    case invalidConfiguration(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .invalid(_, let message): return message
+        case .notFound(let what): return "No \(what) with that id exists in your organisation. Check the link or id and try again."
+        case .conflict(_, let message): return message
+        case .gone(let message): return message
+        case .wrongCredentials:
+            return "That email address and password do not match an account. Check both and try again."
+        case .tooManyAttempts(let seconds):
+            let minutes = max(1, (seconds + 59) / 60)
+            return "Too many failed sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, or ask your admin to reset your password."
+        case .forbidden(let message): return message
+        case .invalidConfiguration(let message): return message
+        }
+    }
+
+    /// The input the error is about, when there is one.
+    public var field: String? {
+        switch self {
+        case .invalid(let field, _): return field
+        case .conflict(let field, _): return field
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Hummingbird
+import MutualStore
+
+/// The dashboard, the admin's members-and-invitations page and the API tokens page.
+struct MemberPages: Sendable {
+    let store: Store
+    let pages: PageRenderer
+    let baseURL: String
+
+    func register(on routes: RouteTable) {
+        routes.member(.get, "/dashboard", role: .participant, dashboard)
+        routes.member(.get, "/admin/members", role: .admin, showMembers)
+        routes.member(.post, "/admin/members/invite", role: .admin, invite)
+        routes.member(.post, "/admin/members/:id/role", role: .admin, changeRole)
+        routes.member(.post, "/admin/invitations/:id/revoke", role: .admin, revokeInvitation)
+        routes.member(.get, "/account/tokens", role: .participant, showTokens)
+        routes.member(.post, "/account/tokens", role: .participant, createToken)
+        routes.member(.post, "/account/tokens/:id/revoke", role: .participant, revokeToken)
+    }
+
+    // MARK: Dashboard
+
+    struct DashboardPage {
+        let page: PageChrome
+        let firstName: String, roleLabel: String
+        let peopleCount: Int, memberCount: Int, skillCount: Int
+        let isAdmin: Bool
+    }
+
+    @Sendable func dashboard(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let summary = try await store.summary(of: context.identity)
+        return try pages.render(
+            "dashboard",
+            DashboardPage(
+                page: pages.chrome(title: "Dashboard", context: context, current: "dashboard"),
+                firstName: context.identity.name.split(separator: " ").first.map(String.init) ?? context.identity.name,
+                roleLabel: context.identity.role.label.lowercased(), peopleCount: summary.people,
+                memberCount: summary.members, skillCount: summary.skills, isAdmin: context.identity.role >= .admin))
+    }
+
+    // MARK: Members
+
+    struct RoleOption { let value: String, label: String, selected: Bool }
+    struct MemberRow { let id: String, name: String, email: String, roleLabel: String, roleOptions: [RoleOption] }
+    struct InvitationRow { let id: String, email: String, roleLabel: String, status: String, expires: String, pending: Bool }
+    struct MembersPage {
+        let page: PageChrome
+        let members: [MemberRow]
+        let memberCount: Int
+        let invitations: [InvitationRow]
+        let hasInvitations: Bool
+        let roles: [RoleOption]
+        var status = "", invitationLink = "", error = "", inviteEmail = ""
+    }
+
+    static func roleOptions(selected: Role) -> [RoleOption] {
+        Role.allCases.map { RoleOption(value: $0.rawValue, label: $0.label, selected: $0 == selected) }
+    }
+
+    private func membersPage(
+        _ context: SignedInContext, status: String = "", link: String = "", error: String = "", inviteEmail: String = "",
+        inviteRole: Role = .participant
+    ) async throws -> MembersPage {
+        let members = try await store.members(of: context.identity)
+        let invitations = try await store.invitations(of: context.identity)
+        let now = store.clock.now
+        var model = MembersPage(
+            page: pages.chrome(title: "Members", context: context, current: "members"),
+            members: members.map {
+                MemberRow(
+                    id: $0.id.uuidString, name: $0.name, email: $0.email, roleLabel: $0.role.label,
+                    roleOptions: Self.roleOptions(selected: $0.role))
+            },
+            memberCount: members.count,
+            invitations: invitations.map {
+                let status = $0.status(at: now)
+                return InvitationRow(
+                    id: $0.id?.uuidString ?? "", email: $0.email, roleLabel: $0.role.label, status: status.rawValue.capitalized,
+                    expires: Self.dateFormatter.string(from: $0.expiresAt), pending: status == .pending)
+            },
+            hasInvitations: !invitations.isEmpty,
+            roles: Self.roleOptions(selected: inviteRole))
+        model.status = status
+        model.invitationLink = link
+        model.error = error
+        model.inviteEmail = inviteEmail
+        return model
+    }
+
+    @Sendable func showMembers(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try pages.render("members", try await membersPage(context))
+    }
+
+    @Sendable func invite(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let email = context.form["email"] ?? ""
+        guard let role = Role(parsing: context.form["role"] ?? "") else {
+            return try pages.render(
+                "members", try await membersPage(context, error: "Choose a role for the invitation.", inviteEmail: email),
+                status: .unprocessableContent)
+        }
+        do {
+            let issued = try await store.invite(email: email, role: role, by: context.identity, acceptURL: acceptURL)
+            return try pages.render(
+                "members",
+                try await membersPage(
+                    context, status: "Invitation sent to \(issued.invitation.email).", link: acceptURL(issued.token)))
+        } catch let error as StoreError {
+            return try pages.render(
+                "members",
+                try await membersPage(context, error: error.errorDescription ?? "\(error)", inviteEmail: email, inviteRole: role),
+                status: APIProblem(error).status)
+        }
+    }
+
+    @Sendable func changeRole(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try Self.uuid(context.parameters.get("id"), what: "member")
+        guard let role = Role(parsing: context.form["role"] ?? "") else {
+            throw StoreError.invalid(field: "role", message: "Choose one of the roles participant, programme manager or admin.")
+        }
+        do {
+            let member = try await store.changeRole(ofMember: id, to: role, by: context.identity)
+            return try pages.render("members", try await membersPage(context, status: "\(member.name) is now a \(member.role.label.lowercased())."))
+        } catch let error as StoreError {
+            guard case .conflict = error else { throw error }
+            return try pages.render("members", try await membersPage(context, error: error.errorDescription ?? ""), status: .conflict)
+        }
+    }
+
+    @Sendable func revokeInvitation(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try Self.uuid(context.parameters.get("id"), what: "invitation")
+        let invitation = try await store.revokeInvitation(id: id, by: context.identity)
+        return try pages.render("members", try await membersPage(context, status: "The invitation for \(invitation.email) was withdrawn."))
+    }
+
+    // MARK: API tokens
+
+    struct TokenRow { let id: String, name: String, prefix: String, created: String, lastUsed: String }
+    struct TokensPage {
+        let page: PageChrome
+        let tokens: [TokenRow]
+        let hasTokens: Bool
+        var newSecret = "", error = ""
+    }
+
+    private func tokensPage(_ context: SignedInContext, newSecret: String = "", error: String = "") async throws -> TokensPage {
+        let tokens = try await store.apiTokens(of: context.identity)
+        var model = TokensPage(
+            page: pages.chrome(title: "API tokens", context: context, current: "tokens"),
+            tokens: tokens.map {
+                TokenRow(
+                    id: $0.id?.uuidString ?? "", name: $0.name, prefix: $0.prefix,
+                    created: Self.dateFormatter.string(from: $0.createdAt),
+                    lastUsed: $0.lastUsedAt.map { Self.dateFormatter.string(from: $0) } ?? "never")
+            },
+            hasTokens: !tokens.isEmpty)
+        model.newSecret = newSecret
+        model.error = error
+        return model
+    }
+
+    @Sendable func showTokens(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try pages.render("tokens", try await tokensPage(context))
+    }
+
+    @Sendable func createToken(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        do {
+            let issued = try await store.createAPIToken(named: context.form["name"] ?? "", for: context.identity)
+            return try pages.render("tokens", try await tokensPage(context, newSecret: issued.secret))
+        } catch let error as StoreError {
+            return try pages.render("tokens", try await tokensPage(context, error: error.errorDescription ?? ""), status: APIProblem(error).status)
+        }
+    }
+
+    @Sendable func revokeToken(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try Self.uuid(context.parameters.get("id"), what: "API token")
+        try await store.revokeAPIToken(id: id, of: context.identity)
+        return .redirect(to: "/account/tokens", type: .normal)
+    }
+
+    // MARK: Helpers
+
+    func acceptURL(_ token: String) -> String { "\(baseURL)/invitations/\(token)" }
+
+    /// A malformed id can never name anything, so it is "not found" rather than a crash.
+    static func uuid(_ text: String?, what: String) throws -> UUID {
+        guard let text, let id = UUID(uuidString: text) else { throw StoreError.notFound(what: what) }
+        return id
+    }
+
+    static let dateFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM yyyy, HH:mm 'UTC'"
+        return formatter
+    }()
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import MutualStore
+
+/// First-run setup, sign-in, sign-out and accepting an invitation: the pages that make or end
+/// a session.
+struct SessionPages: Sendable {
+    let store: Store
+    let pages: PageRenderer
+    let cookies: CookieFactory
+
+    func register(on routes: RouteTable) {
+        routes.open(.get, "/", root)
+        routes.open(.get, "/setup", showSetup)
+        routes.open(.post, "/setup", submitSetup)
+        routes.open(.get, "/sign-in", showSignIn)
+        routes.open(.post, "/sign-in", submitSignIn)
+        routes.open(.post, "/sign-out", signOut)
+        routes.open(.get, "/invitations/:token", showInvitation)
+        routes.open(.post, "/invitations/:token", acceptInvitation)
+    }
+
+    @Sendable func root(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        if try await !store.isSetUp() { return .redirect(to: "/setup", type: .normal) }
+        return .redirect(to: context.identity == nil ? "/sign-in" : "/dashboard", type: .normal)
+    }
+
+    // MARK: Setup
+
+    struct SetupPage {
+        let page: PageChrome
+        var organisationName = "", name = "", email = "", error = ""
+        var errorOrganisationName = false, errorName = false, errorEmail = false, errorPassword = false
+    }
+
+    @Sendable func showSetup(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        if try await store.isSetUp() { return .redirect(to: "/", type: .normal) }
+        return try pages.render("setup", SetupPage(page: pages.chrome(title: "Set up Mutual", context: context)))
+    }
+
+    @Sendable func submitSetup(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        if try await store.isSetUp() { return .redirect(to: "/", type: .normal) }
+        let form = context.form
+        do {
+            let account = try await store.setUpFirstOrganisation(
+                SetupRequest(
+                    organisationName: form["organisation_name"] ?? "", adminName: form["name"] ?? "",
+                    email: form["email"] ?? "", password: form["password"] ?? ""))
+            return try await signedInRedirect(account, to: "/dashboard")
+        } catch let error as StoreError {
+            var model = SetupPage(page: pages.chrome(title: "Set up Mutual", context: context))
+            model.organisationName = form["organisation_name"] ?? ""
+            model.name = form["name"] ?? ""
+            model.email = form["email"] ?? ""
+            model.error = error.errorDescription ?? "\(error)"
+            model.errorOrganisationName = error.field == "organisation_name"
+            model.errorName = error.field == "name"
+            model.errorEmail = error.field == "email"
+            model.errorPassword = error.field == "password"
+            return try pages.render("setup", model, status: APIProblem(error).status)
+        }
+    }
+
+    // MARK: Sign-in and sign-out
+
+    struct SignInPage {
+        let page: PageChrome
+        var email = "", next = "", error = ""
+    }
+
+    @Sendable func showSignIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        if try await !store.isSetUp() { return .redirect(to: "/setup", type: .normal) }
+        if context.identity != nil { return .redirect(to: "/dashboard", type: .normal) }
+        var model = SignInPage(page: pages.chrome(title: "Sign in", context: context))
+        model.next = Self.safeNext(request.uri.queryParameters.get("next")) ?? ""
+        return try pages.render("sign-in", model)
+    }
+
+    @Sendable func submitSignIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let email = context.form["email"] ?? ""
+        do {
+            let account = try await store.signIn(email: email, password: context.form["password"] ?? "", clientAddress: context.clientAddress)
+            return try await signedInRedirect(account, to: Self.safeNext(context.form["next"]) ?? "/dashboard")
+        } catch let error as StoreError {
+            var model = SignInPage(page: pages.chrome(title: "Sign in", context: context))
+            model.email = email
+            model.next = Self.safeNext(context.form["next"]) ?? ""
+            model.error = error.errorDescription ?? "\(error)"
+            let problem = APIProblem(error)
+            var response = try pages.render("sign-in", model, status: problem.status)
+            if let seconds = problem.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            return response
+        }
+    }
+
+    @Sendable func signOut(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        if let token = context.sessionToken { try await store.endSession(token: token) }
+        var response = Response.redirect(to: "/sign-in", type: .normal)
+        response.setCookie(cookies.expired(SessionMiddleware.cookieName))
+        return response
+    }
+
+    // MARK: Invitations
+
+    struct AcceptPage {
+        let page: PageChrome
+        let organisationName: String, roleLabel: String, email: String, token: String
+        var name = "", error = ""
+    }
+
+    @Sendable func showInvitation(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let token = context.parameters.get("token") ?? ""
+        let (invitation, organisation) = try await store.pendingInvitation(token: token)
+        return try pages.render(
+            "accept-invitation",
+            AcceptPage(
+                page: pages.chrome(title: "Accept invitation", context: context), organisationName: organisation.name,
+                roleLabel: invitation.role.label.lowercased(), email: invitation.email, token: token))
+    }
+
+    @Sendable func acceptInvitation(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let token = context.parameters.get("token") ?? ""
+        do {
+            let account = try await store.acceptInvitation(
+                token: token, name: context.form["name"] ?? "", password: context.form["password"] ?? "")
+            return try await signedInRedirect(account, to: "/dashboard")
+        } catch let error as StoreError {
+            guard case .invalid = error else { throw error }
+            let (invitation, organisation) = try await store.pendingInvitation(token: token)
+            var model = AcceptPage(
+                page: pages.chrome(title: "Accept invitation", context: context), organisationName: organisation.name,
+                roleLabel: invitation.role.label.lowercased(), email: invitation.email, token: token)
+            model.name = context.form["name"] ?? ""
+            model.error = error.errorDescription ?? "\(error)"
+            return try pages.render("accept-invitation", model, status: .unprocessableContent)
+        }
+    }
+
+    // MARK: Helpers
+
+    private func signedInRedirect(_ account: Account, to target: String) async throws -> Response {
+        let session = try await store.startSession(for: account)
+        var response = Response.redirect(to: target, type: .normal)
+        response.setCookie(cookies.make(SessionMiddleware.cookieName, value: session.token, expires: session.expiresAt))
+        return response
+    }
+
+    /// Only local paths, so a crafted link cannot bounce a person to another site after sign-in.
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/sign-") else { return nil }
+        return next
+    }
+}

@@ -1,0 +1,134 @@
+import Configuration
+import Foundation
+import Logging
+import MutualStore
+import SystemPackage
+
+/// Everything an operator can set, read once at start.
+///
+/// Sources, highest priority first: command-line flags, environment variables, a `.env` file in
+/// the working directory, built-in defaults. Keys map to environment variables by upper-casing
+/// and joining with `_`: `mutual.port` is `MUTUAL_PORT`.
+public struct AppConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    public var database: DatabaseLocation = .sqliteFile(path: "./mutual.sqlite")
+    public var logLevel: Logger.Level = .info
+    /// The address people use to reach Mutual; links in emails start with it, and an `https`
+    /// address makes cookies `Secure`.
+    public var baseURL: String = "http://127.0.0.1:8080"
+    /// Signs CSRF tokens. Set the same value on every replica.
+    public var secret: String = ""
+    /// Whether the secret was generated for this process only (a warning is logged).
+    public var secretIsEphemeral = false
+    /// Bcrypt cost for new passwords.
+    public var passwordCost: UInt8 = 12
+    /// Trust the first `X-Forwarded-For` address (only behind your own load balancer).
+    public var trustProxy = false
+    /// Largest request body accepted, in bytes.
+    public var maxBodySize = 1_048_576
+
+    public init() {}
+
+    /// Whether cookies must be marked `Secure`.
+    public var usesHTTPS: Bool { baseURL.lowercased().hasPrefix("https://") }
+
+    /// The keys, their environment variable names and what they mean, for `--help` and the README.
+    public static let documentedKeys: [(key: String, environment: String, meaning: String)] = [
+        ("mutual.host", "MUTUAL_HOST", "address to listen on (default 127.0.0.1)"),
+        ("mutual.port", "MUTUAL_PORT", "port to listen on (default 8080)"),
+        ("mutual.database", "MUTUAL_DATABASE", "SQLite file path, :memory:, or a postgres:// URL (default ./mutual.sqlite)"),
+        ("database.url", "DATABASE_URL", "PostgreSQL URL; overrides MUTUAL_DATABASE when set"),
+        ("mutual.log.level", "MUTUAL_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
+        ("mutual.base.url", "MUTUAL_BASE_URL", "public address, used in links and to decide Secure cookies (default http://HOST:PORT)"),
+        ("mutual.secret", "MUTUAL_SECRET", "signing secret, at least 32 characters; the same on every replica"),
+        ("mutual.password.cost", "MUTUAL_PASSWORD_COST", "bcrypt cost 4–31 (default 12)"),
+        ("mutual.trust.proxy", "MUTUAL_TRUST_PROXY", "true to take the client address from X-Forwarded-For (default false)"),
+    ]
+
+    /// Reads the configuration. `flags` holds command-line values by key (e.g. `mutual.port`).
+    public static func load(
+        flags: [String: String],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        dotEnvPath: String? = ".env"
+    ) async throws -> AppConfiguration {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(
+                name: "flags",
+                values: Dictionary(
+                    uniqueKeysWithValues: flags.map { key, value in
+                        (AbsoluteConfigKey(key.split(separator: ".").map(String.init)), ConfigValue(.string(value), isSecret: false))
+                    })),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+        ]
+        if let dotEnvPath {
+            do {
+                providers.append(try await EnvironmentVariablesProvider(environmentFilePath: FilePath(dotEnvPath), allowMissing: true))
+            } catch {
+                throw ConfigurationError("The file \(dotEnvPath) could not be read (\(error)). Fix its KEY=value lines or remove it.")
+            }
+        }
+        return try AppConfiguration(reader: ConfigReader(providers: providers))
+    }
+
+    init(reader: ConfigReader) throws {
+        if let host = reader.string(forKey: "mutual.host"), !host.isEmpty { self.host = host }
+        if let port = reader.string(forKey: "mutual.port") {
+            guard let value = Int(port), (1...65535).contains(value) else {
+                throw ConfigurationError("The port \"\(port)\" is not a number from 1 to 65535. Set MUTUAL_PORT or --port to one, e.g. 8080.")
+            }
+            self.port = value
+        }
+        if let url = reader.string(forKey: "database.url"), !url.isEmpty {
+            self.database = DatabaseLocation(parsing: url)
+        } else if let database = reader.string(forKey: "mutual.database"), !database.isEmpty {
+            self.database = DatabaseLocation(parsing: database)
+        }
+        if let level = reader.string(forKey: "mutual.log.level") {
+            guard let value = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("The log level \"\(level)\" is unknown. Use one of trace, debug, info, notice, warning, error, critical.")
+            }
+            self.logLevel = value
+        }
+        if let baseURL = reader.string(forKey: "mutual.base.url"), !baseURL.isEmpty {
+            guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                url.host != nil
+            else {
+                throw ConfigurationError("The base URL \"\(baseURL)\" is not an http:// or https:// address. Set MUTUAL_BASE_URL to e.g. https://mentoring.example.org.")
+            }
+            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        } else {
+            self.baseURL = "http://\(host):\(port)"
+        }
+        if let secret = reader.string(forKey: "mutual.secret", isSecret: true), !secret.isEmpty {
+            guard secret.count >= 32 else {
+                throw ConfigurationError("MUTUAL_SECRET is too short. Use at least 32 random characters, e.g. from `openssl rand -hex 32`.")
+            }
+            self.secret = secret
+        } else {
+            self.secret = SecretTokens.system.makeToken()
+            self.secretIsEphemeral = true
+        }
+        if let cost = reader.string(forKey: "mutual.password.cost") {
+            guard let value = UInt8(cost), (4...31).contains(value) else {
+                throw ConfigurationError("The password cost \"\(cost)\" must be a number from 4 to 31 (12 is a good choice).")
+            }
+            self.passwordCost = value
+        }
+        if let trust = reader.string(forKey: "mutual.trust.proxy") {
+            switch trust.lowercased() {
+            case "true", "yes", "1": self.trustProxy = true
+            case "false", "no", "0": self.trustProxy = false
+            default: throw ConfigurationError("MUTUAL_TRUST_PROXY must be true or false, not \"\(trust)\".")
+            }
+        }
+    }
+}
+
+/// A configuration value is wrong; the message says which and how to fix it.
+public struct ConfigurationError: Error, LocalizedError, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var errorDescription: String? { message }
+    public var description: String { message }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import Logging
+import MutualStore
+import NIOCore
+
+/// What the application is built from. Tests pass their own clock, randomness and mail
+/// transport; production uses the defaults.
+public struct AppDependencies: Sendable {
+    public var clock: MutualClock
+    public var tokens: SecretTokens
+    public var mail: (any MailTransport)?
+    public var signInLimits: SignInLimits
+
+    public init(
+        clock: MutualClock = .system, tokens: SecretTokens = .system, mail: (any MailTransport)? = nil,
+        signInLimits: SignInLimits = SignInLimits()
+    ) {
+        self.clock = clock
+        self.tokens = tokens
+        self.mail = mail
+        self.signInLimits = signInLimits
+    }
+}
+
+/// The pieces `buildApplication` made, for callers that need them (tests, the CLI).
+public struct BuiltApplication<App: ApplicationProtocol>: Sendable {
+    public let application: App
+    public let store: Store
+    public let routes: [RouteRecord]
+}
+
+/// Builds the whole Mutual application from explicit inputs: opens the database, runs the
+/// migrations and wires every route. The caller runs it (`runService()`) or tests it.
+public func buildApplication(
+    _ configuration: AppConfiguration, dependencies: AppDependencies = AppDependencies(), logger: Logger? = nil
+) async throws -> BuiltApplication<some ApplicationProtocol> {
+    let logger: Logger = {
+        var logger = logger ?? Logger(label: "mutual")
+        logger.logLevel = configuration.logLevel
+        return logger
+    }()
+    if configuration.secretIsEphemeral {
+        logger.warning("MUTUAL_SECRET is not set: using a secret for this process only. Set it (the same on every replica) so forms keep working across restarts and replicas.")
+    }
+    // Templates and resources first: a broken build should fail before any pool is opened.
+    let pages = try await PageRenderer.load()
+    let openAPIDocument = try Resource.buffer("Resources/openapi.json")
+    let stylesheet = try Resource.buffer("Resources/static/app.css")
+    let database = try MutualDatabase(location: configuration.database, logger: logger)
+    do {
+        try await database.migrate()
+    } catch {
+        // Pools must be shut down before they are released, or AsyncKit traps.
+        await database.shutdown()
+        throw ConfigurationError("Could not open or migrate the database (\(configuration.database)): \(String(reflecting: error)). Check the path or URL and that the database is running.")
+    }
+    let store = Store(
+        database: database, clock: dependencies.clock, tokens: dependencies.tokens,
+        passwords: PasswordHasher(cost: configuration.passwordCost), mail: dependencies.mail,
+        limits: dependencies.signInLimits, logger: logger)
+    let cookies = CookieFactory(secure: configuration.usesHTTPS)
+    let tokens = dependencies.tokens
+    let signer = CSRFTokenSigner(secret: configuration.secret) { tokens.makeToken() }
+
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        LogRequestsMiddleware(.info)
+        MetricsMiddleware()
+        ClientAddressMiddleware(trustProxy: configuration.trustProxy)
+        ErrorMiddleware(pages: pages)
+        SessionMiddleware(store: store, cookies: cookies)
+        CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize)
+    }
+    let routes = RouteTable(router: router)
+    OperationsRoutes(
+        database: database, metrics: MetricsBootstrap.registry,
+        openAPIDocument: openAPIDocument, stylesheet: stylesheet
+    ).register(on: routes)
+    SessionPages(store: store, pages: pages, cookies: cookies).register(on: routes)
+    MemberPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
+    AccountsAPI(store: store, baseURL: configuration.baseURL).register(on: routes)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Mutual"),
+        onServerRunning: { channel in
+            logger.info("Mutual is listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")", "base_url": "\(configuration.baseURL)"])
+        },
+        logger: logger)
+    app.addServices(DatabaseService(database: database))
+    return BuiltApplication(application: app, store: store, routes: routes.records)
+}
+
+/// Reads files shipped in the module's resource bundle.
+enum Resource {
+    /// The bundle's own folder; `Resources/…` paths are relative to it. (`resourceURL` differs
+    /// between platforms, `bundleURL` does not.)
+    static func url(_ relativePath: String) -> URL {
+        Bundle.module.bundleURL.appendingPathComponent(relativePath)
+    }
+
+    static func buffer(_ relativePath: String) throws -> ByteBuffer {
+        guard let data = FileManager.default.contents(atPath: url(relativePath).path) else {
+            throw ConfigurationError("The file \(relativePath) is missing from the Mutual build. Rebuild with `swift build`.")
+        }
+        return ByteBuffer(bytes: data)
+    }
+}
