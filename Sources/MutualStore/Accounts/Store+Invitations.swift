@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A newly made invitation with the one copy of its link token.
 public struct IssuedInvitation: Sendable {
@@ -100,13 +101,18 @@ extension Store {
         let hash = try await passwords.hash(password)
         let now = clock.now
         return try await db.transaction { db in
-            // Claim the invitation first with a conditional update, so only one request wins.
-            try await Invitation.query(on: db)
-                .set(\.$acceptedAt, to: now)
-                .filter(\.$id == invitation.requireID())
-                .filter(\.$acceptedAt == nil)
-                .update()
-            guard let claimed = try await Invitation.find(invitation.requireID(), on: db), claimed.acceptedAt == now else {
+            // Claim the invitation first with a conditional update, so only one request wins:
+            // the loser's update matches no row and returns nothing.
+            guard let sql = db as? any SQLDatabase else {
+                throw StoreError.invalidConfiguration("The database does not support SQL; Mutual needs SQLite or PostgreSQL.")
+            }
+            let claimed = try await sql.update(Invitation.schema)
+                .set("accepted_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(try invitation.requireID()))
+                .where("accepted_at", .is, SQLLiteral.null)
+                .returning("id")
+                .all()
+            guard !claimed.isEmpty else {
                 throw StoreError.gone(message: "This invitation has already been used. Sign in with the account it created.")
             }
             if try await Account.query(on: db).filter(\.$email == invitation.email).first() != nil {

@@ -52,7 +52,11 @@ public final class MutualDatabase: Sendable {
     private let migrations: Migrations
     private let logger: Logger
 
-    public init(location: DatabaseLocation, logger: Logger, maxConnectionsPerEventLoop: Int = 4) throws {
+    /// - Parameter postgresSearchPath: PostgreSQL schemas to use instead of `public` (tests give
+    ///   each test a schema of its own).
+    public init(
+        location: DatabaseLocation, logger: Logger, maxConnectionsPerEventLoop: Int = 4, postgresSearchPath: [String]? = nil
+    ) throws {
         self.location = location
         self.logger = logger
         let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
@@ -63,8 +67,12 @@ public final class MutualDatabase: Sendable {
             databases.use(.sqlite(.init(storage: .memory(identifier: identifier)), sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
             do {
+                var configuration = try SQLPostgresConfiguration(url: url)
+                configuration.searchPath = postgresSearchPath
                 databases.use(
-                    try .postgres(url: url, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop, sqlLogLevel: .trace),
+                    .postgres(
+                        configuration: configuration, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop,
+                        encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace),
                     as: .psql)
             } catch {
                 throw StoreError.invalidConfiguration(

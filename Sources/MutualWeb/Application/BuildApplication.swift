@@ -11,15 +11,19 @@ public struct AppDependencies: Sendable {
     public var tokens: SecretTokens
     public var mail: (any MailTransport)?
     public var signInLimits: SignInLimits
+    /// An already opened and migrated database to use instead of `configuration.database`
+    /// (tests pass one with a schema of its own). The application shuts it down when it stops.
+    public var database: MutualDatabase?
 
     public init(
         clock: MutualClock = .system, tokens: SecretTokens = .system, mail: (any MailTransport)? = nil,
-        signInLimits: SignInLimits = SignInLimits()
+        signInLimits: SignInLimits = SignInLimits(), database: MutualDatabase? = nil
     ) {
         self.clock = clock
         self.tokens = tokens
         self.mail = mail
         self.signInLimits = signInLimits
+        self.database = database
     }
 }
 
@@ -47,7 +51,7 @@ public func buildApplication(
     let pages = try await PageRenderer.load()
     let openAPIDocument = try Resource.buffer("Resources/openapi.json")
     let stylesheet = try Resource.buffer("Resources/static/app.css")
-    let database = try MutualDatabase(location: configuration.database, logger: logger)
+    let database = try dependencies.database ?? MutualDatabase(location: configuration.database, logger: logger)
     do {
         try await database.migrate()
     } catch {

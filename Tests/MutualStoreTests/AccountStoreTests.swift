@@ -1,0 +1,199 @@
+import Foundation
+import MutualStore
+import MutualTestSupport
+import Testing
+
+@Suite("Accounts in the store")
+struct AccountStoreTests {
+    @Test("CI runs the PostgreSQL suites when services are required", .enabled(if: TestBackend.servicesRequired))
+    func postgresIsConfiguredWhenRequired() {
+        #expect(TestBackend.postgresURL != nil, "MUTUAL_REQUIRE_SERVICES=1 but MUTUAL_TEST_POSTGRES is not set")
+        #expect(TestBackend.all.contains(.postgres))
+    }
+
+    @Test("The first organisation can be set up once only", arguments: TestBackend.all)
+    func setupHappensOnce(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Store(database: database, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
+            #expect(try await store.isSetUp() == false)
+            let admin = try await store.setUpFirstOrganisation(
+                SetupRequest(organisationName: "Acme", adminName: "Ada", email: "ADA@acme.example ", password: Seeds.password))
+            #expect(admin.email == "ada@acme.example")
+            #expect(admin.role == .admin)
+            #expect(admin.passwordHash != Seeds.password)
+            #expect(try await store.isSetUp())
+            await #expect(throws: StoreError.self) {
+                _ = try await store.setUpFirstOrganisation(
+                    SetupRequest(organisationName: "Other", adminName: "Bo", email: "bo@other.example", password: Seeds.password))
+            }
+        }
+    }
+
+    @Test("Setup rejects bad input and names the field", arguments: TestBackend.all)
+    func setupValidation(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Store(database: database, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
+            let cases: [(SetupRequest, String)] = [
+                (SetupRequest(organisationName: " ", adminName: "Ada", email: "a@b.co", password: Seeds.password), "organisation_name"),
+                (SetupRequest(organisationName: "Acme", adminName: "", email: "a@b.co", password: Seeds.password), "name"),
+                (SetupRequest(organisationName: "Acme", adminName: "Ada", email: "not-an-email", password: Seeds.password), "email"),
+                (SetupRequest(organisationName: "Acme", adminName: "Ada", email: "a@b.co", password: "short"), "password"),
+            ]
+            for (request, field) in cases {
+                do {
+                    _ = try await store.setUpFirstOrganisation(request)
+                    Issue.record("expected a validation error for \(field)")
+                } catch let error as StoreError {
+                    #expect(error.field == field)
+                    #expect(!(error.errorDescription ?? "").isEmpty)
+                }
+            }
+            #expect(try await store.isSetUp() == false, "a rejected setup must not leave an organisation behind")
+        }
+    }
+
+    @Test("An invitation works once and not after it expires or is withdrawn", arguments: TestBackend.all)
+    func invitationLifecycle(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock()
+            let store = Store(database: database, clock: clock.mutualClock, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
+            let org = try await Seeds.organisation("Acme", in: store)
+            let link = { (token: String) in "http://mutual.test/invitations/\(token)" }
+
+            let first = try await store.invite(email: "new@acme.example", role: .participant, by: org.admin, acceptURL: link)
+            let account = try await store.acceptInvitation(token: first.token, name: "New Person", password: Seeds.password)
+            #expect(account.organisationID == org.admin.organisationID)
+            #expect(account.role == .participant)
+            await #expect(throws: StoreError.self) {
+                _ = try await store.acceptInvitation(token: first.token, name: "Again", password: Seeds.password)
+            }
+
+            let expiring = try await store.invite(email: "late@acme.example", role: .participant, by: org.admin, acceptURL: link)
+            clock.advance(by: Store.invitationLifetime + 1)
+            do {
+                _ = try await store.pendingInvitation(token: expiring.token)
+                Issue.record("an expired invitation was accepted")
+            } catch let error as StoreError {
+                guard case .gone(let message) = error else { Issue.record("unexpected \(error)"); return }
+                #expect(message.contains("expired"))
+            }
+
+            let withdrawn = try await store.invite(email: "gone@acme.example", role: .participant, by: org.admin, acceptURL: link)
+            _ = try await store.revokeInvitation(id: try withdrawn.invitation.requireID(), by: org.admin)
+            await #expect(throws: StoreError.self) {
+                _ = try await store.acceptInvitation(token: withdrawn.token, name: "Gone", password: Seeds.password)
+            }
+        }
+    }
+
+    @Test("Invitation emails go to the outbox with the link", arguments: TestBackend.all)
+    func invitationEmailIsKept(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Store(database: database, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
+            let org = try await Seeds.organisation("Acme", in: store)
+            let issued = try await store.invite(email: "x@acme.example", role: .participant, by: org.admin) { "https://m.example/i/\($0)" }
+            let messages = try await OutboxMessage.query(on: database.database()).all()
+            let message = try #require(messages.first { $0.recipient == "x@acme.example" })
+            #expect(message.body.contains("https://m.example/i/\(issued.token)"))
+            #expect(issued.invitation.tokenDigest != issued.token, "only the digest of the token may be stored")
+        }
+    }
+
+    @Test("The last admin cannot stop being an admin", arguments: TestBackend.all)
+    func lastAdminKeepsRole(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Store(database: database, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
+            let org = try await Seeds.organisation("Acme", in: store)
+            await #expect(throws: StoreError.self) {
+                _ = try await store.changeRole(ofMember: org.admin.accountID, to: .participant, by: org.admin)
+            }
+            _ = try await store.changeRole(ofMember: org.manager.accountID, to: .admin, by: org.admin)
+            let demoted = try await store.changeRole(ofMember: org.admin.accountID, to: .participant, by: org.admin)
+            #expect(demoted.role == .participant)
+        }
+    }
+
+    @Test("Sessions expire and sign-out ends them", arguments: TestBackend.all)
+    func sessionLifecycle(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock()
+            let store = Store(database: database, clock: clock.mutualClock, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
+            let org = try await Seeds.organisation("Acme", in: store)
+            let account = try await store.signIn(email: org.participantEmail, password: Seeds.password, clientAddress: "10.0.0.1")
+            let session = try await store.startSession(for: account)
+            #expect(try await store.identity(forSessionToken: session.token)?.accountID == org.participant.accountID)
+            try await store.endSession(token: session.token)
+            #expect(try await store.identity(forSessionToken: session.token) == nil)
+
+            let second = try await store.startSession(for: account)
+            clock.advance(by: Store.sessionLifetime + 1)
+            #expect(try await store.identity(forSessionToken: second.token) == nil)
+        }
+    }
+
+    @Test("Failed sign-ins are limited per account, then allowed again after the window", arguments: TestBackend.all)
+    func signInRateLimit(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock()
+            let store = Store(
+                database: database, clock: clock.mutualClock, passwords: PasswordHasher(cost: 4),
+                limits: SignInLimits(perAccount: 3, perAddress: 100, window: 600), logger: .init(label: "test"))
+            let org = try await Seeds.organisation("Acme", in: store)
+            for _ in 0..<3 {
+                await #expect(throws: StoreError.wrongCredentials) {
+                    _ = try await store.signIn(email: org.adminEmail, password: "wrong-password", clientAddress: "10.0.0.1")
+                }
+                clock.advance(by: 10)
+            }
+            do {
+                _ = try await store.signIn(email: org.adminEmail, password: Seeds.password, clientAddress: "10.0.0.2")
+                Issue.record("the right password must also be refused while the account is locked")
+            } catch StoreError.tooManyAttempts(let seconds) {
+                // The oldest failure was 30 s ago in a 600 s window.
+                #expect(seconds == 570)
+            }
+            clock.advance(by: 600)
+            let account = try await store.signIn(email: org.adminEmail, password: Seeds.password, clientAddress: "10.0.0.1")
+            #expect(account.email == org.adminEmail)
+        }
+    }
+
+    @Test("API tokens are stored hashed and stop working when revoked", arguments: TestBackend.all)
+    func apiTokens(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Store(database: database, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
+            let org = try await Seeds.organisation("Acme", in: store)
+            let issued = try await store.createAPIToken(named: "script", for: org.participant)
+            #expect(issued.secret.hasPrefix("mut_"))
+            #expect(issued.token.tokenDigest == SecretTokens.digest(issued.secret))
+            #expect(issued.token.tokenDigest != issued.secret)
+            #expect(try await store.identity(forAPIToken: issued.secret)?.accountID == org.participant.accountID)
+            try await store.revokeAPIToken(id: try issued.token.requireID(), of: org.participant)
+            #expect(try await store.identity(forAPIToken: issued.secret) == nil)
+        }
+    }
+
+    @Test("Loading the demo twice changes nothing", arguments: TestBackend.all)
+    func demoIsIdempotent(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Store(database: database, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
+            #expect(try await store.loadDemo() == .created(people: DemoOrganisation.peopleCount))
+            let people = try await Person.query(on: database.database()).count()
+            let skills = try await PersonSkill.query(on: database.database()).count()
+            #expect(people >= 300)
+            #expect(skills > people, "every demo person has strengths and wants")
+            #expect(try await store.loadDemo() == .alreadyPresent)
+            #expect(try await Person.query(on: database.database()).count() == people)
+            #expect(try await PersonSkill.query(on: database.database()).count() == skills)
+            let admin = try await store.signIn(email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword, clientAddress: nil)
+            #expect(admin.role == .admin)
+            let participant = try await store.signIn(
+                email: DemoOrganisation.participantEmail, password: DemoOrganisation.participantPassword, clientAddress: nil)
+            #expect(participant.role == .participant)
+            let departments = Set(try await Person.query(on: database.database()).all().map(\.department))
+            let zones = Set(try await Person.query(on: database.database()).all().map(\.timeZone))
+            #expect(departments.count >= 8)
+            #expect(zones.count >= 5)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+
+/// A test browser: keeps cookies between requests and fills in the CSRF token of forms, like a
+/// person's browser would.
+public final class BrowserSession: @unchecked Sendable {
+    let client: any TestClientProtocol
+    public private(set) var cookies: [String: String] = [:]
+    /// Extra headers on every request (e.g. `X-Forwarded-For` to act as another client).
+    public var headers: HTTPFields = [:]
+    private let lock = NSLock()
+
+    init(client: any TestClientProtocol) {
+        self.client = client
+    }
+
+    public var csrfToken: String? { lock.withLock { cookies["mutual_csrf"] } }
+
+    @discardableResult
+    public func get(_ path: String) async throws -> TestResponse {
+        try await send(path, method: .get, body: nil, contentType: nil)
+    }
+
+    /// Posts a form. The CSRF token is added unless `csrf` is false or the form sets its own.
+    @discardableResult
+    public func post(_ path: String, form: [String: String] = [:], csrf: Bool = true) async throws -> TestResponse {
+        var fields = form
+        if csrf && fields["csrf_token"] == nil {
+            if csrfToken == nil { try await get("/healthz") }
+            fields["csrf_token"] = csrfToken
+        }
+        let body = fields.sorted { $0.key < $1.key }
+            .map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }
+            .joined(separator: "&")
+        return try await send(path, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
+    }
+
+    public func send(_ path: String, method: HTTPRequest.Method, body: String?, contentType: String?) async throws -> TestResponse {
+        var headers = self.headers
+        let cookieHeader = lock.withLock { cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        if !cookieHeader.isEmpty { headers[.cookie] = cookieHeader }
+        if let contentType { headers[.contentType] = contentType }
+        let response = try await client.executeRequest(
+            uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        lock.withLock {
+            for setCookie in response.headers[values: .setCookie] {
+                let pair = setCookie.split(separator: ";", maxSplits: 1)[0]
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = String(parts[0]).trimmingCharacters(in: .whitespaces)
+                let value = parts.count > 1 ? String(parts[1]) : ""
+                let expired = setCookie.lowercased().contains("max-age=0") || value.isEmpty
+                if expired { cookies[name] = nil } else { cookies[name] = value }
+            }
+        }
+        return response
+    }
+
+    public func setCookie(_ name: String, _ value: String?) {
+        lock.withLock { cookies[name] = value }
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+extension TestResponse {
+    /// The body as UTF-8 text.
+    public var text: String { String(buffer: body) }
+
+    /// The `Location` header of a redirect.
+    public var location: String? { headers[.location] }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import MutualStore
+
+/// An organisation with one member of each role, all with the password `Seeds.password`.
+public struct SeededOrganisation: Sendable {
+    public let admin: Identity
+    public let manager: Identity
+    public let participant: Identity
+    public let adminEmail: String
+    public let managerEmail: String
+    public let participantEmail: String
+}
+
+public enum Seeds {
+    public static let password = "correct-horse-battery"
+
+    /// Creates an organisation named `name` with an admin, a programme manager and a participant.
+    public static func organisation(_ name: String, in store: Store) async throws -> SeededOrganisation {
+        let slug = InputRules.slug(name)
+        let adminEmail = "admin@\(slug).example"
+        let admin = try await store.createOrganisation(
+            SetupRequest(organisationName: name, adminName: "\(name) Admin", email: adminEmail, password: password), slug: slug)
+        let adminIdentity = try await identity(for: admin, in: store)
+        func member(_ local: String, _ role: Role) async throws -> (Identity, String) {
+            let email = "\(local)@\(slug).example"
+            let issued = try await store.invite(email: email, role: role, by: adminIdentity) { "http://mutual.test/invitations/\($0)" }
+            let account = try await store.acceptInvitation(token: issued.token, name: "\(name) \(local.capitalized)", password: password)
+            return (try await identity(for: account, in: store), email)
+        }
+        let (manager, managerEmail) = try await member("manager", .programmeManager)
+        let (participant, participantEmail) = try await member("participant", .participant)
+        return SeededOrganisation(
+            admin: adminIdentity, manager: manager, participant: participant, adminEmail: adminEmail,
+            managerEmail: managerEmail, participantEmail: participantEmail)
+    }
+
+    public static func identity(for account: Account, in store: Store) async throws -> Identity {
+        try Identity(account: account, organisation: try await store.organisation(id: account.organisationID))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MutualStore
+import MutualWeb
+
+/// A running application for one test: its client, its store (same database) and its routes.
+public struct TestApp: Sendable {
+    public let client: any TestClientProtocol
+    public let store: Store
+    public let routes: [RouteRecord]
+    public let clock: TestClock
+    public let backend: TestBackend
+
+    /// A new browser with its own cookie jar.
+    public func browser() -> BrowserSession { BrowserSession(client: client) }
+}
+
+/// How a test wants the application configured.
+public struct TestAppOptions: Sendable {
+    public var baseURL = "http://mutual.test"
+    public var trustProxy = true
+    public var signInLimits = SignInLimits()
+    /// `.router` drives the router in-process; `.live` starts a real HTTP server on a free port.
+    public var live = false
+
+    public init(baseURL: String = "http://mutual.test", trustProxy: Bool = true, signInLimits: SignInLimits = SignInLimits(), live: Bool = false) {
+        self.baseURL = baseURL
+        self.trustProxy = trustProxy
+        self.signInLimits = signInLimits
+        self.live = live
+    }
+}
+
+/// Builds the real application on a fresh test database and runs `body` against it.
+public func withTestApp(
+    _ backend: TestBackend, options: TestAppOptions = TestAppOptions(), clock: TestClock = TestClock(),
+    _ body: @escaping @Sendable (TestApp) async throws -> Void
+) async throws {
+    let (database, cleanup) = try await backend.makeDatabase()
+    var configuration = AppConfiguration()
+    configuration.port = 0
+    configuration.baseURL = options.baseURL
+    configuration.secret = "test-secret-which-is-at-least-32-characters-long"
+    configuration.passwordCost = 4
+    configuration.trustProxy = options.trustProxy
+    configuration.logLevel = .warning
+    let dependencies = AppDependencies(
+        clock: clock.mutualClock, tokens: .seeded(UInt64.random(in: 1...UInt64.max)),
+        signInLimits: options.signInLimits, database: database)
+    var built: Bool = false
+    do {
+        let application = try await buildApplication(configuration, dependencies: dependencies, logger: TestBackend.logger)
+        built = true
+        try await run(application, clock: clock, backend: backend, live: options.live, body)
+    } catch {
+        // Once built, the application shuts the database down when it stops; before, it is ours
+        // (buildApplication closes it itself only when migrating fails).
+        if !built && !(error is ConfigurationError) { await database.shutdown() }
+        try? await cleanup()
+        throw error
+    }
+    try await cleanup()
+}
+
+private func run<App: ApplicationProtocol>(
+    _ built: BuiltApplication<App>, clock: TestClock, backend: TestBackend, live: Bool,
+    _ body: @escaping @Sendable (TestApp) async throws -> Void
+) async throws {
+    let store = built.store
+    let routes = built.routes
+    try await built.application.test(live ? .live : .router) { client in
+        try await body(TestApp(client: client, store: store, routes: routes, clock: clock, backend: backend))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import MutualStore
+import SQLKit
+import Testing
+
+/// The databases the store and web suites run on: in-memory SQLite always, and PostgreSQL when
+/// `MUTUAL_TEST_POSTGRES` holds a URL (CI sets it). Each test gets its own empty database: a
+/// fresh in-memory SQLite, or a fresh schema in PostgreSQL that is dropped afterwards.
+public enum TestBackend: String, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    public var testDescription: String { rawValue }
+
+    /// The backends to run every database test on.
+    public static var all: [TestBackend] {
+        postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["MUTUAL_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether the run must have every service (CI sets `MUTUAL_REQUIRE_SERVICES=1`).
+    public static var servicesRequired: Bool {
+        ProcessInfo.processInfo.environment["MUTUAL_REQUIRE_SERVICES"] == "1"
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "mutual.test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// Runs `body` with a migrated, empty database and shuts it down afterwards.
+    public func withDatabase<T: Sendable>(_ body: (MutualDatabase) async throws -> T) async throws -> T {
+        let (database, cleanup) = try await makeDatabase()
+        do {
+            let result = try await body(database)
+            await database.shutdown()
+            try await cleanup()
+            return result
+        } catch {
+            await database.shutdown()
+            try? await cleanup()
+            throw error
+        }
+    }
+
+    /// A migrated, empty database and the step that removes it. The caller shuts the database down.
+    public func makeDatabase() async throws -> (MutualDatabase, @Sendable () async throws -> Void) {
+        switch self {
+        case .sqlite:
+            let database = try MutualDatabase(location: .sqliteMemory(identifier: UUID().uuidString), logger: Self.logger)
+            try await database.migrate()
+            return (database, {})
+        case .postgres:
+            guard let url = Self.postgresURL else {
+                throw TestSetupError("MUTUAL_TEST_POSTGRES is not set; the PostgreSQL suite cannot run.")
+            }
+            let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            try await Self.adminExecute(url: url, "CREATE SCHEMA \(schema)")
+            let database = try MutualDatabase(location: .postgres(url: url), logger: Self.logger, postgresSearchPath: [schema])
+            do {
+                try await database.migrate()
+            } catch {
+                await database.shutdown()
+                throw error
+            }
+            return (database, { try await Self.adminExecute(url: url, "DROP SCHEMA \(schema) CASCADE") })
+        }
+    }
+
+    private static func adminExecute(url: String, _ statement: String) async throws {
+        let admin = try MutualDatabase(location: .postgres(url: url), logger: logger, maxConnectionsPerEventLoop: 1)
+        do {
+            _ = try await admin.sql().raw(SQLQueryString(statement)).all()
+        } catch {
+            await admin.shutdown()
+            throw error
+        }
+        await admin.shutdown()
+    }
+}
+
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
