@@ -1,8 +1,10 @@
 extension DualCertificate {
-    /// An upper bound on the best matching of the *whole pool*, without pricing.
+    /// An upper bound on the best matching of the *whole pool*, without pricing and without another
+    /// solve. Prefer ``PoolBound`` (one extra warm-started solve, much tighter); this one only raises
+    /// the duals of this certificate.
     ///
     /// The certificate covers the candidate graph. `maxOutsideWeight[u]` must bound the weight of every
-    /// pool pair `(u, v)` that is not in that graph (for a top-k graph: u's k-th best candidate weight,
+    /// pool pair `(u, v)` that is not in that graph (for a top-k graph: u's (k+1)-th best weight,
     /// or 0 when u kept all its feasible partners). A pair outside the graph then weighs at most
     /// `min(a_u, a_v)`, so raising vertex duals until `y_u + y_v ≥ min(a_u, a_v)` for *every* pair gives a
     /// dual feasible for the whole pool, whose objective is a valid bound (weak duality).
@@ -39,15 +41,17 @@ extension DualCertificate {
         let y = vertexDualsTimesTwo
         let a = maxOutsideWeight.map { 2 * max(0, $0) }
 
-        // Step 2: best single threshold g on a grid (plus the exact candidates 0 and max a).
+        // Step 2: the cheapest of "each vertex at half its bound" (y_u ≥ a_u/2 covers every pair) and
+        // the single-threshold family on a grid of g.
         let maxA = a.max() ?? 0
         func raised(_ u: Int, _ g: Int64) -> Int64 {
             let au = a[u]
             let need = au >= g ? max(au - g, g) : au
             return max(y[u], need)
         }
-        var bestG: Int64 = 0
-        var bestTotal = Int64.max
+        var t = (0..<n).map { max(y[$0], (a[$0] + 1) / 2) }
+        var bestTotal = t.reduce(0, +)
+        var bestG: Int64 = -1
         let steps: Int64 = 256
         var candidates: [Int64] = (0...steps).map { maxA * $0 / steps }
         candidates.append(maxA + 1)
@@ -56,7 +60,7 @@ extension DualCertificate {
             for u in 0..<n { total += raised(u, g) }
             if total < bestTotal { bestTotal = total; bestG = g }
         }
-        var t = (0..<n).map { raised($0, bestG) }
+        if bestG >= 0 { t = (0..<n).map { raised($0, bestG) } }
 
         // Step 3: polish with segment trees over vertices sorted by decreasing a.
         let order = (0..<n).sorted { a[$0] != a[$1] ? a[$0] > a[$1] : $0 < $1 }
@@ -100,27 +104,35 @@ extension DualCertificate {
             var result = Int64.min
             while l < r {
                 if l & 1 == 1 { result = max(result, maxSlackNeed[l]); l += 1 }
-                if r & 1 == 1 { r -= 1; result = max(result, maxSlackNeed[r]); }
+                if r & 1 == 1 { r -= 1; result = max(result, maxSlackNeed[r]) }
                 l >>= 1; r >>= 1
             }
             return result
+        }
+        /// Least dual vertex u may have given the others: its original dual and the pool pairs.
+        func floor(_ u: Int) -> Int64 {
+            var need = y[u]
+            let p = position[u]
+            let hi = lastAtLeast[p]
+            let partnerMin = min(queryMin(0, p - 1), queryMin(p + 1, hi))
+            if partnerMin != Int64.max { need = max(need, a[u] - partnerMin) }
+            let lowerNeed = queryMax(hi + 1, n - 1)
+            if lowerNeed != Int64.min { need = max(need, lowerNeed) }
+            return need
         }
         // Most-raised vertices first: they have the most to give back.
         let polishOrder = (0..<n).filter { t[$0] > y[$0] }.sorted {
             let ra = t[$0] - y[$0], rb = t[$1] - y[$1]
             return ra != rb ? ra > rb : $0 < $1
         }
-        for _ in 0..<2 {
+        for _ in 0..<3 {
+            var changed = false
             for u in polishOrder {
-                let p = position[u]
-                let hi = lastAtLeast[p]
-                let partnerMin = min(queryMin(0, p - 1), queryMin(p + 1, hi))
-                var need = y[u]
-                if partnerMin != Int64.max { need = max(need, a[u] - partnerMin) }
-                let lowerNeed = queryMax(hi + 1, n - 1)
-                if lowerNeed != Int64.min { need = max(need, lowerNeed) }
+                let need = floor(u)
                 if need < t[u] {
+                    changed = true
                     t[u] = need
+                    let p = position[u]
                     var i = size + p
                     minT[i] = need
                     maxSlackNeed[i] = a[u] - need
@@ -132,6 +144,7 @@ extension DualCertificate {
                     }
                 }
             }
+            if !changed { break }
         }
         return DualCertificate(vertexDualsTimesTwo: t, blossoms: blossoms)
     }

@@ -70,6 +70,20 @@ struct PricingTests {
             #expect(bound >= solution.totalWeight)
             let covering = solution.certificate.coveringWholePool(maxOutsideWeight: maxOutside)
             #expect(Self.uncovered(full, covering).isEmpty, "round \(round)")
+            // The shifted-problem bound: valid, covers every pool pair, never worse than the
+            // single-threshold construction on these instances' worst case (it is the LP optimum of
+            // all bounds with t_u ≥ a_u/2), and exact when nothing is left outside.
+            for warm in [nil, solution] {
+                let pool = PoolBound(graph: candidate, maxOutsideWeight: maxOutside, candidateSolution: warm)
+                #expect(pool.upperBound >= optimum, "round \(round)")
+                #expect(full.edges.allSatisfy { pool.covers(Int($0.u), Int($0.v), weight: $0.weight) }, "round \(round)")
+                for u in 0..<n {
+                    for v in (u + 1)..<n where candidate.weight(u, v) == nil {
+                        #expect(pool.covers(u, v, weight: min(maxOutside[u], maxOutside[v])))
+                    }
+                }
+                if maxOutside.allSatisfy({ $0 == 0 }) { #expect(pool.upperBound == solution.totalWeight) }
+            }
             if bound < optimum { break }
         }
     }
