@@ -28,7 +28,7 @@ public struct Store: Sendable {
         self.logger = logger
     }
 
-    var db: any Database { database.database() }
+    func db() throws -> any Database { try database.database() }
 }
 
 /// Who is signed in, as far as every scoped query is concerned.

@@ -15,13 +15,13 @@ extension Store {
         let token = APIToken(
             organisationID: identity.organisationID, accountID: identity.accountID, name: name,
             tokenDigest: SecretTokens.digest(secret), prefix: String(secret.prefix(8)), createdAt: clock.now)
-        try await token.create(on: db)
+        try await token.create(on: try db())
         return IssuedAPIToken(token: token, secret: secret)
     }
 
     /// The signed-in member's own tokens, newest first.
     public func apiTokens(of identity: Identity) async throws -> [APIToken] {
-        try await APIToken.query(on: db)
+        try await APIToken.query(on: try db())
             .filter(\.$organisationID == identity.organisationID)
             .filter(\.$accountID == identity.accountID)
             .sort(\.$createdAt, .descending)
@@ -30,23 +30,23 @@ extension Store {
 
     /// Deletes one of the member's own tokens; anyone else's is "not found".
     public func revokeAPIToken(id: UUID, of identity: Identity) async throws {
-        guard let token = try await APIToken.query(on: db)
+        guard let token = try await APIToken.query(on: try db())
             .filter(\.$id == id)
             .filter(\.$organisationID == identity.organisationID)
             .filter(\.$accountID == identity.accountID)
             .first()
         else { throw StoreError.notFound(what: "API token") }
-        try await token.delete(on: db)
+        try await token.delete(on: try db())
     }
 
     /// The member an `Authorization: Bearer` secret belongs to, or nil.
     public func identity(forAPIToken secret: String) async throws -> Identity? {
-        guard let token = try await APIToken.query(on: db)
+        guard let token = try await APIToken.query(on: try db())
             .filter(\.$tokenDigest == SecretTokens.digest(secret))
             .first()
         else { return nil }
         token.lastUsedAt = clock.now
-        try await token.save(on: db)
+        try await token.save(on: try db())
         return try await identity(accountID: token.accountID)
     }
 }

@@ -19,7 +19,7 @@ extension Store {
     ) async throws -> IssuedInvitation {
         try requireRole(.admin, identity)
         let email = try InputRules.email(rawEmail)
-        if try await Account.query(on: db).filter(\.$email == email).first() != nil {
+        if try await Account.query(on: try db()).filter(\.$email == email).first() != nil {
             throw StoreError.conflict(field: "email", message: "\(email) already has an account, so there is no need to invite them.")
         }
         let now = clock.now
@@ -28,7 +28,7 @@ extension Store {
             organisationID: identity.organisationID, email: email, role: role,
             tokenDigest: SecretTokens.digest(token), invitedBy: identity.accountID,
             createdAt: now, expiresAt: now.addingTimeInterval(Self.invitationLifetime))
-        try await invitation.create(on: db)
+        try await invitation.create(on: try db())
         let link = acceptURL(token)
         try await mail.send(
             OutgoingEmail(
@@ -51,7 +51,7 @@ extension Store {
     /// The caller's organisation's invitations, newest first.
     public func invitations(of identity: Identity) async throws -> [Invitation] {
         try requireRole(.admin, identity)
-        return try await Invitation.query(on: db)
+        return try await Invitation.query(on: try db())
             .filter(\.$organisationID == identity.organisationID)
             .sort(\.$createdAt, .descending)
             .all()
@@ -60,24 +60,24 @@ extension Store {
     /// Withdraws a pending invitation so its link stops working.
     public func revokeInvitation(id: UUID, by identity: Identity) async throws -> Invitation {
         try requireRole(.admin, identity)
-        guard let invitation = try await Invitation.query(on: db)
+        guard let invitation = try await Invitation.query(on: try db())
             .filter(\.$id == id)
             .filter(\.$organisationID == identity.organisationID)
             .first()
         else { throw StoreError.notFound(what: "invitation") }
         if invitation.status(at: clock.now) == .pending {
             invitation.revokedAt = clock.now
-            try await invitation.save(on: db)
+            try await invitation.save(on: try db())
         }
         return invitation
     }
 
     /// The pending invitation behind a link, or a `gone` error saying why it no longer works.
     public func pendingInvitation(token: String) async throws -> (Invitation, Organisation) {
-        guard let invitation = try await Invitation.query(on: db)
+        guard let invitation = try await Invitation.query(on: try db())
             .filter(\.$tokenDigest == SecretTokens.digest(token))
             .first(),
-            let organisation = try await Organisation.find(invitation.organisationID, on: db)
+            let organisation = try await Organisation.find(invitation.organisationID, on: try db())
         else {
             throw StoreError.gone(message: "This invitation link is not valid. Check that you copied the whole link, or ask your admin for a new invitation.")
         }
@@ -100,10 +100,10 @@ extension Store {
         let (invitation, _) = try await pendingInvitation(token: token)
         let hash = try await passwords.hash(password)
         let now = clock.now
-        return try await db.transaction { db in
+        return try await db().transaction { transaction in
             // Claim the invitation first with a conditional update, so only one request wins:
             // the loser's update matches no row and returns nothing.
-            guard let sql = db as? any SQLDatabase else {
+            guard let sql = transaction as? any SQLDatabase else {
                 throw StoreError.invalidConfiguration("The database does not support SQL; Mutual needs SQLite or PostgreSQL.")
             }
             let claimed = try await sql.update(Invitation.schema)
@@ -115,11 +115,11 @@ extension Store {
             guard !claimed.isEmpty else {
                 throw StoreError.gone(message: "This invitation has already been used. Sign in with the account it created.")
             }
-            if try await Account.query(on: db).filter(\.$email == invitation.email).first() != nil {
+            if try await Account.query(on: transaction).filter(\.$email == invitation.email).first() != nil {
                 throw StoreError.conflict(field: "email", message: "\(invitation.email) already has an account. Sign in instead.")
             }
             let personID: UUID
-            if let existing = try await Person.query(on: db)
+            if let existing = try await Person.query(on: transaction)
                 .filter(\.$organisationID == invitation.organisationID)
                 .filter(\.$email == invitation.email)
                 .first()
@@ -131,13 +131,13 @@ extension Store {
                     organisationID: invitation.organisationID, externalID: "member-\(invitation.email)", name: name,
                     email: invitation.email, department: "", company: "", level: 0, timeZone: "UTC",
                     location: "", languages: [], createdAt: now)
-                try await person.create(on: db)
+                try await person.create(on: transaction)
                 personID = try person.requireID()
             }
             let account = Account(
                 organisationID: invitation.organisationID, personID: personID,
                 email: invitation.email, name: name, passwordHash: hash, role: invitation.role, createdAt: now)
-            try await account.create(on: db)
+            try await account.create(on: transaction)
             return account
         }
     }

@@ -4,11 +4,11 @@ import Foundation
 extension Store {
     /// Every member of the signed-in member's organisation, by name.
     public func members(of identity: Identity) async throws -> [Member] {
-        let accounts = try await Account.query(on: db)
+        let accounts = try await Account.query(on: try db())
             .filter(\.$organisationID == identity.organisationID)
             .sort(\.$name)
             .all()
-        let people = try await Person.query(on: db)
+        let people = try await Person.query(on: try db())
             .filter(\.$organisationID == identity.organisationID)
             .filter(\.$id ~~ accounts.map(\.personID))
             .all()
@@ -19,7 +19,7 @@ extension Store {
     /// One member of the caller's organisation; an id from another organisation is "not found".
     public func member(id: UUID, of identity: Identity) async throws -> Member {
         let account = try await scopedAccount(id: id, of: identity)
-        return try Member(account: account, person: try await Person.find(account.personID, on: db))
+        return try Member(account: account, person: try await Person.find(account.personID, on: try db()))
     }
 
     /// Changes a member's role. An admin cannot demote themself if they are the last admin,
@@ -28,7 +28,7 @@ extension Store {
         try requireRole(.admin, identity)
         let account = try await scopedAccount(id: id, of: identity)
         if account.role == .admin && role != .admin {
-            let admins = try await Account.query(on: db)
+            let admins = try await Account.query(on: try db())
                 .filter(\.$organisationID == identity.organisationID)
                 .filter(\.$role == .admin)
                 .count()
@@ -39,12 +39,12 @@ extension Store {
             }
         }
         account.role = role
-        try await account.save(on: db)
-        return try Member(account: account, person: try await Person.find(account.personID, on: db))
+        try await account.save(on: try db())
+        return try Member(account: account, person: try await Person.find(account.personID, on: try db()))
     }
 
     func scopedAccount(id: UUID, of identity: Identity) async throws -> Account {
-        guard let account = try await Account.query(on: db)
+        guard let account = try await Account.query(on: try db())
             .filter(\.$id == id)
             .filter(\.$organisationID == identity.organisationID)
             .first()

@@ -12,15 +12,15 @@ extension Store {
         let session = Session(
             tokenDigest: SecretTokens.digest(token), organisationID: account.organisationID,
             accountID: try account.requireID(), createdAt: now, expiresAt: now.addingTimeInterval(Self.sessionLifetime))
-        try await session.create(on: db)
+        try await session.create(on: try db())
         return (token, session.expiresAt)
     }
 
     /// The member a session cookie belongs to, or nil when it is unknown or expired.
     public func identity(forSessionToken token: String) async throws -> Identity? {
-        guard let session = try await Session.find(SecretTokens.digest(token), on: db) else { return nil }
+        guard let session = try await Session.find(SecretTokens.digest(token), on: try db()) else { return nil }
         guard session.expiresAt > clock.now else {
-            try await session.delete(on: db)
+            try await session.delete(on: try db())
             return nil
         }
         return try await identity(accountID: session.accountID)
@@ -28,12 +28,12 @@ extension Store {
 
     /// Ends a session (sign-out). Unknown tokens are ignored: signing out twice is fine.
     public func endSession(token: String) async throws {
-        try await Session.query(on: db).filter(\.$id == SecretTokens.digest(token)).delete()
+        try await Session.query(on: try db()).filter(\.$id == SecretTokens.digest(token)).delete()
     }
 
     func identity(accountID: UUID) async throws -> Identity? {
-        guard let account = try await Account.find(accountID, on: db),
-            let organisation = try await Organisation.find(account.organisationID, on: db)
+        guard let account = try await Account.find(accountID, on: try db()),
+            let organisation = try await Organisation.find(account.organisationID, on: try db())
         else { return nil }
         return try Identity(account: account, organisation: organisation)
     }

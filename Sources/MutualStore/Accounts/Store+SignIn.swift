@@ -12,7 +12,7 @@ extension Store {
         let windowStart = now.addingTimeInterval(-limits.window)
         for subject in subjects {
             let limit = subject.hasPrefix("account:") ? limits.perAccount : limits.perAddress
-            let failures = try await SignInFailure.query(on: db)
+            let failures = try await SignInFailure.query(on: try db())
                 .filter(\.$subject == subject)
                 .filter(\.$occurredAt > windowStart)
                 .sort(\.$occurredAt, .ascending)
@@ -24,7 +24,7 @@ extension Store {
                 throw StoreError.tooManyAttempts(retryAfterSeconds: max(1, retry))
             }
         }
-        let account = try await Account.query(on: db).filter(\.$email == email).first()
+        let account = try await Account.query(on: try db()).filter(\.$email == email).first()
         let matches: Bool
         if let account {
             matches = try await passwords.verify(password, hash: account.passwordHash)
@@ -35,13 +35,13 @@ extension Store {
         }
         guard let account, matches else {
             for subject in subjects {
-                try await SignInFailure(subject: subject, occurredAt: now).create(on: db)
+                try await SignInFailure(subject: subject, occurredAt: now).create(on: try db())
             }
             throw StoreError.wrongCredentials
         }
-        try await SignInFailure.query(on: db).filter(\.$subject == "account:\(email)").delete()
+        try await SignInFailure.query(on: try db()).filter(\.$subject == "account:\(email)").delete()
         account.lastSignInAt = now
-        try await account.save(on: db)
+        try await account.save(on: try db())
         return account
     }
 

@@ -85,14 +85,19 @@ public final class MutualDatabase: Sendable {
         self.migrations = migrations
     }
 
-    /// A database handle for one unit of work.
-    public func database(logger: Logger? = nil) -> any Database {
-        databases.database(logger: logger ?? self.logger, on: MultiThreadedEventLoopGroup.singleton.any())!
+    /// A database handle for one unit of work. Throws once the pools are shut down (a request
+    /// that arrives while the server stops).
+    public func database(logger: Logger? = nil) throws -> any Database {
+        guard let database = databases.database(logger: logger ?? self.logger, on: MultiThreadedEventLoopGroup.singleton.any()) else {
+            throw StoreError.unavailable
+        }
+        return database
     }
 
     /// The same handle as SQLKit, for reporting queries and raw statements.
-    public func sql(logger: Logger? = nil) -> any SQLDatabase {
-        database(logger: logger) as! any SQLDatabase
+    public func sql(logger: Logger? = nil) throws -> any SQLDatabase {
+        guard let sql = try database(logger: logger) as? any SQLDatabase else { throw StoreError.unavailable }
+        return sql
     }
 
     /// Brings the schema up to date. Safe to run on every start and from several replicas in turn.

@@ -22,7 +22,7 @@ public enum DemoOrganisation {
 extension Store {
     /// Loads the demo organisation unless it is already there.
     public func loadDemo() async throws -> DemoOrganisation.Outcome {
-        if try await Organisation.query(on: db).filter(\.$slug == DemoOrganisation.slug).first() != nil {
+        if try await Organisation.query(on: try db()).filter(\.$slug == DemoOrganisation.slug).first() != nil {
             return .alreadyPresent
         }
         let admin = try await createOrganisation(
@@ -34,12 +34,12 @@ extension Store {
         let participantHash = try await passwords.hash(DemoOrganisation.participantPassword)
         let now = clock.now
         let people = DemoPeople.generate(count: DemoOrganisation.peopleCount)
-        try await db.transaction { db in
+        try await db().transaction { transaction in
             var skillIDs: [String: UUID] = [:]
             for entry in StarterTaxonomy.entries {
                 let skill = Skill(
                     organisationID: organisationID, slug: InputRules.slug(entry.name), name: entry.name, family: entry.family)
-                try await skill.create(on: db)
+                try await skill.create(on: transaction)
                 skillIDs[skill.slug] = try skill.requireID()
             }
             var personIDs: [String: UUID] = [:]
@@ -49,26 +49,26 @@ extension Store {
                     department: demo.department, company: "Northwind Collective", level: demo.level,
                     managerID: demo.managerExternalID.flatMap { personIDs[$0] }, timeZone: demo.timeZone,
                     location: demo.location, languages: demo.languages, createdAt: now)
-                try await person.create(on: db)
+                try await person.create(on: transaction)
                 let personID = try person.requireID()
                 personIDs[demo.externalID] = personID
                 for (skill, level) in demo.strengths {
                     try await PersonSkill(
                         organisationID: organisationID, personID: personID, skillID: skillIDs[InputRules.slug(skill)]!,
                         kind: .strength, level: level
-                    ).create(on: db)
+                    ).create(on: transaction)
                 }
                 for (skill, level) in demo.wants {
                     try await PersonSkill(
                         organisationID: organisationID, personID: personID, skillID: skillIDs[InputRules.slug(skill)]!,
                         kind: .want, level: level
-                    ).create(on: db)
+                    ).create(on: transaction)
                 }
                 if demo.email == DemoOrganisation.participantEmail {
                     try await Account(
                         organisationID: organisationID, personID: personID, email: demo.email, name: demo.name,
                         passwordHash: participantHash, role: .participant, createdAt: now
-                    ).create(on: db)
+                    ).create(on: transaction)
                 }
             }
         }

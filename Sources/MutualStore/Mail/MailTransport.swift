@@ -39,7 +39,7 @@ public struct OutboxMailTransport: MailTransport {
         let message = OutboxMessage(
             organisationID: email.organisationID, recipient: email.recipient, subject: email.subject,
             body: email.body, createdAt: clock.now)
-        try await message.create(on: database.database())
+        try await message.create(on: try database.database())
         logger.info(
             "Email kept in outbox",
             metadata: ["recipient": "\(email.recipient)", "subject": "\(email.subject)"])

@@ -19,7 +19,7 @@ public struct SetupRequest: Sendable {
 extension Store {
     /// Whether any organisation exists yet; until one does, `/` leads to the setup page.
     public func isSetUp() async throws -> Bool {
-        try await Organisation.query(on: db).count() > 0
+        try await Organisation.query(on: try db()).count() > 0
     }
 
     /// Creates the very first organisation and its admin. Refused once any organisation exists.
@@ -37,38 +37,38 @@ extension Store {
         let name = try InputRules.requiredText(request.adminName, field: "name", label: "your name")
         let email = try InputRules.email(request.email)
         try PasswordHasher.validate(request.password)
-        if try await Account.query(on: db).filter(\.$email == email).first() != nil {
+        if try await Account.query(on: try db()).filter(\.$email == email).first() != nil {
             throw StoreError.conflict(field: "email", message: "An account with \(email) already exists. Use another address or sign in.")
         }
         let hash = try await passwords.hash(request.password)
         let now = clock.now
         let baseSlug = slug ?? InputRules.slug(organisationName)
-        return try await db.transaction { db in
+        return try await db().transaction { transaction in
             var candidate = baseSlug
             var suffix = 2
-            while try await Organisation.query(on: db).filter(\.$slug == candidate).first() != nil {
+            while try await Organisation.query(on: transaction).filter(\.$slug == candidate).first() != nil {
                 candidate = "\(baseSlug)-\(suffix)"
                 suffix += 1
             }
             let organisation = Organisation(name: organisationName, slug: candidate, createdAt: now)
-            try await organisation.create(on: db)
+            try await organisation.create(on: transaction)
             let organisationID = try organisation.requireID()
             let person = Person(
                 organisationID: organisationID, externalID: "admin-\(email)", name: name, email: email,
                 department: "", company: organisationName, level: 0, timeZone: "UTC", location: "",
                 languages: [], createdAt: now)
-            try await person.create(on: db)
+            try await person.create(on: transaction)
             let account = Account(
                 organisationID: organisationID, personID: try person.requireID(), email: email, name: name,
                 passwordHash: hash, role: .admin, createdAt: now)
-            try await account.create(on: db)
+            try await account.create(on: transaction)
             return account
         }
     }
 
     /// The organisation with this id.
     public func organisation(id: UUID) async throws -> Organisation {
-        guard let organisation = try await Organisation.find(id, on: db) else {
+        guard let organisation = try await Organisation.find(id, on: try db()) else {
             throw StoreError.notFound(what: "organisation")
         }
         return organisation

@@ -10,9 +10,9 @@ public struct OrganisationSummary: Sendable, Equatable {
 
 extension Store {
     public func summary(of identity: Identity) async throws -> OrganisationSummary {
-        async let people = Person.query(on: db).filter(\.$organisationID == identity.organisationID).count()
-        async let members = Account.query(on: db).filter(\.$organisationID == identity.organisationID).count()
-        async let skills = Skill.query(on: db).filter(\.$organisationID == identity.organisationID).count()
+        async let people = Person.query(on: try db()).filter(\.$organisationID == identity.organisationID).count()
+        async let members = Account.query(on: try db()).filter(\.$organisationID == identity.organisationID).count()
+        async let skills = Skill.query(on: try db()).filter(\.$organisationID == identity.organisationID).count()
         return try await OrganisationSummary(people: people, members: members, skills: skills)
     }
 }

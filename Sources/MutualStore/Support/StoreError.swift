@@ -19,6 +19,8 @@ public enum StoreError: Error, LocalizedError, Equatable, Sendable {
     case forbidden(message: String)
     /// Mutual is set up wrongly (a bad database URL, say).
     case invalidConfiguration(String)
+    /// The database cannot be reached, or the server is shutting down.
+    case unavailable
 
     public var errorDescription: String? {
         switch self {
@@ -33,6 +35,7 @@ public enum StoreError: Error, LocalizedError, Equatable, Sendable {
             return "Too many failed sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, or ask your admin to reset your password."
         case .forbidden(let message): return message
         case .invalidConfiguration(let message): return message
+        case .unavailable: return "The database is not available right now. Try again in a moment; if it persists, ask your admin to check the server."
         }
     }
 

@@ -39,6 +39,8 @@ public struct APIProblem: Error, Sendable {
             self.init(status: .forbidden, title: "Not allowed", detail: detail)
         case .invalidConfiguration:
             self.init(status: .internalServerError, title: "Server misconfigured", detail: detail)
+        case .unavailable:
+            self.init(status: .serviceUnavailable, title: "Temporarily unavailable", detail: detail)
         }
     }
 

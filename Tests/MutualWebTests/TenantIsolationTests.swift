@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MutualStore
+import MutualTestSupport
+import MutualWeb
+import Testing
+
+@Suite("Organisations are isolated tenants")
+struct TenantIsolationTests {
+    @Test("Every route with an id answers 404 for another organisation's id and changes nothing", arguments: TestBackend.all)
+    func idsFromAnotherOrganisationAreNotFound(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let a = try await Seeds.organisation("Acme", in: app.store)
+            let b = try await Seeds.organisation("Globex", in: app.store)
+            let bInvitation = try await app.store.invite(email: "pending@globex.example", role: .participant, by: b.admin) { $0 }
+            let bToken = try await app.store.createAPIToken(named: "b's token", for: b.admin)
+            let aToken = try await app.store.createAPIToken(named: "a's token", for: a.admin)
+            let browser = app.browser()
+            try await browser.post("/sign-in", form: ["email": a.adminEmail, "password": Seeds.password])
+
+            func foreignID(for path: String) -> UUID {
+                if path.contains("/members/") { return b.participant.accountID }
+                if path.contains("/invitations/") { return bInvitation.invitation.id! }
+                return bToken.token.id!
+            }
+            let routesWithIDs = app.routes.filter { $0.path.contains(":id") }
+            #expect(routesWithIDs.count >= 7)
+            for route in routesWithIDs {
+                let path = route.path.replacingOccurrences(of: ":id", with: foreignID(for: route.path).uuidString)
+                let response: TestResponse
+                if route.path.hasPrefix("/api/") {
+                    response = try await app.client.executeRequest(
+                        uri: path, method: HTTPRequest.Method(route.method)!,
+                        headers: [.authorization: "Bearer \(aToken.secret)", .contentType: "application/json"],
+                        body: route.method == "PATCH" ? ByteBuffer(string: "{\"role\":\"admin\"}") : nil)
+                } else if route.method == "GET" {
+                    response = try await browser.get(path)
+                } else {
+                    response = try await browser.post(path, form: ["role": "admin", "name": "x"])
+                }
+                #expect(response.status == .notFound, "\(route.method) \(route.path) answered \(response.status) for another organisation's id")
+                #expect(!response.text.contains("globex.example"), "\(route.path) leaked the other organisation's data")
+            }
+            // B's data is untouched.
+            #expect(try await app.store.member(id: b.participant.accountID, of: b.admin).role == .participant)
+            #expect(try await app.store.invitations(of: b.admin).first { $0.email == "pending@globex.example" }?.status(at: app.clock.now) == .pending)
+            #expect(try await app.store.identity(forAPIToken: bToken.secret)?.accountID == b.admin.accountID)
+        }
+    }
+
+    @Test("Lists show only the signed-in member's organisation", arguments: TestBackend.all)
+    func listsAreScoped(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let a = try await Seeds.organisation("Acme", in: app.store)
+            let b = try await Seeds.organisation("Globex", in: app.store)
+            _ = try await app.store.invite(email: "someone@globex.example", role: .participant, by: b.admin) { $0 }
+            _ = try await app.store.createAPIToken(named: "globex-token", for: b.admin)
+            let token = try await app.store.createAPIToken(named: "t", for: a.admin).secret
+            for path in ["/api/v1/members", "/api/v1/invitations", "/api/v1/tokens"] {
+                let response = try await app.client.executeRequest(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)
+                #expect(response.status == .ok)
+                #expect(!response.text.contains("globex"), "\(path) shows another organisation's data")
+            }
+            let members = try await app.client.executeRequest(uri: "/api/v1/members", method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)
+            #expect(members.text.contains(a.participantEmail))
+            let browser = app.browser()
+            try await browser.post("/sign-in", form: ["email": a.adminEmail, "password": Seeds.password])
+            let page = try await browser.get("/admin/members")
+            #expect(page.text.contains(a.managerEmail))
+            #expect(!page.text.contains("globex"))
+        }
+    }
+}
