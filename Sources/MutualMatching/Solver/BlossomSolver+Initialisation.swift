@@ -1,15 +1,14 @@
 extension BlossomSolver {
-    /// Cold start: every vertex dual at half its heaviest edge (rounded up to an integer, so duals are
-    /// even in doubled units and feasible), then a greedy pass that lowers duals and matches tight edges.
+    /// Cold start: every vertex dual at exactly half its heaviest edge (feasible, and even in the
+    /// solver's ×4 units), then a greedy pass that lowers duals and matches tight edges.
     mutating func initialiseGreedy() {
         for v in 0..<n {
             var heaviest: Int64 = 0
             for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
                 heaviest = max(heaviest, edgeW[Int(adjacencyEdge[slot])])
             }
-            // heaviest is 2w; y = ⌈w/2⌉ in original units is 2·⌈w/2⌉ doubled.
-            let w = heaviest / 2
-            ys[v] = 2 * ((w + 1) / 2)
+            // heaviest is 4w; y = w/2 is 2w in ×4 units.
+            ys[v] = heaviest / 2
         }
         lowerAndMatchGreedily()
         startTrees()
@@ -21,7 +20,7 @@ extension BlossomSolver {
     /// finish with the greedy pass.
     mutating func initialise(warmStart: MatchingSolution) {
         let flat = warmStart.certificate.vertexCount == n
-            ? warmStart.certificate.flattenedVertexDualsTimesTwo()
+            ? warmStart.certificate.flattenedVertexDualsTimesFour()
             : [Int64](repeating: 0, count: n)
         for v in 0..<n {
             let y = max(0, flat[v])

@@ -7,7 +7,7 @@ extension BlossomSolver {
             let m = Int(mate[u])
             guard m > u else { continue }
             for slot in adjacencyStart[u]..<adjacencyStart[u + 1] where Int(adjacencyNeighbour[slot]) == m {
-                total += edgeW[Int(adjacencyEdge[slot])] / 2
+                total += edgeW[Int(adjacencyEdge[slot])] / 4
                 break
             }
         }
@@ -22,7 +22,7 @@ extension BlossomSolver {
             let bi = Int(b)
             var childParent = certificateParent
             if zs[bi] > 0 {
-                blossoms.append(DualCertificate.Blossom(parent: certificateParent, dualTimesTwo: zs[bi],
+                blossoms.append(DualCertificate.Blossom(parent: certificateParent, dualTimesFour: zs[bi],
                                                         members: vertices(of: b).sorted()))
                 childParent = blossoms.count - 1
             }
@@ -30,7 +30,7 @@ extension BlossomSolver {
                 stack.append((c, childParent))
             }
         }
-        let certificate = DualCertificate(vertexDualsTimesTwo: ys, blossoms: blossoms)
+        let certificate = DualCertificate(vertexDualsTimesFour: ys, blossoms: blossoms)
         return MatchingSolution(mate: mate, totalWeight: total, dualObjective: certificate.objective,
                                 certificate: certificate, statistics: statistics)
     }

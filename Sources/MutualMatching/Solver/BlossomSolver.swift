@@ -9,9 +9,10 @@
 /// blossom's true dual is `zs[b] + 2·now` (outer), `zs[b] − 2·now` (inner) or `zs[b]` (free or nested).
 /// Re-labelling a blossom re-bases these stored values, so a dual adjustment costs nothing.
 ///
-/// Units. Weights and duals are doubled (`2w`, `2y`, `2z`): all roots start with even duals, every
-/// vertex of every tree keeps the same parity, so the slack of an edge between two outer blossoms is
-/// even and `Δ` stays integral.
+/// Units. Weights and duals are multiplied by four (`4w`, `4y`, `4z`). The factor 2 lets the start
+/// put a vertex at exactly half an edge; the other 2 keeps `Δ` integral: all roots start with even
+/// duals, all vertices of all trees keep a common parity (tight edges between them have even weight
+/// and blossom duals stay even), so the slack of an edge between two outer blossoms is even.
 struct BlossomSolver {
     static let free: UInt8 = 0
     static let outer: UInt8 = 1
@@ -20,7 +21,7 @@ struct BlossomSolver {
     let n: Int
     let edgeU: [Int32]
     let edgeV: [Int32]
-    /// Doubled edge weights.
+    /// Edge weights ×4.
     let edgeW: [Int64]
     let adjacencyStart: [Int]
     let adjacencyEdge: [Int32]
@@ -68,7 +69,7 @@ struct BlossomSolver {
         n = graph.vertexCount
         edgeU = graph.edges.map(\.u)
         edgeV = graph.edges.map(\.v)
-        edgeW = graph.edges.map { 2 * $0.weight }
+        edgeW = graph.edges.map { 4 * $0.weight }
         adjacencyStart = graph.adjacencyStart
         adjacencyEdge = graph.adjacencyEdge
         adjacencyNeighbour = graph.adjacencyNeighbour

@@ -33,13 +33,13 @@ extension DualCertificate {
     ///    segment trees (min of `t`, max of `a − t`) each step is `O(log n)`, so the whole bound is
     ///    `O(n log n)`. Each step keeps the dual feasible, so the result is valid whatever the order.
     ///
-    /// All arithmetic is in doubled units, like the rest of the certificate.
+    /// All arithmetic is in the certificate's ×4 units.
     public func coveringWholePool(maxOutsideWeight: [Int64]) -> DualCertificate {
         let n = vertexCount
         precondition(maxOutsideWeight.count == n, "one bound per vertex")
         if n < 2 { return self }
-        let y = vertexDualsTimesTwo
-        let a = maxOutsideWeight.map { 2 * max(0, $0) }
+        let y = vertexDualsTimesFour
+        let a = maxOutsideWeight.map { 4 * max(0, $0) }
 
         // Step 2: the cheapest of "each vertex at half its bound" (y_u ≥ a_u/2 covers every pair) and
         // the single-threshold family on a grid of g.
@@ -49,7 +49,7 @@ extension DualCertificate {
             let need = au >= g ? max(au - g, g) : au
             return max(y[u], need)
         }
-        var t = (0..<n).map { max(y[$0], (a[$0] + 1) / 2) }
+        var t = (0..<n).map { max(y[$0], a[$0] / 2) }
         var bestTotal = t.reduce(0, +)
         var bestG: Int64 = -1
         let steps: Int64 = 256
@@ -146,6 +146,6 @@ extension DualCertificate {
             }
             if !changed { break }
         }
-        return DualCertificate(vertexDualsTimesTwo: t, blossoms: blossoms)
+        return DualCertificate(vertexDualsTimesFour: t, blossoms: blossoms)
     }
 }

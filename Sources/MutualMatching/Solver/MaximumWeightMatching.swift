@@ -13,7 +13,7 @@
 /// * an augmentation dissolves only the one or two trees involved;
 /// * a greedy matching with per-vertex duals starts the search, or the previous solution does (warm start).
 ///
-/// All arithmetic is on `Int64` in doubled units, so results are exact.
+/// All arithmetic is on `Int64` (weights ×4 internally), so results are exact.
 public enum MaximumWeightMatching {
     /// Solves maximum-weight matching on `graph` (not necessarily perfect).
     ///

@@ -21,7 +21,8 @@
 /// realistic pools; ``DualCertificate/upperBound(maxOutsideWeight:)`` does that (plus a polish) when
 /// a second solve is not wanted.
 ///
-/// Units: `a_u + a_v` may be odd, so the shifted problem uses doubled weights `2w − a_u − a_v`.
+/// Units: `a_u + a_v` may be odd, so the shifted problem uses doubled weights `w'' = 2w − a_u − a_v`;
+/// its certificate `C` (×4 of those units) maps back as `4·t_u = C_u/2 + 2·a_u`.
 public struct PoolBound: Sendable {
     /// The bound: no matching of the pool, under the stated `maxOutsideWeight`, weighs more.
     public let upperBound: Int64
@@ -44,16 +45,16 @@ public struct PoolBound: Sendable {
         let shiftedGraph = WeightedGraph(vertexCount: n, edges: shifted)
         var warm: MatchingSolution?
         if let candidateSolution, candidateSolution.mate.count == n {
-            // Original dual y (doubled: Y = 2y) becomes t' = 2y − a in shifted units, stored doubled.
-            let flat = candidateSolution.certificate.flattenedVertexDualsTimesTwo()
-            let duals = (0..<n).map { max(0, 2 * flat[$0] - 2 * a[$0]) }
+            // Original dual y (stored 4y) becomes t'' = 2y − a in shifted units, stored as 4t'' = 2·4y − 4a.
+            let flat = candidateSolution.certificate.flattenedVertexDualsTimesFour()
+            let duals = (0..<n).map { max(0, 2 * flat[$0] - 4 * a[$0]) }
             warm = MatchingSolution(mate: candidateSolution.mate, totalWeight: 0, dualObjective: 0,
-                                    certificate: DualCertificate(vertexDualsTimesTwo: duals, blossoms: []))
+                                    certificate: DualCertificate(vertexDualsTimesFour: duals, blossoms: []))
         }
         let solution = MaximumWeightMatching.solve(shiftedGraph, warmStart: warm)
-        // bound = Σ a/2 + OPT'/2 with OPT' = objectiveTimesTwo/2 (shifted weights are doubled).
-        let numerator = 2 * a.reduce(0, +) + solution.certificate.objectiveTimesTwo
-        self.upperBound = numerator / 4
+        // bound = Σ a/2 + OPT''/2 with OPT'' = objectiveTimesFour/4, i.e. (4·Σa + objectiveTimesFour)/8.
+        let numerator = 4 * a.reduce(0, +) + solution.certificate.objectiveTimesFour
+        self.upperBound = numerator / 8
         self.maxOutsideWeight = a
         self.shiftedCertificate = solution.certificate
     }
@@ -62,8 +63,8 @@ public struct PoolBound: Sendable {
     /// outside pair that respects `maxOutsideWeight`. (With `t_u = (t'_u + a_u)/2`, in integers.)
     public func covers(_ u: Int, _ v: Int, weight: Int64) -> Bool {
         let c = shiftedCertificate
-        let lhs = c.vertexDualsTimesTwo[u] + c.vertexDualsTimesTwo[v] + c.sharedBlossomDualTimesTwo(u, v)
-            + 2 * maxOutsideWeight[u] + 2 * maxOutsideWeight[v]
-        return lhs >= 4 * weight
+        let lhs = c.vertexDualsTimesFour[u] + c.vertexDualsTimesFour[v] + c.sharedBlossomDualTimesFour(u, v)
+            + 4 * maxOutsideWeight[u] + 4 * maxOutsideWeight[v]
+        return lhs >= 8 * weight
     }
 }

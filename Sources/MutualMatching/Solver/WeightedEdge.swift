@@ -6,7 +6,7 @@ public struct WeightedEdge: Sendable, Hashable {
     public var u: Int32
     /// The other endpoint.
     public var v: Int32
-    /// The edge weight, `>= 0`. Weights up to about 2^60 are safe (the solver works in doubled units).
+    /// The edge weight, `>= 0`. Weights up to about 2^58 are safe (the solver works in units of a quarter).
     public var weight: Int64
 
     /// Creates the edge `{u, v}` with `weight`.

@@ -80,7 +80,7 @@ struct MaximumWeightMatchingTests {
             let a = MaximumWeightMatching.solve(graph)
             let b = MaximumWeightMatching.solve(WeightedGraph(vertexCount: n, edges: noisy))
             #expect(a.mate == b.mate)
-            #expect(a.certificate.vertexDualsTimesTwo == b.certificate.vertexDualsTimesTwo)
+            #expect(a.certificate.vertexDualsTimesFour == b.certificate.vertexDualsTimesFour)
         }
     }
 
@@ -109,10 +109,10 @@ struct MaximumWeightMatchingTests {
         let g = WeightedGraph(vertexCount: 4, edges: [WeightedEdge(0, 1, 5), WeightedEdge(1, 2, 6),
                                                        WeightedEdge(0, 2, 5), WeightedEdge(2, 3, 5)])
         let good = MaximumWeightMatching.solve(g)
-        var duals = good.certificate.vertexDualsTimesTwo
+        var duals = good.certificate.vertexDualsTimesFour
         duals[1] -= 2
         var bad = good
-        bad.certificate = DualCertificate(vertexDualsTimesTwo: duals, blossoms: good.certificate.blossoms)
+        bad.certificate = DualCertificate(vertexDualsTimesFour: duals, blossoms: good.certificate.blossoms)
         #expect(!SolverTestSupport.optimalityViolations(g, bad).isEmpty)
         var wrongMate = good
         wrongMate.mate = [-1, -1, -1, -1]

@@ -95,16 +95,16 @@ struct PricingTests {
             let n = 2 + rng.below(40)
             let y = (0..<n).map { _ in Int64(rng.below(50)) }
             let a = (0..<n).map { _ in Int64(rng.below(60)) }
-            let certificate = DualCertificate(vertexDualsTimesTwo: y, blossoms: [])
+            let certificate = DualCertificate(vertexDualsTimesFour: y, blossoms: [])
             let covering = certificate.coveringWholePool(maxOutsideWeight: a)
             for u in 0..<n {
-                #expect(covering.vertexDualsTimesTwo[u] >= y[u])
+                #expect(covering.vertexDualsTimesFour[u] >= y[u])
                 for v in (u + 1)..<n {
                     #expect(covering.covers(u, v, weight: min(a[u], a[v])))
                 }
             }
         }
-        let high = DualCertificate(vertexDualsTimesTwo: [10, 10, 10], blossoms: [])
+        let high = DualCertificate(vertexDualsTimesFour: [10, 10, 10], blossoms: [])
         #expect(high.upperBound(maxOutsideWeight: [10, 10, 10]) == 15)
     }
 }

@@ -84,13 +84,13 @@ enum SolverTestSupport {
         if total != s.totalWeight { problems.append("totalWeight \(s.totalWeight) != \(total)") }
 
         let c = s.certificate
-        for (v, y) in c.vertexDualsTimesTwo.enumerated() {
+        for (v, y) in c.vertexDualsTimesFour.enumerated() {
             if y < 0 { problems.append("negative dual at \(v)") }
             if y > 0 && s.mate[v] == -1 { problems.append("exposed vertex \(v) has positive dual") }
         }
         var inBlossom = [[Bool]]()
         for (index, b) in c.blossoms.enumerated() {
-            if b.dualTimesTwo <= 0 { problems.append("blossom \(index) dual not positive") }
+            if b.dualTimesFour <= 0 { problems.append("blossom \(index) dual not positive") }
             if b.members.count % 2 == 0 { problems.append("blossom \(index) has even size") }
             var member = [Bool](repeating: false, count: n)
             for v in b.members { member[Int(v)] = true }
@@ -108,16 +108,16 @@ enum SolverTestSupport {
         for e in graph.edges {
             // Reduced cost computed from scratch (not through the certificate's own lookup).
             let u = Int(e.u), v = Int(e.v)
-            var r = c.vertexDualsTimesTwo[u] + c.vertexDualsTimesTwo[v] - 2 * e.weight
+            var r = c.vertexDualsTimesFour[u] + c.vertexDualsTimesFour[v] - 4 * e.weight
             for (index, b) in c.blossoms.enumerated() where inBlossom[index][u] && inBlossom[index][v] {
-                r += b.dualTimesTwo
+                r += b.dualTimesFour
             }
-            if r != c.reducedCostTimesTwo(u, v, weight: e.weight) { problems.append("reducedCost lookup wrong for \(u)-\(v)") }
+            if r != c.reducedCostTimesFour(u, v, weight: e.weight) { problems.append("reducedCost lookup wrong for \(u)-\(v)") }
             if r < 0 { problems.append("edge \(u)-\(v) not covered (\(r))") }
             if Int(s.mate[u]) == v && r != 0 { problems.append("matched edge \(u)-\(v) not tight") }
         }
-        if c.objectiveTimesTwo != 2 * s.totalWeight {
-            problems.append("dual objective \(c.objectiveTimesTwo)/2 != total \(s.totalWeight)")
+        if c.objectiveTimesFour != 4 * s.totalWeight {
+            problems.append("dual objective \(c.objectiveTimesFour)/4 != total \(s.totalWeight)")
         }
         if s.dualObjective != s.totalWeight { problems.append("dualObjective field \(s.dualObjective) != total") }
         return problems
