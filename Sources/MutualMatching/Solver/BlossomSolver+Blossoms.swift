@@ -94,7 +94,7 @@ extension BlossomSolver {
     mutating func scanOuterPart(_ part: Int32, of b: Int32) {
         for v32 in vertices(of: part) {
             let v = Int(v32)
-            zeroQueue.push(ys[v], v32)
+            events.push(ys[v], .zeroDual, v32)
             let yv = ys[v] - now
             for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
                 let x = Int(adjacencyNeighbour[slot])
@@ -103,11 +103,11 @@ extension BlossomSolver {
                 let e = adjacencyEdge[slot]
                 switch label[bx] {
                 case BlossomSolver.free:
-                    growQueue.push(now + yv + ys[x] - edgeW[Int(e)], e)
+                    events.push(now + yv + ys[x] - edgeW[Int(e)], .grow, e)
                 case BlossomSolver.outer:
                     let s = yv + ys[x] - now - edgeW[Int(e)]
                     assert(s & 1 == 0, "odd slack between outer blossoms")
-                    outerQueue.push(now + s / 2, e)
+                    events.push(now + s / 2, .outerEdge, e)
                 default:
                     break
                 }
@@ -193,7 +193,7 @@ extension BlossomSolver {
 
         for c in pathInner {
             treeMembers[Int(root)].append(c)
-            if Int(c) >= n { expandQueue.push(now + blossomDual(Int(c)) / 2, c) }
+            if Int(c) >= n { events.push(now + blossomDual(Int(c)) / 2, .expand, c) }
         }
         for c in pathOuter {
             treeMembers[Int(root)].append(c)

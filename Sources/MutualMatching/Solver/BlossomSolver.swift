@@ -54,14 +54,10 @@ struct BlossomSolver {
     var mark: [UInt32]
     var stamp: UInt32 = 0
 
-    /// Outer–free edges, keyed by the `Δ` at which they become tight.
-    var growQueue = EventQueue()
-    /// Outer–outer edges between different top blossoms, keyed by the `Δ` at which they become tight.
-    var outerQueue = EventQueue()
-    /// Inner non-trivial blossoms, keyed by the `Δ` at which their dual reaches zero.
-    var expandQueue = EventQueue()
-    /// Outer vertices, keyed by the `Δ` at which their dual reaches zero.
-    var zeroQueue = EventQueue()
+    /// All pending events, keyed by the `Δ` at which they happen: outer–free edges becoming tight
+    /// (`grow`), outer–outer edges between different top blossoms becoming tight (`outerEdge`), inner
+    /// non-trivial blossoms' duals reaching zero (`expand`), outer vertices' duals reaching zero (`zeroDual`).
+    var events = EventQueue()
 
     var statistics = MatchingSolution.Statistics()
 
@@ -163,7 +159,7 @@ struct BlossomSolver {
     mutating func scanOuter(_ b: Int32) {
         for v32 in vertices(of: b) {
             let v = Int(v32)
-            zeroQueue.push(ys[v], v32)
+            events.push(ys[v], .zeroDual, v32)
             let yv = ys[v] - now
             for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
                 let x = Int(adjacencyNeighbour[slot])
@@ -172,11 +168,11 @@ struct BlossomSolver {
                 let e = adjacencyEdge[slot]
                 switch label[bx] {
                 case BlossomSolver.free:
-                    growQueue.push(now + yv + ys[x] - edgeW[Int(e)], e)
+                    events.push(now + yv + ys[x] - edgeW[Int(e)], .grow, e)
                 case BlossomSolver.outer:
                     let s = yv + ys[x] - now - edgeW[Int(e)]
                     assert(s & 1 == 0, "odd slack between outer blossoms")
-                    outerQueue.push(now + s / 2, e)
+                    events.push(now + s / 2, .outerEdge, e)
                 default:
                     break
                 }
@@ -194,7 +190,7 @@ struct BlossomSolver {
                 let bx = Int(top[x])
                 if label[bx] == BlossomSolver.outer && bx != Int(b) {
                     let e = adjacencyEdge[slot]
-                    growQueue.push(now + yv + ys[x] - now - edgeW[Int(e)], e)
+                    events.push(yv + ys[x] - edgeW[Int(e)], .grow, e)
                 }
             }
         }
@@ -206,40 +202,27 @@ struct BlossomSolver {
     /// zero dual, every matched edge is tight and the duals are feasible, i.e. the matching is optimal.
     mutating func run() {
         while treeCount > 0 {
-            // Drop stale entries from the top of each queue.
-            while !growQueue.isEmpty && !isValidGrow(growQueue.minKey, Int(growQueue.minItem)) { growQueue.popMin() }
-            while !outerQueue.isEmpty && !isValidOuter(outerQueue.minKey, Int(outerQueue.minItem)) { outerQueue.popMin() }
-            while !expandQueue.isEmpty && !isValidExpand(expandQueue.minKey, Int(expandQueue.minItem)) { expandQueue.popMin() }
-            while !zeroQueue.isEmpty && !isValidZero(zeroQueue.minKey, Int(zeroQueue.minItem)) { zeroQueue.popMin() }
-
-            var kind = -1
-            var best = Int64.max
-            if !growQueue.isEmpty && growQueue.minKey < best { best = growQueue.minKey; kind = 0 }
-            if !outerQueue.isEmpty && outerQueue.minKey < best { best = outerQueue.minKey; kind = 1 }
-            if !zeroQueue.isEmpty && zeroQueue.minKey < best { best = zeroQueue.minKey; kind = 3 }
-            if !expandQueue.isEmpty && expandQueue.minKey < best { best = expandQueue.minKey; kind = 2 }
-            precondition(kind >= 0, "blossom solver: trees left but no event")
-            assert(best >= now)
-            now = best
-            statistics.events += 1
+            precondition(!events.isEmpty, "blossom solver: trees left but no event")
+            let (key, kind, id) = events.popMin()
             switch kind {
-            case 0:
-                let e = Int(growQueue.minItem)
-                growQueue.popMin()
-                grow(e)
-            case 1:
-                let e = Int(outerQueue.minItem)
-                outerQueue.popMin()
-                outerEdgeTight(e)
-            case 2:
-                let b = expandQueue.minItem
-                expandQueue.popMin()
-                expand(b)
-            default:
-                let v = zeroQueue.minItem
-                zeroQueue.popMin()
-                vertexDualZero(v)
+            case .grow:
+                guard isValidGrow(key, Int(id)) else { continue }
+                now = key
+                grow(Int(id))
+            case .outerEdge:
+                guard isValidOuter(key, Int(id)) else { continue }
+                now = key
+                outerEdgeTight(Int(id))
+            case .expand:
+                guard isValidExpand(key, Int(id)) else { continue }
+                now = key
+                expand(id)
+            case .zeroDual:
+                guard isValidZero(key, Int(id)) else { continue }
+                now = key
+                vertexDualZero(id)
             }
+            statistics.events += 1
         }
     }
 
@@ -291,7 +274,7 @@ struct BlossomSolver {
         relabel(bm, to: BlossomSolver.outer, tree: root)
         treeMembers[Int(root)].append(bf)
         treeMembers[Int(root)].append(bm)
-        if Int(bf) >= n { expandQueue.push(now + blossomDual(Int(bf)) / 2, bf) }
+        if Int(bf) >= n { events.push(now + blossomDual(Int(bf)) / 2, .expand, bf) }
         scanOuter(bm)
     }
 

@@ -1,57 +1,57 @@
-/// A binary min-heap of `(key, item)` events used by the blossom solver.
+/// A monotone priority queue of solver events (a radix heap).
 ///
-/// Entries are never updated in place: the solver pushes a fresh entry whenever an event's time may
-/// have changed and discards stale entries when they reach the top ("lazy deletion"), which is far
-/// cheaper than decrease-key bookkeeping. Keys and items live in two flat arrays (no per-entry
-/// allocation); the capacity is kept between runs.
+/// The blossom solver only ever asks for events at or after the current dual change `Δ`, and `Δ` never
+/// decreases, so keys are pushed in `[last popped, ∞)`. A radix heap exploits that: entries sit in
+/// 65 buckets by the highest bit in which their key differs from the last popped key; push is O(1) and
+/// pop is amortised O(log C) for key range C, with sequential memory access. This matters because the
+/// solver invalidates events lazily (it pushes a fresh entry whenever an event's time may have changed
+/// and drops stale ones when they surface), so most entries are popped only to be discarded.
+///
+/// Items carry their kind in the top two bits. Entries with equal keys come out in a deterministic
+/// (last-in, first-out) order.
 struct EventQueue {
-    private var keys: [Int64] = []
-    private var items: [Int32] = []
-
-    var isEmpty: Bool { keys.isEmpty }
-    var count: Int { keys.count }
-    /// Key of the minimum entry; the queue must not be empty.
-    var minKey: Int64 { keys[0] }
-    /// Item of the minimum entry; the queue must not be empty.
-    var minItem: Int32 { items[0] }
-
-    mutating func push(_ key: Int64, _ item: Int32) {
-        var i = keys.count
-        keys.append(key)
-        items.append(item)
-        while i > 0 {
-            let p = (i - 1) >> 1
-            let pk = keys[p]
-            if pk < key || (pk == key && items[p] <= item) { break }
-            keys[i] = pk
-            items[i] = items[p]
-            i = p
-        }
-        keys[i] = key
-        items[i] = item
+    enum Kind: UInt32 {
+        case grow = 0, outerEdge = 1, expand = 2, zeroDual = 3
     }
 
-    mutating func popMin() {
-        let lastKey = keys.removeLast()
-        let lastItem = items.removeLast()
-        let n = keys.count
-        if n == 0 { return }
-        var i = 0
-        while true {
-            var c = 2 * i + 1
-            if c >= n { break }
-            if c + 1 < n && (keys[c + 1] < keys[c] || (keys[c + 1] == keys[c] && items[c + 1] < items[c])) { c += 1 }
-            if keys[c] > lastKey || (keys[c] == lastKey && items[c] >= lastItem) { break }
-            keys[i] = keys[c]
-            items[i] = items[c]
-            i = c
-        }
-        keys[i] = lastKey
-        items[i] = lastItem
+    private struct Entry {
+        var key: UInt64
+        var item: UInt32
     }
 
-    mutating func removeAll() {
-        keys.removeAll(keepingCapacity: true)
-        items.removeAll(keepingCapacity: true)
+    private var buckets = [[Entry]](repeating: [], count: 65)
+    private var scratch: [Entry] = []
+    private var last: UInt64 = 0
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always) private func bucket(_ key: UInt64) -> Int {
+        key == last ? 0 : 64 - (key ^ last).leadingZeroBitCount
+    }
+
+    /// Adds an event at time `key` (`key >=` the last popped key).
+    @inline(__always) mutating func push(_ key: Int64, _ kind: Kind, _ id: Int32) {
+        assert(key >= 0 && UInt64(key) >= last, "event in the past")
+        let k = UInt64(key)
+        buckets[bucket(k)].append(Entry(key: k, item: kind.rawValue << 30 | UInt32(id)))
+        count += 1
+    }
+
+    /// Removes and returns an event with the smallest key; the queue must not be empty.
+    mutating func popMin() -> (key: Int64, kind: Kind, id: Int32) {
+        if buckets[0].isEmpty {
+            var i = 1
+            while buckets[i].isEmpty { i += 1 }
+            var smallest = UInt64.max
+            for entry in buckets[i] where entry.key < smallest { smallest = entry.key }
+            last = smallest
+            swap(&scratch, &buckets[i])
+            for entry in scratch { buckets[bucket(entry.key)].append(entry) }
+            scratch.removeAll(keepingCapacity: true)
+        }
+        let entry = buckets[0].removeLast()
+        count -= 1
+        return (Int64(entry.key), Kind(rawValue: entry.item >> 30)!, Int32(bitPattern: entry.item & 0x3FFF_FFFF))
     }
 }
