@@ -34,14 +34,8 @@ extension Store {
         let participantHash = try await passwords.hash(DemoOrganisation.participantPassword)
         let now = clock.now
         let people = DemoPeople.generate(count: DemoOrganisation.peopleCount)
+        let resolver = try await skillResolver(for: organisationID)
         try await db().transaction { transaction in
-            var skillIDs: [String: UUID] = [:]
-            for entry in StarterTaxonomy.entries {
-                let skill = Skill(
-                    organisationID: organisationID, slug: InputRules.slug(entry.name), name: entry.name, family: entry.family)
-                try await skill.create(on: transaction)
-                skillIDs[skill.slug] = try skill.requireID()
-            }
             var personIDs: [String: UUID] = [:]
             for demo in people {
                 let person = Person(
@@ -54,13 +48,13 @@ extension Store {
                 personIDs[demo.externalID] = personID
                 for (skill, level) in demo.strengths {
                     try await PersonSkill(
-                        organisationID: organisationID, personID: personID, skillID: skillIDs[InputRules.slug(skill)]!,
+                        organisationID: organisationID, personID: personID, skillID: try await resolver.skillID(for: skill, on: transaction)!,
                         kind: .strength, level: level
                     ).create(on: transaction)
                 }
                 for (skill, level) in demo.wants {
                     try await PersonSkill(
-                        organisationID: organisationID, personID: personID, skillID: skillIDs[InputRules.slug(skill)]!,
+                        organisationID: organisationID, personID: personID, skillID: try await resolver.skillID(for: skill, on: transaction)!,
                         kind: .want, level: level
                     ).create(on: transaction)
                 }

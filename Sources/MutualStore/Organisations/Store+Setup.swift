@@ -53,6 +53,7 @@ extension Store {
             let organisation = Organisation(name: organisationName, slug: candidate, createdAt: now)
             try await organisation.create(on: transaction)
             let organisationID = try organisation.requireID()
+            try await Self.seedStarterTaxonomy(organisationID: organisationID, on: transaction)
             let person = Person(
                 organisationID: organisationID, externalID: "admin-\(email)", name: name, email: email,
                 department: "", company: organisationName, level: 0, timeZone: "UTC", location: "",
@@ -63,6 +64,20 @@ extension Store {
                 passwordHash: hash, role: .admin, createdAt: now)
             try await account.create(on: transaction)
             return account
+        }
+    }
+
+    /// Gives a new organisation the starter skills and their common aliases.
+    static func seedStarterTaxonomy(organisationID: UUID, on database: any Database) async throws {
+        var ids: [String: UUID] = [:]
+        for entry in StarterTaxonomy.entries {
+            let skill = Skill(organisationID: organisationID, slug: SkillResolver.slug(entry.name), name: entry.name, family: entry.family)
+            try await skill.create(on: database)
+            ids[entry.name] = try skill.requireID()
+        }
+        for (alias, name) in StarterTaxonomy.aliases {
+            guard let skillID = ids[name] else { continue }
+            try await SkillAlias(organisationID: organisationID, skillID: skillID, slug: SkillResolver.slug(alias)).create(on: database)
         }
     }
 

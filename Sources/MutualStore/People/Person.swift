@@ -20,7 +20,21 @@ public final class Person: Model, @unchecked Sendable {
     @Field(key: "location") public var location: String
     /// Language codes or names, `;`-separated as in the CSV contract.
     @Field(key: "languages") public var languages: String
+    /// Interests, `;`-separated as in the CSV.
+    @Field(key: "interests") public var interests: String
+    /// External ids of people this person must never be matched with, `;`-separated.
+    @Field(key: "exclude") public var exclude: String
+    @Field(key: "bio") public var bio: String
+    /// Weekly availability windows in the person's own time zone, as JSON (see `AvailabilityWindow`).
+    @Field(key: "availability") public var availability: String
+    /// Topics this person does not want to discuss, `;`-separated.
+    @Field(key: "off_limits") public var offLimits: String
+    /// Preferred meeting frequency, e.g. `weekly`, `fortnightly`, `monthly`; empty when unsaid.
+    @Field(key: "meeting_frequency") public var meetingFrequency: String
+    /// `formal`, `informal` or empty.
+    @Field(key: "formality") public var formality: String
     @Field(key: "created_at") public var createdAt: Date
+    @OptionalField(key: "updated_at") public var updatedAt: Date?
 
     public init() {}
 
@@ -41,10 +55,22 @@ public final class Person: Model, @unchecked Sendable {
         self.timeZone = timeZone
         self.location = location
         self.languages = languages.joined(separator: ";")
+        self.interests = ""
+        self.exclude = ""
+        self.bio = ""
+        self.availability = ""
+        self.offLimits = ""
+        self.meetingFrequency = ""
+        self.formality = ""
         self.createdAt = createdAt
     }
 
-    public var languageList: [String] {
-        languages.split(separator: ";").map { String($0) }
+    public var languageList: [String] { Self.list(languages) }
+    public var interestList: [String] { Self.list(interests) }
+    public var excludeList: [String] { Self.list(exclude) }
+    public var offLimitsList: [String] { Self.list(offLimits) }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

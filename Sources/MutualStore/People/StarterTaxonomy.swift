@@ -16,6 +16,21 @@ public enum StarterTaxonomy {
         ("Personal effectiveness", ["Time Management", "Prioritisation", "Resilience", "Networking"]),
     ]
 
+    /// Common other names, mapped to the skill they mean.
+    public static let aliases: [(alias: String, skill: String)] = [
+        ("postgres", "SQL"), ("mysql", "SQL"), ("databases", "SQL"), ("py", "Python"), ("ios", "Swift"),
+        ("aws", "Cloud Architecture"), ("azure", "Cloud Architecture"), ("gcp", "Cloud Architecture"),
+        ("infosec", "Security"), ("cybersecurity", "Security"), ("qa", "Testing"), ("ci/cd", "DevOps"),
+        ("ml", "Machine Learning"), ("ai", "Machine Learning"), ("analytics", "Data Analysis"),
+        ("dataviz", "Data Visualisation"), ("data visualization", "Data Visualisation"), ("excel", "Spreadsheet Modelling"),
+        ("mentoring", "Coaching"), ("strategy", "Strategic Planning"), ("recruiting", "Hiring"), ("feedback", "Giving Feedback"),
+        ("presenting", "Public Speaking"), ("presentation skills", "Public Speaking"), ("writing", "Business Writing"),
+        ("workshop facilitation", "Facilitation"), ("listening", "Active Listening"), ("negotiating", "Negotiation"),
+        ("selling", "Sales"), ("finance", "Budgeting"), ("ux research", "User Research"), ("ui design", "Visual Design"),
+        ("a11y", "Accessibility"), ("project planning", "Project Management"), ("lean", "Process Improvement"),
+        ("purchasing", "Procurement"), ("prioritization", "Prioritisation"), ("networking events", "Networking"),
+    ]
+
     public static var entries: [Entry] {
         families.flatMap { family in family.skills.map { Entry(name: $0, family: family.family) } }
     }
