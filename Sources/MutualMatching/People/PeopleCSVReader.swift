@@ -61,6 +61,54 @@ public struct PeopleCSVReader: Sendable {
         return PeopleTable(people: people, warnings: warnings, columns: Set(columnIndex.keys))
     }
 
+    /// Consumes the next chunk and hands each complete data row to `onRow` at once instead of
+    /// collecting people, so an import never holds the file. Row problems go to `onRow` (they
+    /// do not count towards ``maximumIssues``); header problems and broken CSV structure are
+    /// thrown. Duplicate ids are left to the caller, which sees every row.
+    public mutating func feed(_ chunk: some Collection<UInt8>, onRow: (PeopleCSVRow) throws -> Void) throws {
+        var completed: [CSVRecord] = []
+        do {
+            try parser.feed(chunk) { completed.append($0) }
+        } catch {
+            throw structural(error)
+        }
+        try handleRows(completed, onRow: onRow)
+    }
+
+    /// Ends row-by-row input; returns the warnings and header columns (its `people` are empty).
+    public mutating func finish(onRow: (PeopleCSVRow) throws -> Void) throws -> PeopleTable {
+        var completed: [CSVRecord] = []
+        do {
+            try parser.finish { completed.append($0) }
+        } catch {
+            throw structural(error)
+        }
+        try handleRows(completed, onRow: onRow)
+        if !headerSeen {
+            throw PeopleImportError(issues: [.init(line: 1, column: nil, reason: "the file is empty; expected a header row starting with id")])
+        }
+        return PeopleTable(people: [], warnings: warnings, columns: Set(columnIndex.keys))
+    }
+
+    private mutating func handleRows(_ records: [CSVRecord], onRow: (PeopleCSVRow) throws -> Void) throws {
+        for record in records {
+            if !headerSeen {
+                headerSeen = true
+                readHeader(record)
+                if !issues.isEmpty { throw PeopleImportError(issues: issues) }
+                continue
+            }
+            let before = issues.count
+            if let person = readPerson(record) {
+                try onRow(.person(person, line: record.line))
+            } else {
+                let rowIssues = Array(issues[before...])
+                issues.removeSubrange(before...)
+                try onRow(.rejected(line: record.line, issues: rowIssues))
+            }
+        }
+    }
+
     private mutating func structural(_ error: CSVError) -> PeopleImportError {
         let column = headerSeen ? columnName(atField: error.field) : nil
         issues.append(.init(line: error.line, column: column, reason: error.reason))
