@@ -15,7 +15,8 @@
 # Install the services with scripts/install-test-deps.sh and scripts/start-postgres.sh.
 #
 # Env: SWIFT (default swift), PYTHON (default python3), MUTUAL_TEST_POSTGRES,
-#      MUTUAL_REQUIRE_SERVICES, MUTUAL_BROWSER_TIMEOUT, MUTUAL_SERVER_START_TIMEOUT (s, 90).
+#      MUTUAL_REQUIRE_SERVICES, MUTUAL_SERVER_START_TIMEOUT (s, default 90), and for the
+#      browser suite CHROMIUM_BIN, CHROMEDRIVER, MUTUAL_BROWSER_TIMEOUT (see its conftest.py).
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -172,7 +173,7 @@ fi
 say "browser suite (Tests/browser, headless Chromium)"
 started=$(date +%s)
 browser_missing=""
-for path in /usr/bin/chromium /usr/bin/chromedriver; do
+for path in "${CHROMIUM_BIN:-/usr/bin/chromium}" "${CHROMEDRIVER:-/usr/bin/chromedriver}"; do
     [[ -x "$path" ]] || browser_missing+="$path missing; "
 done
 "$PYTHON" -c 'import selenium, pytest' 2>/dev/null || browser_missing+="python selenium/pytest missing; "
