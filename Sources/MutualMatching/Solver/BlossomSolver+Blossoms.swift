@@ -81,6 +81,11 @@ extension BlossomSolver {
         parent[bi] = -1
         zs[bi] = -2 * now
         cycles[bi - n] = cycle
+        for i in 0..<(cycle.children.count - 1) {
+            nextVertex[Int(lastVertex[Int(cycle.children[i])])] = firstVertex[Int(cycle.children[i + 1])]
+        }
+        firstVertex[bi] = firstVertex[Int(cycle.children[0])]
+        lastVertex[bi] = lastVertex[Int(cycle.children[cycle.children.count - 1])]
         for w in vertices(of: b) { top[Int(w)] = b }
         treeMembers[Int(root)].append(b)
         statistics.blossomsFormed += 1

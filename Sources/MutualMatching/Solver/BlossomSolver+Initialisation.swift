@@ -85,17 +85,30 @@ extension BlossomSolver {
         }
     }
 
-    /// Every exposed vertex with a positive dual roots an alternating tree.
+    /// Every exposed vertex with a positive dual must root an alternating tree; they are queued here and
+    /// started `batchSize` at a time by ``startNextBatch()``.
     mutating func startTrees() {
-        var roots: [Int32] = []
-        for v in 0..<n where mate[v] == -1 && ys[v] > 0 {
-            label[v] = BlossomSolver.outer  // now == 0, so stored duals need no re-basing
-            tree[v] = Int32(v)
-            treeMembers[v] = [Int32(v)]
-            roots.append(Int32(v))
+        pendingRoots = (0..<Int32(n)).filter { mate[Int($0)] == -1 && ys[Int($0)] > 0 }
+        nextRoot = 0
+        statistics.initialTrees = pendingRoots.count
+    }
+
+    /// Starts the next batch of trees (called when no tree is left). A pending root that is no longer
+    /// exposed was matched by an earlier augmentation. One that is still exposed was never touched (a
+    /// tree that reaches an exposed vertex augments at once), so its dual is still its even initial
+    /// value: the roots of a batch share a parity, as the integrality argument needs.
+    mutating func startNextBatch() {
+        events.removeAll()
+        var started: [Int32] = []
+        while nextRoot < pendingRoots.count && started.count < batchSize {
+            let r = pendingRoots[nextRoot]
+            nextRoot += 1
+            guard mate[Int(r)] == -1, top[Int(r)] == r, label[Int(r)] == BlossomSolver.free, ys[Int(r)] > 0 else { continue }
+            relabel(r, to: BlossomSolver.outer, tree: r)
+            treeMembers[Int(r)] = [r]
+            started.append(r)
         }
-        treeCount = roots.count
-        statistics.initialTrees = roots.count
-        for r in roots { scanOuter(r) }
+        treeCount = started.count
+        for r in started { scanOuter(r) }
     }
 }

@@ -38,6 +38,12 @@ struct EventQueue {
         count += 1
     }
 
+    /// Drops every entry (keeping capacity); keys pushed later must still not precede the last popped key.
+    mutating func removeAll() {
+        for i in 0..<buckets.count where !buckets[i].isEmpty { buckets[i].removeAll(keepingCapacity: true) }
+        count = 0
+    }
+
     /// Removes and returns an event with the smallest key; the queue must not be empty.
     mutating func popMin() -> (key: Int64, kind: Kind, id: Int32) {
         if buckets[0].isEmpty {

@@ -45,6 +45,25 @@ struct MaximumWeightMatchingTests {
                 "formed \(formed) expanded \(expanded) augmentations \(augmentations) zero \(zeroDualEvents)")
     }
 
+    @Test("Growing one or a few trees at a time gives the same optimum (both search modes are correct)")
+    func batchedTreesGiveSameOptimum() {
+        var rng = SplitMix64(seed: 0x5EED_0005)
+        for round in 0..<1500 {
+            let n = rng.below(11)
+            let graph = SolverTestSupport.randomGraph(&rng, n: n, density: [0.3, 0.8][round % 2], maxWeight: [2, 30][round % 2])
+            let expected = SolverTestSupport.bruteForceOptimum(graph)
+            for batch in [1, 2] {
+                var solver = BlossomSolver(graph: graph)
+                solver.batchSize = batch
+                solver.initialiseGreedy()
+                solver.run()
+                let solution = solver.solution()
+                #expect(solution.totalWeight == expected)
+                #expect(SolverTestSupport.optimalityViolations(graph, solution).isEmpty, "round \(round) batch \(batch)")
+            }
+        }
+    }
+
     @Test("Warm start from a subgraph's solution reaches the same optimum")
     func warmStartGivesSameOptimum() {
         var rng = SplitMix64(seed: 0x5EED_0003)
