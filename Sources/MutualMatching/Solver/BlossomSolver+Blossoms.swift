@@ -211,31 +211,38 @@ extension BlossomSolver {
 
     /// Re-matches the inside of blossom `b` so that vertex `v` becomes its base (Edmonds' rotation):
     /// the even-length path around the cycle from `v`'s sub-blossom to the base sub-blossom swaps its
-    /// matched and unmatched edges, recursively inside sub-blossoms.
+    /// matched and unmatched edges, and every sub-blossom that gets a new matched edge is re-based the
+    /// same way at that edge's endpoint.
+    ///
+    /// The sub-blossom re-basings are independent of each other and of the parent's, so they run from a
+    /// work list rather than by recursion: nesting can be thousands deep on graphs with many ties, and
+    /// callers may run the solver on a small-stack thread.
     mutating func augmentBlossom(_ b: Int32, _ v: Int32) {
-        var x = v
-        while parent[Int(x)] != b { x = parent[Int(x)] }
-        if Int(x) >= n { augmentBlossom(x, v) }
-        let bi = Int(b)
-        let cycle = cycles[bi - n]
-        let k = cycle.children.count
-        let j = cycle.children.firstIndex(of: x)!
-        if j != 0 {
-            // Edges that become matched: e_{j+1}, e_{j+3}, …, e_{k-1} forwards (j odd), or
-            // e_{j-2}, e_{j-4}, …, e_0 backwards (j even).
-            var i = j % 2 == 1 ? j + 1 : j - 2
-            let step = j % 2 == 1 ? 2 : -2
-            while i >= 0 && i < k {
-                let from = cycle.edgeFrom[i], to = cycle.edgeTo[i]
-                let cFrom = cycle.children[i], cTo = cycle.children[(i + 1) % k]
-                if Int(cFrom) >= n { augmentBlossom(cFrom, from) }
-                if Int(cTo) >= n { augmentBlossom(cTo, to) }
-                mate[Int(from)] = to
-                mate[Int(to)] = from
-                i += step
+        var work: [(blossom: Int32, vertex: Int32)] = [(b, v)]
+        while let (b, v) = work.popLast() {
+            var x = v
+            while parent[Int(x)] != b { x = parent[Int(x)] }
+            if Int(x) >= n { work.append((x, v)) }
+            let bi = Int(b)
+            let k = cycles[bi - n].children.count
+            let j = cycles[bi - n].children.firstIndex(of: x)!
+            if j != 0 {
+                // Edges that become matched: e_{j+1}, e_{j+3}, …, e_{k-1} forwards (j odd), or
+                // e_{j-2}, e_{j-4}, …, e_0 backwards (j even).
+                var i = j % 2 == 1 ? j + 1 : j - 2
+                let step = j % 2 == 1 ? 2 : -2
+                while i >= 0 && i < k {
+                    let from = cycles[bi - n].edgeFrom[i], to = cycles[bi - n].edgeTo[i]
+                    let cFrom = cycles[bi - n].children[i], cTo = cycles[bi - n].children[(i + 1) % k]
+                    if Int(cFrom) >= n { work.append((cFrom, from)) }
+                    if Int(cTo) >= n { work.append((cTo, to)) }
+                    mate[Int(from)] = to
+                    mate[Int(to)] = from
+                    i += step
+                }
+                cycles[bi - n].rotate(to: j)
             }
-            cycles[bi - n].rotate(to: j)
+            base[bi] = v
         }
-        base[bi] = v
     }
 }
