@@ -20,7 +20,12 @@ struct TenantIsolationTests {
             let browser = app.browser()
             try await browser.post("/sign-in", form: ["email": a.adminEmail, "password": Seeds.password])
 
+            let bSkill = try #require(try await app.store.skills(of: b.admin).first)
+            // Merging into one of A's own skills is what an attacker in A would try.
+            let aSkill = try #require(try await app.store.skills(of: a.admin).first)
             func foreignID(for path: String) -> UUID {
+                if path.contains("/people/") { return b.participant.personID }
+                if path.contains("/skills/") { return bSkill.id }
                 if path.contains("/members/") { return b.participant.accountID }
                 if path.contains("/invitations/") { return bInvitation.invitation.id! }
                 return bToken.token.id!
@@ -34,11 +39,11 @@ struct TenantIsolationTests {
                     response = try await app.client.executeRequest(
                         uri: path, method: HTTPRequest.Method(route.method)!,
                         headers: [.authorization: "Bearer \(aToken.secret)", .contentType: "application/json"],
-                        body: route.method == "PATCH" ? ByteBuffer(string: "{\"role\":\"admin\"}") : nil)
+                        body: route.method == "GET" || route.method == "DELETE" ? nil : ByteBuffer(string: Self.body(for: route.path, targetSkill: aSkill.id)))
                 } else if route.method == "GET" {
                     response = try await browser.get(path)
                 } else {
-                    response = try await browser.post(path, form: ["role": "admin", "name": "x"])
+                    response = try await browser.post(path, form: ["role": "admin", "name": "x", "alias": "x", "into": aSkill.id.uuidString])
                 }
                 #expect(response.status == .notFound, "\(route.method) \(route.path) answered \(response.status) for another organisation's id")
                 #expect(!response.text.contains("globex.example"), "\(route.path) leaked the other organisation's data")
@@ -47,7 +52,18 @@ struct TenantIsolationTests {
             #expect(try await app.store.member(id: b.participant.accountID, of: b.admin).role == .participant)
             #expect(try await app.store.invitations(of: b.admin).first { $0.email == "pending@globex.example" }?.status(at: app.clock.now) == .pending)
             #expect(try await app.store.identity(forAPIToken: bToken.secret)?.accountID == b.admin.accountID)
+            #expect(try await app.store.profile(personID: b.participant.personID, of: b.admin).name == "Globex Participant")
+            #expect(try await app.store.skills(of: b.admin).contains { $0.id == bSkill.id && $0.aliases == bSkill.aliases })
+            #expect(try await app.store.skills(of: a.admin).first { $0.id == aSkill.id }?.aliases == aSkill.aliases)
         }
+    }
+
+    /// A body that would change something if the route wrongly accepted the foreign id.
+    static func body(for path: String, targetSkill: UUID) -> String {
+        if path.contains("/people/") { return #"{"name":"Hijacked"}"# }
+        if path.hasSuffix("/aliases") { return #"{"alias":"hijacked"}"# }
+        if path.hasSuffix("/merge") { return "{\"into\":\"\(targetSkill)\"}" }
+        return #"{"role":"admin"}"#
     }
 
     @Test("Lists show only the signed-in member's organisation", arguments: TestBackend.all)

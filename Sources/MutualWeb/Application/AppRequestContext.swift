@@ -69,6 +69,9 @@ public struct FormFields: Sendable {
 
     public subscript(_ name: String) -> String? { values[name]?.first }
 
+    /// Every value sent under `name`, in order (repeated inputs such as skill rows).
+    public func all(_ name: String) -> [String] { values[name] ?? [] }
+
     private static func decode(_ text: Substring) -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced

@@ -84,6 +84,9 @@ public func buildApplication(
     SessionPages(store: store, pages: pages, cookies: cookies).register(on: routes)
     MemberPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
     AccountsAPI(store: store, baseURL: configuration.baseURL).register(on: routes)
+    PeoplePages(store: store, pages: pages).register(on: routes)
+    SkillPages(store: store, pages: pages).register(on: routes)
+    PeopleAPI(store: store).register(on: routes)
 
     var app = Application(
         router: router,

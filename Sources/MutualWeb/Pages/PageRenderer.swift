@@ -60,6 +60,12 @@ struct PageChrome {
         var nav: [NavItem] = []
         if let identity {
             nav.append(NavItem(label: "Dashboard", href: "/dashboard", current: current == "dashboard"))
+            nav.append(NavItem(label: "Directory", href: "/people", current: current == "people"))
+            nav.append(NavItem(label: "My profile", href: "/profile", current: current == "profile"))
+            nav.append(NavItem(label: "Skills", href: "/skills", current: current == "skills"))
+            if identity.role >= .programmeManager {
+                nav.append(NavItem(label: "Skills map", href: "/skills/map", current: current == "map"))
+            }
             if identity.role >= .admin {
                 nav.append(NavItem(label: "Members", href: "/admin/members", current: current == "members"))
             }
