@@ -47,7 +47,13 @@ for spec in "${PIP_PACKAGES[@]}"; do
 done
 if ((${#pip_missing[@]})); then
     log "pip installing: ${pip_missing[*]}"
-    "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore "${pip_missing[@]}"
+    pip_flags=(-q --disable-pip-version-check --root-user-action=ignore)
+    # Debian's own python3 is marked externally managed (PEP 668); CI machines normally put
+    # pyenv's python3 first on PATH, but if they do not, install beside Debian's packages.
+    if [[ -f "$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ]]; then
+        pip_flags+=(--break-system-packages)
+    fi
+    "$PYTHON" -m pip install "${pip_flags[@]}" "${pip_missing[@]}"
 else
     log "Python packages already installed: ${PIP_PACKAGES[*]}"
 fi
