@@ -210,7 +210,7 @@ else
     else
         note "server is up (pid $SERVER_PID)"
         artifacts="${MUTUAL_BROWSER_ARTIFACTS:-$WORK/artifacts}"
-        MUTUAL_URL="$URL" MUTUAL_BROWSER_ARTIFACTS="$artifacts" \
+        MUTUAL_URL="$URL" MUTUAL_BIN="$MUTUAL_BIN" MUTUAL_BROWSER_ARTIFACTS="$artifacts" \
             "$PYTHON" -m pytest Tests/browser -q -p no:cacheprovider 2>&1 | tee "$WORK/pytest.log"
         rc=${PIPESTATUS[0]}
         count_pytest_results "$WORK/pytest.log"
