@@ -4,7 +4,7 @@ extension BlossomSolver {
     /// new outer blossom (Edmonds). Inner blossoms on the cycle become outer, so their vertices start
     /// generating events.
     mutating func formBlossom(_ u: Int32, _ v: Int32) {
-        let bu = top[Int(u)], bv = top[Int(v)]
+        let bu = topOf(Int(u)), bv = topOf(Int(v))
         // Nearest common ancestor, walking up from both sides in turn so the cost is the length of the
         // shorter path plus the distance to the ancestor.
         stamp &+= 1
@@ -34,10 +34,10 @@ extension BlossomSolver {
             while s != lca {
                 let b = base[Int(s)]
                 let t = mate[Int(b)]
-                let bt = top[Int(t)]
+                let bt = topOf(Int(t))
                 blossoms.append(s); from.append(b); to.append(t)
                 blossoms.append(bt); from.append(labelTo[Int(bt)]); to.append(labelFrom[Int(bt)])
-                s = top[Int(labelFrom[Int(bt)])]
+                s = topOf(Int(labelFrom[Int(bt)]))
             }
             return (blossoms, from, to)
         }
@@ -86,7 +86,24 @@ extension BlossomSolver {
         }
         firstVertex[bi] = firstVertex[Int(cycle.children[0])]
         lastVertex[bi] = lastVertex[Int(cycle.children[cycle.children.count - 1])]
-        for w in vertices(of: b) { top[Int(w)] = b }
+        // The largest child's group becomes the new blossom's; the others' vertices move into it.
+        var big = cycle.children[0]
+        var size: Int32 = 0
+        for c in cycle.children {
+            size += blossomSize[Int(c)]
+            if blossomSize[Int(c)] > blossomSize[Int(big)] { big = c }
+        }
+        let g = groupOf[Int(big)]
+        for c in cycle.children where c != big {
+            let delta = dualShift[Int(groupOf[Int(c)])] - dualShift[Int(g)]
+            for w in vertices(of: c) {
+                group[Int(w)] = g
+                ys[Int(w)] += delta
+            }
+        }
+        owner[Int(g)] = b
+        groupOf[bi] = g
+        blossomSize[bi] = size
         treeMembers[Int(root)].append(b)
         statistics.blossomsFormed += 1
         for c in formerlyInner {
@@ -99,18 +116,18 @@ extension BlossomSolver {
     mutating func scanOuterPart(_ part: Int32, of b: Int32) {
         for v32 in vertices(of: part) {
             let v = Int(v32)
-            events.push(ys[v], .zeroDual, v32)
-            let yv = ys[v] - now
+            events.push(stored(v), .zeroDual, v32)
+            let yv = stored(v) - now
             for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
                 let x = Int(adjacencyNeighbour[slot])
-                let bx = Int(top[x])
+                let bx = Int(topOf(x))
                 if bx == Int(b) { continue }
                 let e = adjacencyEdge[slot]
                 switch label[bx] {
                 case BlossomSolver.free:
-                    events.push(now + yv + ys[x] - edgeW[Int(e)], .grow, e)
+                    events.push(now + yv + stored(x) - edgeW[Int(e)], .grow, e)
                 case BlossomSolver.outer:
-                    let s = yv + ys[x] - now - edgeW[Int(e)]
+                    let s = yv + stored(x) - now - edgeW[Int(e)]
                     assert(s & 1 == 0, "odd slack between outer blossoms")
                     events.push(now + s / 2, .outerEdge, e)
                 default:
@@ -136,12 +153,22 @@ extension BlossomSolver {
         let j = cycle.children.firstIndex(of: x)!
 
         // Vertices keep their true duals: b is inner, so stored = true − now.
-        for w in vertices(of: b) { ys[Int(w)] += now }
+        let g = groupOf[bi]
+        dualShift[Int(g)] += now
         for c in cycle.children {
             parent[Int(c)] = -1
             label[Int(c)] = BlossomSolver.free
             tree[Int(c)] = -1
-            if Int(c) < n { top[Int(c)] = c } else { for w in vertices(of: c) { top[Int(w)] = c } }
+            let gc = groupOf[Int(c)]
+            owner[Int(gc)] = c
+            if gc != g {
+                // Give this child its own group back, keeping every stored dual.
+                let delta = dualShift[Int(g)] - dualShift[Int(gc)]
+                for w in vertices(of: c) {
+                    group[Int(w)] = gc
+                    ys[Int(w)] += delta
+                }
+            }
         }
 
         // Label the path c_j → c_0 (backwards when j is even, forwards when odd).
@@ -193,6 +220,8 @@ extension BlossomSolver {
         label[bi] = BlossomSolver.free
         tree[bi] = -1
         base[bi] = -1
+        groupOf[bi] = -1
+        blossomSize[bi] = 0
         freeBlossomIds.append(b)
         statistics.blossomsExpanded += 1
 

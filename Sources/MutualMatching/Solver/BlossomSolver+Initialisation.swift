@@ -127,7 +127,7 @@ extension BlossomSolver {
         while nextRoot < pendingRoots.count && started.count < batchSize {
             let r = pendingRoots[nextRoot]
             nextRoot += 1
-            guard mate[Int(r)] == -1, top[Int(r)] == r, label[Int(r)] == BlossomSolver.free, ys[Int(r)] > 0 else { continue }
+            guard mate[Int(r)] == -1, topOf(Int(r)) == r, label[Int(r)] == BlossomSolver.free, stored(Int(r)) > 0 else { continue }
             relabel(r, to: BlossomSolver.outer, tree: r)
             treeMembers[Int(r)] = [r]
             started.append(r)

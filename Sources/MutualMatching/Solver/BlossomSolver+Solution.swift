@@ -30,7 +30,7 @@ extension BlossomSolver {
                 stack.append((c, childParent))
             }
         }
-        let certificate = DualCertificate(vertexDualsTimesFour: ys, blossoms: blossoms)
+        let certificate = DualCertificate(vertexDualsTimesFour: (0..<n).map { stored($0) }, blossoms: blossoms)
         return MatchingSolution(mate: mate, totalWeight: total, dualObjective: certificate.objective,
                                 certificate: certificate, statistics: statistics)
     }

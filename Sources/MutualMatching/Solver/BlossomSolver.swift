@@ -5,9 +5,17 @@
 /// top blossom is *free*, *outer* (S, even distance from its tree root) or *inner* (T).
 ///
 /// Lazy duals. `now` is the total dual change `Δ` applied so far. The true dual of vertex `v` is
-/// `ys[v] - now` when its top blossom is outer, `ys[v] + now` when inner, `ys[v]` when free; a top
+/// `stored(v) - now` when its top blossom is outer, `stored(v) + now` when inner, `stored(v)` when free,
+/// where `stored(v) = ys[v] + dualShift[group of v]`; a top
 /// blossom's true dual is `zs[b] + 2·now` (outer), `zs[b] − 2·now` (inner) or `zs[b]` (free or nested).
-/// Re-labelling a blossom re-bases these stored values, so a dual adjustment costs nothing.
+/// Re-labelling a blossom re-bases these stored values (one `dualShift` entry for all its vertices),
+/// so neither a dual adjustment nor a label change touches the vertices.
+///
+/// Vertex groups. All vertices of a top blossom share one group (group ids are vertex ids) and
+/// `owner[group]` is the blossom, so `topOf(v)` is two loads. Forming a blossom hands the largest
+/// child's group to the new blossom and moves only the other children's vertices; expanding moves
+/// them back. On graphs with many ties, where big blossoms keep absorbing small pieces, this avoids
+/// rewriting every vertex of the blossom each time.
 ///
 /// Units. Weights and duals are multiplied by four (`4w`, `4y`, `4z`). The factor 2 lets the start
 /// put a vertex at exactly half an edge; the other 2 keeps `Δ` integral: all roots start with even
@@ -31,8 +39,16 @@ struct BlossomSolver {
     var ys: [Int64]
     var now: Int64 = 0
 
-    /// Top blossom of each vertex.
-    var top: [Int32]
+    /// Group of each vertex (see "Vertex groups").
+    var group: [Int32]
+    /// Top blossom owning each group.
+    var owner: [Int32]
+    /// Group of each top blossom (per blossom id); stays recorded while the blossom is nested.
+    var groupOf: [Int32]
+    /// Added to `ys` of every vertex of the group.
+    var dualShift: [Int64]
+    /// Number of vertices of each blossom.
+    var blossomSize: [Int32]
     /// Per blossom id (size 2n): enclosing blossom or -1.
     var parent: [Int32]
     var base: [Int32]
@@ -85,7 +101,11 @@ struct BlossomSolver {
         mate = [Int32](repeating: -1, count: n)
         ys = [Int64](repeating: 0, count: n)
         let count = graph.vertexCount
-        top = (0..<Int32(count)).map { $0 }
+        group = (0..<Int32(count)).map { $0 }
+        owner = group
+        groupOf = (0..<Int32(2 * count)).map { $0 < Int32(count) ? $0 : -1 }
+        dualShift = [Int64](repeating: 0, count: count)
+        blossomSize = (0..<(2 * count)).map { $0 < count ? 1 : 0 }
         parent = [Int32](repeating: -1, count: 2 * n)
         base = (0..<Int32(2 * count)).map { $0 < Int32(count) ? $0 : -1 }
         label = [UInt8](repeating: BlossomSolver.free, count: 2 * n)
@@ -104,11 +124,15 @@ struct BlossomSolver {
 
     // MARK: - Duals
 
+    @inline(__always) func topOf(_ v: Int) -> Int32 { owner[Int(group[v])] }
+
+    @inline(__always) func stored(_ v: Int) -> Int64 { ys[v] + dualShift[Int(group[v])] }
+
     @inline(__always) func vertexDual(_ v: Int) -> Int64 {
-        switch label[Int(top[v])] {
-        case BlossomSolver.outer: return ys[v] - now
-        case BlossomSolver.inner: return ys[v] + now
-        default: return ys[v]
+        switch label[Int(topOf(v))] {
+        case BlossomSolver.outer: return stored(v) - now
+        case BlossomSolver.inner: return stored(v) + now
+        default: return stored(v)
         }
     }
 
@@ -145,13 +169,7 @@ struct BlossomSolver {
         let old = label[bi]
         if old != newLabel {
             let shift = vertexOffset(old) - vertexOffset(newLabel)
-            if shift != 0 {
-                if bi < n {
-                    ys[bi] += shift
-                } else {
-                    for v in vertices(of: b) { ys[Int(v)] += shift }
-                }
-            }
+            dualShift[Int(groupOf[bi])] += shift
             if bi >= n { zs[bi] += blossomOffset(old) - blossomOffset(newLabel) }
             label[bi] = newLabel
         }
@@ -165,18 +183,18 @@ struct BlossomSolver {
     mutating func scanOuter(_ b: Int32) {
         for v32 in vertices(of: b) {
             let v = Int(v32)
-            events.push(ys[v], .zeroDual, v32)
-            let yv = ys[v] - now
+            events.push(stored(v), .zeroDual, v32)
+            let yv = stored(v) - now
             for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
                 let x = Int(adjacencyNeighbour[slot])
-                let bx = Int(top[x])
+                let bx = Int(topOf(x))
                 if bx == Int(b) { continue }
                 let e = adjacencyEdge[slot]
                 switch label[bx] {
                 case BlossomSolver.free:
-                    events.push(now + yv + ys[x] - edgeW[Int(e)], .grow, e)
+                    events.push(now + yv + stored(x) - edgeW[Int(e)], .grow, e)
                 case BlossomSolver.outer:
-                    let s = yv + ys[x] - now - edgeW[Int(e)]
+                    let s = yv + stored(x) - now - edgeW[Int(e)]
                     assert(s & 1 == 0, "odd slack between outer blossoms")
                     events.push(now + s / 2, .outerEdge, e)
                 default:
@@ -190,13 +208,13 @@ struct BlossomSolver {
     mutating func scanFree(_ b: Int32) {
         for v32 in vertices(of: b) {
             let v = Int(v32)
-            let yv = ys[v]
+            let yv = stored(v)
             for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
                 let x = Int(adjacencyNeighbour[slot])
-                let bx = Int(top[x])
+                let bx = Int(topOf(x))
                 if label[bx] == BlossomSolver.outer && bx != Int(b) {
                     let e = adjacencyEdge[slot]
-                    events.push(yv + ys[x] - edgeW[Int(e)], .grow, e)
+                    events.push(yv + stored(x) - edgeW[Int(e)], .grow, e)
                 }
             }
         }
@@ -238,7 +256,7 @@ struct BlossomSolver {
     }
 
     func isValidGrow(_ key: Int64, _ e: Int) -> Bool {
-        let bu = Int(top[Int(edgeU[e])]), bv = Int(top[Int(edgeV[e])])
+        let bu = Int(topOf(Int(edgeU[e]))), bv = Int(topOf(Int(edgeV[e])))
         if bu == bv { return false }
         let lu = label[bu], lv = label[bv]
         guard (lu == BlossomSolver.outer && lv == BlossomSolver.free) || (lu == BlossomSolver.free && lv == BlossomSolver.outer)
@@ -247,7 +265,7 @@ struct BlossomSolver {
     }
 
     func isValidOuter(_ key: Int64, _ e: Int) -> Bool {
-        let bu = Int(top[Int(edgeU[e])]), bv = Int(top[Int(edgeV[e])])
+        let bu = Int(topOf(Int(edgeU[e]))), bv = Int(topOf(Int(edgeV[e])))
         if bu == bv || label[bu] != BlossomSolver.outer || label[bv] != BlossomSolver.outer { return false }
         return 2 * (key - now) == slack(e)
     }
@@ -258,7 +276,7 @@ struct BlossomSolver {
     }
 
     func isValidZero(_ key: Int64, _ v: Int) -> Bool {
-        label[Int(top[v])] == BlossomSolver.outer && ys[v] == key
+        label[Int(topOf(v))] == BlossomSolver.outer && stored(v) == key
     }
 
     // MARK: - Events
@@ -267,8 +285,8 @@ struct BlossomSolver {
     /// blossom's base is exposed (it then has a zero dual and is not a root).
     mutating func grow(_ e: Int) {
         var s = Int(edgeU[e]), f = Int(edgeV[e])
-        if label[Int(top[s])] != BlossomSolver.outer { swap(&s, &f) }
-        let bs = top[s], bf = top[f]
+        if label[Int(topOf(s))] != BlossomSolver.outer { swap(&s, &f) }
+        let bs = topOf(s), bf = topOf(f)
         let root = tree[Int(bs)]
         let m = mate[Int(base[Int(bf)])]
         if m == -1 {
@@ -278,7 +296,7 @@ struct BlossomSolver {
             dissolve(root)
             return
         }
-        let bm = top[Int(m)]
+        let bm = topOf(Int(m))
         relabel(bf, to: BlossomSolver.inner, tree: root)
         labelFrom[Int(bf)] = Int32(s)
         labelTo[Int(bf)] = Int32(f)
@@ -292,7 +310,7 @@ struct BlossomSolver {
     /// An edge between two outer blossoms became tight: a blossom if they share a tree, else an augmenting path.
     mutating func outerEdgeTight(_ e: Int) {
         let u = edgeU[e], v = edgeV[e]
-        let ru = tree[Int(top[Int(u)])], rv = tree[Int(top[Int(v)])]
+        let ru = tree[Int(topOf(Int(u)))], rv = tree[Int(topOf(Int(v)))]
         if ru == rv {
             formBlossom(u, v)
         } else {
@@ -307,7 +325,7 @@ struct BlossomSolver {
     /// Outer vertex `v`'s dual reached zero: flip the path from its root to `v`, so `v` becomes exposed
     /// (allowed, its dual is zero) and the root, whose dual is positive, becomes matched.
     mutating func vertexDualZero(_ v: Int32) {
-        let root = tree[Int(top[Int(v)])]
+        let root = tree[Int(topOf(Int(v)))]
         augmentPath(from: v, to: -1)
         dissolve(root)
     }
@@ -316,7 +334,7 @@ struct BlossomSolver {
     func outerParent(_ b: Int32) -> Int32 {
         let t = mate[Int(base[Int(b)])]
         if t == -1 { return -1 }
-        return top[Int(labelFrom[Int(top[Int(t)])])]
+        return topOf(Int(labelFrom[Int(topOf(Int(t)))]))
     }
 
     /// Flips the alternating path from vertex `s` (in an outer blossom, or in a free blossom with an
@@ -324,12 +342,12 @@ struct BlossomSolver {
     mutating func augmentPath(from s0: Int32, to j0: Int32) {
         var s = s0, j = j0
         while true {
-            let bs = top[Int(s)]
+            let bs = topOf(Int(s))
             let t = mate[Int(base[Int(bs)])]
             if Int(bs) >= n { augmentBlossom(bs, s) }
             mate[Int(s)] = j
             if t == -1 { break }
-            let bt = top[Int(t)]
+            let bt = topOf(Int(t))
             let p = labelFrom[Int(bt)], q = labelTo[Int(bt)]
             if Int(bt) >= n { augmentBlossom(bt, q) }
             mate[Int(q)] = p
