@@ -50,11 +50,8 @@ public struct Person: Sendable, Hashable {
         self.capacity = capacity
     }
 
-    /// The name to show in explanations: the first word of the name, or the id.
-    public var displayName: String {
-        let first = name.split(separator: " ").first.map(String.init) ?? ""
-        return first.isEmpty ? id : first
-    }
+    /// The name to show in explanations: the name, or the id when there is none.
+    public var displayName: String { name.isEmpty ? id : name }
 
     /// This person's level in a skill (0 when not a strength).
     public func strengthLevel(_ skill: String) -> Int {

@@ -10,6 +10,22 @@ public struct MatchRules: Sendable, Hashable {
     /// The attributes a criterion can be set on.
     public enum Attribute: String, Sendable, Hashable, CaseIterable {
         case department, company, level, timezone, language, interests
+
+        /// Position in ``MatchRules/criteria`` (a switch, so hot loops do not allocate `allCases`).
+        @inlinable
+        public var position: Int {
+            switch self {
+            case .department: 0
+            case .company: 1
+            case .level: 2
+            case .timezone: 3
+            case .language: 4
+            case .interests: 5
+            }
+        }
+
+        /// Every attribute, in position order, stored once.
+        public static let ordered: [Attribute] = allCases
     }
 
     /// One weighted criterion: its preference and how many percent it can add to a score.
@@ -71,12 +87,12 @@ public struct MatchRules: Sendable, Hashable {
 
     /// The criterion for an attribute.
     public func criterion(_ attribute: Attribute) -> Criterion {
-        criteria[Attribute.allCases.firstIndex(of: attribute)!]
+        criteria[attribute.position]
     }
 
     /// Sets the criterion for an attribute.
     public mutating func setCriterion(_ attribute: Attribute, _ criterion: Criterion) {
-        criteria[Attribute.allCases.firstIndex(of: attribute)!] = criterion
+        criteria[attribute.position] = criterion
     }
 
     /// The teaching value for a teacher `gap` levels ahead (0 when not ahead).

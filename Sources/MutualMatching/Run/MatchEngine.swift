@@ -1,0 +1,190 @@
+/// The whole match run, from people and rules to the explained result: score → candidate
+/// graph → exact solve (or preview) → pricing proof → odd one out → explanations.
+///
+/// This is the one entry point the command line and the server call, so both produce the
+/// same matches for the same input.
+public enum MatchEngine {
+    /// Runs a match.
+    ///
+    /// - Parameters:
+    ///   - history: pairs of ids that were partners before (see ``HistoryFile``).
+    ///   - progress: called with a phase and the fraction of it done, from any thread.
+    public static func run(
+        people: [Person], rules: MatchRules, history: [(String, String)] = [], options: MatchOptions,
+        progress: (@Sendable (MatchPhase, Double) -> Void)? = nil
+    ) async -> MatchResult {
+        let clock = ContinuousClock()
+        var timings: [(MatchPhase, Int)] = []
+        var phaseStart = clock.now
+        func endPhase(_ phase: MatchPhase) {
+            let elapsed = phaseStart.duration(to: clock.now)
+            timings.append((phase, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
+            progress?(phase, 1)
+            phaseStart = clock.now
+        }
+
+        let context = ScoringContext(people: people, rules: rules, model: options.model, history: history)
+        var k = options.partnersPerPerson
+        var scanLimit = options.scanLimit
+        if options.preview {
+            // The preview trades depth for speed: short lists, bounded scans.
+            k = k ?? min(12, CandidateGraph.defaultPartnersPerPerson(poolSize: people.count))
+            scanLimit = min(scanLimit, 300)
+        }
+        let candidates = await CandidateGenerator.build(context, partnersPerPerson: k, scanLimit: scanLimit) { fraction in
+            progress?(.candidates, fraction)
+        }
+        endPhase(.candidates)
+
+        if options.model == .mentoring {
+            return finishMentoring(context: context, candidates: candidates, timings: timings, clock: clock, phaseStart: phaseStart, progress: progress)
+        }
+
+        var graph = WeightedGraph(vertexCount: people.count, edges: candidates.edges)
+        var mate: [Int32]
+        var totalWeight: Int64
+        var upperBound: Int64
+        var rounds = 0
+        if options.preview {
+            let preview = PreviewMatcher.match(graph, seed: options.seed)
+            mate = preview.mate
+            totalWeight = preview.totalWeight
+            upperBound = trivialUpperBound(graph: graph, outsideBound: candidates.outsideBound)
+            endPhase(.solve)
+        } else {
+            var solution = MaximumWeightMatching.solve(graph)
+            endPhase(.solve)
+            if options.prove {
+                while rounds < options.maximumPricingRounds {
+                    let missing = await PricingOracle.violations(
+                        context: context, candidates: candidates, graph: graph, certificate: solution.certificate)
+                    if missing.isEmpty { break }
+                    rounds += 1
+                    progress?(.pricing, Double(rounds) / Double(options.maximumPricingRounds))
+                    graph = graph.adding(missing)
+                    solution = MaximumWeightMatching.solve(graph, warmStart: solution)
+                }
+                endPhase(.pricing)
+            }
+            mate = solution.mate
+            totalWeight = solution.totalWeight
+            if options.prove, rounds < options.maximumPricingRounds {
+                // Pricing found nothing uncovered: the dual covers every pair of the pool.
+                upperBound = max(totalWeight, solution.dualObjective)
+            } else {
+                // One more solve on shifted weights gives the tightest bound of its kind (see PoolBound).
+                let bound = PoolBound(graph: graph, maxOutsideWeight: candidates.outsideBound, candidateSolution: solution)
+                upperBound = max(totalWeight, bound.upperBound)
+                endPhase(.bound)
+            }
+        }
+
+        var neighbours = [[Int32]](repeating: [], count: people.count)
+        for edge in graph.edges where edge.weight > 0 {
+            neighbours[Int(edge.u)].append(edge.v)
+            neighbours[Int(edge.v)].append(edge.u)
+        }
+        var unmatched = (0..<people.count).filter { mate[$0] < 0 }
+        var triads: [MatchResult.Triad] = []
+        var inTriad = [Int: Int]()  // lower pair member → added person
+        if rules.oddOneOut == .triad {
+            for placement in TriadBuilder.place(unmatched: unmatched, mate: mate, context: context, neighbours: neighbours) {
+                inTriad[placement.pair.0] = placement.person
+            }
+            unmatched.removeAll { person in inTriad.values.contains(person) }
+        }
+
+        var pairs: [MatchResult.Pair] = []
+        for a in 0..<people.count where Int(mate[a]) > a {
+            let b = Int(mate[a])
+            let weight = graph.weight(a, b) ?? context.weight(a, b)
+            if let third = inTriad[a] {
+                let added = context.weight(third, a) + context.weight(third, b)
+                let reasons = PairExplainer.reasons(context, a, b)
+                    + PairExplainer.reasons(context, third, a).map { "\(context.people[third].displayName) with \(context.people[a].displayName): \($0)" }
+                    + PairExplainer.reasons(context, third, b).map { "\(context.people[third].displayName) with \(context.people[b].displayName): \($0)" }
+                triads.append(MatchResult.Triad(members: [a, b, third], weight: weight + added,
+                                                score: context.displayScore((weight + added) * 2 / 3), reasons: reasons))
+            } else {
+                pairs.append(MatchResult.Pair(a: a, b: b, weight: weight, score: context.displayScore(weight),
+                                              reasons: PairExplainer.reasons(context, a, b)))
+            }
+        }
+        let eligible = (0..<people.count).filter { context.capacity[$0] > 0 }.count
+        let leftOver = unmatched.filter { context.capacity[$0] > 0 }
+        let detailed = Int64(unmatched.count) * Int64(people.count) <= 20_000_000
+        let unmatchedEntries = unmatched.map { person in
+            MatchResult.Unmatched(person: person, reason: UnmatchedExplainer.reason(
+                context, person: person, positivePartners: candidates.positivePartnerCount[person],
+                exhaustive: candidates.exhaustive[person],
+                onlyOneLeft: eligible % 2 == 1 && leftOver == [person], detailed: detailed))
+        }
+        endPhase(.explain)
+        return MatchResult(people: people, model: options.model, pairs: pairs, triads: triads, unmatched: unmatchedEntries,
+                           totalWeight: totalWeight, upperBound: upperBound, pricingRounds: rounds,
+                           graph: graph.edges.filter { $0.weight > 0 }, timings: timings)
+    }
+
+    /// Without duals (preview): every matching weighs at most half the sum over people of
+    /// their heaviest possible pair, inside or outside the graph.
+    static func trivialUpperBound(graph: WeightedGraph, outsideBound: [Int64]) -> Int64 {
+        var best = outsideBound
+        for edge in graph.edges {
+            best[Int(edge.u)] = max(best[Int(edge.u)], edge.weight)
+            best[Int(edge.v)] = max(best[Int(edge.v)], edge.weight)
+        }
+        return best.reduce(0, +) / 2
+    }
+
+    static func finishMentoring(
+        context: ScoringContext, candidates: CandidateGraph, timings: [(MatchPhase, Int)], clock: ContinuousClock,
+        phaseStart: ContinuousClock.Instant, progress: (@Sendable (MatchPhase, Double) -> Void)?
+    ) -> MatchResult {
+        var timings = timings
+        var start = phaseStart
+        func endPhase(_ phase: MatchPhase) {
+            let elapsed = start.duration(to: clock.now)
+            timings.append((phase, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
+            progress?(phase, 1)
+            start = clock.now
+        }
+        let solved = MentoringAssignment.solve(vertexCount: context.count, edges: candidates.edges, capacity: context.capacity)
+        endPhase(.solve)
+        // Each mentee gains at most its bound from a mentor outside its candidate list.
+        var upperBound = solved.totalWeight
+        for person in 0..<context.count { upperBound += candidates.outsideBound[person] }
+        var weights: [UInt64: Int64] = [:]
+        for edge in candidates.edges { weights[UInt64(UInt32(edge.u)) << 32 | UInt64(UInt32(edge.v))] = edge.weight }
+        let pairs = solved.pairs.map { pair in
+            let weight = weights[UInt64(UInt32(pair.mentor)) << 32 | UInt64(UInt32(pair.mentee))] ?? 0
+            return MatchResult.Pair(a: pair.mentor, b: pair.mentee, weight: weight, score: context.displayScore(weight),
+                                    reasons: PairExplainer.reasons(context, pair.mentor, pair.mentee))
+        }
+        var hasMentor = [Bool](repeating: false, count: context.count)
+        var menteeCount = [Int32](repeating: 0, count: context.count)
+        for pair in solved.pairs {
+            hasMentor[pair.mentee] = true
+            menteeCount[pair.mentor] += 1
+        }
+        // Mentees without a mentor are unmatched; people who only mentor are unmatched when no mentee got them.
+        var unmatched: [MatchResult.Unmatched] = []
+        for person in 0..<context.count where !hasMentor[person] && menteeCount[person] == 0 {
+            let role = context.people[person].role ?? .both
+            let reason: String
+            if role == .mentor {
+                reason = context.capacity[person] <= 0
+                    ? "capacity: takes no mentee this round (capacity 0)"
+                    : "no mentee was assigned: others fit every mentee better or nobody wants what they offer"
+            } else {
+                reason = UnmatchedExplainer.reason(
+                    context, person: person, positivePartners: candidates.positivePartnerCount[person],
+                    exhaustive: candidates.exhaustive[person], onlyOneLeft: false, detailed: context.count <= 20_000)
+            }
+            unmatched.append(MatchResult.Unmatched(person: person, reason: reason))
+        }
+        endPhase(.explain)
+        return MatchResult(people: context.people, model: .mentoring, pairs: pairs, triads: [], unmatched: unmatched,
+                           totalWeight: solved.totalWeight, upperBound: upperBound, pricingRounds: 0,
+                           graph: candidates.edges, timings: timings)
+    }
+}
