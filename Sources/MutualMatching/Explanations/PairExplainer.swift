@@ -56,8 +56,11 @@ public enum PairExplainer {
         for want in shared.prefix(context.rules.skillsCounted) {
             lines.append("both want to learn \(want.displayName)")
         }
+        // When interests are also a weighted criterion, the rule line below names them with their effect.
         let interests = Set(first.interests).intersection(second.interests).sorted()
-        if !interests.isEmpty { lines.append("shared interests: \(interests.joined(separator: ", "))") }
+        if !interests.isEmpty, context.criterionEffect(.interests, a, b) == 0 {
+            lines.append("shared interests: \(interests.joined(separator: ", "))")
+        }
         return lines
     }
 

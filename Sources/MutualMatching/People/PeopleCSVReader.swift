@@ -35,11 +35,13 @@ public struct PeopleCSVReader: Sendable {
 
     /// Consumes the next chunk of bytes.
     public mutating func feed(_ chunk: some Collection<UInt8>) throws {
+        var completed: [CSVRecord] = []
         do {
-            var completed: [CSVRecord] = []
             try parser.feed(chunk) { completed.append($0) }
             for record in completed { handle(record) }
         } catch {
+            // Records completed before the broken one still count (the header names the column).
+            for record in completed { handle(record) }
             throw structural(error)
         }
         if issues.count >= Self.maximumIssues { throw PeopleImportError(issues: issues) }
