@@ -16,13 +16,13 @@ public struct DualCertificate: Sendable {
     public struct Blossom: Sendable {
         /// Index (into ``DualCertificate/blossoms``) of the smallest blossom strictly containing this one, or -1.
         public let parent: Int
-        /// Twice its dual `z_B` (always `> 0` and even).
+        /// Four times its dual `z_B` (always `> 0` and even).
         public let dualTimesFour: Int64
         /// Its vertices (odd count).
         public let members: [Int32]
     }
 
-    /// Twice each vertex dual `y_v` (`>= 0`).
+    /// Four times each vertex dual `y_v` (`>= 0`).
     public let vertexDualsTimesFour: [Int64]
     /// Blossoms with positive dual; parents come before children.
     public let blossoms: [Blossom]
@@ -73,7 +73,7 @@ public struct DualCertificate: Sendable {
     /// Number of vertices covered by the certificate.
     public var vertexCount: Int { vertexDualsTimesFour.count }
 
-    /// Twice `Σ_{B ∋ u, v} z_B`: the blossom part of the reduced cost of pair `(u, v)`.
+    /// Four times `Σ_{B ∋ u, v} z_B`: the blossom part of the reduced cost of pair `(u, v)`.
     /// The blossoms containing both are the common ancestors of their innermost blossoms.
     public func sharedBlossomDualTimesFour(_ u: Int, _ v: Int) -> Int64 {
         var a = Int(innermost[u]), b = Int(innermost[v])
@@ -85,7 +85,7 @@ public struct DualCertificate: Sendable {
         return a < 0 ? 0 : cumulativeTimesFour[a]
     }
 
-    /// Twice the reduced cost `y_u + y_v + Σ_{B ∋ u,v} z_B − w` of a pair; `>= 0` means the dual covers it.
+    /// Four times the reduced cost `y_u + y_v + Σ_{B ∋ u,v} z_B − w` of a pair; `>= 0` means the dual covers it.
     public func reducedCostTimesFour(_ u: Int, _ v: Int, weight: Int64) -> Int64 {
         vertexDualsTimesFour[u] + vertexDualsTimesFour[v] + sharedBlossomDualTimesFour(u, v) - 4 * weight
     }
@@ -96,7 +96,7 @@ public struct DualCertificate: Sendable {
         reducedCostTimesFour(u, v, weight: weight) >= 0
     }
 
-    /// Twice the dual objective `Σ y_v + Σ z_B·(|B|−1)/2`.
+    /// Four times the dual objective `Σ y_v + Σ z_B·(|B|−1)/2`.
     public var objectiveTimesFour: Int64 {
         var total: Int64 = 0
         for y in vertexDualsTimesFour { total += y }

@@ -6,7 +6,8 @@ public struct WeightedEdge: Sendable, Hashable {
     public var u: Int32
     /// The other endpoint.
     public var v: Int32
-    /// The edge weight, `>= 0`. Weights up to about 2^58 are safe (the solver works in units of a quarter).
+    /// The edge weight, `0...WeightedGraph.maximumWeight` (the solver works in quarter units and the
+    /// bounds in eighths, so this leaves room in `Int64`).
     public var weight: Int64
 
     /// Creates the edge `{u, v}` with `weight`.

@@ -5,6 +5,10 @@
 /// graphs built from the same edge multiset are identical whatever order the edges came in
 /// (which keeps the solver deterministic).
 public struct WeightedGraph: Sendable {
+    /// The largest edge weight accepted (2^54): the solver and the bounds scale weights by up to 8
+    /// and add a few of them, which must stay inside `Int64`.
+    public static let maximumWeight: Int64 = 1 << 54
+
     /// Number of vertices; vertices are `0..<vertexCount`.
     public let vertexCount: Int
     /// The distinct edges, each with `u < v`, sorted by `(u, v)`.
@@ -26,7 +30,7 @@ public struct WeightedGraph: Sendable {
             precondition(edge.u != edge.v, "self-loop \(edge.u)")
             precondition(edge.u >= 0 && Int(edge.u) < vertexCount && edge.v >= 0 && Int(edge.v) < vertexCount,
                          "edge endpoint out of range")
-            precondition(edge.weight >= 0, "negative weight")
+            precondition(edge.weight >= 0 && edge.weight <= WeightedGraph.maximumWeight, "weight out of range")
             var e = edge
             if e.u > e.v { swap(&e.u, &e.v) }
             return e
@@ -59,6 +63,7 @@ public struct WeightedGraph: Sendable {
             slotEdge[fill[u]] = Int32(index); slotNeighbour[fill[u]] = edge.v; fill[u] += 1
             slotEdge[fill[v]] = Int32(index); slotNeighbour[fill[v]] = edge.u; fill[v] += 1
         }
+        precondition(unique.count < 1 << 30, "too many edges for the solver's event encoding")
         adjacencyStart = start
         adjacencyEdge = slotEdge
         adjacencyNeighbour = slotNeighbour
