@@ -1,0 +1,132 @@
+/// The whole group formation run, from people and rules to explained groups: plan sizes →
+/// constructive start → local search on all cores → repair (hard rules) → fairness (worst
+/// group) → coverage, reasons and facilitation → yardsticks (random and stratified groups on
+/// the same pool).
+///
+/// The command line and the server both call this, so they form the same groups for the
+/// same input, options and seed.
+public enum GroupEngine {
+    /// Forms groups.
+    ///
+    /// - Parameters:
+    ///   - history: pairs of ids that met before; with the rules' history mode `forbid` they may
+    ///     not share a group, with `penalise` the rules' pair penalty applies to the pair's criteria.
+    ///   - repeatCosts: rotation's recency-weighted costs (see ``RoundHistory``).
+    ///   - rotation: set by ``RotationEngine`` to report repeats.
+    public static func run(
+        people: [Person], rules: MatchRules, history: [(String, String)] = [], options: GroupOptions,
+        repeatCosts: [(Int, Int, Int64)] = [], rotation: (round: Int, zeroRepeats: Bool, metBefore: Set<UInt64>)? = nil
+    ) async -> GroupResult {
+        let clock = ContinuousClock()
+        var timings: [(String, Int)] = []
+        var phaseStart = clock.now
+        func endPhase(_ name: String) {
+            let elapsed = phaseStart.duration(to: clock.now)
+            timings.append((name, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
+            phaseStart = clock.now
+        }
+
+        let context = ScoringContext(people: people, rules: rules, model: .pairs, history: history)
+        let scorer = GroupScorer(context: context, familyDiversityWeight: options.skillFamilyDiversityWeight, repeatCosts: repeatCosts)
+        var unmatched: [MatchResult.Unmatched] = []
+        var eligible: [Int32] = []
+        for person in 0..<people.count {
+            if context.capacity[person] > 0 {
+                eligible.append(Int32(person))
+            } else {
+                unmatched.append(MatchResult.Unmatched(person: person, reason: "capacity: takes no group this round (capacity 0)"))
+            }
+        }
+        let plan = GroupSizePlan(count: eligible.count, sizeRange: options.sizeRange)
+        // People the sizes cannot hold: the last ones in pool order, so the choice is predictable.
+        let planned = Array(eligible.prefix(eligible.count - plan.leftOver))
+        for person in eligible.suffix(plan.leftOver) {
+            unmatched.append(MatchResult.Unmatched(person: Int(person), reason: "group sizes: \(plan.explanation)"))
+        }
+        endPhase("plan")
+
+        let outcome = await GroupSearch.run(scorer: scorer, people: planned, plan: plan, options: options)
+        endPhase("search")
+
+        var groups = outcome.groups
+        let unplaced = GroupRepair.repair(groups: &groups, scorer: scorer, sizeRange: options.sizeRange)
+        var couldNotAvoidRepeat: [Int] = []
+        for person in unplaced {
+            let reason = GroupRepair.reason(for: person, groups: groups, scorer: scorer)
+            if reason.onlyHistory { couldNotAvoidRepeat.append(Int(person)) }
+            unmatched.append(MatchResult.Unmatched(person: Int(person), reason: reason.text))
+        }
+        endPhase("repair")
+
+        var fairness = GroupFairness.Report(exchanges: 0, objectiveBefore: 0, objectiveAfter: 0)
+        if options.protectWorstGroup {
+            fairness = GroupFairness.protectWorstGroup(groups: &groups, scorer: scorer, sizeRange: options.sizeRange,
+                                                       tolerancePercent: options.fairnessTolerancePercent, seed: options.seed)
+        } else {
+            let objective = groups.reduce(0) { $0 + scorer.evaluate($1).objective }
+            fairness = GroupFairness.Report(exchanges: 0, objectiveBefore: objective, objectiveAfter: objective)
+        }
+        endPhase("fairness")
+
+        var formed: [GroupResult.Group] = []
+        formed.reserveCapacity(groups.count)
+        var repeatsTotal = 0, pairsTogether = 0
+        for members in groups {
+            let value = scorer.evaluate(members)
+            let coverage = GroupCoverage.table(members, context: context)
+            let facilitation = GroupFacilitation.suggest(members, coverage: coverage, scorer: scorer)
+            var repeats = 0
+            var repeatLines: [String] = []
+            if let rotation {
+                for i in members.indices { for j in members.indices where j > i {
+                    if rotation.metBefore.contains(ScoringContext.pairKey(Int(members[i]), Int(members[j]))) {
+                        repeats += 1
+                        repeatLines.append("\(people[Int(members[i])].displayName) and \(people[Int(members[j])].displayName) met in an earlier round")
+                    }
+                } }
+                pairsTogether += members.count * (members.count - 1) / 2
+                repeatsTotal += repeats
+            }
+            let reasons = GroupExplainer.reasons(members, coverage: coverage, scorer: scorer, repeatLines: repeatLines)
+            formed.append(GroupResult.Group(members: facilitation.facilitatorOrder, value: value, score: scorer.displayScore(value),
+                                            coverage: coverage, reasons: reasons, facilitation: facilitation, repeats: repeats))
+        }
+        endPhase("explain")
+
+        var yardsticks = [yardstick("mutual", groups, scorer: scorer)]
+        if plan.groupCount > 0 {
+            yardsticks.append(yardstick("random", GroupBaselines.random(planned, sizes: plan.sizes, seed: options.seed), scorer: scorer))
+            yardsticks.append(yardstick("stratified", GroupBaselines.stratified(planned, sizes: plan.sizes, context: context), scorer: scorer))
+        }
+        endPhase("yardsticks")
+
+        unmatched.sort { $0.person < $1.person }
+        let summary = rotation.map {
+            GroupResult.RotationSummary(round: $0.round, repeats: repeatsTotal, pairsTogether: pairsTogether,
+                                        zeroRepeatsRequired: $0.zeroRepeats, couldNotAvoidRepeat: couldNotAvoidRepeat.sorted())
+        }
+        return GroupResult(people: people, modelName: rotation == nil ? "groups" : "rotation", plan: plan, groups: formed,
+                           unmatched: unmatched, totalWeight: formed.reduce(0) { $0 + $1.value.weight }, yardsticks: yardsticks,
+                           fairness: fairness, stoppedByTimeBudget: outcome.stoppedByTimeBudget, seed: options.seed,
+                           rotation: summary, timings: timings)
+    }
+
+    /// Mean and minimum display score, coverage and violations of a partition.
+    public static func yardstick(_ name: String, _ groups: [[Int32]], scorer: GroupScorer) -> GroupResult.Yardstick {
+        var scoreTotal = 0, minimum = Int.max, wanting = 0, learning = 0, violations = 0
+        for group in groups {
+            let value = scorer.evaluate(group)
+            let score = scorer.displayScore(value)
+            scoreTotal += score
+            minimum = min(minimum, score)
+            wanting += value.wantingMembers
+            learning += value.learningMembers
+            violations += value.violations
+        }
+        let count = Int64(max(groups.count, 1))
+        return GroupResult.Yardstick(
+            name: name, meanScoreTenths: (Int64(scoreTotal) * 10 + count / 2) / count,
+            minimumScore: groups.isEmpty ? 0 : minimum,
+            coveragePerMille: wanting > 0 ? Int64(learning) * 1000 / Int64(wanting) : 0, violations: violations)
+    }
+}
