@@ -39,7 +39,14 @@ public struct CSVParser: Sendable {
     public mutating func feed(
         _ chunk: some Collection<UInt8>, onRecord: (CSVRecord) throws(CSVError) -> Void
     ) throws(CSVError) {
-        for byte in chunk {
+        // One copy into a concrete array: iterating an unspecialised generic collection (such
+        // as Foundation's Data from another module) byte by byte is many times slower.
+        let bytes = chunk as? [UInt8] ?? Array(chunk)
+        try feedBytes(bytes, onRecord: onRecord)
+    }
+
+    private mutating func feedBytes(_ bytes: [UInt8], onRecord: (CSVRecord) throws(CSVError) -> Void) throws(CSVError) {
+        for byte in bytes {
             if bomBytesChecked < 3 {
                 // Hold back the first bytes until we know whether they are a BOM.
                 let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
