@@ -17,8 +17,9 @@
 ///   level, time zone, language, interests — *similar* or *different*), its effect averaged
 ///   over the pairs of members, plus a skill-family diversity bonus (distinct main skill
 ///   families among the members).
-/// * **repeat penalty** (rotation only) charges each pair of members who met before, more for
-///   recent rounds (``RoundHistory``).
+/// * **repeat penalty** (rotation only) charges each pair of members who met before the value
+///   of two members learning well (one per side) times the recency percent of ``RoundHistory``,
+///   so a recent repeat costs more than an old one.
 ///
 /// Every pair of members must satisfy the rules' hard constraints
 /// (``ScoringContext/blockingConstraint(_:_:)``); each violating pair costs ``violationCost``
@@ -167,7 +168,7 @@ public struct GroupScorer: Sendable {
         let pairCount = size * (size - 1) / 2
         var factor = 100 + (pairCount > 0 ? criteriaTotal / pairCount : 0)
         factor += familyDiversityWeight * diversityPercent(members) / 100
-        let weight = learningTotal * Int64(factor) / 100 - repeatPermille * referenceMemberWeight / 1000
+        let weight = learningTotal * Int64(factor) / 100 - repeatPermille * 2 * referenceMemberWeight / 1000
         return GroupValue(weight: weight, violations: violations, wantingMembers: wanting, learningMembers: learners)
     }
 
