@@ -106,7 +106,7 @@ public struct PeopleCSVReader: Sendable {
             } else {
                 let rowIssues = Array(issues[before...])
                 issues.removeSubrange(before...)
-                try onRow(.rejected(line: record.line, issues: rowIssues))
+                try onRow(.rejected(line: record.line, id: cell(record, .id), issues: rowIssues))
             }
         }
     }

@@ -90,8 +90,9 @@ final class PeopleImporter: @unchecked Sendable {
     private func accept(_ row: PeopleCSVRow) throws {
         report.rowsRead += 1
         switch row {
-        case .rejected(let line, let issues):
-            report.reject(line: line, id: "", problems: issues.map { .init(line: $0.line, column: $0.column, reason: $0.reason) })
+        case .rejected(let line, let id, let issues):
+            if !id.isEmpty, entries[id] == nil, rejectedIDs[id] == nil { rejectedIDs[id] = line }
+            report.reject(line: line, id: id, problems: issues.map { .init(line: $0.line, column: $0.column, reason: $0.reason) })
         case .person(var person, let line):
             var problems: [PeopleImportReport.Problem] = []
             func problem(_ column: PeopleColumn, _ reason: String) {
