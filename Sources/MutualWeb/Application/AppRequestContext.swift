@@ -58,6 +58,9 @@ public struct FormFields: Sendable {
 
     public init() {}
 
+    /// Fields already decoded (from a multipart form).
+    init(values: [String: [String]]) { self.values = values }
+
     public init(urlEncoded body: String) {
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

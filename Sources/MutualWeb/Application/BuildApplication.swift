@@ -74,7 +74,7 @@ public func buildApplication(
         ClientAddressMiddleware(trustProxy: configuration.trustProxy)
         ErrorMiddleware(pages: pages)
         SessionMiddleware(store: store, cookies: cookies)
-        CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize)
+        CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, uploadLimits: [PeopleImportPages.importPath: PeopleImportPages.maxUploadBytes])
     }
     let routes = RouteTable(router: router)
     OperationsRoutes(
@@ -84,6 +84,8 @@ public func buildApplication(
     SessionPages(store: store, pages: pages, cookies: cookies).register(on: routes)
     MemberPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
     AccountsAPI(store: store, baseURL: configuration.baseURL).register(on: routes)
+    PeopleImportPages(store: store, pages: pages).register(on: routes)
+    PeopleImportAPI(store: store).register(on: routes)
     PeoplePages(store: store, pages: pages).register(on: routes)
     SkillPages(store: store, pages: pages).register(on: routes)
     PeopleAPI(store: store).register(on: routes)

@@ -16,6 +16,9 @@ struct CSRFMiddleware: RouterMiddleware {
     let signer: CSRFTokenSigner
     let cookies: CookieFactory
     let maxBodySize: Int
+    /// Routes that take larger bodies (file uploads), with their own limit; every other form
+    /// keeps `maxBodySize`.
+    var uploadLimits: [String: Int] = [:]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" {
@@ -31,11 +34,15 @@ struct CSRFMiddleware: RouterMiddleware {
             issueCookie = true
         }
         if [.post, .put, .patch, .delete].contains(request.method) {
-            let body = try await request.collectBody(upTo: maxBodySize)
-            let text = String(buffer: body)
-            let contentType = request.headers[.contentType]?.lowercased() ?? ""
-            if contentType.hasPrefix("application/x-www-form-urlencoded") {
-                context.form = FormFields(urlEncoded: text)
+            let body = try await request.collectBody(upTo: uploadLimits[request.uri.path] ?? maxBodySize)
+            let contentType = request.headers[.contentType] ?? ""
+            if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+                context.form = FormFields(urlEncoded: String(buffer: body))
+            } else if let boundary = MultipartForm.boundary(fromContentType: contentType),
+                let multipart = MultipartForm(body: body, boundary: boundary)
+            {
+                // The token travels as a text part; the handler reads the file parts itself.
+                context.form = multipart.fields
             }
             guard !issueCookie, let sent = context.form[Self.fieldName], constantTimeEquals(sent, context.csrfToken) else {
                 throw CSRFRejected()

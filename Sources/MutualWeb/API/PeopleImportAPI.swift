@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import MutualStore
+
+/// `/api/v1/people/import` and `/api/v1/people/export`: the same CSV contract as the command
+/// line and the upload page. The import streams the request body, so it has no size limit
+/// beyond ``maxBytes``.
+struct PeopleImportAPI: Sendable {
+    let store: Store
+
+    /// A bound against runaway uploads; 100,000 people are about 15 MB.
+    static let maxBytes = 500 * 1_048_576
+
+    func register(on routes: RouteTable) {
+        routes.member(.post, "/api/v1/people/import", role: .admin, importPeople)
+        routes.member(.get, "/api/v1/people/export", role: .admin, exportPeople)
+    }
+
+    @Sendable func importPeople(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let contentType = (request.headers[.contentType] ?? "").lowercased()
+        guard contentType.hasPrefix("text/csv") else {
+            throw APIProblem(
+                status: .unsupportedMediaType, title: "Send CSV",
+                detail: "Send the people file as the body with Content-Type: text/csv (UTF-8).")
+        }
+        let mode: PeopleImportMode
+        switch request.uri.queryParameters.get("mode") {
+        case nil: mode = .allOrNothing
+        case let text?:
+            guard let parsed = PeopleImportMode(rawValue: text) else {
+                throw APIProblem(status: .badRequest, title: "Invalid value", detail: "mode must be all_or_nothing or valid_rows.", field: "mode")
+            }
+            mode = parsed
+        }
+        let dryRun: Bool
+        switch request.uri.queryParameters.get("dry_run") {
+        case nil, "false": dryRun = false
+        case "true": dryRun = true
+        default:
+            throw APIProblem(status: .badRequest, title: "Invalid value", detail: "dry_run must be true or false.", field: "dry_run")
+        }
+        let counter = ByteCounter(limit: Self.maxBytes)
+        let chunks = request.body.map { buffer in
+            try counter.add(buffer.readableBytes)
+            return Array(buffer: buffer)
+        }
+        let report = try await store.importPeople(from: chunks, options: PeopleImportOptions(mode: mode, dryRun: dryRun), by: context.identity)
+        return try JSONBody.response(report, status: report.outcome == .nothingWritten ? .unprocessableContent : .ok)
+    }
+
+    @Sendable func exportPeople(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try PeopleImportPages.csvResponse(store: store, identity: context.identity, filename: "people.csv")
+    }
+
+    /// Counts streamed bytes and stops the upload past the limit.
+    final class ByteCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var total = 0
+        let limit: Int
+
+        init(limit: Int) { self.limit = limit }
+
+        func add(_ count: Int) throws {
+            try lock.withLock {
+                total += count
+                if total > limit {
+                    throw APIProblem(status: .contentTooLarge, title: "Request too large", detail: "The file is larger than \(limit / 1_048_576) MB. Split it and import the parts.")
+                }
+            }
+        }
+    }
+}
