@@ -37,13 +37,40 @@ public final class BrowserSession: @unchecked Sendable {
         return try await send(path, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
     }
 
+    /// Posts a `multipart/form-data` form with one file part, as a browser's file upload does.
+    /// The CSRF token is added as a text part unless `csrf` is false or the fields set their own.
+    @discardableResult
+    public func postMultipart(
+        _ path: String, fields: [String: String] = [:], fileField: String, filename: String, fileContents: [UInt8],
+        fileContentType: String = "text/csv", csrf: Bool = true
+    ) async throws -> TestResponse {
+        var fields = fields
+        if csrf && fields["csrf_token"] == nil {
+            if csrfToken == nil { try await get("/healthz") }
+            fields["csrf_token"] = csrfToken
+        }
+        let boundary = "----MutualTestBoundary\(UUID().uuidString)"
+        var body: [UInt8] = []
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(filename)\"\r\nContent-Type: \(fileContentType)\r\n\r\n".utf8)
+        body += fileContents
+        body += Array("\r\n--\(boundary)--\r\n".utf8)
+        return try await send(path, method: .post, bytes: body, contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
     public func send(_ path: String, method: HTTPRequest.Method, body: String?, contentType: String?) async throws -> TestResponse {
+        try await send(path, method: method, bytes: body.map { Array($0.utf8) }, contentType: contentType)
+    }
+
+    public func send(_ path: String, method: HTTPRequest.Method, bytes: [UInt8]?, contentType: String?) async throws -> TestResponse {
         var headers = self.headers
         let cookieHeader = lock.withLock { cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if !cookieHeader.isEmpty { headers[.cookie] = cookieHeader }
         if let contentType { headers[.contentType] = contentType }
         let response = try await client.executeRequest(
-            uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+            uri: path, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
         lock.withLock {
             for setCookie in response.headers[values: .setCookie] {
                 let pair = setCookie.split(separator: ";", maxSplits: 1)[0]
