@@ -26,7 +26,7 @@ public enum GroupSearch {
     /// Default local-search steps per person: many for tiny pools (where they are cheap and the
     /// exact optimum is reachable), a few for large ones (where each step is guided).
     public static func defaultStepsPerPerson(poolSize: Int) -> Int {
-        max(4, min(400, 20_000 / max(poolSize, 1)))
+        max(3, min(400, 12_000 / max(poolSize, 1)))
     }
 
     /// Searches `people` (global indices into the scorer's pool) cut into `plan`'s sizes.

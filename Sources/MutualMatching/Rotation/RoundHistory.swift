@@ -21,6 +21,12 @@ public struct RoundHistory: Sendable, Hashable {
         public var a: String
         public var b: String
         public var round: Int
+
+        public init(a: String, b: String, round: Int) {
+            self.a = a
+            self.b = b
+            self.round = round
+        }
     }
 
     public var meetings: [Meeting]
