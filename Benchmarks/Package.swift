@@ -1,0 +1,66 @@
+// swift-tools-version:6.3
+import PackageDescription
+
+// The benchmarks live in a package of their own, referring to Mutual by path, so the product's
+// build and CI never compile the harness. Run from this folder:
+//   swift package benchmark                      (package-benchmark: every suite)
+//   swift package benchmark --target MatchingBenchmarks
+//   swift package benchmark --target StoreBenchmarks
+//   swift run -c release store-bench             (the same store workloads, plain timing)
+//
+// The path dependency is named explicitly: otherwise SwiftPM identifies it by its folder name,
+// which differs between clones (CI clones into another folder). Targets use only the products
+// they need, so SwiftPM builds MutualMatching alone for the matching suite (see README.md).
+let package = Package(
+    name: "MutualBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Mutual", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Matching: the `mutual match` pipeline end to end.
+        .executableTarget(
+            name: "MatchingBenchmarks",
+            dependencies: [
+                .product(name: "MutualMatching", package: "Mutual"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "MatchingBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Groups and rotation (issue 5): GroupEngine and RotationEngine on generated pools.
+        .executableTarget(
+            name: "GroupBenchmarks",
+            dependencies: [
+                .product(name: "MutualMatching", package: "Mutual"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "GroupBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // People import and directory search on SQLite: shared by both runners below.
+        .target(
+            name: "StoreWorkloads",
+            dependencies: [
+                .product(name: "MutualStore", package: "Mutual"),
+                .product(name: "MutualMatching", package: "Mutual"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: ["StoreWorkloads", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/StoreBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "store-bench",
+            dependencies: ["StoreWorkloads"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)
