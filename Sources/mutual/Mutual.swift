@@ -14,5 +14,8 @@ struct Mutual: AsyncParsableCommand {
             Configuration comes from flags, then environment variables, then a .env file, then defaults.
             Run `mutual serve --help` for the list.
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self])
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, MatchCommand.self,
+            GenerateCommand.self,
+        ])
 }
