@@ -52,6 +52,12 @@ struct PeopleImportWebTests {
             #expect(imported.text.contains(#"<dd id="created-count">2</dd>"#))
             #expect(imported.text.contains("W1, W2"))
             #expect(try await externalIDs(app, org).isSuperset(of: ["W1", "W2"]))
+
+            // The imported people are in the directory, findable by skill.
+            let found = try await browser.get("/people?skill=kubernetes&min_level=3")
+            #expect(found.status == .ok)
+            #expect(found.text.contains("Wanjiru Kimani"))
+            #expect(!found.text.contains("Okafor"))
         }
     }
 

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 extension Store {
     /// Imports people in the CSV contract into the signed-in admin's organisation. See
@@ -40,7 +41,18 @@ extension Store {
             return importer.finalReport()
         }
         try await database.transaction { transaction in
-            try await importer.settle(on: transaction)
+            // SQLite's default 2 MB page cache spills the indexes of a large import to the WAL
+            // page by page (hundreds of thousands of writes); give this connection 128 MB, then
+            // hand it back to the pool as it was.
+            let sqlite = (transaction as? any SQLDatabase).flatMap { $0.dialect.name == "sqlite" ? $0 : nil }
+            if let sqlite { try await sqlite.raw("PRAGMA cache_size = -131072").run() }
+            do {
+                try await importer.settle(on: transaction)
+            } catch {
+                if let sqlite { try? await sqlite.raw("PRAGMA cache_size = -2000").run() }
+                throw error
+            }
+            if let sqlite { try await sqlite.raw("PRAGMA cache_size = -2000").run() }
         }
         return importer.finalReport()
     }
