@@ -45,13 +45,13 @@ struct MatchCommand: AsyncParsableCommand {
             gap_percent, pairs [{a, b, weight, score (0-100), reasons}], triads, unmatched [{id, reason}],
             timings (milliseconds per phase). Same input, options and seed give identical output
             apart from timings (use --no-timings for byte-identical files).
-            """)
+            """ + groupsDiscussion)
 
     @Option(name: .long, help: "The people CSV file.")
     var input: String
 
-    @Option(name: .long, help: "The programme model: pairs (mutual peer pairs), buddies, or mentoring.")
-    var model: MatchModel = .pairs
+    @Option(name: .long, help: "The programme model: pairs (mutual peer pairs), buddies, mentoring, groups (masterminds) or rotation.")
+    var model: CommandModel = .pairs
 
     @Option(name: .long, help: "A JSON rules file (see below).")
     var rules: String?
@@ -83,6 +83,18 @@ struct MatchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No progress bar on standard error.")
     var quiet = false
 
+    @Option(name: .customLong("group-size"), help: "Groups and group rotation: a size or range, e.g. 5 or 4-6 (default 4-6).")
+    var groupSize: String?
+
+    @Option(name: .customLong("time-budget"), help: "Groups: cap the search's wall-clock time, in seconds.")
+    var timeBudget: Double?
+
+    @Flag(name: .customLong("zero-repeats"), help: "Rotation: forbid every previous partner and list who cannot be placed.")
+    var zeroRepeats = false
+
+    @Option(name: .customLong("repeat-penalty"), help: "Rotation: percent a repeat of last round's partner costs (older rounds cost less).")
+    var repeatPenalty: Int = 80
+
     func validate() throws {
         if let candidates, candidates < 1 { throw ValidationError("--candidates must be at least 1") }
         if prove && preview { throw ValidationError("--prove and --preview cannot be combined: the preview has no proof") }
@@ -105,14 +117,15 @@ struct MatchCommand: AsyncParsableCommand {
         if table.people.isEmpty { throw CommandFailure("\(input): the file has a header but no people") }
         let readTime = started.duration(to: clock.now)
 
-        var matchRules = MatchRules.defaults(for: model)
+        var matchRules = MatchRules.defaults(for: model.matchModel)
         if let rules {
             do {
-                matchRules = try RulesFile.decode(try TextFiles.readText(at: rules), model: model)
+                matchRules = try RulesFile.decode(try TextFiles.readText(at: rules), model: model.matchModel)
             } catch let error as RulesError {
                 throw CommandFailure("\(rules): \(error.description)")
             }
         }
+        if model.formsGroupsOrRounds { return try await runGroupsOrRotation(people: table.people, rules: matchRules) }
         var previous: [(String, String)] = []
         if let history {
             do {
@@ -122,7 +135,7 @@ struct MatchCommand: AsyncParsableCommand {
             }
         }
 
-        let options = MatchOptions(model: model, prove: prove, preview: preview, seed: seed, partnersPerPerson: candidates)
+        let options = MatchOptions(model: model.matchModel, prove: prove, preview: preview, seed: seed, partnersPerPerson: candidates)
         var result = await MatchEngine.run(people: table.people, rules: matchRules, history: previous, options: options) { phase, fraction in
             progress.update(phase: phase, fraction: fraction)
         }

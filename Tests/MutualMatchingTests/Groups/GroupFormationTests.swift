@@ -83,7 +83,7 @@ struct GroupFormationTests {
         let plan = GroupSizePlan(count: count, sizeRange: range)
         let optimum = GroupTestSupport.exhaustiveBest(scorer: scorer, people: everyone, groupCount: plan.groupCount, sizeRange: range)
         let outcome = await GroupSearch.run(scorer: scorer, people: everyone, plan: plan,
-                                            options: GroupOptions(sizeRange: range, seed: seed))
+                                            options: GroupOptions(sizeRange: range, seed: seed, stepsPerPerson: 150, restarts: 2))
         #expect(outcome.objective == optimum)
         #expect(outcome.groups.reduce(0) { $0 + scorer.evaluate($1).objective } == outcome.objective)
     }
@@ -109,7 +109,7 @@ struct GroupFormationTests {
             let everyone = (0..<Int32(12)).map { $0 }
             let plan = GroupSizePlan(count: 12, sizeRange: 3...4)
             let optimum = GroupTestSupport.exhaustiveBest(scorer: scorer, people: everyone, groupCount: plan.groupCount, sizeRange: 3...4)
-            let outcome = await GroupSearch.run(scorer: scorer, people: everyone, plan: plan, options: GroupOptions(sizeRange: 3...4, seed: seed))
+            let outcome = await GroupSearch.run(scorer: scorer, people: everyone, plan: plan, options: GroupOptions(sizeRange: 3...4, seed: seed, stepsPerPerson: 150, restarts: 2))
             var groups = outcome.groups
             let minimumBefore = groups.map { scorer.perMemberWeight(scorer.evaluate($0)) }.min()!
             let report = GroupFairness.protectWorstGroup(groups: &groups, scorer: scorer, sizeRange: 3...4, tolerancePercent: 2, seed: seed)
