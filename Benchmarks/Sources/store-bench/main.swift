@@ -1,3 +1,4 @@
+import MutualStore
 import Foundation
 import StoreWorkloads
 
