@@ -181,27 +181,8 @@ struct BlossomSolver {
     /// Registers the events of every vertex of outer top blossom `b`: its dual reaching zero, and its
     /// edges to free blossoms and to other outer blossoms becoming tight.
     mutating func scanOuter(_ b: Int32) {
-        for v32 in vertices(of: b) {
-            let v = Int(v32)
-            events.push(stored(v), .zeroDual, v32)
-            let yv = stored(v) - now
-            for slot in adjacencyStart[v]..<adjacencyStart[v + 1] {
-                let x = Int(adjacencyNeighbour[slot])
-                let bx = Int(topOf(x))
-                if bx == Int(b) { continue }
-                let e = adjacencyEdge[slot]
-                switch label[bx] {
-                case BlossomSolver.free:
-                    events.push(now + yv + stored(x) - edgeW[Int(e)], .grow, e)
-                case BlossomSolver.outer:
-                    let s = yv + stored(x) - now - edgeW[Int(e)]
-                    assert(s & 1 == 0, "odd slack between outer blossoms")
-                    events.push(now + s / 2, .outerEdge, e)
-                default:
-                    break
-                }
-            }
-        }
+        // A whole blossom is its own only part.
+        scanOuterPart(b, of: b)
     }
 
     /// Registers the edges from free top blossom `b` to outer blossoms.
