@@ -16,19 +16,32 @@ public struct PeopleCSVReader: Sendable {
     private var warnings: [String] = []
     private var issues: [PeopleImportError.Issue] = []
     private var seenIDs: [String: Int] = [:]
+    private let timeZoneLookup: TimeZoneLookup
+    /// Offsets already looked up: a file names a handful of zones over and over.
+    private var timeZoneOffsets: [String: Int?] = [:]
 
-    public init() {}
+    /// Turns a `timezone` cell into a UTC offset in minutes, or nil when it is not a time zone.
+    public typealias TimeZoneLookup = @Sendable (String) -> Int?
+
+    /// A reader that understands the time zones `timeZones` knows. The default is
+    /// ``TimeZoneParser`` (offsets and common IANA names, no Foundation); the server and the
+    /// command pass a lookup backed by the system's time-zone database, so every IANA name works.
+    public init(timeZones: @escaping TimeZoneLookup = TimeZoneParser.offsetMinutes) {
+        timeZoneLookup = timeZones
+    }
 
     /// Reads a whole text; convenient for tests and small files.
-    public static func read(_ text: String) throws -> PeopleTable {
-        var reader = PeopleCSVReader()
+    public static func read(_ text: String, timeZones: @escaping TimeZoneLookup = TimeZoneParser.offsetMinutes) throws -> PeopleTable {
+        var reader = PeopleCSVReader(timeZones: timeZones)
         try reader.feed(Array(text.utf8))
         return try reader.finish()
     }
 
     /// Reads the file from a sequence of byte chunks (for example 64 KiB reads of a file).
-    public static func read<Chunks: Sequence>(chunks: Chunks) throws -> PeopleTable where Chunks.Element == [UInt8] {
-        var reader = PeopleCSVReader()
+    public static func read<Chunks: Sequence>(
+        chunks: Chunks, timeZones: @escaping TimeZoneLookup = TimeZoneParser.offsetMinutes
+    ) throws -> PeopleTable where Chunks.Element == [UInt8] {
+        var reader = PeopleCSVReader(timeZones: timeZones)
         for chunk in chunks { try reader.feed(chunk) }
         return try reader.finish()
     }
@@ -195,7 +208,12 @@ public struct PeopleCSVReader: Sendable {
         let timeZoneName = cell(record, .timezone)
         var offset: Int?
         if !timeZoneName.isEmpty {
-            offset = TimeZoneParser.offsetMinutes(timeZoneName)
+            if let known = timeZoneOffsets[timeZoneName] {
+                offset = known
+            } else {
+                offset = timeZoneLookup(timeZoneName)
+                timeZoneOffsets[timeZoneName] = offset
+            }
             if offset == nil {
                 problem(.timezone, "unknown time zone \"\(timeZoneName)\"; write an offset such as UTC+2 or UTC-05:30, or an IANA name such as Europe/Berlin")
             }

@@ -112,6 +112,15 @@ struct PeopleCSVReaderTests {
         #expect(TimeZoneParser.offsetMinutes("UTC+15") == nil)
     }
 
+    @Test("a time-zone lookup passed to the reader decides which names read, and their offsets")
+    func injectedTimeZones() throws {
+        let csv = "id,timezone\na,America/Montevideo\nb,Europe/Berlin\n"
+        #expect(throws: PeopleImportError.self) { try PeopleCSVReader.read(csv) }
+        let table = try PeopleCSVReader.read(csv) { $0 == "America/Montevideo" ? -180 : TimeZoneParser.offsetMinutes($0) }
+        #expect(table.people.map(\.utcOffsetMinutes) == [-180, 60])
+        #expect(table.people.map(\.timeZoneName) == ["America/Montevideo", "Europe/Berlin"])
+    }
+
     @Test("writing and reading back gives the same people, quoting where needed")
     func roundTrip() throws {
         var people = PoolFixtures.randomPool(count: 30, seed: 7)
