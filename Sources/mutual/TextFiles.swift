@@ -1,5 +1,6 @@
 import Foundation
 import MutualMatching
+import MutualStore
 
 /// File access for the file-to-file commands, with errors that name the file.
 enum TextFiles {
@@ -9,7 +10,7 @@ enum TextFiles {
             throw CommandFailure("cannot open \(path): no such file or no permission to read it")
         }
         defer { try? handle.close() }
-        var reader = PeopleCSVReader()
+        var reader = PeopleCSVReader(timeZones: SystemTimeZones.standardOffsetMinutes)
         while true {
             let chunk: Data?
             do {

@@ -117,6 +117,32 @@ struct PeopleImportWebTests {
         }
     }
 
+    @Test("The upload streams: a cut-off upload imports nothing, and fields after the file do not matter", arguments: TestBackend.all)
+    func streamedUpload(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let (org, browser) = try await signedInAdmin(app)
+            _ = try await browser.get("/admin/people/import")
+            let token = try #require(browser.csrfToken)
+            let boundary = "----MutualStreamTest"
+            func body(_ file: String, closed: Bool) -> [UInt8] {
+                var text = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\(token)\r\n"
+                text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n\(file)"
+                if closed { text += "\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nafter the file\r\n--\(boundary)--\r\n" }
+                return Array(text.utf8)
+            }
+            let contentType = "multipart/form-data; boundary=\(boundary)"
+            let cut = try await browser.send("/admin/people/import", method: .post, bytes: body(Self.good, closed: false), contentType: contentType)
+            #expect(cut.status == .badRequest)
+            #expect(cut.text.contains("Nothing was imported"))
+            #expect(try await !externalIDs(app, org).contains("W1"))
+
+            let whole = try await browser.send("/admin/people/import", method: .post, bytes: body(Self.good, closed: true), contentType: contentType)
+            #expect(whole.status == .ok)
+            #expect(whole.text.contains(#"<dd id="created-count">2</dd>"#))
+            #expect(try await externalIDs(app, org).isSuperset(of: ["W1", "W2"]))
+        }
+    }
+
     @Test("The CSV download is the store's export", arguments: TestBackend.all)
     func download(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in

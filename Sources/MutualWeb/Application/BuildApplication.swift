@@ -74,7 +74,7 @@ public func buildApplication(
         ClientAddressMiddleware(trustProxy: configuration.trustProxy)
         ErrorMiddleware(pages: pages)
         SessionMiddleware(store: store, cookies: cookies)
-        CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, uploadLimits: [PeopleImportPages.importPath: PeopleImportPages.maxUploadBytes])
+        CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, streamingUploads: [PeopleImportPages.importPath])
     }
     let routes = RouteTable(router: router)
     OperationsRoutes(

@@ -9,6 +9,9 @@ import Hummingbird
 /// does not match a validly signed cookie is refused before any handler runs. The signature
 /// stops a sibling subdomain from planting a cookie of its own choosing. The API is exempt: it
 /// accepts only bearer tokens, which a browser never sends by itself.
+///
+/// File uploads (``streamingUploads``) are not collected here: their handlers read them as
+/// they arrive with ``StreamingFormUpload``, which checks the token before using the file.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "mutual_csrf"
@@ -16,9 +19,9 @@ struct CSRFMiddleware: RouterMiddleware {
     let signer: CSRFTokenSigner
     let cookies: CookieFactory
     let maxBodySize: Int
-    /// Routes that take larger bodies (file uploads), with their own limit; every other form
-    /// keeps `maxBodySize`.
-    var uploadLimits: [String: Int] = [:]
+    /// Routes whose multipart posts are streamed to the handler (file uploads); every other
+    /// form is collected here within `maxBodySize`.
+    var streamingUploads: Set<String> = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" {
@@ -34,18 +37,22 @@ struct CSRFMiddleware: RouterMiddleware {
             issueCookie = true
         }
         if [.post, .put, .patch, .delete].contains(request.method) {
-            let body = try await request.collectBody(upTo: uploadLimits[request.uri.path] ?? maxBodySize)
             let contentType = request.headers[.contentType] ?? ""
-            if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
-                context.form = FormFields(urlEncoded: String(buffer: body))
-            } else if let boundary = MultipartForm.boundary(fromContentType: contentType),
-                let multipart = MultipartForm(body: body, boundary: boundary)
-            {
-                // The token travels as a text part; the handler reads the file parts itself.
-                context.form = multipart.fields
-            }
-            guard !issueCookie, let sent = context.form[Self.fieldName], constantTimeEquals(sent, context.csrfToken) else {
-                throw CSRFRejected()
+            let boundary = MultipartStreamParser.boundary(fromContentType: contentType)
+            if boundary != nil, streamingUploads.contains(request.uri.path) {
+                // Streamed: the handler checks the token in the form's fields (a browser without
+                // our cookie cannot have a valid one, so refuse that at once).
+                guard !issueCookie else { throw CSRFRejected() }
+            } else {
+                let body = try await request.collectBody(upTo: maxBodySize)
+                if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+                    context.form = FormFields(urlEncoded: String(buffer: body))
+                } else if let boundary {
+                    context.form = (try? MultipartStreamParser.fields(of: body.readableBytesView, boundary: boundary)) ?? FormFields()
+                }
+                guard !issueCookie, let sent = context.form[Self.fieldName], Self.constantTimeEquals(sent, context.csrfToken) else {
+                    throw CSRFRejected()
+                }
             }
         }
         var response = try await next(request, context)
@@ -55,7 +62,8 @@ struct CSRFMiddleware: RouterMiddleware {
         return response
     }
 
-    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    /// Compares in time independent of where the strings differ, so the token cannot be guessed byte by byte.
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0

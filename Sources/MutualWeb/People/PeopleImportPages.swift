@@ -8,8 +8,9 @@ struct PeopleImportPages: Sendable {
     let store: Store
     let pages: PageRenderer
 
-    /// The largest CSV the upload page takes; the API streams and has no such limit.
-    static let maxUploadBytes = 50 * 1_048_576
+    /// The largest upload the page takes: the same bound as the API, since both stream the
+    /// file to the importer (100,000 people are about 17 MB).
+    static let maxUploadBytes = PeopleImportAPI.maxBytes
     static let importPath = "/admin/people/import"
 
     func register(on routes: RouteTable) {
@@ -53,20 +54,34 @@ struct PeopleImportPages: Sendable {
     }
 
     @Sendable func upload(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let mode = PeopleImportMode(rawValue: context.form["mode"] ?? "") ?? .allOrNothing
-        let dryRun = ["on", "true", "1"].contains(context.form["dry_run"] ?? "")
+        // The file streams from the request to the importer's spool file; only the fields
+        // before it (token, mode, dry run) are held.
+        let upload: StreamingFormUpload?
+        do {
+            upload = try await StreamingFormUpload.open(request, context: context, fileField: "file", limit: Self.maxUploadBytes)
+        } catch let error as StreamingFormUpload.TooLarge {
+            return try failure(context, "The file is larger than \(error.limit / 1_048_576) MB. Split it and import the parts.", status: .contentTooLarge)
+        } catch let error as MultipartStreamParser.Malformed {
+            return try failure(context, "The upload could not be read (\(error.description)). Choose the file and import again.", status: .badRequest)
+        }
+        let fields = upload?.fields ?? context.form
+        let mode = PeopleImportMode(rawValue: fields["mode"] ?? "") ?? .allOrNothing
+        let dryRun = ["on", "true", "1"].contains(fields["dry_run"] ?? "")
         var model = page(context, mode: mode, dryRun: dryRun)
-        var request = request
-        // The CSRF middleware already collected the body within this route's limit.
-        let body = try await request.collectBody(upTo: Self.maxUploadBytes)
-        guard let boundary = MultipartForm.boundary(fromContentType: request.headers[.contentType] ?? ""),
-            let form = MultipartForm(body: body, boundary: boundary), let file = form.file(named: "file"), file.body.readableBytes > 0
-        else {
+        guard let upload, try await upload.hasFile() else {
+            try await upload?.drain()
             model.error = "Choose a CSV file to import."
             return try pages.render("people-import", model, status: .unprocessableContent)
         }
-        let report = try await store.importPeople(
-            from: ByteChunks(bytes: Array(buffer: file.body)), options: PeopleImportOptions(mode: mode, dryRun: dryRun), by: context.identity)
+        let report: PeopleImportReport
+        do {
+            report = try await store.importPeople(from: upload.file, options: PeopleImportOptions(mode: mode, dryRun: dryRun), by: context.identity)
+            try await upload.drain()
+        } catch let error as StreamingFormUpload.TooLarge {
+            return try failure(context, "The file is larger than \(error.limit / 1_048_576) MB. Nothing was imported. Split it and import the parts.", status: .contentTooLarge)
+        } catch let error as MultipartStreamParser.Malformed {
+            return try failure(context, "The upload could not be read (\(error.description)). Nothing was imported; choose the file and import again.", status: .badRequest)
+        }
         model.hasResult = true
         model.summary = report.summary
         model.created = report.created
@@ -84,6 +99,12 @@ struct PeopleImportPages: Sendable {
         model.hasMoreRejected = model.moreRejected > 0
         let failed = report.outcome == .nothingWritten
         return try pages.render("people-import", model, status: failed ? .unprocessableContent : .ok)
+    }
+
+    private func failure(_ context: SignedInContext, _ message: String, status: HTTPResponse.Status) throws -> Response {
+        var model = page(context)
+        model.error = message
+        return try pages.render("people-import", model, status: status)
     }
 
     @Sendable func download(_ request: Request, _ context: SignedInContext) async throws -> Response {

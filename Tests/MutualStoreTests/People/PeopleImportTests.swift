@@ -219,6 +219,55 @@ struct PeopleImportTests {
         }
     }
 
+    @Test("Every IANA time zone imports, not only the common ones", arguments: TestBackend.all)
+    func everyIANAZone(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let fixture = try await ImportFixture.make(database)
+            let report = try await fixture.run("id,timezone\nM1,America/Montevideo\nM2,Asia/Kathmandu\nM3,Pacific/Chatham\n")
+            #expect(report.outcome == .imported && report.created == 3, "\(report.rejected)")
+            #expect(try await fixture.people()["M1"]?.timeZone == "America/Montevideo")
+        }
+    }
+
+    @Test("The system time-zone lookup gives standard offsets and falls back to written offsets")
+    func systemTimeZoneOffsets() {
+        #expect(SystemTimeZones.standardOffsetMinutes("America/Montevideo") == -180)
+        #expect(SystemTimeZones.standardOffsetMinutes("Asia/Kathmandu") == 345)
+        #expect(SystemTimeZones.standardOffsetMinutes("Europe/Berlin") == 60)
+        #expect(SystemTimeZones.standardOffsetMinutes("America/New_York") == -300)
+        #expect(SystemTimeZones.standardOffsetMinutes("UTC+05:30") == 330)
+        #expect(SystemTimeZones.standardOffsetMinutes("Mars/Olympus") == nil)
+    }
+
+    @Test("A column the file leaves out keeps its stored value on existing people", arguments: TestBackend.all)
+    func absentColumnsKeepValues(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let fixture = try await ImportFixture.make(database)
+            _ = try await fixture.run(Self.goodFile)
+            let before = try await fixture.people()
+            let skillsBefore = try await fixture.skillLines(of: "E2")
+            // Only departments change; a new person gets the defaults for what is missing.
+            let report = try await fixture.run("id,department\nE1,Engineering\nE2,Platform\nE4,Legal\n")
+            #expect(report.outcome == .imported)
+            #expect((report.created, report.changed, report.unchanged) == (1, 1, 1))
+            let after = try await fixture.people()
+            let bob = try #require(after["E2"])
+            #expect(bob.department == "Platform")
+            #expect(bob.name == "Bob Okafor" && bob.email == "bob@acme.example" && bob.company == "Acme" && bob.level == 2)
+            #expect(bob.managerID == before["E1"]?.id)
+            #expect(bob.timeZone == "Europe/Berlin" && bob.languages == "en" && bob.exclude == "E3")
+            #expect(try await fixture.skillLines(of: "E2") == skillsBefore)
+            #expect(after["E4"]?.department == "Legal" && after["E4"]?.level == 0)
+            // A file with wants but no strengths replaces wants and keeps strengths.
+            _ = try await fixture.run("id,wants\nE2,negotiation:2\n")
+            #expect(try await fixture.skillLines(of: "E2") == ["strength python 2 1", "want negotiation 2 1"])
+            // An empty cell in a present column still clears it.
+            _ = try await fixture.run("id,exclude,manager_id\nE2,,\n")
+            let cleared = try #require(try await fixture.people()["E2"])
+            #expect(cleared.exclude.isEmpty && cleared.managerID == nil && cleared.department == "Platform")
+        }
+    }
+
     @Test("A dry run writes nothing, not even new skills", arguments: TestBackend.all)
     func dryRunWritesNothing(backend: TestBackend) async throws {
         try await backend.withDatabase { database in

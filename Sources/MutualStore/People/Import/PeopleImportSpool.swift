@@ -47,7 +47,7 @@ final class PeopleImportSpool {
         try handle.synchronize()
         let reader = try FileHandle(forReadingFrom: url)
         defer { try? reader.close() }
-        var parser = PeopleCSVReader()
+        var parser = PeopleCSVReader(timeZones: SystemTimeZones.standardOffsetMinutes)
         var batch: [MutualMatching.Person] = []
         func collect(_ row: PeopleCSVRow) {
             // Spooled rows were checked once already, so they read back as people.

@@ -45,16 +45,23 @@ final class PeopleImportWriter: @unchecked Sendable {
     let resolver: SkillResolver
     let now: Date
     let writing: Bool
+    /// The columns the file's header has. A column the file leaves out keeps its stored value
+    /// on existing people: a file of ids and departments must not wipe everyone's skills.
+    let columns: Set<PeopleColumn>
     private(set) var newSkillNames: [String] = []
     private var newSkillSlugs: Set<String> = []
 
-    init(organisationID: UUID, sql: any SQLDatabase, database: any Database, resolver: SkillResolver, now: Date, writing: Bool) {
+    init(
+        organisationID: UUID, sql: any SQLDatabase, database: any Database, resolver: SkillResolver, now: Date, writing: Bool,
+        columns: Set<PeopleColumn>
+    ) {
         self.organisationID = organisationID
         self.sql = sql
         self.database = database
         self.resolver = resolver
         self.now = now
         self.writing = writing
+        self.columns = columns
     }
 
     func apply(_ rows: [Row]) async throws -> Outcome {
@@ -75,8 +82,12 @@ final class PeopleImportWriter: @unchecked Sendable {
 
         var upserts: [(Row, [SkillLine])] = []
         var changedIDs: [UUID] = []
-        for row in rows {
-            let lines = try await skillLines(of: row.person)
+        for var row in rows {
+            var lines = try await skillLines(of: row.person)
+            if !row.isNew, let current = stored[row.personID] {
+                row = keepingAbsentColumns(of: row, from: current)
+                lines = lines.map { keepingAbsentSkills($0, from: storedSkills[row.personID, default: []]) }
+            }
             if row.isNew {
                 outcome.classified.append((row.person.id, .created))
             } else if let current = stored[row.personID], let lines,
@@ -137,6 +148,35 @@ final class PeopleImportWriter: @unchecked Sendable {
             start = end
         }
         return outcome
+    }
+
+    /// The row with every column the file leaves out taken from the stored person.
+    private func keepingAbsentColumns(of row: Row, from stored: Person) -> Row {
+        var row = row
+        if !columns.contains(.name) { row.person.name = stored.name }
+        if !columns.contains(.email) { row.person.email = stored.email ?? "" }
+        if !columns.contains(.department) { row.person.department = stored.department }
+        if !columns.contains(.company) { row.person.company = stored.company }
+        if !columns.contains(.level) { row.person.level = stored.level }
+        if !columns.contains(.managerID) {
+            row.managerPersonID = stored.managerID
+            row.managerIsStored = true
+        }
+        if !columns.contains(.timezone) { row.person.timeZoneName = stored.timeZone }
+        if !columns.contains(.languages) { row.person.languages = Person.list(stored.languages) }
+        if !columns.contains(.interests) { row.person.interests = Person.list(stored.interests) }
+        if !columns.contains(.exclude) { row.person.exclude = Person.list(stored.exclude) }
+        return row
+    }
+
+    /// The row's skill lines, with the stored strengths or wants kept when the file has no such column.
+    private func keepingAbsentSkills(_ lines: [SkillLine], from stored: Set<SkillLine>) -> [SkillLine] {
+        var lines = lines
+        for (column, kind) in [(PeopleColumn.strengths, PersonSkill.Kind.strength), (.wants, .want)] where !columns.contains(column) {
+            lines.removeAll { $0.kind == kind }
+            lines += stored.filter { $0.kind == kind }.sorted { $0.skillID.uuidString < $1.skillID.uuidString }
+        }
+        return lines
     }
 
     /// The row's skills as lines of the profile, resolving names through the taxonomy. When not

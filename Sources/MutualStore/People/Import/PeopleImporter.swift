@@ -36,13 +36,15 @@ final class PeopleImporter: @unchecked Sendable {
     let progress: (@Sendable (PeopleImportProgress) -> Void)?
     private(set) var report: PeopleImportReport
 
-    private var reader = PeopleCSVReader()
+    private var reader = PeopleCSVReader(timeZones: SystemTimeZones.standardOffsetMinutes)
     private let spool: PeopleImportSpool
     private var entries: [String: Entry] = [:]
     private var emailLines: [String: Int] = [:]
     private var rejectedIDs: [String: Int] = [:]
     private var bytesRead = 0
     private var timeZones: [String: Bool] = [:]
+    /// The header's columns, known once reading is done.
+    private var columns: Set<PeopleColumn> = []
     private var lastProgress = Date.distantPast
 
     init(
@@ -76,6 +78,7 @@ final class PeopleImporter: @unchecked Sendable {
         do {
             let table = try reader.finish { try self.accept($0) }
             report.warnings = table.warnings
+            columns = table.columns
         } catch let error as PeopleImportError {
             fail(error)
         }
@@ -189,7 +192,8 @@ final class PeopleImporter: @unchecked Sendable {
         let writing = !options.dryRun && !(options.mode == .allOrNothing && report.rejectedCount > 0)
         if !writing && !options.dryRun { report.outcome = .nothingWritten }
         let writer = PeopleImportWriter(
-            organisationID: organisationID, sql: sql, database: database, resolver: resolver, now: now, writing: writing)
+            organisationID: organisationID, sql: sql, database: database, resolver: resolver, now: now, writing: writing,
+            columns: columns)
         var written = 0
         var pendingManagers: [(person: UUID, manager: UUID)] = []
         try await spool.forEachBatch(of: options.batchSize) { batch in
@@ -288,7 +292,8 @@ final class PeopleImporter: @unchecked Sendable {
             // Each person has at most one manager, so following managers from any person either
             // ends or runs into a loop.
             func managerOf(_ id: String) -> String? {
-                if let entry = entries[id], !entry.isRejected { return entry.managerID }
+                // A file without a manager_id column keeps everyone's stored manager.
+                if columns.contains(.managerID), let entry = entries[id], !entry.isRejected { return entry.managerID }
                 return existing[id]?.managerPersonID.flatMap { externalIDs[$0] }
             }
             var state: [String: Bool] = [:]  // false: on the current path, true: finished
