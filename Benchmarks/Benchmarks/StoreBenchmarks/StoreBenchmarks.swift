@@ -33,7 +33,8 @@ let benchmarks: @Sendable () -> Void = {
             setup: {
                 try PeopleFileGenerator.write(count: people, to: file)
                 let workbench = try await StoreWorkbench.make()
-                _ = try await workbench.importFile(file)
+                let report = try await workbench.importFile(file)
+                precondition(report.created == people, report.summary)
                 directory.workbench = workbench
             },
             teardown: {
