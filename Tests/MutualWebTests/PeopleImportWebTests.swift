@@ -117,23 +117,28 @@ struct PeopleImportWebTests {
         }
     }
 
-    @Test("The upload streams: a cut-off upload imports nothing, and fields after the file do not matter", arguments: TestBackend.all)
+    @Test("The upload streams: a cut-off upload imports nothing, and options after the file still count", arguments: TestBackend.all)
     func streamedUpload(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let (org, browser) = try await signedInAdmin(app)
             _ = try await browser.get("/admin/people/import")
             let token = try #require(browser.csrfToken)
             let boundary = "----MutualStreamTest"
-            func body(_ file: String, closed: Bool) -> [UInt8] {
+            func body(_ file: String, closed: Bool, dryRun: Bool = false) -> [UInt8] {
                 var text = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\(token)\r\n"
                 text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n\(file)"
-                if closed { text += "\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nafter the file\r\n--\(boundary)--\r\n" }
+                // The dry-run box comes after the file, as in a form that lists it below the file input.
+                if closed { text += "\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n\(dryRun ? "on" : "")\r\n--\(boundary)--\r\n" }
                 return Array(text.utf8)
             }
             let contentType = "multipart/form-data; boundary=\(boundary)"
             let cut = try await browser.send("/admin/people/import", method: .post, bytes: body(Self.good, closed: false), contentType: contentType)
             #expect(cut.status == .badRequest)
             #expect(cut.text.contains("Nothing was imported"))
+            #expect(try await !externalIDs(app, org).contains("W1"))
+
+            let dry = try await browser.send("/admin/people/import", method: .post, bytes: body(Self.good, closed: true, dryRun: true), contentType: contentType)
+            #expect(dry.status == .ok)
             #expect(try await !externalIDs(app, org).contains("W1"))
 
             let whole = try await browser.send("/admin/people/import", method: .post, bytes: body(Self.good, closed: true), contentType: contentType)

@@ -11,7 +11,7 @@ import Hummingbird
 /// accepts only bearer tokens, which a browser never sends by itself.
 ///
 /// File uploads (``streamingUploads``) are not collected here: their handlers read them as
-/// they arrive with ``StreamingFormUpload``, which checks the token before using the file.
+/// they arrive with ``StreamingFormUpload``, which checks the token before anything is used.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "mutual_csrf"

@@ -54,34 +54,27 @@ struct PeopleImportPages: Sendable {
     }
 
     @Sendable func upload(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        // The file streams from the request to the importer's spool file; only the fields
-        // before it (token, mode, dry run) are held.
+        // The file goes from the request to a temporary file as it arrives, then streams from
+        // there to the importer; only the text fields are held in memory.
         let upload: StreamingFormUpload?
         do {
-            upload = try await StreamingFormUpload.open(request, context: context, fileField: "file", limit: Self.maxUploadBytes)
-        } catch let error as StreamingFormUpload.TooLarge {
-            return try failure(context, "The file is larger than \(error.limit / 1_048_576) MB. Split it and import the parts.", status: .contentTooLarge)
-        } catch let error as MultipartStreamParser.Malformed {
-            return try failure(context, "The upload could not be read (\(error.description)). Choose the file and import again.", status: .badRequest)
-        }
-        let fields = upload?.fields ?? context.form
-        let mode = PeopleImportMode(rawValue: fields["mode"] ?? "") ?? .allOrNothing
-        let dryRun = ["on", "true", "1"].contains(fields["dry_run"] ?? "")
-        var model = page(context, mode: mode, dryRun: dryRun)
-        guard let upload, try await upload.hasFile() else {
-            try await upload?.drain()
-            model.error = "Choose a CSV file to import."
-            return try pages.render("people-import", model, status: .unprocessableContent)
-        }
-        let report: PeopleImportReport
-        do {
-            report = try await store.importPeople(from: upload.file, options: PeopleImportOptions(mode: mode, dryRun: dryRun), by: context.identity)
-            try await upload.drain()
+            upload = try await StreamingFormUpload.receive(request, context: context, fileField: "file", limit: Self.maxUploadBytes)
         } catch let error as StreamingFormUpload.TooLarge {
             return try failure(context, "The file is larger than \(error.limit / 1_048_576) MB. Nothing was imported. Split it and import the parts.", status: .contentTooLarge)
         } catch let error as MultipartStreamParser.Malformed {
             return try failure(context, "The upload could not be read (\(error.description)). Nothing was imported; choose the file and import again.", status: .badRequest)
         }
+        defer { upload?.remove() }
+        let fields = upload?.fields ?? context.form
+        let mode = PeopleImportMode(rawValue: fields["mode"] ?? "") ?? .allOrNothing
+        let dryRun = ["on", "true", "1"].contains(fields["dry_run"] ?? "")
+        var model = page(context, mode: mode, dryRun: dryRun)
+        guard let path = upload?.filePath else {
+            model.error = "Choose a CSV file to import."
+            return try pages.render("people-import", model, status: .unprocessableContent)
+        }
+        let report = try await store.importPeople(
+            from: FileByteChunks(path: path), options: PeopleImportOptions(mode: mode, dryRun: dryRun), by: context.identity)
         model.hasResult = true
         model.summary = report.summary
         model.created = report.created

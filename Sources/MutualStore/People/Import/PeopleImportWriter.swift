@@ -50,6 +50,7 @@ final class PeopleImportWriter: @unchecked Sendable {
     let columns: Set<PeopleColumn>
     private(set) var newSkillNames: [String] = []
     private var newSkillSlugs: Set<String> = []
+    private var uuids = RandomUUIDs()
 
     init(
         organisationID: UUID, sql: any SQLDatabase, database: any Database, resolver: SkillResolver, now: Date, writing: Bool,
@@ -133,7 +134,7 @@ final class PeopleImportWriter: @unchecked Sendable {
         for (row, lines) in upserts {
             for line in lines {
                 skillRows.append([
-                    SQLBind(UUID()), SQLBind(organisationID), SQLBind(row.personID), SQLBind(line.skillID),
+                    SQLBind(uuids.next()), SQLBind(organisationID), SQLBind(row.personID), SQLBind(line.skillID),
                     SQLBind(line.kind.rawValue), SQLBind(line.level), SQLBind(line.priority),
                 ])
             }

@@ -16,7 +16,7 @@ final class PeopleImporter: @unchecked Sendable {
         var email: String?
         /// The row's person id: the existing one, or a new one chosen before writing so a
         /// manager later in the file can be referred to.
-        var personID = UUID()
+        var personID: UUID
         var isRejected = false
         /// Whether the person's row is in the database yet (existing, or written in an earlier batch).
         var isStored = false
@@ -43,6 +43,7 @@ final class PeopleImporter: @unchecked Sendable {
     private var rejectedIDs: [String: Int] = [:]
     private var bytesRead = 0
     private var timeZones: [String: Bool] = [:]
+    private var uuids = RandomUUIDs()
     /// The header's columns, known once reading is done.
     private var columns: Set<PeopleColumn> = []
     private var lastProgress = Date.distantPast
@@ -125,7 +126,8 @@ final class PeopleImporter: @unchecked Sendable {
                 return
             }
             if !person.email.isEmpty { emailLines[person.email] = line }
-            entries[person.id] = Entry(line: line, managerID: person.managerID, email: person.email.isEmpty ? nil : person.email)
+            entries[person.id] = Entry(
+                line: line, managerID: person.managerID, email: person.email.isEmpty ? nil : person.email, personID: uuids.next())
             try spool.append(person)
         }
         if report.rowsRead % 1_000 == 0 { reportProgress(.reading, written: 0) }

@@ -43,16 +43,26 @@ extension Store {
         try await database.transaction { transaction in
             // SQLite's default 2 MB page cache spills the indexes of a large import to the WAL
             // page by page (hundreds of thousands of writes); give this connection 128 MB, then
-            // hand it back to the pool as it was.
+            // hand it back to the pool as it was. Multi-row upserts keep a statement journal;
+            // in memory it costs no file writes.
             let sqlite = (transaction as? any SQLDatabase).flatMap { $0.dialect.name == "sqlite" ? $0 : nil }
-            if let sqlite { try await sqlite.raw("PRAGMA cache_size = -131072").run() }
+            if let sqlite {
+                try await sqlite.raw("PRAGMA cache_size = -131072").run()
+                try await sqlite.raw("PRAGMA temp_store = MEMORY").run()
+            }
             do {
                 try await importer.settle(on: transaction)
             } catch {
-                if let sqlite { try? await sqlite.raw("PRAGMA cache_size = -2000").run() }
+                if let sqlite {
+                    try? await sqlite.raw("PRAGMA cache_size = -2000").run()
+                    try? await sqlite.raw("PRAGMA temp_store = DEFAULT").run()
+                }
                 throw error
             }
-            if let sqlite { try await sqlite.raw("PRAGMA cache_size = -2000").run() }
+            if let sqlite {
+                try await sqlite.raw("PRAGMA cache_size = -2000").run()
+                try await sqlite.raw("PRAGMA temp_store = DEFAULT").run()
+            }
         }
         return importer.finalReport()
     }
