@@ -50,7 +50,7 @@ final class PeopleImportWriter: @unchecked Sendable {
     let columns: Set<PeopleColumn>
     private(set) var newSkillNames: [String] = []
     private var newSkillSlugs: Set<String> = []
-    private var uuids = RandomUUIDs()
+    private var uuids = ImportUUIDs()
 
     init(
         organisationID: UUID, sql: any SQLDatabase, database: any Database, resolver: SkillResolver, now: Date, writing: Bool,

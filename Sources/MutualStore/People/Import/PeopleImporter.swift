@@ -43,7 +43,7 @@ final class PeopleImporter: @unchecked Sendable {
     private var rejectedIDs: [String: Int] = [:]
     private var bytesRead = 0
     private var timeZones: [String: Bool] = [:]
-    private var uuids = RandomUUIDs()
+    private var uuids = ImportUUIDs()
     /// The header's columns, known once reading is done.
     private var columns: Set<PeopleColumn> = []
     private var lastProgress = Date.distantPast
