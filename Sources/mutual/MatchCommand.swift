@@ -16,7 +16,10 @@ struct MatchCommand: AsyncParsableCommand {
                 wants      skill, skill:current_level (0-4) or skill:current_level:priority (1-3), e.g. "SQL:2;Go"
                 timezone   UTC+2, UTC-05:30, or an IANA name such as Europe/Berlin
                 exclude    ids this person must not be matched with
-              For --model mentoring also: role (mentor, mentee or both) and capacity (mentees a mentor takes).
+              Optional: capacity, how many partners a person takes (pairs and buddies: never the same partner
+              twice; people left with places get an entry in open_places). For --model mentoring also:
+              role (mentor, mentee or both), and capacity is the mentees a mentor takes; on a row with a
+              role, pairs and buddies read capacity only as 0 (skip this round), else the default.
               Skill names are normalised: "Public Speaking", public-speaking and "public speaking" are one skill.
 
             RULES (--rules): a JSON file; every key is optional and unknown keys are errors.
@@ -43,6 +46,7 @@ struct MatchCommand: AsyncParsableCommand {
 
             OUTPUT: JSON with participants, matched, total_weight, upper_bound, status (optimal or gap),
             gap_percent, pairs [{a, b, weight, score (0-100), reasons}], triads, unmatched [{id, reason}],
+            open_places [{id, capacity, partners, reason}] (only when some capacity is above 1),
             timings (milliseconds per phase). Same input, options and seed give identical output
             apart from timings (use --no-timings for byte-identical files).
             """ + groupsDiscussion)

@@ -40,4 +40,17 @@ public enum UnmatchedExplainer {
         }
         return "partners taken: all \(count) feasible partners are matched with people they fit better"
     }
+
+    /// Why someone with several places got fewer partners than places.
+    public static func openPlaceReason(
+        _ context: ScoringContext, person: Int, partners: Int, positivePartners: Int32, exhaustive: Bool
+    ) -> String {
+        let open = Int(context.capacity[person]) - partners
+        let places = "\(open) of \(context.capacity[person]) places open"
+        if exhaustive && Int(positivePartners) <= partners {
+            return "\(places): no other feasible partner has learning value with them"
+        }
+        let count = exhaustive ? "\(Int(positivePartners) - partners)" : "\(Int(positivePartners) - partners)+"
+        return "\(places): the other \(count) feasible partners are full with people they fit better"
+    }
 }

@@ -35,4 +35,33 @@ public enum MentoringAssignment {
         pairs.sort { ($0.mentee, $0.mentor) < ($1.mentee, $1.mentor) }
         return (pairs, -cost)
     }
+
+    /// An upper bound on the best assignment of the *whole pool*, given that every mentor–mentee
+    /// arc missing from `edges` weighs at most `outsideBound[mentee]`.
+    ///
+    /// Any assignment splits into arcs of `edges` and outside arcs; a mentee has one mentor, so
+    /// its outside arc adds at most `a_t`. Hence the pool optimum is at most
+    /// `max over assignments M on edges of w(M) + Σ_{t without a mentor in M} a_t
+    ///  = Σ_t a_t + OPT(w − a_t)` — one more exact flow on shifted weights. Bipartite b-matching
+    /// has an integral LP, so this is the tightest bound that uses only the mentees' outside
+    /// bounds, and it equals the total when every `a_t` is 0 (the flow then ran on all feasible
+    /// arcs and its optimum is the pool's). It is tighter than lifting the flow's dual potentials,
+    /// which would have to cover an outside arc with the smallest mentor potential.
+    ///
+    /// - Returns: the bound and the mentees it still pays for (without a mentor in the maximiser
+    ///   and with `a_t > 0`); completing their mentor lists is what `--prove` does.
+    public static func poolBound(
+        vertexCount: Int, edges: [Edge], capacity: [Int32], outsideBound: [Int64]
+    ) -> (upperBound: Int64, paysFor: [Int]) {
+        let shifted = edges.compactMap { edge -> Edge? in
+            let w = edge.weight - max(0, outsideBound[Int(edge.v)])
+            return w > 0 && capacity[Int(edge.u)] > 0 ? WeightedEdge(Int(edge.u), Int(edge.v), w) : nil
+        }
+        let solved = solve(vertexCount: vertexCount, edges: shifted, capacity: capacity)
+        var hasMentor = [Bool](repeating: false, count: vertexCount)
+        for pair in solved.pairs { hasMentor[pair.mentee] = true }
+        var open: Int64 = 0
+        for bound in outsideBound where bound > 0 { open += bound }
+        return (open + solved.totalWeight, (0..<vertexCount).filter { outsideBound[$0] > 0 && !hasMentor[$0] })
+    }
 }

@@ -13,15 +13,7 @@ public enum MatchEngine {
         people: [Person], rules: MatchRules, history: [(String, String)] = [], options: MatchOptions,
         progress: (@Sendable (MatchPhase, Double) -> Void)? = nil
     ) async -> MatchResult {
-        let clock = ContinuousClock()
-        var timings: [(MatchPhase, Int)] = []
-        var phaseStart = clock.now
-        func endPhase(_ phase: MatchPhase) {
-            let elapsed = phaseStart.duration(to: clock.now)
-            timings.append((phase, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
-            progress?(phase, 1)
-            phaseStart = clock.now
-        }
+        var timer = PhaseTimer(progress: progress)
 
         let context = ScoringContext(people: people, rules: rules, model: options.model, history: history)
         var k = options.partnersPerPerson
@@ -34,10 +26,14 @@ public enum MatchEngine {
         let candidates = await CandidateGenerator.build(context, partnersPerPerson: k, scanLimit: scanLimit) { fraction in
             progress?(.candidates, fraction)
         }
-        endPhase(.candidates)
+        timer.end(.candidates)
 
         if options.model == .mentoring {
-            return finishMentoring(context: context, candidates: candidates, timings: timings, clock: clock, phaseStart: phaseStart, progress: progress)
+            return await finishMentoring(context: context, candidates: candidates, options: options, timer: timer)
+        }
+        if context.capacity.contains(where: { $0 > 1 }) {
+            // Only pools where someone takes several partners pay for the b-matching reduction.
+            return await finishCapacitated(context: context, candidates: candidates, options: options, timer: timer)
         }
 
         var graph = WeightedGraph(vertexCount: people.count, edges: candidates.edges)
@@ -50,10 +46,10 @@ public enum MatchEngine {
             mate = preview.mate
             totalWeight = preview.totalWeight
             upperBound = trivialUpperBound(graph: graph, outsideBound: candidates.outsideBound)
-            endPhase(.solve)
+            timer.end(.solve)
         } else {
             var solution = MaximumWeightMatching.solve(graph)
-            endPhase(.solve)
+            timer.end(.solve)
             if options.prove {
                 while rounds < options.maximumPricingRounds {
                     let missing = await PricingOracle.violations(
@@ -64,7 +60,7 @@ public enum MatchEngine {
                     graph = graph.adding(missing)
                     solution = MaximumWeightMatching.solve(graph, warmStart: solution)
                 }
-                endPhase(.pricing)
+                timer.end(.pricing)
             }
             mate = solution.mate
             totalWeight = solution.totalWeight
@@ -75,7 +71,7 @@ public enum MatchEngine {
                 // One more solve on shifted weights gives the tightest bound of its kind (see PoolBound).
                 let bound = PoolBound(graph: graph, maxOutsideWeight: candidates.outsideBound, candidateSolution: solution)
                 upperBound = max(totalWeight, bound.upperBound)
-                endPhase(.bound)
+                timer.end(.bound)
             }
         }
 
@@ -119,10 +115,10 @@ public enum MatchEngine {
                 exhaustive: candidates.exhaustive[person],
                 onlyOneLeft: eligible % 2 == 1 && leftOver == [person], detailed: detailed))
         }
-        endPhase(.explain)
+        timer.end(.explain)
         return MatchResult(people: people, model: options.model, pairs: pairs, triads: triads, unmatched: unmatchedEntries,
                            totalWeight: totalWeight, upperBound: upperBound, pricingRounds: rounds,
-                           graph: graph.edges.filter { $0.weight > 0 }, timings: timings)
+                           graph: graph.edges.filter { $0.weight > 0 }, timings: timer.timings)
     }
 
     /// Without duals (preview): every matching weighs at most half the sum over people of
@@ -137,24 +133,38 @@ public enum MatchEngine {
     }
 
     static func finishMentoring(
-        context: ScoringContext, candidates: CandidateGraph, timings: [(MatchPhase, Int)], clock: ContinuousClock,
-        phaseStart: ContinuousClock.Instant, progress: (@Sendable (MatchPhase, Double) -> Void)?
-    ) -> MatchResult {
-        var timings = timings
-        var start = phaseStart
-        func endPhase(_ phase: MatchPhase) {
-            let elapsed = start.duration(to: clock.now)
-            timings.append((phase, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
-            progress?(phase, 1)
-            start = clock.now
+        context: ScoringContext, candidates: CandidateGraph, options: MatchOptions, timer: PhaseTimer
+    ) async -> MatchResult {
+        var timer = timer
+        var edges = candidates.edges
+        var outside = candidates.outsideBound
+        var solved = MentoringAssignment.solve(vertexCount: context.count, edges: edges, capacity: context.capacity)
+        timer.end(.solve)
+        var bound = MentoringAssignment.poolBound(vertexCount: context.count, edges: edges, capacity: context.capacity, outsideBound: outside)
+        var rounds = 0
+        if options.prove {
+            // As for capacities: complete the mentor lists of the mentees the bound pays for.
+            while bound.upperBound > solved.totalWeight, rounds < options.maximumPricingRounds {
+                let rows = bound.paysFor.filter { outside[$0] > 0 }
+                if rows.isEmpty { break }
+                rounds += 1
+                var known = Set(edges.map { UInt64(UInt32($0.u)) << 32 | UInt64(UInt32($0.v)) })
+                for edge in await allPartners(of: rows, context: context)
+                where known.insert(UInt64(UInt32(edge.u)) << 32 | UInt64(UInt32(edge.v))).inserted {
+                    edges.append(edge)
+                }
+                edges.sort { ($0.u, $0.v) < ($1.u, $1.v) }
+                for row in rows { outside[row] = 0 }
+                solved = MentoringAssignment.solve(vertexCount: context.count, edges: edges, capacity: context.capacity)
+                bound = MentoringAssignment.poolBound(vertexCount: context.count, edges: edges, capacity: context.capacity, outsideBound: outside)
+            }
+            timer.end(.pricing)
+        } else {
+            timer.end(.bound)
         }
-        let solved = MentoringAssignment.solve(vertexCount: context.count, edges: candidates.edges, capacity: context.capacity)
-        endPhase(.solve)
-        // Each mentee gains at most its bound from a mentor outside its candidate list.
-        var upperBound = solved.totalWeight
-        for person in 0..<context.count { upperBound += candidates.outsideBound[person] }
+        let upperBound = max(solved.totalWeight, bound.upperBound)
         var weights: [UInt64: Int64] = [:]
-        for edge in candidates.edges { weights[UInt64(UInt32(edge.u)) << 32 | UInt64(UInt32(edge.v))] = edge.weight }
+        for edge in edges { weights[UInt64(UInt32(edge.u)) << 32 | UInt64(UInt32(edge.v))] = edge.weight }
         let pairs = solved.pairs.map { pair in
             let weight = weights[UInt64(UInt32(pair.mentor)) << 32 | UInt64(UInt32(pair.mentee))] ?? 0
             return MatchResult.Pair(a: pair.mentor, b: pair.mentee, weight: weight, score: context.displayScore(weight),
@@ -182,9 +192,9 @@ public enum MatchEngine {
             }
             unmatched.append(MatchResult.Unmatched(person: person, reason: reason))
         }
-        endPhase(.explain)
+        timer.end(.explain)
         return MatchResult(people: context.people, model: .mentoring, pairs: pairs, triads: [], unmatched: unmatched,
-                           totalWeight: solved.totalWeight, upperBound: upperBound, pricingRounds: 0,
-                           graph: candidates.edges, timings: timings)
+                           totalWeight: solved.totalWeight, upperBound: upperBound, pricingRounds: rounds,
+                           graph: edges, timings: timer.timings)
     }
 }

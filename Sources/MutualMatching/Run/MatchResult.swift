@@ -23,6 +23,14 @@ public struct MatchResult: Sendable {
         public var reason: String
     }
 
+    /// Someone with capacity above one who got fewer partners than places, and why.
+    public struct OpenPlace: Sendable, Hashable {
+        public var person: Int
+        public var capacity: Int
+        public var partners: Int
+        public var reason: String
+    }
+
     /// Whether the total is proven best for the whole pool.
     public enum Status: String, Sendable {
         case optimal, gap
@@ -43,6 +51,10 @@ public struct MatchResult: Sendable {
     public var graph: [WeightedEdge]
     /// Milliseconds per phase, in phase order.
     public var timings: [(MatchPhase, Int)]
+    /// People with capacity above one and places left over (empty when everyone's capacity is 1).
+    public var openPlaces: [OpenPlace] = []
+    /// Whether some capacity above one made this a b-matching run (adds `open_places` to the JSON).
+    public var capacitated = false
 
     public var status: Status { totalWeight >= upperBound ? .optimal : .gap }
 
@@ -95,6 +107,13 @@ public struct MatchResult: Sendable {
                 .object([("id", .string(people[entry.person].id)), ("reason", .string(entry.reason))])
             })),
         ]
+        if capacitated {
+            // Only runs with capacities carry this key, so capacity-1 output is unchanged.
+            members.append(("open_places", .array(openPlaces.map { entry in
+                .object([("id", .string(people[entry.person].id)), ("capacity", .int(entry.capacity)),
+                         ("partners", .int(entry.partners)), ("reason", .string(entry.reason))])
+            })))
+        }
         if includeTimings {
             members.append(("timings", .object(timings.map { ("\($0.0.rawValue)_ms", .int($0.1)) })))
         }

@@ -44,7 +44,7 @@ public struct ScoringContext: Sendable {
     let company: [Int32]
     /// Index of the person's manager in the pool, or -1.
     let manager: [Int32]
-    /// Partners (or mentees) this person takes.
+    /// Partners (or mentees) this person takes; see ``capacity(of:model:rules:)``.
     public let capacity: [Int32]
     let canMentor: [Bool]
     let canBeMentored: [Bool]
@@ -145,7 +145,7 @@ public struct ScoringContext: Sendable {
             department.append(label(person.department.isEmpty ? "" : "dept:" + person.department.lowercased()))
             company.append(label(person.company.isEmpty ? "" : "company:" + person.company.lowercased()))
             manager.append(person.managerID.flatMap { indexOfID[$0] }.map(Int32.init) ?? -1)
-            capacity.append(Int32(person.capacity ?? rules.defaultCapacity))
+            capacity.append(Int32(Self.capacity(of: person, model: model, rules: rules)))
             let role = person.role ?? .both
             canMentor.append(role.canMentor)
             canBeMentored.append(role.canBeMentored)
@@ -209,5 +209,20 @@ public struct ScoringContext: Sendable {
     public func displayScore(_ weight: Int64) -> Int {
         guard referenceWeight > 0 else { return 0 }
         return Int(min(100, (weight * 100 + referenceWeight / 2) / referenceWeight))
+    }
+}
+
+extension ScoringContext {
+    /// How many partners (pairs, buddies) or mentees (mentoring) a person takes.
+    ///
+    /// The `capacity` column counts partners for pairs and buddies, except on a row that also
+    /// carries a mentoring `role`: such a row comes from a mentoring export (the synthetic pools
+    /// are one), where capacity counts a mentor's mentees, and reading "3 mentees" as "3 peer
+    /// partners" would quietly change the programme. Those rows keep only an opt-out (capacity 0)
+    /// and otherwise take the rules' default.
+    public static func capacity(of person: Person, model: MatchModel, rules: MatchRules) -> Int {
+        guard let capacity = person.capacity else { return rules.defaultCapacity }
+        if model == .mentoring || person.role == nil || capacity == 0 { return capacity }
+        return rules.defaultCapacity
     }
 }

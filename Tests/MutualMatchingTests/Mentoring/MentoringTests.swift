@@ -21,9 +21,9 @@ struct MentoringTests {
         return best(0)
     }
 
-    @Test("the assignment is optimal against brute force and respects capacities", arguments: 0..<25)
-    func optimal(seed: Int) async {
-        var people = PoolFixtures.randomPool(count: 9, seed: UInt64(700 + seed))
+    /// A random mentoring pool of `count` people with roles and capacities 1–2, and its brute-force optimum.
+    func randomPool(count: Int, seed: Int) -> (people: [Person], context: ScoringContext, optimum: Int64) {
+        var people = PoolFixtures.randomPool(count: count, seed: UInt64(700 + seed))
         var random = SeededGenerator(seed: UInt64(seed))
         for index in people.indices {
             people[index].role = [MentoringRole.mentor, .mentee, .mentee, .both][Int(random.next() % 4)]
@@ -35,8 +35,17 @@ struct MentoringTests {
         let mentors = people.indices.filter { people[$0].role!.canMentor }
         let mentees = people.indices.filter { people[$0].role!.canBeMentored }
         let optimum = bruteForce(mentors: mentors, mentees: mentees, capacity: context.capacity) { context.weight($0, $1) }
-        let result = await PoolFixtures.run(people, model: .mentoring)
+        return (people, context, optimum)
+    }
+
+    @Test("the assignment is optimal against brute force, reported optimal, and respects capacities", arguments: 0..<25)
+    func optimal(seed: Int) async {
+        let (people, context, optimum) = randomPool(count: 9, seed: seed)
+        // Without --prove: 9 people keep every feasible mentor in their lists, so the flow ran on
+        // all arcs and its optimum is the pool's.
+        let result = await PoolFixtures.run(people, model: .mentoring, prove: false)
         #expect(result.totalWeight == optimum)
+        #expect(result.status == .optimal && result.upperBound == optimum)
         var load = [Int: Int]()
         var mentored = Set<Int>()
         for pair in result.pairs {
@@ -58,5 +67,28 @@ struct MentoringTests {
         #expect(result.pairs.map { [$0.a, $0.b] } == [[0, 1]])
         #expect(result.unmatched.contains { $0.person == 2 && $0.reason.contains("capacity") })
         #expect(result.pairs[0].reasons.first?.contains("→") == true)
+    }
+
+    @Test("with one mentor listed per mentee the bound is still valid and --prove reaches the proven optimum", arguments: 0..<15)
+    func shortListsAndProof(seed: Int) async {
+        let (people, _, optimum) = randomPool(count: 10, seed: 100 + seed)
+        let quick = await PoolFixtures.run(people, model: .mentoring, prove: false, k: 1)
+        #expect(quick.upperBound >= optimum && quick.totalWeight <= optimum)
+        let proven = await PoolFixtures.run(people, model: .mentoring, prove: true, k: 1)
+        #expect(proven.totalWeight == optimum)
+        #expect(proven.status == .optimal && proven.upperBound == optimum)
+    }
+
+    @Test("the shifted-flow bound pays only for mentees left without a mentor")
+    func poolBoundByHand() {
+        // Mentor 0 (capacity 1) can take mentee 1 (10) or mentee 2 (8); each mentee may have a
+        // mentor outside the list worth up to 6 (mentee 1) or 0 (mentee 2).
+        let edges = [WeightedEdge(0, 1, 10), WeightedEdge(0, 2, 8)]
+        let bound = MentoringAssignment.poolBound(vertexCount: 3, edges: edges, capacity: [1, 1, 1], outsideBound: [0, 6, 0])
+        // Best of: 0–1 (10, nothing open that pays) or 0–2 (8) + 6 for mentee 1 outside = 14.
+        #expect(bound.upperBound == 14)
+        #expect(bound.paysFor == [1])
+        let exact = MentoringAssignment.poolBound(vertexCount: 3, edges: edges, capacity: [1, 1, 1], outsideBound: [0, 0, 0])
+        #expect(exact.upperBound == 10 && exact.paysFor.isEmpty)
     }
 }
