@@ -1,0 +1,244 @@
+import FluentKit
+import Foundation
+import MutualMatching
+import SQLKit
+
+/// One enrolled person, with what their profile still lacks for this programme.
+public struct EnrolmentLine: Sendable, Equatable {
+    public let personID: UUID
+    public let externalID: String
+    public let name: String
+    public let department: String
+    public let role: EnrolmentRole
+    public let goals: String
+    public let source: EnrolmentSource
+    /// Required profile fields this person has not filled in; empty when ready to match.
+    public let missing: [ProfileField]
+
+    public var isReady: Bool { missing.isEmpty }
+}
+
+/// What an enrolment from a file did, or why it did nothing.
+public struct EnrolmentFileReport: Sendable, Equatable {
+    public struct Problem: Sendable, Equatable {
+        public let line: Int
+        public let reason: String
+    }
+
+    public var added = 0
+    public var alreadyEnrolled = 0
+    /// When not empty, nobody was enrolled: fix these lines and upload again.
+    public var problems: [Problem] = []
+}
+
+extension Store {
+    /// Enrols people of the organisation (programme managers). Already enrolled people are
+    /// left as they are; the result counts both.
+    public func enrol(
+        personIDs: [UUID], role: EnrolmentRole? = nil, in programmeID: UUID, by identity: Identity
+    ) async throws -> (added: Int, alreadyEnrolled: Int) {
+        try requireRole(.programmeManager, identity)
+        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let role = try Self.role(role, for: programme)
+        let database = try db()
+        let unique = Array(Set(personIDs))
+        let people = try await Person.query(on: database).filter(\.$organisationID == identity.organisationID).filter(\.$id ~~ unique).all()
+        guard people.count == unique.count else { throw StoreError.notFound(what: "person") }
+        return try await addEnrolments(unique.map { ($0, role, "") }, to: programme, source: .manager, on: database)
+    }
+
+    /// Enrols the people a CSV names by their `id` (the people file's id), with optional `role`
+    /// and `goals` columns. All or nothing: any unknown id or bad role enrols nobody.
+    public func enrol(csv text: String, in programmeID: UUID, by identity: Identity) async throws -> EnrolmentFileReport {
+        try requireRole(.programmeManager, identity)
+        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        var report = EnrolmentFileReport()
+        var records: [CSVRecord] = []
+        var parser = CSVParser()
+        do {
+            try parser.feed(Array(text.utf8)) { records.append($0) }
+            try parser.finish { records.append($0) }
+        } catch {
+            report.problems = [.init(line: error.line, reason: error.reason)]
+            return report
+        }
+        guard let header = records.first else {
+            report.problems = [.init(line: 1, reason: "the file is empty; expected a header row with an id column")]
+            return report
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let idColumn = names.firstIndex(of: "id") else {
+            report.problems = [.init(line: header.line, reason: "the header has no id column; list one person's id per line under a header named id")]
+            return report
+        }
+        let roleColumn = names.firstIndex(of: "role"), goalsColumn = names.firstIndex(of: "goals")
+        let database = try db()
+        let ids = records.dropFirst().map { $0.fields.indices.contains(idColumn) ? $0.fields[idColumn].trimmingCharacters(in: .whitespaces) : "" }
+        var people: [String: UUID] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let slice = Array(Set(ids[chunk..<min(ids.count, chunk + 500)]))
+            for person in try await Person.query(on: database).filter(\.$organisationID == identity.organisationID)
+                .filter(\.$externalID ~~ slice).all()
+            {
+                people[person.externalID] = try person.requireID()
+            }
+        }
+        var entries: [(UUID, EnrolmentRole, String)] = []
+        var seen: [String: Int] = [:]
+        for (record, id) in zip(records.dropFirst(), ids) {
+            if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            guard !id.isEmpty else {
+                report.problems.append(.init(line: record.line, reason: "the id is empty"))
+                continue
+            }
+            guard let personID = people[id] else {
+                report.problems.append(.init(line: record.line, reason: "nobody in the organisation has the id \"\(id)\"; import them first or correct the id"))
+                continue
+            }
+            if let earlier = seen[id] {
+                report.problems.append(.init(line: record.line, reason: "\"\(id)\" is already listed on line \(earlier)"))
+                continue
+            }
+            seen[id] = record.line
+            var role: EnrolmentRole?
+            if let roleColumn, record.fields.indices.contains(roleColumn), !record.fields[roleColumn].trimmingCharacters(in: .whitespaces).isEmpty {
+                let text = record.fields[roleColumn].trimmingCharacters(in: .whitespaces).lowercased()
+                guard let parsed = EnrolmentRole(rawValue: text), programme.model.roles.isEmpty ? parsed == .peer : programme.model.roles.contains(parsed) else {
+                    let allowed = (programme.model.roles.isEmpty ? [EnrolmentRole.peer] : programme.model.roles).map(\.rawValue).joined(separator: ", ")
+                    report.problems.append(.init(line: record.line, reason: "role \"\(text)\" does not exist in a \(programme.model.label.lowercased()) programme; use \(allowed) or leave it empty"))
+                    continue
+                }
+                role = parsed
+            }
+            let goals = goalsColumn.flatMap { record.fields.indices.contains($0) ? record.fields[$0].trimmingCharacters(in: .whitespacesAndNewlines) : nil } ?? ""
+            guard goals.count <= 2_000 else {
+                report.problems.append(.init(line: record.line, reason: "the goals are longer than 2,000 characters; shorten them"))
+                continue
+            }
+            entries.append((personID, try Self.role(role, for: programme), goals))
+        }
+        guard report.problems.isEmpty else { return report }
+        let outcome = try await addEnrolments(entries, to: programme, source: .manager, on: database)
+        report.added = outcome.added
+        report.alreadyEnrolled = outcome.alreadyEnrolled
+        return report
+    }
+
+    /// Enrols the signed-in member, when the programme takes self-enrolment and its window is open.
+    public func enrolSelf(in programmeID: UUID, role: EnrolmentRole?, goals rawGoals: String, by identity: Identity) async throws {
+        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        guard Self.isEnrolmentOpen(programme, today: isoDate(clock.now)) else {
+            if try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).filter(\.$personID == identity.personID).first() == nil,
+                identity.role < .programmeManager
+            {
+                throw StoreError.notFound(what: "programme")
+            }
+            throw StoreError.conflict(
+                field: nil, message: "\(programme.name) is not taking enrolments now. Ask the programme manager to add you.")
+        }
+        let goals = rawGoals.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard goals.count <= 2_000 else {
+            throw StoreError.invalid(field: "goals", message: "Shorten your goals to at most 2,000 characters.")
+        }
+        let outcome = try await addEnrolments([(identity.personID, try Self.role(role, for: programme), goals)], to: programme, source: .own, on: try db())
+        if outcome.added == 0 {
+            throw StoreError.conflict(field: nil, message: "You are already enrolled in \(programme.name).")
+        }
+    }
+
+    /// Takes someone out of a programme: themself, or anyone for a programme manager.
+    public func withdraw(personID: UUID, from programmeID: UUID, by identity: Identity) async throws {
+        if personID != identity.personID { try requireRole(.programmeManager, identity) }
+        _ = try await scopedProgramme(id: programmeID, of: identity)
+        let deleted = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID)
+            .filter(\.$organisationID == identity.organisationID).filter(\.$personID == personID).all()
+        guard !deleted.isEmpty else { throw StoreError.notFound(what: "enrolment") }
+        for enrolment in deleted { try await enrolment.delete(on: try db()) }
+    }
+
+    /// Everyone enrolled, by name, with what each still has to fill in: the readiness check a
+    /// programme manager looks at before matching.
+    public func enrolments(in programmeID: UUID, by identity: Identity) async throws -> [EnrolmentLine] {
+        try requireRole(.programmeManager, identity)
+        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let database = try db()
+        let enrolments = try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).all()
+        let personIDs = enrolments.map(\.personID)
+        var people: [UUID: Person] = [:]
+        var skillKinds: [UUID: Set<PersonSkill.Kind>] = [:]
+        for start in stride(from: 0, to: personIDs.count, by: 500) {
+            let slice = Array(personIDs[start..<min(personIDs.count, start + 500)])
+            for person in try await Person.query(on: database).filter(\.$id ~~ slice).all() { people[try person.requireID()] = person }
+            for line in try await PersonSkill.query(on: database).filter(\.$personID ~~ slice).all() {
+                skillKinds[line.personID, default: []].insert(line.kind)
+            }
+        }
+        let required = programme.requiredProfileFields
+        return enrolments.compactMap { enrolment -> EnrolmentLine? in
+            guard let person = people[enrolment.personID] else { return nil }
+            let kinds = skillKinds[enrolment.personID] ?? []
+            let missing = required.filter { field in
+                switch field {
+                case .strengths: !kinds.contains(.strength)
+                case .wants: !kinds.contains(.want)
+                case .timezone: person.timeZone.isEmpty
+                case .languages: person.languages.isEmpty
+                case .availability: person.availability.isEmpty || person.availability == "[]"
+                case .department: person.department.isEmpty
+                case .level: person.level <= 0
+                }
+            }
+            return EnrolmentLine(
+                personID: enrolment.personID, externalID: person.externalID, name: person.name, department: person.department,
+                role: enrolment.role, goals: enrolment.goals, source: enrolment.source, missing: missing)
+        }
+        .sorted { ($0.name.lowercased(), $0.externalID) < ($1.name.lowercased(), $1.externalID) }
+    }
+
+    // MARK: Helpers
+
+    /// The role to store: the asked one when the model has it, `both` for mentoring by default, `peer` otherwise.
+    static func role(_ asked: EnrolmentRole?, for programme: Programme) throws -> EnrolmentRole {
+        let roles = programme.model.roles
+        guard let asked else { return roles.isEmpty ? .peer : .both }
+        if roles.isEmpty {
+            guard asked == .peer else {
+                throw StoreError.invalid(field: "role", message: "\(programme.name) matches peers, so there is no \(asked.label.lowercased()) role; leave the role empty.")
+            }
+            return .peer
+        }
+        guard roles.contains(asked) else {
+            throw StoreError.invalid(field: "role", message: "Choose mentor, mentee or both for \(programme.name).")
+        }
+        return asked
+    }
+
+    /// Inserts the enrolments that do not exist yet; the unique (programme, person) index keeps
+    /// a double submit from enrolling anyone twice.
+    private func addEnrolments(
+        _ entries: [(UUID, EnrolmentRole, String)], to programme: Programme, source: EnrolmentSource, on database: any Database
+    ) async throws -> (added: Int, alreadyEnrolled: Int) {
+        let programmeID = try programme.requireID()
+        var existing = Set<UUID>()
+        let ids = entries.map(\.0)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let slice = Array(ids[start..<min(ids.count, start + 500)])
+            for enrolment in try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).filter(\.$personID ~~ slice).all() {
+                existing.insert(enrolment.personID)
+            }
+        }
+        let new = entries.filter { !existing.contains($0.0) }
+        guard let sql = database as? any SQLDatabase, !new.isEmpty else { return (0, existing.count) }
+        for start in stride(from: 0, to: new.count, by: 1_000) {
+            let insert = sql.insert(into: Enrolment.schema).columns("id", "organisation_id", "programme_id", "person_id", "role", "goals", "source", "created_at")
+            for (personID, role, goals) in new[start..<min(new.count, start + 1_000)] {
+                insert.values([
+                    SQLBind(UUID()), SQLBind(programme.organisationID), SQLBind(programmeID), SQLBind(personID), SQLBind(role.rawValue),
+                    SQLBind(goals), SQLBind(source.rawValue), SQLBind(clock.now),
+                ])
+            }
+            try await insert.ignoringConflicts(with: ["programme_id", "person_id"]).run()
+        }
+        return (new.count, existing.count)
+    }
+}
