@@ -23,15 +23,20 @@ struct TenantIsolationTests {
             let bSkill = try #require(try await app.store.skills(of: b.admin).first)
             // Merging into one of A's own skills is what an attacker in A would try.
             let aSkill = try #require(try await app.store.skills(of: a.admin).first)
+            let bProgramme = try await app.store.createProgramme(
+                ProgrammeDraft(name: "Globex peers", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31", selfEnrolment: true),
+                objectives: [], by: b.admin)
+            _ = try await app.store.enrol(personIDs: [b.participant.personID], in: bProgramme.id, by: b.admin)
             func foreignID(for path: String) -> UUID {
                 if path.contains("/people/") { return b.participant.personID }
                 if path.contains("/skills/") { return bSkill.id }
+                if path.contains("/programmes/") { return bProgramme.id }
                 if path.contains("/members/") { return b.participant.accountID }
                 if path.contains("/invitations/") { return bInvitation.invitation.id! }
                 return bToken.token.id!
             }
             let routesWithIDs = app.routes.filter { $0.path.contains(":id") }
-            #expect(routesWithIDs.count >= 7)
+            #expect(routesWithIDs.count >= 20)
             for route in routesWithIDs {
                 let path = route.path.replacingOccurrences(of: ":id", with: foreignID(for: route.path).uuidString)
                 let response: TestResponse
@@ -55,6 +60,8 @@ struct TenantIsolationTests {
             #expect(try await app.store.profile(personID: b.participant.personID, of: b.admin).name == "Globex Participant")
             #expect(try await app.store.skills(of: b.admin).contains { $0.id == bSkill.id && $0.aliases == bSkill.aliases })
             #expect(try await app.store.skills(of: a.admin).first { $0.id == aSkill.id }?.aliases == aSkill.aliases)
+            #expect(try await app.store.programme(id: bProgramme.id, of: b.admin).draft.name == "Globex peers")
+            #expect(try await app.store.enrolments(in: bProgramme.id, by: b.admin).map(\.personID) == [b.participant.personID])
         }
     }
 
@@ -74,7 +81,7 @@ struct TenantIsolationTests {
             _ = try await app.store.invite(email: "someone@globex.example", role: .participant, by: b.admin) { $0 }
             _ = try await app.store.createAPIToken(named: "globex-token", for: b.admin)
             let token = try await app.store.createAPIToken(named: "t", for: a.admin).secret
-            for path in ["/api/v1/members", "/api/v1/invitations", "/api/v1/tokens"] {
+            for path in ["/api/v1/members", "/api/v1/invitations", "/api/v1/tokens", "/api/v1/programmes"] {
                 let response = try await app.client.executeRequest(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)
                 #expect(response.status == .ok)
                 #expect(!response.text.contains("globex"), "\(path) shows another organisation's data")

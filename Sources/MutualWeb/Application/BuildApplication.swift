@@ -89,6 +89,8 @@ public func buildApplication(
     PeoplePages(store: store, pages: pages).register(on: routes)
     SkillPages(store: store, pages: pages).register(on: routes)
     PeopleAPI(store: store).register(on: routes)
+    ProgrammePages(store: store, pages: pages).register(on: routes)
+    ProgrammesAPI(store: store).register(on: routes)
 
     var app = Application(
         router: router,

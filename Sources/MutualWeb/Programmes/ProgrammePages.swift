@@ -1,0 +1,274 @@
+import Foundation
+import Hummingbird
+import MutualStore
+
+/// Programmes: the list, the form a programme manager fills in (settings, objectives and
+/// KPIs), and the programme page with enrolment and the readiness check.
+struct ProgrammePages: Sendable {
+    let store: Store
+    let pages: PageRenderer
+
+    func register(on routes: RouteTable) {
+        routes.member(.get, "/programmes", role: .participant, list)
+        routes.member(.get, "/programmes/new", role: .programmeManager, newForm)
+        routes.member(.post, "/programmes", role: .programmeManager, create)
+        routes.member(.get, "/programmes/:id", role: .participant, show)
+        routes.member(.get, "/programmes/:id/edit", role: .programmeManager, editForm)
+        routes.member(.post, "/programmes/:id", role: .programmeManager, update)
+        routes.member(.post, "/programmes/:id/enrolments", role: .programmeManager, enrolFile)
+        routes.member(.post, "/programmes/:id/enrol", role: .participant, enrolSelf)
+        routes.member(.post, "/programmes/:id/withdraw", role: .participant, withdrawSelf)
+    }
+
+    // MARK: List
+
+    struct ListRow { let id: String, name: String, model: String, cycle: String, enrolled: Int, status: String }
+    struct ListModel { let page: PageChrome, rows: [ListRow], hasRows: Bool, canCreate: Bool }
+
+    @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let rows = try await store.programmes(of: context.identity).map {
+            ListRow(
+                id: $0.id.uuidString, name: $0.name, model: $0.model.label, cycle: "\($0.cycleStart) to \($0.cycleEnd)", enrolled: $0.enrolled,
+                status: $0.viewerEnrolled ? "You are enrolled" : ($0.enrolmentOpen ? "Open for enrolment" : ""))
+        }
+        return try pages.render(
+            "programmes",
+            ListModel(
+                page: pages.chrome(title: "Programmes", context: context, current: "programmes"), rows: rows, hasRows: !rows.isEmpty,
+                canCreate: context.identity.role >= .programmeManager))
+    }
+
+    // MARK: The form
+
+    struct Option { let value: String, label: String, selected: Bool }
+    struct FieldOption { let value: String, label: String, checked: Bool }
+    struct FormModel {
+        let page: PageChrome
+        let action: String
+        let heading: String
+        let name: String, description: String, cadence: String, agendaTemplate: String
+        let cycleStart: String, cycleEnd: String, enrolmentOpens: String, enrolmentCloses: String, capacity: String
+        let selfEnrolment: Bool, selfMatch: Bool
+        let models: [Option], structures: [Option], fields: [FieldOption]
+        let objectives: String
+        var error = "", errorField = ""
+    }
+
+    /// The form's values: what was typed (after an error) or what is stored.
+    struct FormValues {
+        var name = "", description = "", model = ProgrammeModel.pairs.rawValue, structure = ProgrammeStructure.informal.rawValue
+        var cadence = "", agendaTemplate = "", cycleStart = "", cycleEnd = "", enrolmentOpens = "", enrolmentCloses = ""
+        var capacity = "1", selfEnrolment = false, selfMatch = false
+        var requiredFields: Set<String> = [ProfileField.strengths.rawValue, ProfileField.wants.rawValue]
+        var objectives = ""
+
+        init() {}
+
+        init(form: FormFields) {
+            name = form["name"] ?? ""
+            description = form["description"] ?? ""
+            model = form["model"] ?? ""
+            structure = form["structure"] ?? ""
+            cadence = form["cadence"] ?? ""
+            agendaTemplate = form["agenda_template"] ?? ""
+            cycleStart = form["cycle_start"] ?? ""
+            cycleEnd = form["cycle_end"] ?? ""
+            enrolmentOpens = form["enrolment_opens"] ?? ""
+            enrolmentCloses = form["enrolment_closes"] ?? ""
+            capacity = form["capacity"] ?? ""
+            selfEnrolment = form["self_enrolment"] == "on"
+            selfMatch = form["self_match"] == "on"
+            requiredFields = Set(form.all("required_fields"))
+            objectives = form["objectives"] ?? ""
+        }
+
+        init(_ detail: ProgrammeDetail) {
+            let d = detail.draft
+            name = d.name; description = d.description; model = d.model.rawValue; structure = d.structure.rawValue
+            cadence = d.cadence; agendaTemplate = d.agendaTemplate; cycleStart = d.cycleStart; cycleEnd = d.cycleEnd
+            enrolmentOpens = d.enrolmentOpens; enrolmentCloses = d.enrolmentCloses; capacity = String(d.capacity)
+            selfEnrolment = d.selfEnrolment; selfMatch = d.selfMatch; requiredFields = Set(d.requiredFields.map(\.rawValue))
+            objectives = ObjectivesText.write(detail.objectives)
+        }
+
+        /// The draft and objectives, or the first problem with the field it concerns.
+        func parsed() throws -> (ProgrammeDraft, [ObjectiveDraft]) {
+            guard let model = ProgrammeModel(rawValue: model) else {
+                throw StoreError.invalid(field: "model", message: "Choose how the programme matches people.")
+            }
+            guard let structure = ProgrammeStructure(rawValue: structure) else {
+                throw StoreError.invalid(field: "structure", message: "Choose formal or informal.")
+            }
+            guard let capacity = Int(capacity.trimmingCharacters(in: .whitespaces)) else {
+                throw StoreError.invalid(field: "capacity", message: "Capacity is how many partners one person may have at once: a whole number from 1 to 20.")
+            }
+            let draft = ProgrammeDraft(
+                name: name, description: description, model: model, structure: structure, cadence: cadence, agendaTemplate: agendaTemplate,
+                cycleStart: cycleStart, cycleEnd: cycleEnd, enrolmentOpens: enrolmentOpens, enrolmentCloses: enrolmentCloses,
+                capacity: capacity, selfEnrolment: selfEnrolment, selfMatch: selfMatch,
+                requiredFields: ProfileField.allCases.filter { requiredFields.contains($0.rawValue) })
+            return (draft, try ObjectivesText.parse(objectives))
+        }
+    }
+
+    private func form(_ context: SignedInContext, _ values: FormValues, action: String, heading: String, error: StoreError? = nil) -> FormModel {
+        var model = FormModel(
+            page: pages.chrome(title: heading, context: context, current: "programmes"), action: action, heading: heading,
+            name: values.name, description: values.description, cadence: values.cadence, agendaTemplate: values.agendaTemplate,
+            cycleStart: values.cycleStart, cycleEnd: values.cycleEnd, enrolmentOpens: values.enrolmentOpens,
+            enrolmentCloses: values.enrolmentCloses, capacity: values.capacity, selfEnrolment: values.selfEnrolment, selfMatch: values.selfMatch,
+            models: ProgrammeModel.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == values.model) },
+            structures: ProgrammeStructure.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == values.structure) },
+            fields: ProfileField.allCases.map { FieldOption(value: $0.rawValue, label: $0.label, checked: values.requiredFields.contains($0.rawValue)) },
+            objectives: values.objectives)
+        if let error {
+            model.error = error.errorDescription ?? ""
+            model.errorField = error.field ?? ""
+        }
+        return model
+    }
+
+    @Sendable func newForm(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try pages.render("programme-form", form(context, FormValues(), action: "/programmes", heading: "New programme"))
+    }
+
+    @Sendable func create(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let values = FormValues(form: context.form)
+        do {
+            let (draft, objectives) = try values.parsed()
+            let detail = try await store.createProgramme(draft, objectives: objectives, by: context.identity)
+            return .redirect(to: "/programmes/\(detail.id.uuidString)", type: .normal)
+        } catch let error as StoreError where error.isInputProblem {
+            return try pages.render(
+                "programme-form", form(context, values, action: "/programmes", heading: "New programme", error: error), status: APIProblem(error).status)
+        }
+    }
+
+    @Sendable func editForm(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        let detail = try await store.programme(id: id, of: context.identity)
+        return try pages.render(
+            "programme-form", form(context, FormValues(detail), action: "/programmes/\(id.uuidString)", heading: "Edit \(detail.draft.name)"))
+    }
+
+    @Sendable func update(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        let current = try await store.programme(id: id, of: context.identity)
+        let values = FormValues(form: context.form)
+        do {
+            let (draft, objectives) = try values.parsed()
+            _ = try await store.updateProgramme(id: id, draft, objectives: objectives, by: context.identity)
+            return .redirect(to: "/programmes/\(id.uuidString)", type: .normal)
+        } catch let error as StoreError where error.isInputProblem {
+            return try pages.render(
+                "programme-form", form(context, values, action: "/programmes/\(id.uuidString)", heading: "Edit \(current.draft.name)", error: error),
+                status: APIProblem(error).status)
+        }
+    }
+
+    // MARK: The programme page
+
+    struct ObjectiveRow { let goal: String, kpis: [String] }
+    struct EnrolmentRow { let name: String, externalID: String, department: String, role: String, goals: String, source: String, ready: Bool, missing: String }
+    struct RoleOption { let value: String, label: String }
+    struct ShowModel {
+        let page: PageChrome
+        let id: String, name: String, description: String, model: String, structure: String, cadence: String, agendaTemplate: String
+        let cycle: String, enrolmentWindow: String, capacity: Int, selfMatch: Bool
+        let objectives: [ObjectiveRow], hasObjectives: Bool
+        let enrolled: Int
+        let isManager: Bool
+        let viewerEnrolled: Bool, canEnrol: Bool
+        let roles: [RoleOption], hasRoles: Bool
+        let enrolments: [EnrolmentRow], readyCount: Int, notReadyCount: Int, requiredFields: String
+        var status = "", error = "", enrolmentText = ""
+        var problems: [String] = []
+    }
+
+    private func showModel(_ context: SignedInContext, id: UUID) async throws -> ShowModel {
+        let detail = try await store.programme(id: id, of: context.identity)
+        let d = detail.draft
+        let isManager = context.identity.role >= .programmeManager
+        let lines = isManager ? try await store.enrolments(in: id, by: context.identity) : []
+        let window: String
+        switch (d.selfEnrolment, d.enrolmentOpens.isEmpty, d.enrolmentCloses.isEmpty) {
+        case (false, _, _): window = "By invitation: a programme manager enrols people."
+        case (true, true, true): window = "Anyone in the organisation can enrol."
+        case (true, false, true): window = "Self-enrolment from \(d.enrolmentOpens)."
+        case (true, true, false): window = "Self-enrolment until \(d.enrolmentCloses)."
+        case (true, false, false): window = "Self-enrolment from \(d.enrolmentOpens) to \(d.enrolmentCloses)."
+        }
+        return ShowModel(
+            page: pages.chrome(title: d.name, context: context, current: "programmes"), id: id.uuidString, name: d.name,
+            description: d.description, model: d.model.label, structure: d.structure.label, cadence: d.cadence, agendaTemplate: d.agendaTemplate,
+            cycle: "\(d.cycleStart) to \(d.cycleEnd)", enrolmentWindow: window, capacity: d.capacity, selfMatch: d.selfMatch,
+            objectives: detail.objectives.map { ObjectiveRow(goal: $0.goal, kpis: $0.kpis.map(\.sentence)) }, hasObjectives: !detail.objectives.isEmpty,
+            enrolled: detail.enrolled, isManager: isManager, viewerEnrolled: detail.viewerEnrolled,
+            canEnrol: detail.enrolmentOpen && !detail.viewerEnrolled,
+            roles: d.model.roles.map { RoleOption(value: $0.rawValue, label: $0.label) }, hasRoles: !d.model.roles.isEmpty,
+            enrolments: lines.map {
+                EnrolmentRow(
+                    name: $0.name, externalID: $0.externalID, department: $0.department, role: $0.role.label, goals: $0.goals,
+                    source: $0.source == .own ? "Self" : "Manager", ready: $0.isReady, missing: $0.missing.map(\.label).joined(separator: ", "))
+            },
+            readyCount: lines.filter(\.isReady).count, notReadyCount: lines.filter { !$0.isReady }.count,
+            requiredFields: d.requiredFields.isEmpty ? "nothing" : d.requiredFields.map(\.label).joined(separator: ", "))
+    }
+
+    @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        return try pages.render("programme", try await showModel(context, id: id))
+    }
+
+    @Sendable func enrolFile(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        _ = try await store.programme(id: id, of: context.identity)
+        let text = context.form["people"] ?? ""
+        // One id per line is the simplest paste; give it the header the file format needs.
+        let csv = text.lowercased().hasPrefix("id") ? text : "id\n" + text
+        let report = try await store.enrol(csv: csv, in: id, by: context.identity)
+        var model = try await showModel(context, id: id)
+        if report.problems.isEmpty {
+            model.status = "Enrolled \(report.added) \(report.added == 1 ? "person" : "people")"
+                + (report.alreadyEnrolled > 0 ? "; \(report.alreadyEnrolled) already enrolled." : ".")
+            return try pages.render("programme", model)
+        }
+        model.error = "Nobody was enrolled. Fix these lines and enrol again:"
+        model.problems = report.problems.map { "Line \($0.line): \($0.reason)" }
+        model.enrolmentText = text
+        return try pages.render("programme", model, status: .unprocessableContent)
+    }
+
+    @Sendable func enrolSelf(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        _ = try await store.programme(id: id, of: context.identity)
+        let roleText = context.form["role"] ?? ""
+        do {
+            try await store.enrolSelf(
+                in: id, role: roleText.isEmpty ? nil : EnrolmentRole(rawValue: roleText) ?? .peer, goals: context.form["goals"] ?? "", by: context.identity)
+        } catch let error as StoreError where error.isInputProblem {
+            var model = try await showModel(context, id: id)
+            model.error = error.errorDescription ?? ""
+            return try pages.render("programme", model, status: APIProblem(error).status)
+        }
+        var model = try await showModel(context, id: id)
+        model.status = "You are enrolled. The programme manager will tell you when matches are published."
+        return try pages.render("programme", model)
+    }
+
+    @Sendable func withdrawSelf(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        try await store.withdraw(personID: context.identity.personID, from: id, by: context.identity)
+        return .redirect(to: "/programmes", type: .normal)
+    }
+}
+
+extension StoreError {
+    /// Problems with what was typed, shown on the form rather than as an error page.
+    var isInputProblem: Bool {
+        switch self {
+        case .invalid, .conflict: true
+        default: false
+        }
+    }
+}

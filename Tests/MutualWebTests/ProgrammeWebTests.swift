@@ -1,0 +1,167 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MutualStore
+import MutualTestSupport
+import Testing
+
+/// Programme pages and the programmes API.
+@Suite("Programmes over the web")
+struct ProgrammeWebTests {
+    /// Posts a form whose fields may repeat (checkbox groups), with the CSRF token.
+    func post(_ browser: BrowserSession, _ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
+        if browser.csrfToken == nil { _ = try await browser.get("/healthz") }
+        let all = fields + [("csrf_token", browser.csrfToken ?? "")]
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let body = all.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return try await browser.send(path, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
+    }
+
+    static let form: [(String, String)] = [
+        ("name", "Engineering peers 2027"), ("description", "Peers who teach each other"), ("model", "pairs"), ("structure", "formal"),
+        ("cadence", "every two weeks"), ("cycle_start", "2027-02-01"), ("cycle_end", "2027-07-31"), ("capacity", "1"),
+        ("self_enrolment", "on"), ("required_fields", "strengths"), ("required_fields", "timezone"),
+        ("objectives", "Keep early-career engineers\n- retention of participants >= 85 %\n- meetings per pair per cycle >= 6"),
+    ]
+
+    @Test("A manager creates a programme with objectives, enrols people and sees who is ready", arguments: TestBackend.all)
+    func managerPath(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            _ = try await app.store.importPeople(
+                into: org.admin.organisationID, csv: "id,name,timezone,strengths\nR1,Ready Rita,Europe/Berlin,SQL:4\nN1,No Zone Nia,,SQL:2\n",
+                options: .init(mode: .allOrNothing))
+            let browser = app.browser()
+            try await browser.post("/sign-in", form: ["email": org.managerEmail, "password": Seeds.password])
+
+            // A mistake keeps what was typed and says what to fix.
+            var bad = Self.form
+            bad[6] = ("cycle_end", "2027-01-01")
+            let refused = try await post(browser, "/programmes", bad)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("before it starts"))
+            #expect(refused.text.contains("retention of participants &gt;= 85 %"))
+            let badKPI = try await post(browser, "/programmes", Self.form.map { $0.0 == "objectives" ? ($0.0, "Keep people\n- retention is good") : $0 })
+            #expect(badKPI.status == .unprocessableContent && badKPI.text.contains("Line 2"))
+
+            let created = try await post(browser, "/programmes", Self.form)
+            #expect(created.status == .seeOther)
+            let location = try #require(created.headers[.location])
+            let page = try await browser.get(location)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("retention of participants ≥ 85 %"))
+            #expect(page.text.contains("every two weeks"))
+            #expect(page.text.contains("Required: strengths, time zone."))
+
+            let unknown = try await post(browser, "\(location)/enrolments", [("people", "R1\nNOBODY")])
+            #expect(unknown.status == .unprocessableContent)
+            #expect(unknown.text.contains("Line 3: nobody in the organisation has the id &quot;NOBODY&quot;"))
+            let enrolled = try await post(browser, "\(location)/enrolments", [("people", "R1\nN1")])
+            #expect(enrolled.text.contains("Enrolled 2 people."))
+            #expect(enrolled.text.contains("<strong>1</strong> ready to match, <strong>1</strong> still missing something"))
+            #expect(enrolled.text.contains("Missing time zone"))
+
+            // The edit form shows the objectives back in the same text form.
+            let edit = try await browser.get("\(location)/edit")
+            #expect(edit.text.contains("- retention of participants &gt;= 85 %"))
+            let renamed = try await post(browser, location, Self.form.map { $0.0 == "name" ? ($0.0, "Engineering peers, spring 2027") : $0 })
+            #expect(renamed.status == .seeOther)
+            #expect(try await browser.get("/programmes").text.contains("Engineering peers, spring 2027"))
+        }
+    }
+
+    @Test("A participant enrols themself while enrolment is open, and can leave", arguments: TestBackend.all)
+    func participantPath(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let programme = try await app.store.createProgramme(
+                ProgrammeDraft(name: "Mentoring circle", model: .mentoring, cycleStart: "2027-02-01", cycleEnd: "2027-07-31", selfEnrolment: true),
+                objectives: [], by: org.manager)
+            let hidden = try await app.store.createProgramme(
+                ProgrammeDraft(name: "Leadership board", model: .groups, cycleStart: "2027-02-01", cycleEnd: "2027-07-31"), objectives: [], by: org.manager)
+            let browser = app.browser()
+            try await browser.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
+            let list = try await browser.get("/programmes")
+            #expect(list.text.contains("Mentoring circle") && !list.text.contains("Leadership board"))
+            #expect(try await browser.get("/programmes/\(hidden.id)").status == .notFound)
+            #expect(try await browser.get("/programmes/new").status == .forbidden)
+
+            let page = try await browser.get("/programmes/\(programme.id)")
+            #expect(page.text.contains("Join this programme") && page.text.contains(#"<option value="mentee">Mentee</option>"#))
+            let joined = try await browser.post("/programmes/\(programme.id)/enrol", form: ["role": "mentee", "goals": "Learn to negotiate"])
+            #expect(joined.status == .ok && joined.text.contains("You are enrolled"))
+            let lines = try await app.store.enrolments(in: programme.id, by: org.manager)
+            #expect(lines.map(\.role) == [.mentee] && lines.map(\.goals) == ["Learn to negotiate"])
+            #expect(try await browser.post("/programmes/\(programme.id)/enrol", form: ["role": "mentee"]).status == .conflict)
+
+            let left = try await browser.post("/programmes/\(programme.id)/withdraw")
+            #expect(left.status == .seeOther)
+            #expect(try await app.store.enrolments(in: programme.id, by: org.manager).isEmpty)
+        }
+    }
+
+    func api(_ app: TestApp, _ method: HTTPRequest.Method, _ path: String, token: String, json: String? = nil, csv: String? = nil) async throws -> (TestResponse, [String: Any]) {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+        if json != nil { headers[.contentType] = "application/json" }
+        if csv != nil { headers[.contentType] = "text/csv" }
+        let response = try await app.client.executeRequest(uri: path, method: method, headers: headers, body: (json ?? csv).map { ByteBuffer(string: $0) })
+        return (response, (try? JSONSerialization.jsonObject(with: Data(response.text.utf8))) as? [String: Any] ?? [:])
+    }
+
+    @Test("The API creates, reads and replaces programmes and enrols people, with precise errors", arguments: TestBackend.all)
+    func api(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            _ = try await app.store.importPeople(into: org.admin.organisationID, csv: "id,name\nP1,Pat\nP2,Sam\n", options: .init(mode: .allOrNothing))
+            let manager = try await app.store.createAPIToken(named: "m", for: org.manager).secret
+            let participant = try await app.store.createAPIToken(named: "p", for: org.participant).secret
+            let body = """
+                {"name": "Buddies 2027", "model": "buddies", "cycle_start": "2027-02-01", "cycle_end": "2027-12-31", "self_enrolment": true,
+                 "objectives": [{"goal": "Welcome new joiners", "kpis": [{"name": "new joiners with a buddy", "comparison": "at_least", "target": 90, "unit": "%"}]}]}
+                """
+            let (created, programme) = try await api(app, .post, "/api/v1/programmes", token: manager, json: body)
+            #expect(created.status == .created)
+            let id = try #require(programme["id"] as? String)
+            let objectives = try #require(programme["objectives"] as? [[String: Any]])
+            #expect(objectives.first?["goal"] as? String == "Welcome new joiners")
+            #expect(programme["required_fields"] as? [String] == ["strengths", "wants"])
+
+            let errors: [(String, Int, String?)] = [
+                (#"{"name": "X", "model": "speed-dating", "cycle_start": "2027-02-01", "cycle_end": "2027-03-01"}"#, 422, "model"),
+                (#"{"name": "X", "model": "pairs", "cycle_start": "2027-02-01", "cycle_end": "2027-03-01", "colour": "red"}"#, 400, "colour"),
+                (#"{"name": "X", "model": "pairs", "cycle_start": "2027-13-01", "cycle_end": "2027-03-01"}"#, 422, "cycle_start"),
+                (#"{"name": "X", "model": "pairs", "cycle_start": "2027-02-01", "cycle_end": "2027-03-01", "objectives": [{"goal": "G", "kpis": []}]}"#, 422, "objectives[0].kpis"),
+                (body, 409, "name"),
+            ]
+            for (json, status, field) in errors {
+                let (response, problem) = try await api(app, .post, "/api/v1/programmes", token: manager, json: json)
+                #expect(response.status.code == status, "\(json)")
+                #expect(problem["field"] as? String == field, "\(json): \(problem)")
+            }
+            #expect(try await api(app, .post, "/api/v1/programmes", token: participant, json: body).0.status == .forbidden)
+
+            let (file, report) = try await api(app, .post, "/api/v1/programmes/\(id)/enrolments/import", token: manager, csv: "id,goals\nP1,Settle in\nP9,\n")
+            #expect(file.status == .unprocessableContent)
+            #expect((report["problems"] as? [[String: Any]])?.first?["line"] as? Int == 3)
+            let (good, goodReport) = try await api(app, .post, "/api/v1/programmes/\(id)/enrolments/import", token: manager, csv: "id,goals\nP1,Settle in\nP2,\n")
+            #expect(good.status == .ok && goodReport["added"] as? Int == 2)
+            let (selfEnrol, _) = try await api(app, .post, "/api/v1/programmes/\(id)/enrol", token: participant, json: #"{"goals": "Meet people"}"#)
+            #expect(selfEnrol.status == .created)
+            let (_, list) = try await api(app, .get, "/api/v1/programmes/\(id)/enrolments", token: manager)
+            let items = try #require(list["items"] as? [[String: Any]])
+            #expect(items.count == 3)
+            #expect(items.first { $0["external_id"] as? String == "P1" }?["missing"] as? [String] == ["strengths", "wants"])
+            #expect(try await api(app, .get, "/api/v1/programmes/\(id)/enrolments", token: participant).0.status == .forbidden)
+
+            let replaced = body.replacingOccurrences(of: "Buddies 2027", with: "Buddies 2027-28")
+            let (put, putBody) = try await api(app, .put, "/api/v1/programmes/\(id)", token: manager, json: replaced)
+            #expect(put.status == .ok && putBody["name"] as? String == "Buddies 2027-28" && putBody["enrolled"] as? Int == 3)
+            #expect(try await api(app, .delete, "/api/v1/programmes/\(id)/enrol", token: participant).0.status == .noContent)
+            #expect(try await api(app, .delete, "/api/v1/programmes/\(id)/enrol", token: participant).0.status == .notFound)
+            let p1 = try #require(items.first { $0["external_id"] as? String == "P1" }?["person_id"] as? String)
+            #expect(try await api(app, .post, "/api/v1/programmes/\(id)/enrolments/remove", token: manager, json: "{\"person_id\": \"\(p1)\"}").0.status == .noContent)
+            #expect(try await app.store.programme(id: UUID(uuidString: id)!, of: org.manager).enrolled == 1)
+        }
+    }
+}
