@@ -14,11 +14,11 @@ public enum CandidateGenerator {
     /// Builds the graph. `progress` receives the fraction done (0…1) from worker tasks.
     public static func build(
         _ context: ScoringContext, partnersPerPerson: Int? = nil, scanLimit: Int = defaultScanLimit,
-        progress: (@Sendable (Double) -> Void)? = nil
+        reciprocalFirst: Bool = false, progress: (@Sendable (Double) -> Void)? = nil
     ) async -> CandidateGraph {
         let n = context.count
         let k = partnersPerPerson ?? context.rules.candidatesPerPerson ?? CandidateGraph.defaultPartnersPerPerson(poolSize: n)
-        let useReciprocal = context.model == .pairs && context.rules.relatedCreditPercent == 0 && context.rules.reciprocity > 0
+        let useReciprocal = usesReciprocalIndex(context)
         let index = PartnerIndex(context, buildReciprocal: useReciprocal)
         let chunkCount = max(1, min(n, 64))
         let chunkSize = (n + chunkCount - 1) / max(chunkCount, 1)
@@ -27,7 +27,8 @@ public enum CandidateGenerator {
                 let range = min(n, chunk * chunkSize)..<min(n, (chunk + 1) * chunkSize)
                 if range.isEmpty { continue }
                 group.addTask {
-                    searchChunk(range, context: context, index: index, k: k, scanLimit: scanLimit, useReciprocal: useReciprocal)
+                    searchChunk(range, context: context, index: index, k: k, scanLimit: scanLimit, useReciprocal: useReciprocal,
+                                reciprocalFirst: reciprocalFirst)
                 }
             }
             var collected: [ChunkResult] = []
@@ -59,7 +60,13 @@ public enum CandidateGenerator {
             edges = WeightedGraph(vertexCount: n, edges: edges).edges
         }
         return CandidateGraph(vertexCount: n, edges: edges, outsideBound: bound, exhaustive: exhaustive,
-                              positivePartnerCount: positive, partnersPerPerson: k)
+                              positivePartnerCount: positive, partnersPerPerson: k,
+                              index: context.model == .mentoring ? nil : index)
+    }
+
+    /// Whether the search looks at reciprocal partners first (pairs without related credit).
+    static func usesReciprocalIndex(_ context: ScoringContext) -> Bool {
+        context.model == .pairs && context.rules.relatedCreditPercent == 0 && context.rules.reciprocity > 0
     }
 
     struct ChunkResult: Sendable {
@@ -71,11 +78,22 @@ public enum CandidateGenerator {
     }
 
     static func searchChunk(
-        _ range: Range<Int>, context: ScoringContext, index: PartnerIndex, k: Int, scanLimit: Int, useReciprocal: Bool
+        _ range: Range<Int>, context: ScoringContext, index: PartnerIndex, k: Int, scanLimit: Int, useReciprocal: Bool,
+        reciprocalFirst: Bool = false
     ) -> ChunkResult {
         var result = ChunkResult(range: range)
+        search(range, into: &result, context: context, index: index, k: k, scanLimit: scanLimit,
+               useReciprocal: useReciprocal, reciprocalFirst: reciprocalFirst)
+        return result
+    }
+
+    /// Searches the partners of `people` (in order), appending to `result`.
+    static func search(
+        _ people: some Collection<Int>, into result: inout ChunkResult, context: ScoringContext, index: PartnerIndex,
+        k: Int, scanLimit: Int, useReciprocal: Bool, reciprocalFirst: Bool = false
+    ) {
         var stamp = [Int32](repeating: -1, count: context.count)
-        for person in range {
+        for person in people {
             // One more than kept: the (k+1)-th best is the tightest bound on the partners left out.
             var top = TopPartners(capacity: k + 1)
             var scanned = 0, positive: Int32 = 0
@@ -115,6 +133,12 @@ public enum CandidateGenerator {
                     }
                 }
                 if !limited, top.isFull, top.minimumWeight >= context.oneWayPairBound(person) { settled = true }
+                if !settled, !limited, reciprocalFirst, top.isFull {
+                    // Preview: a full list of partners who both learn is good enough; the one-way
+                    // partners left unscored are covered by the loose static bound.
+                    settled = true
+                    limited = true
+                }
             }
             if !settled, !limited {
                 limited = !scanOneWay(person, context: context, index: index, consider: consider)
@@ -138,7 +162,52 @@ public enum CandidateGenerator {
                     : WeightedEdge(min(person, Int(partner)), max(person, Int(partner)), weight))
             }
         }
-        return result
+    }
+
+    /// Deeper lists for a few people: their best `partnersPerPerson` partners (more than the
+    /// graph kept), added to `candidates`, and their outside bounds lowered to the new
+    /// (k+1)-th best. Each bound stays valid (every pair outside the graph weighs at most it),
+    /// and the lower of old and new is kept in case a scan limit made the new one static.
+    /// Pairs and buddies only.
+    public static func deepen(
+        _ candidates: CandidateGraph, context: ScoringContext, people: [Int], partnersPerPerson: Int,
+        scanLimit: Int = defaultScanLimit
+    ) async -> CandidateGraph {
+        precondition(context.model != .mentoring, "mentoring lists are directed; deepen pairs and buddies only")
+        if people.isEmpty { return candidates }
+        let index = candidates.index ?? PartnerIndex(context, buildReciprocal: usesReciprocalIndex(context))
+        let useReciprocal = usesReciprocalIndex(context)
+        let chunkCount = min(people.count, 16)
+        let size = (people.count + chunkCount - 1) / chunkCount
+        let results = await withTaskGroup(of: (Int, ChunkResult).self) { group in
+            for chunk in 0..<chunkCount {
+                let slice = Array(people[min(people.count, chunk * size)..<min(people.count, (chunk + 1) * size)])
+                group.addTask {
+                    var result = ChunkResult(range: 0..<0)
+                    search(slice, into: &result, context: context, index: index, k: partnersPerPerson, scanLimit: scanLimit,
+                           useReciprocal: useReciprocal)
+                    return (chunk, result)
+                }
+            }
+            var collected: [(Int, ChunkResult)] = []
+            for await entry in group { collected.append(entry) }
+            return collected.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        var outside = candidates.outsideBound
+        var edges = candidates.edges
+        var cursor = 0
+        for result in results {
+            for bound in result.bound {
+                let person = people[cursor]
+                outside[person] = min(outside[person], bound)
+                cursor += 1
+            }
+            edges += result.edges
+        }
+        return CandidateGraph(vertexCount: candidates.vertexCount, edges: WeightedGraph(vertexCount: candidates.vertexCount, edges: edges).edges,
+                              outsideBound: outside, exhaustive: candidates.exhaustive,
+                              positivePartnerCount: candidates.positivePartnerCount, partnersPerPerson: candidates.partnersPerPerson,
+                              index: candidates.index)
     }
 
     /// Scores every partner with possible learning value (or shared goals, for buddies).

@@ -16,8 +16,18 @@ public struct CandidateGraph: Sendable {
     /// Partners kept per person.
     public let partnersPerPerson: Int
 
+    /// The index the search used, kept so a few lists can be deepened later without rebuilding it.
+    let index: PartnerIndex?
+
     public init(vertexCount: Int, edges: [WeightedEdge], outsideBound: [Int64], exhaustive: [Bool],
                 positivePartnerCount: [Int32], partnersPerPerson: Int) {
+        self.init(vertexCount: vertexCount, edges: edges, outsideBound: outsideBound, exhaustive: exhaustive,
+                  positivePartnerCount: positivePartnerCount, partnersPerPerson: partnersPerPerson, index: nil)
+    }
+
+    init(vertexCount: Int, edges: [WeightedEdge], outsideBound: [Int64], exhaustive: [Bool],
+         positivePartnerCount: [Int32], partnersPerPerson: Int, index: PartnerIndex?) {
+        self.index = index
         self.vertexCount = vertexCount
         self.edges = edges
         self.outsideBound = outsideBound

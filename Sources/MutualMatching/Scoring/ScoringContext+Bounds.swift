@@ -15,7 +15,7 @@ extension ScoringContext {
     /// (or family, with related credit) at its best gap and the pool's highest priority.
     public func outgoingTeachingBound(_ teacher: Int) -> Int {
         var values: [Int] = []
-        let maximumPriority = Int(wantPriority.max() ?? 1)
+        let maximumPriority = maximumWantPriority
         func best(upTo level: Int) -> Int {
             var value = 0
             if level >= 1 { for gap in 1...level { value = max(value, rules.gapValue(gap)) } }
@@ -46,7 +46,7 @@ extension ScoringContext {
         case .buddies:
             let wants = Int(wantStart[person + 1] - wantStart[person])
             let interests = Int(interestStart[person + 1] - interestStart[person])
-            let maximumPriority = Int64(wantPriority.max() ?? 1)
+            let maximumPriority = Int64(maximumWantPriority)
             value = 200 * (100 * Int64(min(wants, rules.skillsCounted)) * maximumPriority + 40 * Int64(min(interests, 3)))
         }
         return value * maximumFactor / 100

@@ -74,22 +74,27 @@ extension ScoringContext {
     public func reciprocalComplementarity(_ aToB: Int, _ bToA: Int) -> Int64 {
         let r = Int64(rules.reciprocity)
         let a = Int64(aToB), b = Int64(bToA)
-        return (100 - r) * (a + b) + 2 * r * Self.integerSquareRoot(a * b)
+        // A one-way pair needs no square root.
+        return (100 - r) * (a + b) + (a == 0 || b == 0 ? 0 : 2 * r * Self.integerSquareRoot(a * b))
     }
 
     /// ⌊√value⌋ exactly.
     @inlinable
     static func integerSquareRoot(_ value: Int64) -> Int64 {
         guard value > 0 else { return 0 }
-        // Newton's method on integers (no libm: the module links nothing beyond the stdlib).
-        var root = Int64(1) << ((64 - value.leadingZeroBitCount) / 2 + 1)
+        // The hardware square root (an LLVM intrinsic, not libm) is within one of the answer
+        // for these magnitudes; the two loops make it exact.
+        var root = Int64(Double(value).squareRoot())
         while true {
-            let next = (root + value / root) / 2
-            if next >= root { break }
-            root = next
+            let (square, overflow) = root.multipliedReportingOverflow(by: root)
+            if !overflow && square <= value { break }
+            root -= 1
         }
-        while root * root > value { root -= 1 }
-        while (root + 1) * (root + 1) <= value { root += 1 }
+        while true {
+            let (square, overflow) = (root + 1).multipliedReportingOverflow(by: root + 1)
+            if overflow || square > value { break }
+            root += 1
+        }
         return root
     }
 

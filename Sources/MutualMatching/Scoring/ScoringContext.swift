@@ -30,6 +30,9 @@ public struct ScoringContext: Sendable {
     let wantSkill: [Int32]
     let wantCurrent: [Int8]
     let wantPriority: [Int8]
+    /// The highest want priority in the pool (1 when nobody wants anything): the bounds use it
+    /// once per person, so it is computed once.
+    let maximumWantPriority: Int
     let languageStart: [Int32]
     let languageIDs: [Int32]
     let interestStart: [Int32]
@@ -174,6 +177,7 @@ public struct ScoringContext: Sendable {
         self.wantSkill = wantSkill
         self.wantCurrent = wantCurrent
         self.wantPriority = wantPriority
+        self.maximumWantPriority = Int(wantPriority.max() ?? 1)
         self.languageStart = languageStart
         self.languageIDs = languageIDs
         self.interestStart = interestStart

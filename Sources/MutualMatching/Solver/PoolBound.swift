@@ -30,6 +30,10 @@ public struct PoolBound: Sendable {
     public let maxOutsideWeight: [Int64]
     /// Certificate of the shifted problem (weights `2w − a_u − a_v` on the candidate graph).
     public let shiftedCertificate: DualCertificate
+    /// The people the bound pays for: left unmatched by the shifted problem's optimum while
+    /// their outside bound is positive, so each adds `a_u/2`. Lowering their bounds (deeper
+    /// partner lists) is what tightens it.
+    public let paysFor: [Int]
 
     /// Solves the shifted problem on `graph` (optionally warm-started from the candidate solution).
     public init(graph: WeightedGraph, maxOutsideWeight: [Int64], candidateSolution: MatchingSolution? = nil) {
@@ -57,6 +61,7 @@ public struct PoolBound: Sendable {
         self.upperBound = numerator / 8
         self.maxOutsideWeight = a
         self.shiftedCertificate = solution.certificate
+        self.paysFor = (0..<n).filter { a[$0] > 0 && solution.mate[$0] < 0 }
     }
 
     /// Whether the bound's dual covers pair `(u, v)` with `weight`: true for every graph edge and every

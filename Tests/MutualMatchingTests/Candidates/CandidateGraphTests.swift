@@ -66,4 +66,25 @@ struct CandidateGraphTests {
         #expect(CandidateGraph.defaultPartnersPerPerson(poolSize: 10_000) < CandidateGraph.defaultPartnersPerPerson(poolSize: 100_000))
         #expect(CandidateGraph.defaultPartnersPerPerson(poolSize: 3) == 2)
     }
+
+    @Test("deepening some lists keeps every outside bound valid, lowers theirs, and keeps the first lists", arguments: [1, 2])
+    func deepenedBoundsHold(k: Int) async {
+        let people = PoolFixtures.randomPool(count: 40, seed: UInt64(60 + k))
+        let context = ScoringContext(people: people, rules: .defaults(for: .pairs), model: .pairs)
+        let first = await CandidateGenerator.build(context, partnersPerPerson: k)
+        let rows = Array(stride(from: 0, to: 40, by: 3))
+        let deeper = await CandidateGenerator.deepen(first, context: context, people: rows, partnersPerPerson: 4 * k)
+        let graph = WeightedGraph(vertexCount: 40, edges: deeper.edges)
+        for edge in first.edges { #expect(graph.weight(Int(edge.u), Int(edge.v)) == edge.weight) }
+        for edge in deeper.edges { #expect(edge.weight == context.weight(Int(edge.u), Int(edge.v))) }
+        for a in 0..<40 {
+            #expect(deeper.outsideBound[a] <= first.outsideBound[a])
+            for b in (a + 1)..<40 where graph.weight(a, b) == nil {
+                let weight = context.weight(a, b)
+                #expect(weight <= deeper.outsideBound[a] && weight <= deeper.outsideBound[b], "\(a)-\(b)")
+            }
+        }
+        #expect(deeper.edges.count > first.edges.count)
+        #expect(rows.contains { deeper.outsideBound[$0] < first.outsideBound[$0] })
+    }
 }
