@@ -36,6 +36,9 @@ extension ScoringContext {
     /// True when both list languages and share one, or when either lists none (unknown is
     /// not a reason to forbid).
     func languagesCompatible(_ a: Int, _ b: Int) -> Bool {
+        if let masks = languageMask {
+            return masks[a] == 0 || masks[b] == 0 || masks[a] & masks[b] != 0
+        }
         let aRange = Int(languageStart[a])..<Int(languageStart[a + 1])
         let bRange = Int(languageStart[b])..<Int(languageStart[b + 1])
         if aRange.isEmpty || bRange.isEmpty { return true }

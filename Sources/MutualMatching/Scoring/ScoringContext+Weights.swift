@@ -143,11 +143,21 @@ extension ScoringContext {
             guard utcOffset[a] != Int32.min, utcOffset[b] != Int32.min else { return nil }
             similarity = overlapMinutes(a, b) * 100 / max(1, (rules.workingHoursEnd - rules.workingHoursStart) * 60)
         case .language:
+            if let masks = languageMask {
+                guard masks[a] != 0, masks[b] != 0 else { return nil }
+                similarity = (masks[a] & masks[b]).nonzeroBitCount * 100 / min(masks[a].nonzeroBitCount, masks[b].nonzeroBitCount)
+                break
+            }
             let aRange = Int(languageStart[a])..<Int(languageStart[a + 1])
             let bRange = Int(languageStart[b])..<Int(languageStart[b + 1])
             guard !aRange.isEmpty, !bRange.isEmpty else { return nil }
             similarity = sharedCount(languageIDs, aRange, bRange) * 100 / min(aRange.count, bRange.count)
         case .interests:
+            if let masks = interestMask {
+                guard masks[a] != 0, masks[b] != 0 else { return nil }
+                similarity = (masks[a] & masks[b]).nonzeroBitCount * 100 / min(masks[a].nonzeroBitCount, masks[b].nonzeroBitCount)
+                break
+            }
             let aRange = Int(interestStart[a])..<Int(interestStart[a + 1])
             let bRange = Int(interestStart[b])..<Int(interestStart[b + 1])
             guard !aRange.isEmpty, !bRange.isEmpty else { return nil }

@@ -37,6 +37,11 @@ public struct ScoringContext: Sendable {
     let languageIDs: [Int32]
     let interestStart: [Int32]
     let interestIDs: [Int32]
+    /// Each person's languages and interests as bit sets, when the pool has at most 64 distinct
+    /// of each (`nil` otherwise): shared-language checks and the language and interest criteria
+    /// run on every scored pair, and an AND is much cheaper than merging two sorted lists.
+    let languageMask: [UInt64]?
+    let interestMask: [UInt64]?
 
     /// Seniority level, or `Int32.min` when unknown.
     let level: [Int32]
@@ -182,6 +187,8 @@ public struct ScoringContext: Sendable {
         self.languageIDs = languageIDs
         self.interestStart = interestStart
         self.interestIDs = interestIDs
+        self.languageMask = Self.bitSets(languageIDs, starts: languageStart)
+        self.interestMask = Self.bitSets(interestIDs, starts: interestStart)
         self.level = level
         self.utcOffset = utcOffset
         self.department = department
@@ -228,5 +235,22 @@ extension ScoringContext {
         guard let capacity = person.capacity else { return rules.defaultCapacity }
         if model == .mentoring || person.role == nil || capacity == 0 { return capacity }
         return rules.defaultCapacity
+    }
+}
+
+extension ScoringContext {
+    /// One bit set per person over `ids` (sorted per person), numbering the distinct ids of
+    /// this kind from 0; `nil` when there are more than 64 of them.
+    static func bitSets(_ ids: [Int32], starts: [Int32]) -> [UInt64]? {
+        var bit: [Int32: Int] = [:]
+        for id in Set(ids).sorted() {
+            guard bit.count < 64 else { return nil }
+            bit[id] = bit.count
+        }
+        return (0..<max(0, starts.count - 1)).map { person in
+            var mask: UInt64 = 0
+            for index in Int(starts[person])..<Int(starts[person + 1]) { mask |= 1 << UInt64(bit[ids[index]]!) }
+            return mask
+        }
     }
 }
