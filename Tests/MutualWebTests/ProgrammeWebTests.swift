@@ -165,3 +165,68 @@ struct ProgrammeWebTests {
         }
     }
 }
+
+@Suite("Match runs over the web")
+struct MatchRunWebTests {
+    /// Waits (a bounded number of short sleeps) for a background run to finish.
+    func waitForRun(_ app: TestApp, _ id: UUID, _ identity: Identity) async throws -> MatchRunSummary {
+        for _ in 0..<200 {
+            let run = try await app.store.matchRun(id: id, of: identity)
+            if run.status != .running { return run }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await app.store.matchRun(id: id, of: identity)
+    }
+
+    @Test("A manager runs matching from the programme page and reads each pair's explanation", arguments: TestBackend.all)
+    func pageRun(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let programme = try await ProgrammeSeeds.programme(app.store, org)
+            let browser = app.browser()
+            try await browser.post("/sign-in", form: ["email": org.managerEmail, "password": Seeds.password])
+            #expect(try await browser.get("/programmes/\(programme.id)").text.contains("Run matching"))
+            #expect(try await browser.post("/programmes/\(programme.id)/runs", form: ["seed": "soon"]).status == .unprocessableContent)
+            let started = try await browser.post("/programmes/\(programme.id)/runs", form: ["seed": "3"])
+            #expect(started.status == .seeOther)
+            let location = try #require(started.headers[.location])
+            let runID = try #require(UUID(uuidString: String(location.dropFirst("/runs/".count))))
+            let run = try await waitForRun(app, runID, org.manager)
+            #expect(run.status == .done)
+            let page = try await browser.get(location)
+            #expect(page.text.contains("Proven best possible for this pool"))
+            #expect(page.text.contains("<strong>Ana and Ben</strong>") || page.text.contains("<strong>Ben and Ana</strong>"))
+            #expect(page.text.contains("SQL 4"))
+            #expect(page.text.contains("<strong>Zed</strong>:"))
+            #expect(try await browser.get("/programmes/\(programme.id)").text.contains("6 of 7 matched, proven best"))
+
+            let participant = app.browser()
+            try await participant.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
+            #expect(try await participant.get(location).status == .forbidden)
+        }
+    }
+
+    @Test("The API starts a run, answers 202 at once, and serves the engine's JSON when done", arguments: TestBackend.all)
+    func apiRun(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let programme = try await ProgrammeSeeds.programme(app.store, org)
+            let token = try await app.store.createAPIToken(named: "m", for: org.manager).secret
+            let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            let bad = try await app.client.executeRequest(uri: "/api/v1/programmes/\(programme.id)/runs", method: .post, headers: headers, body: ByteBuffer(string: #"{"seed": "x"}"#))
+            #expect(bad.status == .unprocessableContent)
+            let started = try await app.client.executeRequest(uri: "/api/v1/programmes/\(programme.id)/runs", method: .post, headers: headers, body: ByteBuffer(string: #"{"seed": 3}"#))
+            #expect(started.status == .accepted)
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(started.text.utf8)) as? [String: Any])
+            let id = try #require((body["id"] as? String).flatMap(UUID.init(uuidString:)))
+            _ = try await MatchRunWebTests().waitForRun(app, id, org.manager)
+            let done = try await app.client.executeRequest(uri: "/api/v1/runs/\(id)", method: .get, headers: headers, body: nil)
+            let run = try #require(try JSONSerialization.jsonObject(with: Data(done.text.utf8)) as? [String: Any])
+            #expect(run["status"] as? String == "done" && run["matched"] as? Int == 6 && run["optimality"] as? String == "optimal")
+            let result = try #require(run["result"] as? [String: Any])
+            #expect((result["pairs"] as? [Any])?.count == 3)
+            let list = try await app.client.executeRequest(uri: "/api/v1/programmes/\(programme.id)/runs", method: .get, headers: headers, body: nil)
+            #expect(list.text.contains(id.uuidString) && !list.text.contains("\"result\""))
+        }
+    }
+}

@@ -26,11 +26,13 @@ struct TenantIsolationTests {
             let bProgramme = try await app.store.createProgramme(
                 ProgrammeDraft(name: "Globex peers", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31", selfEnrolment: true),
                 objectives: [], by: b.admin)
-            _ = try await app.store.enrol(personIDs: [b.participant.personID], in: bProgramme.id, by: b.admin)
+            _ = try await app.store.enrol(personIDs: [b.participant.personID, b.manager.personID], in: bProgramme.id, by: b.admin)
+            let bRun = try await app.store.startMatchRun(programmeID: bProgramme.id, by: b.admin)
             func foreignID(for path: String) -> UUID {
                 if path.contains("/people/") { return b.participant.personID }
                 if path.contains("/skills/") { return bSkill.id }
                 if path.contains("/programmes/") { return bProgramme.id }
+                if path.contains("/runs/") { return bRun.id }
                 if path.contains("/members/") { return b.participant.accountID }
                 if path.contains("/invitations/") { return bInvitation.invitation.id! }
                 return bToken.token.id!
@@ -61,7 +63,8 @@ struct TenantIsolationTests {
             #expect(try await app.store.skills(of: b.admin).contains { $0.id == bSkill.id && $0.aliases == bSkill.aliases })
             #expect(try await app.store.skills(of: a.admin).first { $0.id == aSkill.id }?.aliases == aSkill.aliases)
             #expect(try await app.store.programme(id: bProgramme.id, of: b.admin).draft.name == "Globex peers")
-            #expect(try await app.store.enrolments(in: bProgramme.id, by: b.admin).map(\.personID) == [b.participant.personID])
+            #expect(Set(try await app.store.enrolments(in: bProgramme.id, by: b.admin).map(\.personID)) == [b.participant.personID, b.manager.personID])
+            #expect(try await app.store.matchRuns(of: bProgramme.id, by: b.admin).map(\.id) == [bRun.id])
         }
     }
 

@@ -17,6 +17,9 @@ struct ProgrammesAPI: Sendable {
         routes.member(.post, "/api/v1/programmes/:id/enrolments/remove", role: .programmeManager, remove)
         routes.member(.post, "/api/v1/programmes/:id/enrol", role: .participant, enrolSelf)
         routes.member(.delete, "/api/v1/programmes/:id/enrol", role: .participant, withdrawSelf)
+        routes.member(.get, "/api/v1/programmes/:id/runs", role: .programmeManager, listRuns)
+        routes.member(.post, "/api/v1/programmes/:id/runs", role: .programmeManager, startRun)
+        routes.member(.get, "/api/v1/runs/:id", role: .programmeManager, getRun)
     }
 
     // MARK: Shapes
@@ -136,7 +139,49 @@ struct ProgrammesAPI: Sendable {
         enum CodingKeys: String, CodingKey { case added, problems, alreadyEnrolled = "already_enrolled" }
     }
 
+    struct RunRequest: Decodable { let seed: Int? }
+
+    /// A run; `result` is the engine's output (the same JSON as `mutual match`) once done.
+    static func runObject(_ run: MatchRunSummary, now: Date, includeResult: Bool) -> [String: Any] {
+        var object: [String: Any] = [
+            "id": run.id.uuidString, "programme_id": run.programmeID.uuidString,
+            "status": run.isStale(at: now) ? "stale" : run.status.rawValue, "model": run.model, "seed": run.seed,
+            "participants": run.participants, "matched": run.matched, "total_weight": run.totalWeight, "upper_bound": run.upperBound,
+            "optimality": run.optimality, "gap_percent": run.gapPercent, "failure": run.failure,
+            "created_at": ISO8601DateFormatter().string(from: run.createdAt),
+        ]
+        if let finished = run.finishedAt { object["finished_at"] = ISO8601DateFormatter().string(from: finished) }
+        if includeResult, let result = try? JSONSerialization.jsonObject(with: Data(run.resultJSON.utf8)) { object["result"] = result }
+        return object
+    }
+
+    static func jsonResponse(_ object: Any, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
     // MARK: Handlers
+
+    @Sendable func listRuns(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        let runs = try await store.matchRuns(of: id, by: context.identity)
+        let now = store.clock.now
+        return try Self.jsonResponse(["items": runs.map { Self.runObject($0, now: now, includeResult: false) }])
+    }
+
+    @Sendable func startRun(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        _ = try await store.programme(id: id, of: context.identity)
+        let body = try await JSONBody.decode(RunRequest.self, from: request, context: context, allowedKeys: ["seed"])
+        let run = try await store.startMatchRun(programmeID: id, seed: body.seed ?? 1, by: context.identity)
+        MatchRunPages.execute(run.id, store: store)
+        return try Self.jsonResponse(Self.runObject(run, now: store.clock.now, includeResult: false), status: .accepted)
+    }
+
+    @Sendable func getRun(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
+        return try Self.jsonResponse(Self.runObject(try await store.matchRun(id: id, of: context.identity), now: store.clock.now, includeResult: true))
+    }
 
     @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let items = try await store.programmes(of: context.identity).map {

@@ -91,6 +91,7 @@ public func buildApplication(
     PeopleAPI(store: store).register(on: routes)
     ProgrammePages(store: store, pages: pages).register(on: routes)
     ProgrammesAPI(store: store).register(on: routes)
+    MatchRunPages(store: store, pages: pages).register(on: routes)
 
     var app = Application(
         router: router,

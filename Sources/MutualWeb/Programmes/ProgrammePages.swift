@@ -171,6 +171,7 @@ struct ProgrammePages: Sendable {
     struct ObjectiveRow { let goal: String, kpis: [String] }
     struct EnrolmentRow { let name: String, externalID: String, department: String, role: String, goals: String, source: String, ready: Bool, missing: String }
     struct RoleOption { let value: String, label: String }
+    struct RunRow { let id: String, started: String, status: String }
     struct ShowModel {
         let page: PageChrome
         let id: String, name: String, description: String, model: String, structure: String, cadence: String, agendaTemplate: String
@@ -181,6 +182,7 @@ struct ProgrammePages: Sendable {
         let viewerEnrolled: Bool, canEnrol: Bool
         let roles: [RoleOption], hasRoles: Bool
         let enrolments: [EnrolmentRow], readyCount: Int, notReadyCount: Int, requiredFields: String
+        let runs: [RunRow], hasRuns: Bool, canRun: Bool
         var status = "", error = "", enrolmentText = ""
         var problems: [String] = []
     }
@@ -190,6 +192,8 @@ struct ProgrammePages: Sendable {
         let d = detail.draft
         let isManager = context.identity.role >= .programmeManager
         let lines = isManager ? try await store.enrolments(in: id, by: context.identity) : []
+        let runs = isManager ? try await store.matchRuns(of: id, by: context.identity) : []
+        let now = store.clock.now
         let window: String
         switch (d.selfEnrolment, d.enrolmentOpens.isEmpty, d.enrolmentCloses.isEmpty) {
         case (false, _, _): window = "By invitation: a programme manager enrols people."
@@ -212,7 +216,19 @@ struct ProgrammePages: Sendable {
                     source: $0.source == .own ? "Self" : "Manager", ready: $0.isReady, missing: $0.missing.map(\.label).joined(separator: ", "))
             },
             readyCount: lines.filter(\.isReady).count, notReadyCount: lines.filter { !$0.isReady }.count,
-            requiredFields: d.requiredFields.isEmpty ? "nothing" : d.requiredFields.map(\.label).joined(separator: ", "))
+            requiredFields: d.requiredFields.isEmpty ? "nothing" : d.requiredFields.map(\.label).joined(separator: ", "),
+            runs: runs.map { run in
+                let status: String
+                switch run.status {
+                case .running: status = run.isStale(at: now) ? "Stopped before finishing" : "Running"
+                case .failed: status = "Failed"
+                case .done:
+                    status = "\(run.matched) of \(run.participants) matched, "
+                        + (run.optimality == "optimal" ? "proven best" : String(format: "within %.3f %% of the best", run.gapPercent))
+                }
+                return RunRow(id: run.id.uuidString, started: MemberPages.dateFormatter.string(from: run.createdAt), status: status)
+            },
+            hasRuns: !runs.isEmpty, canRun: isManager && d.model.runsInApp)
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -1,0 +1,40 @@
+import FluentKit
+import Foundation
+
+/// One run of the matching engine over a programme's enrolled people: its inputs (model,
+/// rules, seed), and, once finished, its result as the engine's JSON. Runs are kept, so any
+/// run can be reproduced and compared.
+public final class MatchRun: Model, @unchecked Sendable {
+    public static let schema = "match_runs"
+
+    public enum Status: String, Codable, Sendable {
+        case running, done, failed
+    }
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "organisation_id") public var organisationID: UUID
+    @Field(key: "programme_id") public var programmeID: UUID
+    @Field(key: "status") public var status: Status
+    /// The engine's model (`pairs`, `buddies`, `mentoring`).
+    @Field(key: "model") public var model: String
+    /// The rules the run used, as the rules-file JSON (empty: the model's defaults).
+    @Field(key: "rules") public var rules: String
+    @Field(key: "seed") public var seed: Int
+    @Field(key: "participants") public var participants: Int
+    @Field(key: "matched") public var matched: Int
+    @Field(key: "total_weight") public var totalWeight: Int
+    @Field(key: "upper_bound") public var upperBound: Int
+    /// `optimal` when the result is a proven optimum for the whole pool, else `gap`.
+    @Field(key: "optimality") public var optimality: String
+    /// The certified gap in thousandths of a percent (0 when optimal).
+    @Field(key: "gap_millipercent") public var gapMillipercent: Int
+    /// The engine's result JSON (pairs with scores and reasons, unmatched with reasons).
+    @Field(key: "result") public var result: String
+    /// Why a failed run failed, for the manager.
+    @Field(key: "failure") public var failure: String
+    @Field(key: "created_by") public var createdBy: UUID
+    @Field(key: "created_at") public var createdAt: Date
+    @OptionalField(key: "finished_at") public var finishedAt: Date?
+
+    public init() {}
+}

@@ -1,0 +1,206 @@
+import FluentKit
+import Foundation
+import MutualMatching
+
+/// A finished or running match run, as pages and the API show it.
+public struct MatchRunSummary: Sendable, Equatable {
+    public let id: UUID
+    public let programmeID: UUID
+    public let status: MatchRun.Status
+    public let model: String
+    public let seed: Int
+    public let participants: Int
+    public let matched: Int
+    public let totalWeight: Int
+    public let upperBound: Int
+    /// `optimal` or `gap` once done; empty while running.
+    public let optimality: String
+    /// The certified gap in percent (0 when optimal).
+    public let gapPercent: Double
+    public let failure: String
+    public let createdAt: Date
+    public let finishedAt: Date?
+    /// The engine's JSON, empty until done.
+    public let resultJSON: String
+
+    /// A run still marked running this long after it started was cut off (the server stopped
+    /// while it worked); the page says so instead of waiting forever.
+    public static let staleAfter: TimeInterval = 30 * 60
+
+    public func isStale(at now: Date) -> Bool { status == .running && now.timeIntervalSince(createdAt) > Self.staleAfter }
+}
+
+extension Store {
+    /// Starts a match run of the programme's enrolled people and returns it at once, still
+    /// running; ``executeMatchRun(id:)`` does the work (the server calls it in the background).
+    public func startMatchRun(programmeID: UUID, seed: Int = 1, by identity: Identity) async throws -> MatchRunSummary {
+        try requireRole(.programmeManager, identity)
+        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        guard let model = Self.engineModel(programme.model) else {
+            throw StoreError.conflict(
+                field: "model",
+                message: "\(programme.name) forms mastermind groups; running group formation from the app is not available yet. Export the enrolled people and run `mutual match --model groups` meanwhile.")
+        }
+        guard (0...Int(Int32.max)).contains(seed) else {
+            throw StoreError.invalid(field: "seed", message: "The seed must be a whole number from 0 to \(Int32.max).")
+        }
+        let enrolled = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).count()
+        guard enrolled >= 2 else {
+            throw StoreError.conflict(field: nil, message: "Matching needs at least two enrolled people; \(programme.name) has \(enrolled). Enrol people first.")
+        }
+        let run = MatchRun()
+        run.organisationID = identity.organisationID
+        run.programmeID = programmeID
+        run.status = .running
+        run.model = model.rawValue
+        run.rules = ""
+        run.seed = seed
+        run.participants = enrolled
+        run.matched = 0
+        run.totalWeight = 0
+        run.upperBound = 0
+        run.optimality = ""
+        run.gapMillipercent = 0
+        run.result = ""
+        run.failure = ""
+        run.createdBy = identity.accountID
+        run.createdAt = clock.now
+        try await run.create(on: try db())
+        return Self.summary(run)
+    }
+
+    /// Runs the engine for a started run and stores its result (or why it failed). Safe to
+    /// call from a background task: it never throws, it records.
+    public func executeMatchRun(id: UUID) async {
+        do {
+            guard let run = try await MatchRun.find(id, on: try db()), run.status == .running,
+                let programme = try await Programme.find(run.programmeID, on: try db()),
+                let model = MatchModel(rawValue: run.model)
+            else { return }
+            let people = try await matchingPeople(of: programme)
+            let options = MatchOptions(model: model, seed: UInt64(run.seed))
+            let result = await MatchEngine.run(people: people, rules: MatchRules.defaults(for: model), options: options)
+            run.participants = people.count
+            run.matched = result.matchedCount
+            run.totalWeight = Int(result.totalWeight)
+            run.upperBound = Int(result.upperBound)
+            run.optimality = result.status.rawValue
+            run.gapMillipercent = Int(result.gapPerHundredThousand)
+            run.result = JSONWriter.write(result.json(includeTimings: false))
+            run.status = .done
+            run.finishedAt = clock.now
+            try await run.save(on: try db())
+        } catch {
+            logger.error("Match run failed", metadata: ["run": "\(id)", "error": "\(error)"])
+            if let run = try? await MatchRun.find(id, on: try db()) {
+                run.status = .failed
+                run.failure = "The run stopped with an error (\(error)). Run it again; if it fails again, tell your administrator."
+                run.finishedAt = clock.now
+                try? await run.save(on: try db())
+            }
+        }
+    }
+
+    /// Names of the organisation's people by their external id, for showing results.
+    public func personNames(externalIDs: [String], of identity: Identity) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        let unique = Array(Set(externalIDs))
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let slice = Array(unique[start..<min(unique.count, start + 500)])
+            for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
+                .filter(\.$externalID ~~ slice).all()
+            {
+                names[person.externalID] = person.name
+            }
+        }
+        return names
+    }
+
+    /// One run; "not found" for another organisation's run.
+    public func matchRun(id: UUID, of identity: Identity) async throws -> MatchRunSummary {
+        try requireRole(.programmeManager, identity)
+        guard let run = try await MatchRun.query(on: try db()).filter(\.$id == id)
+            .filter(\.$organisationID == identity.organisationID).first()
+        else { throw StoreError.notFound(what: "match run") }
+        return Self.summary(run)
+    }
+
+    /// A programme's runs, newest first.
+    public func matchRuns(of programmeID: UUID, by identity: Identity) async throws -> [MatchRunSummary] {
+        try requireRole(.programmeManager, identity)
+        _ = try await scopedProgramme(id: programmeID, of: identity)
+        return try await MatchRun.query(on: try db()).filter(\.$programmeID == programmeID).sort(\.$createdAt, .descending).all()
+            .map(Self.summary)
+    }
+
+    // MARK: Helpers
+
+    static func engineModel(_ model: ProgrammeModel) -> MatchModel? {
+        switch model {
+        case .pairs: .pairs
+        case .buddies: .buddies
+        case .mentoring: .mentoring
+        case .groups: nil
+        }
+    }
+
+    static func summary(_ run: MatchRun) -> MatchRunSummary {
+        MatchRunSummary(
+            id: run.id ?? UUID(), programmeID: run.programmeID, status: run.status, model: run.model, seed: run.seed,
+            participants: run.participants, matched: run.matched, totalWeight: run.totalWeight, upperBound: run.upperBound,
+            optimality: run.optimality, gapPercent: Double(run.gapMillipercent) / 1000, failure: run.failure, createdAt: run.createdAt,
+            finishedAt: run.finishedAt, resultJSON: run.result)
+    }
+
+    /// The enrolled people as the engine reads them: the same conversion as the people export,
+    /// so a run in the app and `mutual match` on the exported file see the same pool. Sorted by
+    /// id, so the same enrolment always gives the engine the same input.
+    func matchingPeople(of programme: Programme) async throws -> [MutualMatching.Person] {
+        let database = try db()
+        let programmeID = try programme.requireID()
+        let enrolments = try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).all()
+        let roles = Dictionary(enrolments.map { ($0.personID, $0.role) }, uniquingKeysWith: { a, _ in a })
+        let skillNames = Dictionary(
+            try await Skill.query(on: database).filter(\.$organisationID == programme.organisationID).all().map { (try $0.requireID(), $0.name) },
+            uniquingKeysWith: { a, _ in a })
+        var people: [Person] = []
+        var lines: [UUID: [PersonSkill]] = [:]
+        let ids = Array(roles.keys)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let slice = Array(ids[start..<min(ids.count, start + 500)])
+            people += try await Person.query(on: database).filter(\.$id ~~ slice).all()
+            for line in try await PersonSkill.query(on: database).filter(\.$personID ~~ slice).all() {
+                lines[line.personID, default: []].append(line)
+            }
+        }
+        // Managers outside the programme still count for the reporting-line rule.
+        let managerIDs = Array(Set(people.compactMap(\.managerID)))
+        var externalIDs = Dictionary(people.compactMap { person in person.id.map { ($0, person.externalID) } }, uniquingKeysWith: { a, _ in a })
+        for start in stride(from: 0, to: managerIDs.count, by: 500) {
+            let slice = Array(managerIDs[start..<min(managerIDs.count, start + 500)])
+            for manager in try await Person.query(on: database).filter(\.$id ~~ slice).all() {
+                if let id = manager.id { externalIDs[id] = manager.externalID }
+            }
+        }
+        return people.compactMap { person -> MutualMatching.Person? in
+            guard let id = person.id else { return nil }
+            var converted = Self.csvPerson(person, skills: lines[id] ?? [], skillNames: skillNames, externalIDs: externalIDs)
+            converted.utcOffsetMinutes = person.timeZone.isEmpty ? nil : SystemTimeZones.standardOffsetMinutes(person.timeZone)
+            converted.capacity = programme.capacity
+            if programme.model == .mentoring {
+                converted.role = switch roles[id] {
+                case .mentor: .mentor
+                case .mentee: .mentee
+                default: .both
+                }
+            }
+            return converted
+        }
+        .sorted { $0.id < $1.id }
+    }
+}
+
+extension ProgrammeModel {
+    /// Whether a match run can start from the app (group formation runs from the command line for now).
+    public var runsInApp: Bool { Store.engineModel(self) != nil }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import MutualStore
+
+/// Match runs: starting one from the programme page, and the run's page with every pair, its
+/// score and why, and everyone left unmatched with the reason.
+struct MatchRunPages: Sendable {
+    let store: Store
+    let pages: PageRenderer
+
+    func register(on routes: RouteTable) {
+        routes.member(.post, "/programmes/:id/runs", role: .programmeManager, start)
+        routes.member(.get, "/runs/:id", role: .programmeManager, show)
+    }
+
+    @Sendable func start(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        _ = try await store.programme(id: id, of: context.identity)
+        let seedText = (context.form["seed"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let seed = seedText.isEmpty ? 1 : Int(seedText) else {
+            throw StoreError.invalid(field: "seed", message: "The seed must be a whole number, such as 1. The same seed gives the same matches.")
+        }
+        let run = try await store.startMatchRun(programmeID: id, seed: seed, by: context.identity)
+        Self.execute(run.id, store: store)
+        return .redirect(to: "/runs/\(run.id.uuidString)", type: .normal)
+    }
+
+    /// Works on a run in the background, so the request that started it returns at once.
+    static func execute(_ id: UUID, store: Store) {
+        Task.detached(priority: .utility) { await store.executeMatchRun(id: id) }
+    }
+
+    struct PairRow { let names: String, score: Int, reasons: [String] }
+    struct UnmatchedRow { let name: String, reason: String }
+    struct RunModel {
+        let page: PageChrome
+        let programmeID: String, programmeName: String
+        let running: Bool, stale: Bool, failed: Bool, failure: String
+        let participants: Int, matched: Int, optimal: Bool, gapPercent: String, totalWeight: Int, upperBound: Int, seed: Int
+        let pairs: [PairRow], hasPairs: Bool
+        let unmatched: [UnmatchedRow], hasUnmatched: Bool
+    }
+
+    @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
+        let run = try await store.matchRun(id: id, of: context.identity)
+        let programme = try await store.programme(id: run.programmeID, of: context.identity)
+        let result = (try? JSONSerialization.jsonObject(with: Data(run.resultJSON.utf8))) as? [String: Any] ?? [:]
+        let pairs = (result["pairs"] as? [[String: Any]] ?? []).map { pair in
+            (ids: [pair["a"] as? String ?? "", pair["b"] as? String ?? ""], score: pair["score"] as? Int ?? 0, reasons: pair["reasons"] as? [String] ?? [])
+        }
+        let triads = (result["triads"] as? [[String: Any]] ?? []).map { triad in
+            (ids: triad["members"] as? [String] ?? [], score: triad["score"] as? Int ?? 0, reasons: triad["reasons"] as? [String] ?? [])
+        }
+        let unmatched = (result["unmatched"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0["reason"] as? String ?? "") }
+        let names = try await store.personNames(externalIDs: (pairs + triads).flatMap(\.ids) + unmatched.map(\.0), of: context.identity)
+        let rows = (pairs + triads).map { group in
+            PairRow(names: group.ids.map { names[$0] ?? $0 }.joined(separator: " and "), score: group.score, reasons: group.reasons)
+        }
+        let model = RunModel(
+            page: pages.chrome(title: "Match run", context: context, current: "programmes"), programmeID: run.programmeID.uuidString,
+            programmeName: programme.draft.name, running: run.status == .running && !run.isStale(at: store.clock.now),
+            stale: run.isStale(at: store.clock.now), failed: run.status == .failed, failure: run.failure, participants: run.participants,
+            matched: run.matched, optimal: run.optimality == "optimal", gapPercent: String(format: "%.3f", run.gapPercent),
+            totalWeight: run.totalWeight, upperBound: run.upperBound, seed: run.seed, pairs: rows, hasPairs: !rows.isEmpty,
+            unmatched: unmatched.map { UnmatchedRow(name: names[$0.0] ?? $0.0, reason: $0.1) }, hasUnmatched: !unmatched.isEmpty)
+        return try pages.render("match-run", model)
+    }
+}

@@ -1,0 +1,83 @@
+import FluentKit
+import Foundation
+import MutualStore
+import MutualTestSupport
+import Testing
+
+@Suite("Match runs in the store")
+struct MatchRunStoreTests {
+    @Test("A run matches the enrolled people, explains each pair and each person left out, and is reproducible", arguments: TestBackend.all)
+    func runAndReproduce(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = ProgrammeStoreTests.store(database)
+            let org = try await Seeds.organisation("Acme", in: store)
+            let programme = try await ProgrammeSeeds.programme(store, org)
+
+            let started = try await store.startMatchRun(programmeID: programme.id, seed: 7, by: org.manager)
+            #expect(started.status == .running && started.participants == 7)
+            await store.executeMatchRun(id: started.id)
+            let run = try await store.matchRun(id: started.id, of: org.manager)
+            #expect(run.status == .done && run.matched == 6 && run.optimality == "optimal")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.resultJSON.utf8)) as? [String: Any])
+            let pairs = try #require(result["pairs"] as? [[String: Any]])
+            let matched = Set(pairs.map { Set([$0["a"] as? String ?? "", $0["b"] as? String ?? ""]) })
+            #expect(matched == [["A1", "B1"], ["C1", "D1"], ["E1", "F1"]])
+            #expect(pairs.allSatisfy { !($0["reasons"] as? [String] ?? []).isEmpty })
+            let unmatched = try #require(result["unmatched"] as? [[String: Any]])
+            #expect(unmatched.map { $0["id"] as? String } == ["Z1"])
+            #expect((unmatched.first?["reason"] as? String)?.isEmpty == false)
+
+            // The same enrolment, rules and seed give byte-identical results.
+            let again = try await store.startMatchRun(programmeID: programme.id, seed: 7, by: org.manager)
+            await store.executeMatchRun(id: again.id)
+            #expect(try await store.matchRun(id: again.id, of: org.manager).resultJSON == run.resultJSON)
+            #expect(try await store.matchRuns(of: programme.id, by: org.manager).count == 2)
+        }
+    }
+
+    @Test("Runs need enrolled people and a model the app runs; other organisations and participants cannot see them", arguments: TestBackend.all)
+    func refusals(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = ProgrammeStoreTests.store(database)
+            let org = try await Seeds.organisation("Acme", in: store)
+            let empty = try await store.createProgramme(
+                ProgrammeDraft(name: "Empty", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31"), objectives: [], by: org.manager)
+            await #expect(throws: StoreError.self) { _ = try await store.startMatchRun(programmeID: empty.id, by: org.manager) }
+            let groups = try await ProgrammeSeeds.programme(store, org, model: .groups)
+            do {
+                _ = try await store.startMatchRun(programmeID: groups.id, by: org.manager)
+                Issue.record("a groups programme started an in-app run")
+            } catch let error as StoreError {
+                #expect(error.field == "model")
+            }
+            let pairs = try await store.createProgramme(
+                ProgrammeDraft(name: "Pairs", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31"), objectives: [], by: org.manager)
+            _ = try await store.enrol(csv: "id\nA1\nB1\n", in: pairs.id, by: org.manager)
+            let run = try await store.startMatchRun(programmeID: pairs.id, by: org.manager)
+            await #expect(throws: StoreError.self) { _ = try await store.startMatchRun(programmeID: pairs.id, by: org.participant) }
+            await #expect(throws: StoreError.self) { _ = try await store.matchRun(id: run.id, of: org.participant) }
+            let other = try await Seeds.organisation("Globex", in: store)
+            await #expect(throws: StoreError.notFound(what: "match run")) { _ = try await store.matchRun(id: run.id, of: other.admin) }
+            await #expect(throws: StoreError.notFound(what: "programme")) { _ = try await store.startMatchRun(programmeID: pairs.id, by: other.admin) }
+        }
+    }
+
+    @Test("A mentoring run gives each mentee one mentor from the enrolled mentors", arguments: TestBackend.all)
+    func mentoring(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = ProgrammeStoreTests.store(database)
+            let org = try await Seeds.organisation("Acme", in: store)
+            _ = try await store.importPeople(into: org.admin.organisationID, csv: ProgrammeSeeds.people, options: .init(mode: .allOrNothing))
+            let programme = try await store.createProgramme(
+                ProgrammeDraft(name: "Mentors", model: .mentoring, cycleStart: "2027-02-01", cycleEnd: "2027-07-31", capacity: 2), objectives: [], by: org.manager)
+            _ = try await store.enrol(csv: "id,role\nB1,mentor\nA1,mentee\nD1,mentor\nC1,mentee\n", in: programme.id, by: org.manager)
+            let run = try await store.startMatchRun(programmeID: programme.id, by: org.manager)
+            await store.executeMatchRun(id: run.id)
+            let done = try await store.matchRun(id: run.id, of: org.manager)
+            #expect(done.status == .done && done.model == "mentoring")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(done.resultJSON.utf8)) as? [String: Any])
+            let pairs = Set((result["pairs"] as? [[String: Any]] ?? []).map { "\($0["a"] as? String ?? "")>\($0["b"] as? String ?? "")" })
+            #expect(pairs == ["B1>A1", "D1>C1"])
+        }
+    }
+}

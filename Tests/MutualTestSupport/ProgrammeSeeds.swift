@@ -1,0 +1,27 @@
+import Foundation
+import MutualStore
+
+/// A small programme whose best matching is known: three complementary pairs and one person
+/// who fits nobody (another language, nothing anyone wants).
+public enum ProgrammeSeeds {
+    public static let people = """
+        id,name,department,level,timezone,languages,strengths,wants
+        A1,Ana,Data,3,Europe/Lisbon,en,SQL:4,Python:1
+        B1,Ben,Engineering,3,Europe/Berlin,en,Python:4,SQL:2
+        C1,Caro,Sales,3,Europe/Madrid,en,Negotiation:4,Public Speaking:1
+        D1,Dev,Marketing,3,Europe/London,en,Public Speaking:4,Negotiation:2
+        E1,Eli,People,3,Europe/Paris,en,Coaching:3,Budgeting:1
+        F1,Fay,Finance,3,Europe/Rome,en,Budgeting:3,Coaching:1
+        Z1,Zed,Legal,3,Asia/Tokyo,ja,Contract Law:4,
+
+        """
+
+    /// Imports the people and creates a programme with all seven enrolled.
+    public static func programme(_ store: Store, _ org: SeededOrganisation, model: ProgrammeModel = .pairs) async throws -> ProgrammeDetail {
+        _ = try await store.importPeople(into: org.admin.organisationID, csv: people, options: .init(mode: .allOrNothing))
+        let detail = try await store.createProgramme(
+            ProgrammeDraft(name: "Peers \(model.rawValue)", model: model, cycleStart: "2027-02-01", cycleEnd: "2027-07-31"), objectives: [], by: org.manager)
+        _ = try await store.enrol(csv: "id\nA1\nB1\nC1\nD1\nE1\nF1\nZ1\n", in: detail.id, by: org.manager)
+        return detail
+    }
+}
