@@ -1,6 +1,7 @@
 /// The whole group formation run, from people and rules to explained groups: plan sizes →
-/// constructive start → local search on all cores → repair (hard rules) → fairness (worst
-/// group) → coverage, reasons and facilitation → yardsticks (random and stratified groups on
+/// constructive start → local search on all cores → repair (hard rules) → on pools of at most
+/// 64 people, an exact check that nobody is left out whom rule-keeping groups could hold
+/// (``GroupPlacement``) → fairness (worst group) → coverage, reasons and facilitation → yardsticks (random and stratified groups on
 /// the same pool).
 ///
 /// The command line and the server both call this, so they form the same groups for the
@@ -49,7 +50,29 @@ public enum GroupEngine {
         endPhase("search")
 
         var groups = outcome.groups
-        let unplaced = GroupRepair.repair(groups: &groups, scorer: scorer, sizeRange: options.sizeRange)
+        var unplaced = GroupRepair.repair(groups: &groups, scorer: scorer, sizeRange: options.sizeRange)
+        var stoppedByTimeBudget = outcome.stoppedByTimeBudget
+        // On a small pool, make sure nobody is left out whom another partition could place:
+        // when the exact placement places more people, search again from its partition.
+        let placedNow = groups.reduce(0) { $0 + $1.count }
+        if placedNow < GroupPlacement.largestFitting(eligible.count, sizeRange: options.sizeRange),
+           eligible.count <= GroupPlacement.limit {
+            let exact = GroupPlacement.maximum(eligible, context: context, sizeRange: options.sizeRange)
+            if exact.placed > placedNow {
+                let again = await GroupSearch.run(scorer: scorer, from: exact.groups, options: options)
+                var regrouped = again.groups
+                // A guard only: the search never trades the start's zero violations for a better sum.
+                _ = GroupRepair.repair(groups: &regrouped, scorer: scorer, sizeRange: options.sizeRange)
+                if regrouped.reduce(0, { $0 + $1.count }) > placedNow {
+                    groups = regrouped
+                    stoppedByTimeBudget = stoppedByTimeBudget || again.stoppedByTimeBudget
+                    let placedSet = Set(groups.joined())
+                    unplaced = eligible.filter { !placedSet.contains($0) }
+                    // Everyone out is now out for a rule, not for the sizes: replace the plan's reasons.
+                    unmatched.removeAll { entry in entry.reason.hasPrefix("group sizes:") }
+                }
+            }
+        }
         var couldNotAvoidRepeat: [Int] = []
         for person in unplaced {
             let reason = GroupRepair.reason(for: person, groups: groups, scorer: scorer)
@@ -107,7 +130,7 @@ public enum GroupEngine {
         }
         return GroupResult(people: people, modelName: rotation == nil ? "groups" : "rotation", plan: plan, groups: formed,
                            unmatched: unmatched, totalWeight: formed.reduce(0) { $0 + $1.value.weight }, yardsticks: yardsticks,
-                           fairness: fairness, stoppedByTimeBudget: outcome.stoppedByTimeBudget, seed: options.seed,
+                           fairness: fairness, stoppedByTimeBudget: stoppedByTimeBudget, seed: options.seed,
                            rotation: summary, timings: timings)
     }
 

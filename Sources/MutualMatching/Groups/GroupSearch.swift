@@ -40,25 +40,12 @@ public enum GroupSearch {
         let sizeRange = options.sizeRange.lowerBound...max(options.sizeRange.upperBound, plan.sizes.max() ?? 0)
 
         if people.count <= options.shardSize * 3 / 2 {
-            let restarts = max(1, options.restarts)
-            let results = await withTaskGroup(of: (Int, Outcome).self) { group in
-                for restart in 0..<restarts {
-                    group.addTask {
-                        let seed = mix(options.seed, UInt64(restart))
-                        let ordered = constructiveOrder(scorer: scorer, people: people, seed: seed)
-                        return (restart, searchUnit(scorer: scorer, people: ordered, sizes: plan.sizes, sizeRange: sizeRange,
-                                                    seed: seed, steps: stepsPerPerson * people.count, deadline: deadline))
-                    }
-                }
-                var collected: [(Int, Outcome)] = []
-                for await result in group { collected.append(result) }
-                return collected
+            return await bestOfRestarts(options.restarts) { restart in
+                let seed = mix(options.seed, UInt64(restart))
+                let ordered = constructiveOrder(scorer: scorer, people: people, seed: seed)
+                return searchUnit(scorer: scorer, people: ordered, sizes: plan.sizes, sizeRange: sizeRange,
+                                  seed: seed, steps: stepsPerPerson * people.count, deadline: deadline)
             }
-            let best = results.max { a, b in a.1.objective < b.1.objective || (a.1.objective == b.1.objective && a.0 > b.0) }!
-            var outcome = best.1
-            outcome.stoppedByTimeBudget = results.contains { $0.1.stoppedByTimeBudget }
-            outcome.steps = results.reduce(0) { $0 + $1.1.steps }
-            return outcome
         }
 
         // Shards along the constructive order, cut at group boundaries.
@@ -97,6 +84,44 @@ public enum GroupSearch {
         return Outcome(groups: results.flatMap(\.1.groups), objective: results.reduce(0) { $0 + $1.1.objective },
                        stoppedByTimeBudget: results.contains { $0.1.stoppedByTimeBudget },
                        steps: results.reduce(0) { $0 + $1.1.steps })
+    }
+
+    /// Searches from a given partition (`groups`, global indices, sizes in the range) instead of
+    /// the constructive start: ``GroupOptions/restarts`` searches with their own seeds, the best
+    /// by (objective, restart number) wins. ``GroupEngine`` uses it for small pools whose rules
+    /// leave few ways to group people, starting from ``GroupPlacement``'s rule-keeping partition
+    /// (the search never accepts a partition that breaks more rules than its best, so the start's
+    /// zero violations are kept).
+    static func run(scorer: GroupScorer, from groups: [[Int32]], options: GroupOptions) async -> Outcome {
+        guard !groups.isEmpty else { return Outcome(groups: [], objective: 0, stoppedByTimeBudget: false, steps: 0) }
+        let people = groups.flatMap { $0 }
+        let sizes = groups.map(\.count)
+        let deadline = options.timeBudget.map { ContinuousClock().now.advanced(by: $0) }
+        let stepsPerPerson = options.stepsPerPerson ?? defaultStepsPerPerson(poolSize: people.count)
+        let sizeRange = options.sizeRange.lowerBound...max(options.sizeRange.upperBound, sizes.max() ?? 0)
+        return await bestOfRestarts(options.restarts) { restart in
+            // Cutting `people` in order into `sizes` gives back exactly `groups`.
+            searchUnit(scorer: scorer, people: people, sizes: sizes, sizeRange: sizeRange,
+                       seed: mix(options.seed, UInt64(restart) &+ 0x504C_4143_4500),
+                       steps: stepsPerPerson * people.count, deadline: deadline)
+        }
+    }
+
+    /// Runs `restarts` (at least one) independent searches in parallel and keeps the best by
+    /// (objective, restart number), so the number of cores never changes the answer.
+    static func bestOfRestarts(_ restarts: Int, _ search: @escaping @Sendable (Int) -> Outcome) async -> Outcome {
+        let results = await withTaskGroup(of: (Int, Outcome).self) { group in
+            for restart in 0..<max(1, restarts) {
+                group.addTask { (restart, search(restart)) }
+            }
+            var collected: [(Int, Outcome)] = []
+            for await result in group { collected.append(result) }
+            return collected
+        }
+        var outcome = results.max { a, b in a.1.objective < b.1.objective || (a.1.objective == b.1.objective && a.0 > b.0) }!.1
+        outcome.stoppedByTimeBudget = results.contains { $0.1.stoppedByTimeBudget }
+        outcome.steps = results.reduce(0) { $0 + $1.1.steps }
+        return outcome
     }
 
     /// People ordered by level, then UTC offset, then a seeded random key.
