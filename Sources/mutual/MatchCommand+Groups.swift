@@ -54,6 +54,9 @@ extension MatchCommand {
             guard timeBudget > 0 else { throw CommandFailure("--time-budget must be a positive number of seconds") }
             options.timeBudget = .milliseconds(Int64(timeBudget * 1000))
         }
+        if model == .rotation, let problem = RotationOptions.repeatPenaltyProblem(repeatPenalty) {
+            throw CommandFailure(problem)
+        }
         var roundHistory = RoundHistory()
         if let history {
             do {

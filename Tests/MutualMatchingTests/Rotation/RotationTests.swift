@@ -24,6 +24,18 @@ struct RotationTests {
         #expect(noRound.meetings.first?.round == 0)
     }
 
+    @Test("the repeat penalty accepts 0 to 1,000 percent and names the problem otherwise")
+    func repeatPenaltyRange() {
+        for accepted in [0, 1, 80, 100, 1_000] { #expect(RotationOptions.repeatPenaltyProblem(accepted) == nil) }
+        let negative = RotationOptions.repeatPenaltyProblem(-5)
+        #expect(negative?.contains("--repeat-penalty") == true)
+        #expect(negative?.contains("negative") == true)
+        for rejected in [1_001, 1_000_000, Int.max, Int.min] {
+            #expect(RotationOptions.repeatPenaltyProblem(rejected) != nil, "\(rejected) was accepted")
+        }
+        #expect(RotationOptions.repeatPenaltyProblem(Int.max)?.contains("too large") == true)
+    }
+
     @Test("a history file without the needed columns or with a bad round is rejected with the line")
     func rejectsBadHistory() {
         #expect(throws: PeopleImportError.self) { try RoundHistory.read("x,y\n1,2\n") }
