@@ -20,7 +20,8 @@ public enum DemoOrganisation {
 }
 
 extension Store {
-    /// Loads the demo organisation unless it is already there.
+    /// Loads the demo organisation unless it is already there: its people, and one programme of
+    /// each model with objectives, enrolment and (where the app runs it) a finished match run.
     public func loadDemo() async throws -> DemoOrganisation.Outcome {
         if try await Organisation.query(on: try db()).filter(\.$slug == DemoOrganisation.slug).first() != nil {
             return .alreadyPresent
@@ -66,6 +67,8 @@ extension Store {
                 }
             }
         }
+        let identity = try Identity(account: admin, organisation: try await organisation(id: organisationID))
+        try await loadDemoProgrammes(admin: identity, people: people)
         return .created(people: people.count)
     }
 }

@@ -81,3 +81,32 @@ struct MatchRunStoreTests {
         }
     }
 }
+
+@Suite("The demo organisation's programmes")
+struct DemoProgrammeTests {
+    @Test("The demo ships one programme of each model, with objectives, people enrolled and finished runs", arguments: TestBackend.all)
+    func demoProgrammes(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = ProgrammeStoreTests.store(database)
+            _ = try await store.loadDemo()
+            let account = try await store.signIn(email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword, clientAddress: nil)
+            let admin = try Identity(account: account, organisation: try await store.organisation(id: account.organisationID))
+            let programmes = try await store.programmes(of: admin)
+            #expect(Set(programmes.map(\.model)) == Set(ProgrammeModel.allCases))
+            for summary in programmes {
+                let detail = try await store.programme(id: summary.id, of: admin)
+                #expect(!detail.objectives.isEmpty && detail.enrolled >= 10, "\(summary.name)")
+                let runs = try await store.matchRuns(of: summary.id, by: admin)
+                if summary.model.runsInApp {
+                    #expect(runs.count == 1 && runs[0].status == .done && runs[0].matched >= 10 && runs[0].optimality == "optimal", "\(summary.name): \(runs)")
+                } else {
+                    #expect(runs.isEmpty)
+                }
+            }
+            // The demo participant can enrol in the open programme, and is already in the skill swap.
+            let participant = try await store.signIn(email: DemoOrganisation.participantEmail, password: DemoOrganisation.participantPassword, clientAddress: nil)
+            let ana = try Identity(account: participant, organisation: try await store.organisation(id: participant.organisationID))
+            #expect(try await store.programmes(of: ana).contains { $0.name == "Cross-team skill swap" && $0.viewerEnrolled })
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import FluentKit
+import Foundation
+
+/// The demo organisation's programmes: one of each model, with objectives, enrolled people and
+/// (for the models the app runs) a finished match run, so a newcomer sees the product working.
+enum DemoProgrammes {
+    struct Plan {
+        let draft: ProgrammeDraft
+        let objectives: [ObjectiveDraft]
+        /// Which demo people (by position in the generated list) take part, and in what role.
+        let members: (Int, DemoPeople.Entry) -> EnrolmentRole?
+    }
+
+    static func plans(today: String, cycleStart: String, cycleEnd: String) -> [Plan] {
+        let retention = ObjectiveDraft(
+            goal: "Keep the people we grow", kpis: [KPI(name: "retention of participants after a year", comparison: .atLeast, target: 85, unit: "%")])
+        return [
+            Plan(
+                draft: ProgrammeDraft(
+                    name: "Cross-team skill swap", description: "Pairs who are each a step ahead in something the other wants to learn.",
+                    model: .pairs, structure: .formal, cadence: "every two weeks",
+                    agendaTemplate: "1. What each of us tried since last time\n2. One skill, taught by whoever is ahead\n3. Next step for each",
+                    cycleStart: cycleStart, cycleEnd: cycleEnd, enrolmentOpens: today, enrolmentCloses: cycleStart, selfEnrolment: true),
+                objectives: [
+                    retention,
+                    ObjectiveDraft(
+                        goal: "Spread skills across teams",
+                        kpis: [
+                            KPI(name: "meetings per pair per cycle", comparison: .atLeast, target: 6, unit: ""),
+                            KPI(name: "workshops per in-demand skill", comparison: .atLeast, target: 2, unit: ""),
+                        ]),
+                ],
+                members: { index, person in index % 3 == 0 || person.email == DemoOrganisation.participantEmail ? .peer : nil }),
+            Plan(
+                draft: ProgrammeDraft(
+                    name: "New joiner buddies", description: "A buddy with similar interests for everyone's first months.", model: .buddies,
+                    cycleStart: cycleStart, cycleEnd: cycleEnd, requiredFields: [.wants]),
+                objectives: [ObjectiveDraft(goal: "Welcome new joiners", kpis: [KPI(name: "new joiners with a buddy", comparison: .atLeast, target: 90, unit: "%")])],
+                members: { index, _ in index % 7 == 1 ? .peer : nil }),
+            Plan(
+                draft: ProgrammeDraft(
+                    name: "Leadership mentoring", description: "Senior people mentor those stepping into their first lead role.", model: .mentoring,
+                    structure: .formal, cadence: "monthly", cycleStart: cycleStart, cycleEnd: cycleEnd, capacity: 2),
+                objectives: [retention],
+                members: { index, person in
+                    guard index % 4 == 2 else { return nil }
+                    return person.level >= 4 ? .mentor : (person.level <= 2 ? .mentee : nil)
+                }),
+            Plan(
+                draft: ProgrammeDraft(
+                    name: "Managers' mastermind circles", description: "Groups of five managers who act as a board for each other.",
+                    model: .groups, structure: .formal, cadence: "every three weeks", cycleStart: cycleStart, cycleEnd: cycleEnd),
+                objectives: [ObjectiveDraft(goal: "Grow confident managers", kpis: [KPI(name: "participants who solved their hot-seat challenge", comparison: .atLeast, target: 70, unit: "%")])],
+                members: { index, person in index % 5 == 4 && person.level >= 3 ? .peer : nil }),
+        ]
+    }
+}
+
+extension Store {
+    /// Creates the demo programmes, enrols their people and runs matching where the app can.
+    func loadDemoProgrammes(admin: Identity, people: [DemoPeople.Entry]) async throws {
+        let calendar = Calendar(identifier: .gregorian)
+        let start = calendar.date(byAdding: .day, value: 14, to: clock.now) ?? clock.now
+        let end = calendar.date(byAdding: .month, value: 6, to: start) ?? start
+        let ids = Dictionary(
+            try await Person.query(on: try db()).filter(\.$organisationID == admin.organisationID).all().map { ($0.externalID, try $0.requireID()) },
+            uniquingKeysWith: { a, _ in a })
+        for plan in DemoProgrammes.plans(today: isoDate(clock.now), cycleStart: isoDate(start), cycleEnd: isoDate(end)) {
+            let programme = try await createProgramme(plan.draft, objectives: plan.objectives, by: admin)
+            var byRole: [EnrolmentRole: [UUID]] = [:]
+            for (index, person) in people.enumerated() {
+                if let role = plan.members(index, person), let id = ids[person.externalID] { byRole[role, default: []].append(id) }
+            }
+            for (role, members) in byRole.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                _ = try await enrol(personIDs: members, role: role, in: programme.id, by: admin)
+            }
+            if plan.draft.model.runsInApp {
+                let run = try await startMatchRun(programmeID: programme.id, seed: 1, by: admin)
+                await executeMatchRun(id: run.id)
+            }
+        }
+    }
+}
