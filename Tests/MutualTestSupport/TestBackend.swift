@@ -60,15 +60,35 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
                 throw TestSetupError("MUTUAL_TEST_POSTGRES is not set; the PostgreSQL suite cannot run.")
             }
             let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            try await Self.adminExecute(url: url, "CREATE SCHEMA \(schema)")
-            let database = try MutualDatabase(location: .postgres(url: url), logger: Self.logger, postgresSearchPath: [schema])
+            await PostgresGate.shared.acquire()
+            let database: MutualDatabase
+            do {
+                try await Self.adminExecute(url: url, "CREATE SCHEMA \(schema)")
+                database = try MutualDatabase(
+                    location: .postgres(url: url), logger: Self.logger, maxConnectionsPerEventLoop: 2, postgresSearchPath: [schema])
+            } catch {
+                await PostgresGate.shared.release()
+                throw error
+            }
             do {
                 try await database.migrate()
             } catch {
                 await database.shutdown()
+                await PostgresGate.shared.release()
                 throw error
             }
-            return (database, { try await Self.adminExecute(url: url, "DROP SCHEMA \(schema) CASCADE") })
+            return (
+                database,
+                {
+                    do {
+                        try await Self.adminExecute(url: url, "DROP SCHEMA \(schema) CASCADE")
+                    } catch {
+                        await PostgresGate.shared.release()
+                        throw error
+                    }
+                    await PostgresGate.shared.release()
+                }
+            )
         }
     }
 
@@ -87,4 +107,32 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
 public struct TestSetupError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Lets a bounded number of PostgreSQL test databases exist at once. Swift Testing runs every
+/// test case concurrently and each database opens its own pool, so without a bound the suites
+/// exhaust the server's `max_connections` (100 by default) as they grow.
+actor PostgresGate {
+    static let shared = PostgresGate(limit: 8)
+
+    private var available: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { available = limit }
+
+    func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            available += 1
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
 }
