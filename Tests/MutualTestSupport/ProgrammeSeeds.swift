@@ -24,4 +24,34 @@ public enum ProgrammeSeeds {
         _ = try await store.enrol(csv: "id\nA1\nB1\nC1\nD1\nE1\nF1\nZ1\n", in: detail.id, by: org.manager)
         return detail
     }
+
+    /// A programme where the seeded participant and manager (who have accounts) can only pair
+    /// with each other, and C1 and D1 (who do not) pair with each other.
+    public static func accountsProgramme(_ store: Store, _ org: SeededOrganisation) async throws -> ProgrammeDetail {
+        _ = try await store.importPeople(into: org.admin.organisationID, csv: people, options: .init(mode: .allOrNothing))
+        _ = try await store.updateProfile(
+            personID: org.participant.personID,
+            with: ProfileUpdate(
+                name: "Pia Participant", email: org.participantEmail, level: 3, timeZone: "Europe/Lisbon", languages: ["en"],
+                strengths: [("Statistics", 4)], wants: [("Hiring", 1)]),
+            by: org.admin)
+        _ = try await store.updateProfile(
+            personID: org.manager.personID,
+            with: ProfileUpdate(
+                name: "Max Manager", email: org.managerEmail, level: 3, timeZone: "Europe/Berlin", languages: ["en"],
+                strengths: [("Hiring", 4)], wants: [("Statistics", 2)]),
+            by: org.admin)
+        let programme = try await store.createProgramme(
+            ProgrammeDraft(name: "Swap", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31"), objectives: [], by: org.manager)
+        _ = try await store.enrol(personIDs: [org.participant.personID, org.manager.personID], in: programme.id, by: org.manager)
+        _ = try await store.enrol(csv: "id\nC1\nD1\n", in: programme.id, by: org.manager)
+        return programme
+    }
+
+    /// Runs matching on the programme and waits for the result.
+    public static func run(_ store: Store, _ programme: ProgrammeDetail, _ org: SeededOrganisation) async throws -> MatchRunSummary {
+        let started = try await store.startMatchRun(programmeID: programme.id, by: org.manager)
+        await store.executeMatchRun(id: started.id)
+        return try await store.matchRun(id: started.id, of: org.manager)
+    }
 }

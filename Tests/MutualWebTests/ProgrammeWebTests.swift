@@ -230,3 +230,46 @@ struct MatchRunWebTests {
         }
     }
 }
+
+@Suite("Publishing and answering matches over the web")
+struct PublishingWebTests {
+    @Test("A manager publishes a run; one member accepts on My matches, the other declines through the API, and the manager sees it", arguments: TestBackend.all)
+    func publishAcceptDecline(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let programme = try await ProgrammeSeeds.accountsProgramme(app.store, org)
+            let run = try await ProgrammeSeeds.run(app.store, programme, org)
+            let manager = app.browser()
+            try await manager.post("/sign-in", form: ["email": org.managerEmail, "password": Seeds.password])
+            let published = try await manager.post("/runs/\(run.id)/publish")
+            #expect(published.status == .ok && published.text.contains("Published 2 matches."))
+            #expect(!(try await manager.get("/runs/\(run.id)").text.contains("Publish these matches")))
+            #expect(try await manager.post("/runs/\(run.id)/publish").status == .conflict)
+
+            let participant = app.browser()
+            try await participant.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
+            let page = try await participant.get("/matches")
+            #expect(page.text.contains("Max Manager") && page.text.contains("Statistics"))
+            let match = try #require(try await app.store.myMatches(of: org.participant).first)
+            let accepted = try await participant.post("/matches/\(match.id)/accept")
+            #expect(accepted.text.contains("You accepted the match."))
+
+            let token = try await app.store.createAPIToken(named: "m", for: org.manager).secret
+            let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            let mine = try await app.client.executeRequest(uri: "/api/v1/matches", method: .get, headers: headers, body: nil)
+            #expect(mine.text.contains("Pia Participant") && mine.text.contains(#""my_response":"pending""#))
+            let bad = try await app.client.executeRequest(
+                uri: "/api/v1/matches/\(match.id)/respond", method: .post, headers: headers, body: ByteBuffer(string: #"{"accept": "no"}"#))
+            #expect(bad.status == .unprocessableContent)
+            let declined = try await app.client.executeRequest(
+                uri: "/api/v1/matches/\(match.id)/respond", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"accept": false, "reason": "We already work together"}"#))
+            #expect(declined.status == .noContent)
+
+            let overview = try await manager.get("/programmes/\(programme.id)")
+            #expect(overview.text.contains("<strong>0</strong> accepted, <strong>1</strong> waiting for an answer, <strong>1</strong> declined"))
+            #expect(overview.text.contains("We already work together"))
+            #expect(try await participant.get("/matches").text.contains("This match was declined"))
+        }
+    }
+}

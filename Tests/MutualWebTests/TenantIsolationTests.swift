@@ -23,16 +23,17 @@ struct TenantIsolationTests {
             let bSkill = try #require(try await app.store.skills(of: b.admin).first)
             // Merging into one of A's own skills is what an attacker in A would try.
             let aSkill = try #require(try await app.store.skills(of: a.admin).first)
-            let bProgramme = try await app.store.createProgramme(
-                ProgrammeDraft(name: "Globex peers", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31", selfEnrolment: true),
-                objectives: [], by: b.admin)
-            _ = try await app.store.enrol(personIDs: [b.participant.personID, b.manager.personID], in: bProgramme.id, by: b.admin)
+            let bProgramme = try await ProgrammeSeeds.programme(app.store, b)
             let bRun = try await app.store.startMatchRun(programmeID: bProgramme.id, by: b.admin)
+            await app.store.executeMatchRun(id: bRun.id)
+            #expect(try await app.store.publishMatchRun(id: bRun.id, by: b.admin) == 3)
+            let bMatch = try #require(try await app.store.publishedMatches(in: bProgramme.id, by: b.admin).matchIDs.first)
             func foreignID(for path: String) -> UUID {
                 if path.contains("/people/") { return b.participant.personID }
                 if path.contains("/skills/") { return bSkill.id }
                 if path.contains("/programmes/") { return bProgramme.id }
                 if path.contains("/runs/") { return bRun.id }
+                if path.contains("/matches/") { return bMatch }
                 if path.contains("/members/") { return b.participant.accountID }
                 if path.contains("/invitations/") { return bInvitation.invitation.id! }
                 return bToken.token.id!
@@ -62,8 +63,9 @@ struct TenantIsolationTests {
             #expect(try await app.store.profile(personID: b.participant.personID, of: b.admin).name == "Globex Participant")
             #expect(try await app.store.skills(of: b.admin).contains { $0.id == bSkill.id && $0.aliases == bSkill.aliases })
             #expect(try await app.store.skills(of: a.admin).first { $0.id == aSkill.id }?.aliases == aSkill.aliases)
-            #expect(try await app.store.programme(id: bProgramme.id, of: b.admin).draft.name == "Globex peers")
-            #expect(Set(try await app.store.enrolments(in: bProgramme.id, by: b.admin).map(\.personID)) == [b.participant.personID, b.manager.personID])
+            #expect(try await app.store.programme(id: bProgramme.id, of: b.admin).draft.name == bProgramme.draft.name)
+            #expect(try await app.store.enrolments(in: bProgramme.id, by: b.admin).count == 7)
+            #expect(try await app.store.publishedMatches(in: bProgramme.id, by: b.admin).pending == 3)
             #expect(try await app.store.matchRuns(of: bProgramme.id, by: b.admin).map(\.id) == [bRun.id])
         }
     }

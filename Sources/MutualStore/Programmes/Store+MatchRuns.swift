@@ -79,7 +79,9 @@ extension Store {
             else { return }
             let people = try await matchingPeople(of: programme)
             let options = MatchOptions(model: model, seed: UInt64(run.seed))
-            let result = await MatchEngine.run(people: people, rules: MatchRules.defaults(for: model), options: options)
+            // Pairs that were published and declined are history: never matched together again.
+            let history = try await declinedPairs(in: run.programmeID)
+            let result = await MatchEngine.run(people: people, rules: MatchRules.defaults(for: model), history: history, options: options)
             run.participants = people.count
             run.matched = result.matchedCount
             run.totalWeight = Int(result.totalWeight)
@@ -152,13 +154,16 @@ extension Store {
             finishedAt: run.finishedAt, resultJSON: run.result)
     }
 
-    /// The enrolled people as the engine reads them: the same conversion as the people export,
+    /// The enrolled people not already in a pending or accepted match, as the engine reads them: the same conversion as the people export,
     /// so a run in the app and `mutual match` on the exported file see the same pool. Sorted by
     /// id, so the same enrolment always gives the engine the same input.
     func matchingPeople(of programme: Programme) async throws -> [MutualMatching.Person] {
         let database = try db()
         let programmeID = try programme.requireID()
+        // People already in a pending or accepted match sit this run out; a decline returns both.
+        let busy = try await busyPeople(in: programmeID)
         let enrolments = try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).all()
+            .filter { !busy.contains($0.personID) }
         let roles = Dictionary(enrolments.map { ($0.personID, $0.role) }, uniquingKeysWith: { a, _ in a })
         let skillNames = Dictionary(
             try await Skill.query(on: database).filter(\.$organisationID == programme.organisationID).all().map { (try $0.requireID(), $0.name) },

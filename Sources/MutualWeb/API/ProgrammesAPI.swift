@@ -20,6 +20,10 @@ struct ProgrammesAPI: Sendable {
         routes.member(.get, "/api/v1/programmes/:id/runs", role: .programmeManager, listRuns)
         routes.member(.post, "/api/v1/programmes/:id/runs", role: .programmeManager, startRun)
         routes.member(.get, "/api/v1/runs/:id", role: .programmeManager, getRun)
+        routes.member(.post, "/api/v1/runs/:id/publish", role: .programmeManager, publishRun)
+        routes.member(.get, "/api/v1/programmes/:id/matches", role: .programmeManager, publishedMatches)
+        routes.member(.get, "/api/v1/matches", role: .participant, myMatches)
+        routes.member(.post, "/api/v1/matches/:id/respond", role: .participant, respond)
     }
 
     // MARK: Shapes
@@ -176,6 +180,42 @@ struct ProgrammesAPI: Sendable {
         let run = try await store.startMatchRun(programmeID: id, seed: body.seed ?? 1, by: context.identity)
         MatchRunPages.execute(run.id, store: store)
         return try Self.jsonResponse(Self.runObject(run, now: store.clock.now, includeResult: false), status: .accepted)
+    }
+
+    struct RespondRequest: Decodable { let accept: Bool; let reason: String? }
+
+    @Sendable func publishRun(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
+        let count = try await store.publishMatchRun(id: id, by: context.identity)
+        return try Self.jsonResponse(["published": count])
+    }
+
+    @Sendable func publishedMatches(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        let summary = try await store.publishedMatches(in: id, by: context.identity)
+        return try Self.jsonResponse([
+            "pending": summary.pending, "accepted": summary.accepted, "declined": summary.declined,
+            "decline_reasons": summary.declineReasons, "match_ids": summary.matchIDs.map(\.uuidString),
+        ] as [String: Any])
+    }
+
+    @Sendable func myMatches(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let items = try await store.myMatches(of: context.identity).map { match -> [String: Any] in
+            [
+                "id": match.id.uuidString, "programme": match.programmeName, "score": match.score, "reasons": match.reasons,
+                "status": match.status.rawValue, "my_response": match.myResponse.rawValue,
+                "partners": match.partners.map { ["name": $0.name, "department": $0.department, "response": $0.response.rawValue] },
+            ]
+        }
+        return try Self.jsonResponse(["items": items])
+    }
+
+    @Sendable func respond(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "match")
+        guard try await store.myMatches(of: context.identity).contains(where: { $0.id == id }) else { throw StoreError.notFound(what: "match") }
+        let body = try await JSONBody.decode(RespondRequest.self, from: request, context: context, allowedKeys: ["accept", "reason"])
+        try await store.respond(toMatch: id, accept: body.accept, reason: body.reason ?? "", by: context.identity)
+        return Response(status: .noContent)
     }
 
     @Sendable func getRun(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -92,6 +92,7 @@ public func buildApplication(
     ProgrammePages(store: store, pages: pages).register(on: routes)
     ProgrammesAPI(store: store).register(on: routes)
     MatchRunPages(store: store, pages: pages).register(on: routes)
+    MyMatchPages(store: store, pages: pages).register(on: routes)
 
     var app = Application(
         router: router,

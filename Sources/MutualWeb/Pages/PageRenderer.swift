@@ -61,6 +61,7 @@ struct PageChrome {
         if let identity {
             nav.append(NavItem(label: "Dashboard", href: "/dashboard", current: current == "dashboard"))
             nav.append(NavItem(label: "Programmes", href: "/programmes", current: current == "programmes"))
+            nav.append(NavItem(label: "My matches", href: "/matches", current: current == "matches"))
             nav.append(NavItem(label: "Directory", href: "/people", current: current == "people"))
             nav.append(NavItem(label: "My profile", href: "/profile", current: current == "profile"))
             nav.append(NavItem(label: "Skills", href: "/skills", current: current == "skills"))

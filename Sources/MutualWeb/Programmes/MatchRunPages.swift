@@ -11,6 +11,7 @@ struct MatchRunPages: Sendable {
     func register(on routes: RouteTable) {
         routes.member(.post, "/programmes/:id/runs", role: .programmeManager, start)
         routes.member(.get, "/runs/:id", role: .programmeManager, show)
+        routes.member(.post, "/runs/:id/publish", role: .programmeManager, publish)
     }
 
     @Sendable func start(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -39,10 +40,31 @@ struct MatchRunPages: Sendable {
         let participants: Int, matched: Int, optimal: Bool, gapPercent: String, totalWeight: Int, upperBound: Int, seed: Int
         let pairs: [PairRow], hasPairs: Bool
         let unmatched: [UnmatchedRow], hasUnmatched: Bool
+        let id: String, canPublish: Bool, published: Bool
+        var status = "", error = ""
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
+        return try pages.render("match-run", try await model(context, id: id))
+    }
+
+    @Sendable func publish(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
+        _ = try await store.matchRun(id: id, of: context.identity)
+        do {
+            let count = try await store.publishMatchRun(id: id, by: context.identity)
+            var model = try await model(context, id: id)
+            model.status = "Published \(count) matches. Everyone matched has been told and can accept or decline under My matches."
+            return try pages.render("match-run", model)
+        } catch let error as StoreError where error.isInputProblem {
+            var model = try await model(context, id: id)
+            model.error = error.errorDescription ?? ""
+            return try pages.render("match-run", model, status: APIProblem(error).status)
+        }
+    }
+
+    private func model(_ context: SignedInContext, id: UUID) async throws -> RunModel {
         let run = try await store.matchRun(id: id, of: context.identity)
         let programme = try await store.programme(id: run.programmeID, of: context.identity)
         let result = (try? JSONSerialization.jsonObject(with: Data(run.resultJSON.utf8))) as? [String: Any] ?? [:]
@@ -57,13 +79,14 @@ struct MatchRunPages: Sendable {
         let rows = (pairs + triads).map { group in
             PairRow(names: group.ids.map { names[$0] ?? $0 }.joined(separator: " and "), score: group.score, reasons: group.reasons)
         }
-        let model = RunModel(
+        let published = try await store.publishedMatches(in: run.programmeID, by: context.identity).publishedRunIDs.contains(id)
+        return RunModel(
             page: pages.chrome(title: "Match run", context: context, current: "programmes"), programmeID: run.programmeID.uuidString,
             programmeName: programme.draft.name, running: run.status == .running && !run.isStale(at: store.clock.now),
             stale: run.isStale(at: store.clock.now), failed: run.status == .failed, failure: run.failure, participants: run.participants,
             matched: run.matched, optimal: run.optimality == "optimal", gapPercent: String(format: "%.3f", run.gapPercent),
             totalWeight: run.totalWeight, upperBound: run.upperBound, seed: run.seed, pairs: rows, hasPairs: !rows.isEmpty,
-            unmatched: unmatched.map { UnmatchedRow(name: names[$0.0] ?? $0.0, reason: $0.1) }, hasUnmatched: !unmatched.isEmpty)
-        return try pages.render("match-run", model)
+            unmatched: unmatched.map { UnmatchedRow(name: names[$0.0] ?? $0.0, reason: $0.1) }, hasUnmatched: !unmatched.isEmpty,
+            id: id.uuidString, canPublish: run.status == .done && !published && !rows.isEmpty, published: published)
     }
 }

@@ -183,6 +183,7 @@ struct ProgrammePages: Sendable {
         let roles: [RoleOption], hasRoles: Bool
         let enrolments: [EnrolmentRow], readyCount: Int, notReadyCount: Int, requiredFields: String
         let runs: [RunRow], hasRuns: Bool, canRun: Bool
+        let hasPublished: Bool, pendingCount: Int, acceptedCount: Int, declinedCount: Int, declineReasons: [String], hasDeclineReasons: Bool
         var status = "", error = "", enrolmentText = ""
         var problems: [String] = []
     }
@@ -193,6 +194,7 @@ struct ProgrammePages: Sendable {
         let isManager = context.identity.role >= .programmeManager
         let lines = isManager ? try await store.enrolments(in: id, by: context.identity) : []
         let runs = isManager ? try await store.matchRuns(of: id, by: context.identity) : []
+        let published = isManager ? try await store.publishedMatches(in: id, by: context.identity) : PublishedMatchesSummary()
         let now = store.clock.now
         let window: String
         switch (d.selfEnrolment, d.enrolmentOpens.isEmpty, d.enrolmentCloses.isEmpty) {
@@ -228,7 +230,10 @@ struct ProgrammePages: Sendable {
                 }
                 return RunRow(id: run.id.uuidString, started: MemberPages.dateFormatter.string(from: run.createdAt), status: status)
             },
-            hasRuns: !runs.isEmpty, canRun: isManager && d.model.runsInApp)
+            hasRuns: !runs.isEmpty, canRun: isManager && d.model.runsInApp,
+            hasPublished: published.total > 0, pendingCount: published.pending, acceptedCount: published.accepted,
+            declinedCount: published.declined, declineReasons: published.declineReasons,
+            hasDeclineReasons: !published.declineReasons.isEmpty)
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {

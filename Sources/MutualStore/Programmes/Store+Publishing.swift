@@ -1,0 +1,235 @@
+import FluentKit
+import Foundation
+
+/// A published match as one of its members sees it.
+public struct MyMatch: Sendable, Equatable {
+    public struct Partner: Sendable, Equatable {
+        public let name: String
+        public let department: String
+        public let response: MatchMember.Response
+    }
+
+    public let id: UUID
+    public let programmeName: String
+    public let partners: [Partner]
+    public let score: Int
+    public let reasons: [String]
+    public let myResponse: MatchMember.Response
+    public let status: PublishedMatch.Status
+}
+
+/// Acceptance at a glance, for the programme manager.
+public struct PublishedMatchesSummary: Sendable, Equatable {
+    public var pending = 0
+    public var accepted = 0
+    public var declined = 0
+    /// Each declined member's reason, when they gave one.
+    public var declineReasons: [String] = []
+    /// The matches, oldest first.
+    public var matchIDs: [UUID] = []
+    /// The runs that were published.
+    public var publishedRunIDs: Set<UUID> = []
+
+    public var total: Int { pending + accepted + declined }
+
+    public init() {}
+}
+
+extension Store {
+    /// Publishes a finished run: every pair or group becomes a match its members see, with its
+    /// explanation, and each member with an email is told. Refused when someone in the run
+    /// already has a pending or accepted match in the programme (the run is out of date).
+    public func publishMatchRun(id: UUID, by identity: Identity) async throws -> Int {
+        try requireRole(.programmeManager, identity)
+        guard let run = try await MatchRun.query(on: try db()).filter(\.$id == id).filter(\.$organisationID == identity.organisationID).first()
+        else { throw StoreError.notFound(what: "match run") }
+        let programme = try await scopedProgramme(id: run.programmeID, of: identity)
+        guard run.status == .done else {
+            throw StoreError.conflict(field: nil, message: "Only a finished run can be published; this one is \(run.status.rawValue).")
+        }
+        if try await PublishedMatch.query(on: try db()).filter(\.$runID == id).first() != nil {
+            throw StoreError.conflict(field: nil, message: "This run is already published.")
+        }
+        let groups = Self.groups(inResult: run.result)
+        let externalIDs = Array(Set(groups.flatMap(\.members)))
+        var people: [String: Person] = [:]
+        for start in stride(from: 0, to: externalIDs.count, by: 500) {
+            let slice = Array(externalIDs[start..<min(externalIDs.count, start + 500)])
+            for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
+                .filter(\.$externalID ~~ slice).all()
+            {
+                people[person.externalID] = person
+            }
+        }
+        let busy = try await busyPeople(in: try programme.requireID())
+        if let taken = people.values.first(where: { busy.contains($0.id!) }) {
+            throw StoreError.conflict(
+                field: nil, message: "\(taken.name) already has a pending or accepted match in \(programme.name), so this run is out of date. Run matching again and publish the new run.")
+        }
+        let now = clock.now
+        let found = people
+        let emails = try await db().transaction { transaction -> [OutgoingEmail] in
+            var emails: [OutgoingEmail] = []
+            for group in groups {
+                let members = group.members.compactMap { found[$0] }
+                guard members.count == group.members.count else { continue }
+                let match = PublishedMatch()
+                match.organisationID = identity.organisationID
+                match.programmeID = run.programmeID
+                match.runID = id
+                match.status = .pending
+                match.score = group.score
+                match.reasonsJSON = String(decoding: try JSONEncoder().encode(group.reasons), as: UTF8.self)
+                match.publishedAt = now
+                try await match.create(on: transaction)
+                for (position, person) in members.enumerated() {
+                    let member = MatchMember()
+                    member.organisationID = identity.organisationID
+                    member.matchID = try match.requireID()
+                    member.personID = try person.requireID()
+                    member.position = position
+                    member.response = .pending
+                    member.reason = ""
+                    try await member.create(on: transaction)
+                    if let email = person.email {
+                        let others = members.filter { $0.id != person.id }.map(\.name).joined(separator: " and ")
+                        emails.append(
+                            OutgoingEmail(
+                                organisationID: identity.organisationID, recipient: email, subject: "Your match in \(programme.name): \(others)",
+                                body: """
+                                    Hello \(person.name),
+
+                                    In \(programme.name) you are matched with \(others).
+                                    Why: \(group.reasons.joined(separator: "; ")).
+
+                                    Sign in to Mutual and open My matches to accept or decline.
+                                    """))
+                    }
+                }
+            }
+            return emails
+        }
+        // After the commit: a failed delivery must not undo the publication (the outbox keeps it).
+        for email in emails { try? await mail.send(email) }
+        return groups.count
+    }
+
+    /// The signed-in member's published matches, newest first.
+    public func myMatches(of identity: Identity) async throws -> [MyMatch] {
+        let mine = try await MatchMember.query(on: try db()).filter(\.$personID == identity.personID).all()
+        var result: [(Date, MyMatch)] = []
+        for member in mine {
+            guard let match = try await PublishedMatch.find(member.matchID, on: try db()),
+                let programme = try await Programme.find(match.programmeID, on: try db())
+            else { continue }
+            let others = try await MatchMember.query(on: try db()).filter(\.$matchID == member.matchID).sort(\.$position).all()
+                .filter { $0.personID != identity.personID }
+            var partners: [MyMatch.Partner] = []
+            for other in others {
+                if let person = try await Person.find(other.personID, on: try db()) {
+                    partners.append(.init(name: person.name, department: person.department, response: other.response))
+                }
+            }
+            let reasons = (try? JSONDecoder().decode([String].self, from: Data(match.reasonsJSON.utf8))) ?? []
+            result.append(
+                (match.publishedAt,
+                 MyMatch(
+                    id: try match.requireID(), programmeName: programme.name, partners: partners, score: match.score, reasons: reasons,
+                    myResponse: member.response, status: match.status)))
+        }
+        return result.sorted { $0.0 > $1.0 }.map(\.1)
+    }
+
+    /// Accepts or declines a match the member is in. A decline (with an optional reason) ends
+    /// the match for everyone in it; they return to the pool for the next run.
+    public func respond(toMatch id: UUID, accept: Bool, reason rawReason: String = "", by identity: Identity) async throws {
+        guard let member = try await MatchMember.query(on: try db()).filter(\.$matchID == id)
+            .filter(\.$personID == identity.personID).filter(\.$organisationID == identity.organisationID).first(),
+            let match = try await PublishedMatch.find(id, on: try db())
+        else { throw StoreError.notFound(what: "match") }
+        guard match.status == .pending, member.response == .pending else {
+            throw StoreError.conflict(field: nil, message: "You already answered: this match is \(match.status.rawValue).")
+        }
+        let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reason.count <= 1_000 else {
+            throw StoreError.invalid(field: "reason", message: "Shorten the reason to at most 1,000 characters.")
+        }
+        try await db().transaction { transaction in
+            member.response = accept ? .accepted : .declined
+            member.reason = accept ? "" : reason
+            member.respondedAt = clock.now
+            try await member.save(on: transaction)
+            let members = try await MatchMember.query(on: transaction).filter(\.$matchID == id).all()
+            if members.contains(where: { $0.response == .declined }) {
+                match.status = .declined
+            } else if members.allSatisfy({ $0.response == .accepted }) {
+                match.status = .accepted
+            }
+            try await match.save(on: transaction)
+        }
+    }
+
+    /// How the programme's published matches stand.
+    public func publishedMatches(in programmeID: UUID, by identity: Identity) async throws -> PublishedMatchesSummary {
+        try requireRole(.programmeManager, identity)
+        _ = try await scopedProgramme(id: programmeID, of: identity)
+        var summary = PublishedMatchesSummary()
+        let matches = try await PublishedMatch.query(on: try db()).filter(\.$programmeID == programmeID).all()
+        for match in matches.sorted(by: { $0.publishedAt < $1.publishedAt }) {
+            summary.matchIDs.append(try match.requireID())
+            summary.publishedRunIDs.insert(match.runID)
+            switch match.status {
+            case .pending: summary.pending += 1
+            case .accepted: summary.accepted += 1
+            case .declined: summary.declined += 1
+            }
+        }
+        let ids = try matches.filter { $0.status == .declined }.map { try $0.requireID() }
+        if !ids.isEmpty {
+            summary.declineReasons = try await MatchMember.query(on: try db()).filter(\.$matchID ~~ ids).filter(\.$response == .declined).all()
+                .map(\.reason).filter { !$0.isEmpty }.sorted()
+        }
+        return summary
+    }
+
+    /// People with a pending or accepted match in the programme: the next run leaves them out.
+    func busyPeople(in programmeID: UUID) async throws -> Set<UUID> {
+        let open = try await PublishedMatch.query(on: try db()).filter(\.$programmeID == programmeID)
+            .filter(\.$status != .declined).all().map { try $0.requireID() }
+        guard !open.isEmpty else { return [] }
+        var busy = Set<UUID>()
+        for start in stride(from: 0, to: open.count, by: 500) {
+            let slice = Array(open[start..<min(open.count, start + 500)])
+            for member in try await MatchMember.query(on: try db()).filter(\.$matchID ~~ slice).all() { busy.insert(member.personID) }
+        }
+        return busy
+    }
+
+    /// Every two people who were together in a declined match, by external id.
+    func declinedPairs(in programmeID: UUID) async throws -> [(String, String)] {
+        let declined = try await PublishedMatch.query(on: try db()).filter(\.$programmeID == programmeID)
+            .filter(\.$status == .declined).all().map { try $0.requireID() }
+        guard !declined.isEmpty else { return [] }
+        let members = try await MatchMember.query(on: try db()).filter(\.$matchID ~~ declined).all()
+        let people = try await Person.query(on: try db()).filter(\.$id ~~ Array(Set(members.map(\.personID)))).all()
+        let externalIDs = Dictionary(people.compactMap { person in person.id.map { ($0, person.externalID) } }, uniquingKeysWith: { a, _ in a })
+        var pairs: [(String, String)] = []
+        for group in Dictionary(grouping: members, by: \.matchID).values {
+            let ids = group.sorted { $0.position < $1.position }.compactMap { externalIDs[$0.personID] }
+            for i in ids.indices { for j in ids.indices where j > i { pairs.append((ids[i], ids[j])) } }
+        }
+        return pairs.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+    }
+
+    /// The pairs and triads of a run's JSON, as external ids with score and reasons.
+    static func groups(inResult json: String) -> [(members: [String], score: Int, reasons: [String])] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [] }
+        let pairs = (object["pairs"] as? [[String: Any]] ?? []).map { pair in
+            (members: [pair["a"] as? String ?? "", pair["b"] as? String ?? ""], score: pair["score"] as? Int ?? 0, reasons: pair["reasons"] as? [String] ?? [])
+        }
+        let triads = (object["triads"] as? [[String: Any]] ?? []).map { triad in
+            (members: triad["members"] as? [String] ?? [], score: triad["score"] as? Int ?? 0, reasons: triad["reasons"] as? [String] ?? [])
+        }
+        return pairs + triads
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import MutualStore
+
+/// My matches: each published match with who, why, and the accept or decline buttons.
+struct MyMatchPages: Sendable {
+    let store: Store
+    let pages: PageRenderer
+
+    func register(on routes: RouteTable) {
+        routes.member(.get, "/matches", role: .participant, list)
+        routes.member(.post, "/matches/:id/accept", role: .participant, accept)
+        routes.member(.post, "/matches/:id/decline", role: .participant, decline)
+    }
+
+    struct PartnerRow { let name: String, department: String, answer: String }
+    struct MatchRow {
+        let id: String, programme: String, partners: [PartnerRow], score: Int, reasons: [String]
+        let open: Bool, answer: String
+    }
+    struct ListModel {
+        let page: PageChrome, matches: [MatchRow], hasMatches: Bool
+        var status = "", error = ""
+    }
+
+    private static func answer(_ response: MatchMember.Response) -> String {
+        switch response {
+        case .pending: "has not answered yet"
+        case .accepted: "accepted"
+        case .declined: "declined"
+        }
+    }
+
+    private func model(_ context: SignedInContext) async throws -> ListModel {
+        let matches = try await store.myMatches(of: context.identity).map { match in
+            MatchRow(
+                id: match.id.uuidString, programme: match.programmeName,
+                partners: match.partners.map { PartnerRow(name: $0.name, department: $0.department, answer: Self.answer($0.response)) },
+                score: match.score, reasons: match.reasons, open: match.status == .pending && match.myResponse == .pending,
+                answer: match.status == .declined ? "This match was declined; you will be in the next round of matching."
+                    : match.myResponse == .accepted ? "You accepted." : "")
+        }
+        return ListModel(page: pages.chrome(title: "My matches", context: context, current: "matches"), matches: matches, hasMatches: !matches.isEmpty)
+    }
+
+    @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try pages.render("my-matches", try await model(context))
+    }
+
+    private func respond(_ context: SignedInContext, accept: Bool) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "match")
+        do {
+            try await store.respond(toMatch: id, accept: accept, reason: context.form["reason"] ?? "", by: context.identity)
+        } catch let error as StoreError where error.isInputProblem {
+            var model = try await model(context)
+            model.error = error.errorDescription ?? ""
+            return try pages.render("my-matches", model, status: APIProblem(error).status)
+        }
+        var model = try await model(context)
+        model.status = accept ? "You accepted the match." : "You declined the match. You will be in the next round of matching."
+        return try pages.render("my-matches", model)
+    }
+
+    @Sendable func accept(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try await respond(context, accept: true)
+    }
+
+    @Sendable func decline(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try await respond(context, accept: false)
+    }
+}
