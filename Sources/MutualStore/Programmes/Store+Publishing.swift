@@ -50,7 +50,7 @@ extension Store {
         if try await PublishedMatch.query(on: try db()).filter(\.$runID == id).first() != nil {
             throw StoreError.conflict(field: nil, message: "This run is already published.")
         }
-        let groups = Self.groups(inResult: run.result)
+        let groups = Self.summary(run).groups
         let externalIDs = Array(Set(groups.flatMap(\.members)))
         var people: [String: Person] = [:]
         for start in stride(from: 0, to: externalIDs.count, by: 500) {
@@ -221,15 +221,31 @@ extension Store {
         return pairs.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
-    /// The pairs and triads of a run's JSON, as external ids with score and reasons.
-    static func groups(inResult json: String) -> [(members: [String], score: Int, reasons: [String])] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [] }
+}
+
+/// A pair or triad of a finished run, by the people file's ids.
+public struct RunGroup: Sendable, Equatable {
+    public let members: [String]
+    public let score: Int
+    public let reasons: [String]
+}
+
+extension MatchRunSummary {
+    /// The run's pairs, then its triads, read from the engine's JSON (empty until done).
+    public var groups: [RunGroup] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(resultJSON.utf8)) as? [String: Any] else { return [] }
         let pairs = (object["pairs"] as? [[String: Any]] ?? []).map { pair in
-            (members: [pair["a"] as? String ?? "", pair["b"] as? String ?? ""], score: pair["score"] as? Int ?? 0, reasons: pair["reasons"] as? [String] ?? [])
+            RunGroup(members: [pair["a"] as? String ?? "", pair["b"] as? String ?? ""], score: pair["score"] as? Int ?? 0, reasons: pair["reasons"] as? [String] ?? [])
         }
         let triads = (object["triads"] as? [[String: Any]] ?? []).map { triad in
-            (members: triad["members"] as? [String] ?? [], score: triad["score"] as? Int ?? 0, reasons: triad["reasons"] as? [String] ?? [])
+            RunGroup(members: triad["members"] as? [String] ?? [], score: triad["score"] as? Int ?? 0, reasons: triad["reasons"] as? [String] ?? [])
         }
         return pairs + triads
+    }
+
+    /// Everyone the run left out, with the engine's reason, by the people file's ids.
+    public var unmatched: [(id: String, reason: String)] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(resultJSON.utf8)) as? [String: Any] else { return [] }
+        return (object["unmatched"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0["reason"] as? String ?? "") }
     }
 }

@@ -67,17 +67,11 @@ struct MatchRunPages: Sendable {
     private func model(_ context: SignedInContext, id: UUID) async throws -> RunModel {
         let run = try await store.matchRun(id: id, of: context.identity)
         let programme = try await store.programme(id: run.programmeID, of: context.identity)
-        let result = (try? JSONSerialization.jsonObject(with: Data(run.resultJSON.utf8))) as? [String: Any] ?? [:]
-        let pairs = (result["pairs"] as? [[String: Any]] ?? []).map { pair in
-            (ids: [pair["a"] as? String ?? "", pair["b"] as? String ?? ""], score: pair["score"] as? Int ?? 0, reasons: pair["reasons"] as? [String] ?? [])
-        }
-        let triads = (result["triads"] as? [[String: Any]] ?? []).map { triad in
-            (ids: triad["members"] as? [String] ?? [], score: triad["score"] as? Int ?? 0, reasons: triad["reasons"] as? [String] ?? [])
-        }
-        let unmatched = (result["unmatched"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0["reason"] as? String ?? "") }
-        let names = try await store.personNames(externalIDs: (pairs + triads).flatMap(\.ids) + unmatched.map(\.0), of: context.identity)
-        let rows = (pairs + triads).map { group in
-            PairRow(names: group.ids.map { names[$0] ?? $0 }.joined(separator: " and "), score: group.score, reasons: group.reasons)
+        let groups = run.groups
+        let unmatched = run.unmatched
+        let names = try await store.personNames(externalIDs: groups.flatMap(\.members) + unmatched.map(\.id), of: context.identity)
+        let rows = groups.map { group in
+            PairRow(names: group.members.map { names[$0] ?? $0 }.joined(separator: " and "), score: group.score, reasons: group.reasons)
         }
         let published = try await store.publishedMatches(in: run.programmeID, by: context.identity).publishedRunIDs.contains(id)
         return RunModel(
@@ -86,7 +80,7 @@ struct MatchRunPages: Sendable {
             stale: run.isStale(at: store.clock.now), failed: run.status == .failed, failure: run.failure, participants: run.participants,
             matched: run.matched, optimal: run.optimality == "optimal", gapPercent: String(format: "%.3f", run.gapPercent),
             totalWeight: run.totalWeight, upperBound: run.upperBound, seed: run.seed, pairs: rows, hasPairs: !rows.isEmpty,
-            unmatched: unmatched.map { UnmatchedRow(name: names[$0.0] ?? $0.0, reason: $0.1) }, hasUnmatched: !unmatched.isEmpty,
+            unmatched: unmatched.map { UnmatchedRow(name: names[$0.id] ?? $0.id, reason: $0.reason) }, hasUnmatched: !unmatched.isEmpty,
             id: id.uuidString, canPublish: run.status == .done && !published && !rows.isEmpty, published: published)
     }
 }
