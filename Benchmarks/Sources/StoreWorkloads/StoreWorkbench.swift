@@ -48,3 +48,39 @@ public final class StoreWorkbench: Sendable {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }
+
+extension StoreWorkbench {
+    /// A mutual-pairs programme with everyone in the organisation enrolled (the people must be
+    /// imported first, with the generator's ids E000001…); returns its id.
+    public func enrolEveryoneInProgramme(count: Int) async throws -> UUID {
+        let programme = try await store.createProgramme(
+            ProgrammeDraft(name: "Bench peers", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31"), objectives: [], by: admin)
+        let ids = (1...count).map { String(format: "E%06d", $0) }.joined(separator: "\n")
+        let report = try await store.enrol(csv: "id\n" + ids + "\n", in: programme.id, by: admin)
+        precondition(report.problems.isEmpty && report.added == count, "enrolment failed: \(report.problems.prefix(3))")
+        return programme.id
+    }
+
+    /// One match run of the programme, start to stored result, as the server does it.
+    public func runMatching(programmeID: UUID, seed: Int = 1) async throws -> MatchRunSummary {
+        let run = try await store.startMatchRun(programmeID: programmeID, seed: seed, by: admin)
+        await store.executeMatchRun(id: run.id)
+        return try await store.matchRun(id: run.id, of: admin)
+    }
+}
+
+/// The demo organisation in a fresh SQLite file, for timing a run of its pairs programme.
+public enum DemoWorkbench {
+    /// Loads the demo and returns the store, the demo admin and the skill-swap programme's id.
+    public static func make() async throws -> (StoreWorkbench, UUID) {
+        let workbench = try await StoreWorkbench.make()
+        _ = try await workbench.store.loadDemo()
+        let account = try await workbench.store.signIn(email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword, clientAddress: nil)
+        let admin = try Identity(account: account, organisation: try await workbench.store.organisation(id: account.organisationID))
+        let programmes = try await workbench.store.programmes(of: admin)
+        guard let pairs = programmes.first(where: { $0.model == .pairs }) else { throw DemoMissing() }
+        return (StoreWorkbench(store: workbench.store, database: workbench.database, admin: admin, path: workbench.path), pairs.id)
+    }
+
+    struct DemoMissing: Error {}
+}

@@ -42,4 +42,33 @@ if let bench {
     print("directory first page (\(page.entries.count) of \(page.total) matches): median \(String(format: "%.1f", times[times.count / 2])) ms, p90 \(String(format: "%.1f", times[times.count * 9 / 10])) ms, best \(String(format: "%.1f", times[0])) ms")
     await bench.close()
 }
+// Match runs (issue 6): the demo's skill-swap programme, and a programme of 10,000 people.
+do {
+    let (demo, programmeID) = try await DemoWorkbench.make()
+    var times: [Double] = []
+    var last: MatchRunSummary?
+    for _ in 0..<5 {
+        let elapsed = try await clock.measure { last = try await demo.runMatching(programmeID: programmeID) }
+        times.append(seconds(elapsed) * 1000)
+    }
+    times.sort()
+    print("match run, demo skill swap (\(last?.participants ?? 0) people, \(last?.matched ?? 0) matched, \(last?.optimality ?? "")): median \(String(format: "%.0f", times[2])) ms, best \(String(format: "%.0f", times[0])) ms")
+    await demo.close()
+
+    let runPeople = min(count, 10_000)
+    let runFile = FileManager.default.temporaryDirectory.appendingPathComponent("mutual-bench-run-\(runPeople).csv").path
+    try PeopleFileGenerator.write(count: runPeople, to: runFile)
+    let workbench = try await StoreWorkbench.make()
+    _ = try await workbench.importFile(runFile)
+    let programmeID10k = try await workbench.enrolEveryoneInProgramme(count: runPeople)
+    var runTimes: [Double] = []
+    for _ in 0..<3 {
+        let elapsed = try await clock.measure { last = try await workbench.runMatching(programmeID: programmeID10k) }
+        runTimes.append(seconds(elapsed))
+    }
+    runTimes.sort()
+    print("match run, \(runPeople)-person programme (\(last?.matched ?? 0) matched, \(last?.optimality ?? ""), certified gap \(last?.gapPercent ?? 0) %): median \(String(format: "%.2f", runTimes[1])) s, best \(String(format: "%.2f", runTimes[0])) s")
+    await workbench.close()
+    try? FileManager.default.removeItem(atPath: runFile)
+}
 try? FileManager.default.removeItem(atPath: file)
