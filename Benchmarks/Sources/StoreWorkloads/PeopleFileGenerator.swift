@@ -17,7 +17,7 @@ public enum PeopleFileGenerator {
     @discardableResult
     public static func write(count: Int, to path: String) throws -> Int {
         let skills = StarterTaxonomy.entries.map(\.name) + extraSkills
-        var random = SplitMix(seed: 2026)
+        var random = SeededGenerator(seed: 2026)
         FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
@@ -48,17 +48,5 @@ public enum PeopleFileGenerator {
         size += text.utf8.count
         try handle.write(contentsOf: Data(text.utf8))
         return size
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -107,10 +107,9 @@ extension Store {
     public func personNames(externalIDs: [String], of identity: Identity) async throws -> [String: String] {
         var names: [String: String] = [:]
         let unique = Array(Set(externalIDs))
-        for start in stride(from: 0, to: unique.count, by: 500) {
-            let slice = Array(unique[start..<min(unique.count, start + 500)])
+        for slice in unique.chunked() {
             for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
-                .filter(\.$externalID ~~ slice).all()
+                .filter(\.$externalID ~~ Array(slice)).all()
             {
                 names[person.externalID] = person.name
             }
@@ -171,19 +170,17 @@ extension Store {
         var people: [Person] = []
         var lines: [UUID: [PersonSkill]] = [:]
         let ids = Array(roles.keys)
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let slice = Array(ids[start..<min(ids.count, start + 500)])
-            people += try await Person.query(on: database).filter(\.$id ~~ slice).all()
-            for line in try await PersonSkill.query(on: database).filter(\.$personID ~~ slice).all() {
+        for slice in ids.chunked() {
+            people += try await Person.query(on: database).filter(\.$id ~~ Array(slice)).all()
+            for line in try await PersonSkill.query(on: database).filter(\.$personID ~~ Array(slice)).all() {
                 lines[line.personID, default: []].append(line)
             }
         }
         // Managers outside the programme still count for the reporting-line rule.
         let managerIDs = Array(Set(people.compactMap(\.managerID)))
         var externalIDs = Dictionary(people.compactMap { person in person.id.map { ($0, person.externalID) } }, uniquingKeysWith: { a, _ in a })
-        for start in stride(from: 0, to: managerIDs.count, by: 500) {
-            let slice = Array(managerIDs[start..<min(managerIDs.count, start + 500)])
-            for manager in try await Person.query(on: database).filter(\.$id ~~ slice).all() {
+        for slice in managerIDs.chunked() {
+            for manager in try await Person.query(on: database).filter(\.$id ~~ Array(slice)).all() {
                 if let id = manager.id { externalIDs[id] = manager.externalID }
             }
         }

@@ -53,10 +53,9 @@ extension Store {
         let groups = Self.summary(run).groups
         let externalIDs = Array(Set(groups.flatMap(\.members)))
         var people: [String: Person] = [:]
-        for start in stride(from: 0, to: externalIDs.count, by: 500) {
-            let slice = Array(externalIDs[start..<min(externalIDs.count, start + 500)])
+        for slice in externalIDs.chunked() {
             for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
-                .filter(\.$externalID ~~ slice).all()
+                .filter(\.$externalID ~~ Array(slice)).all()
             {
                 people[person.externalID] = person
             }
@@ -143,10 +142,8 @@ extension Store {
     /// Accepts or declines a match the member is in. A decline (with an optional reason) ends
     /// the match for everyone in it; they return to the pool for the next run.
     public func respond(toMatch id: UUID, accept: Bool, reason rawReason: String = "", by identity: Identity) async throws {
-        guard let member = try await MatchMember.query(on: try db()).filter(\.$matchID == id)
-            .filter(\.$personID == identity.personID).filter(\.$organisationID == identity.organisationID).first(),
-            let match = try await PublishedMatch.find(id, on: try db())
-        else { throw StoreError.notFound(what: "match") }
+        let member = try await matchMembership(id, of: identity)
+        guard let match = try await PublishedMatch.find(id, on: try db()) else { throw StoreError.notFound(what: "match") }
         guard match.status == .pending, member.response == .pending else {
             throw StoreError.conflict(field: nil, message: "You already answered: this match is \(match.status.rawValue).")
         }
@@ -167,6 +164,16 @@ extension Store {
             }
             try await match.save(on: transaction)
         }
+    }
+
+    /// The caller's place in a match; "not found" when they are not in it (or it is another
+    /// organisation's), so nobody learns which match ids exist.
+    @discardableResult
+    public func matchMembership(_ id: UUID, of identity: Identity) async throws -> MatchMember {
+        guard let member = try await MatchMember.query(on: try db()).filter(\.$matchID == id)
+            .filter(\.$personID == identity.personID).filter(\.$organisationID == identity.organisationID).first()
+        else { throw StoreError.notFound(what: "match") }
+        return member
     }
 
     /// How the programme's published matches stand.
@@ -198,9 +205,8 @@ extension Store {
             .filter(\.$status != .declined).all().map { try $0.requireID() }
         guard !open.isEmpty else { return [] }
         var busy = Set<UUID>()
-        for start in stride(from: 0, to: open.count, by: 500) {
-            let slice = Array(open[start..<min(open.count, start + 500)])
-            for member in try await MatchMember.query(on: try db()).filter(\.$matchID ~~ slice).all() { busy.insert(member.personID) }
+        for slice in open.chunked() {
+            for member in try await MatchMember.query(on: try db()).filter(\.$matchID ~~ Array(slice)).all() { busy.insert(member.personID) }
         }
         return busy
     }

@@ -147,14 +147,15 @@ struct ProgrammesAPI: Sendable {
 
     /// A run; `result` is the engine's output (the same JSON as `mutual match`) once done.
     static func runObject(_ run: MatchRunSummary, now: Date, includeResult: Bool) -> [String: Any] {
+        let iso = Date.ISO8601FormatStyle()
         var object: [String: Any] = [
             "id": run.id.uuidString, "programme_id": run.programmeID.uuidString,
             "status": run.isStale(at: now) ? "stale" : run.status.rawValue, "model": run.model, "seed": run.seed,
             "participants": run.participants, "matched": run.matched, "total_weight": run.totalWeight, "upper_bound": run.upperBound,
             "optimality": run.optimality, "gap_percent": run.gapPercent, "failure": run.failure,
-            "created_at": ISO8601DateFormatter().string(from: run.createdAt),
+            "created_at": run.createdAt.formatted(iso),
         ]
-        if let finished = run.finishedAt { object["finished_at"] = ISO8601DateFormatter().string(from: finished) }
+        if let finished = run.finishedAt { object["finished_at"] = finished.formatted(iso) }
         if includeResult, let result = try? JSONSerialization.jsonObject(with: Data(run.resultJSON.utf8)) { object["result"] = result }
         return object
     }
@@ -212,7 +213,8 @@ struct ProgrammesAPI: Sendable {
 
     @Sendable func respond(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match")
-        guard try await store.myMatches(of: context.identity).contains(where: { $0.id == id }) else { throw StoreError.notFound(what: "match") }
+        // Someone outside the match gets 404 before their body is even read.
+        try await store.matchMembership(id, of: context.identity)
         let body = try await JSONBody.decode(RespondRequest.self, from: request, context: context, allowedKeys: ["accept", "reason"])
         try await store.respond(toMatch: id, accept: body.accept, reason: body.reason ?? "", by: context.identity)
         return Response(status: .noContent)
