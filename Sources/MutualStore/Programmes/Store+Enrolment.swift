@@ -75,7 +75,7 @@ extension Store {
         let database = try db()
         let ids = records.dropFirst().map { $0.fields.indices.contains(idColumn) ? $0.fields[idColumn].trimmingCharacters(in: .whitespaces) : "" }
         var people: [String: UUID] = [:]
-        for slice in Array(Set(ids)).chunked() {
+        for slice in Array(Set(ids)).queryBatches() {
             for person in try await Person.query(on: database).filter(\.$organisationID == identity.organisationID)
                 .filter(\.$externalID ~~ Array(slice)).all()
             {
@@ -165,7 +165,7 @@ extension Store {
         let personIDs = enrolments.map(\.personID)
         var people: [UUID: Person] = [:]
         var skillKinds: [UUID: Set<PersonSkill.Kind>] = [:]
-        for slice in personIDs.chunked() {
+        for slice in personIDs.queryBatches() {
             for person in try await Person.query(on: database).filter(\.$id ~~ Array(slice)).all() { people[try person.requireID()] = person }
             for line in try await PersonSkill.query(on: database).filter(\.$personID ~~ Array(slice)).all() {
                 skillKinds[line.personID, default: []].insert(line.kind)
@@ -219,7 +219,7 @@ extension Store {
         let programmeID = try programme.requireID()
         var existing = Set<UUID>()
         let ids = entries.map(\.0)
-        for slice in ids.chunked() {
+        for slice in ids.queryBatches() {
             for enrolment in try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).filter(\.$personID ~~ Array(slice)).all() {
                 existing.insert(enrolment.personID)
             }
@@ -227,7 +227,7 @@ extension Store {
         let new = entries.filter { !existing.contains($0.0) }
         guard let sql = database as? any SQLDatabase, !new.isEmpty else { return (0, existing.count) }
         // 8 bound values a row: 1,000 rows a statement stays under SQLite's 32,766 parameters.
-        for batch in new.chunked(1_000) {
+        for batch in new.queryBatches(1_000) {
             let insert = sql.insert(into: Enrolment.schema).columns("id", "organisation_id", "programme_id", "person_id", "role", "goals", "source", "created_at")
             for (personID, role, goals) in batch {
                 insert.values([

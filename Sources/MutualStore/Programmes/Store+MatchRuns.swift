@@ -107,7 +107,7 @@ extension Store {
     public func personNames(externalIDs: [String], of identity: Identity) async throws -> [String: String] {
         var names: [String: String] = [:]
         let unique = Array(Set(externalIDs))
-        for slice in unique.chunked() {
+        for slice in unique.queryBatches() {
             for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
                 .filter(\.$externalID ~~ Array(slice)).all()
             {
@@ -170,7 +170,7 @@ extension Store {
         var people: [Person] = []
         var lines: [UUID: [PersonSkill]] = [:]
         let ids = Array(roles.keys)
-        for slice in ids.chunked() {
+        for slice in ids.queryBatches() {
             people += try await Person.query(on: database).filter(\.$id ~~ Array(slice)).all()
             for line in try await PersonSkill.query(on: database).filter(\.$personID ~~ Array(slice)).all() {
                 lines[line.personID, default: []].append(line)
@@ -179,7 +179,7 @@ extension Store {
         // Managers outside the programme still count for the reporting-line rule.
         let managerIDs = Array(Set(people.compactMap(\.managerID)))
         var externalIDs = Dictionary(people.compactMap { person in person.id.map { ($0, person.externalID) } }, uniquingKeysWith: { a, _ in a })
-        for slice in managerIDs.chunked() {
+        for slice in managerIDs.queryBatches() {
             for manager in try await Person.query(on: database).filter(\.$id ~~ Array(slice)).all() {
                 if let id = manager.id { externalIDs[id] = manager.externalID }
             }

@@ -53,7 +53,7 @@ extension Store {
         let groups = Self.summary(run).groups
         let externalIDs = Array(Set(groups.flatMap(\.members)))
         var people: [String: Person] = [:]
-        for slice in externalIDs.chunked() {
+        for slice in externalIDs.queryBatches() {
             for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
                 .filter(\.$externalID ~~ Array(slice)).all()
             {
@@ -205,7 +205,7 @@ extension Store {
             .filter(\.$status != .declined).all().map { try $0.requireID() }
         guard !open.isEmpty else { return [] }
         var busy = Set<UUID>()
-        for slice in open.chunked() {
+        for slice in open.queryBatches() {
             for member in try await MatchMember.query(on: try db()).filter(\.$matchID ~~ Array(slice)).all() { busy.insert(member.personID) }
         }
         return busy
