@@ -8,14 +8,15 @@ public enum MatchEngine {
     ///
     /// - Parameters:
     ///   - history: pairs of ids that were partners before (see ``HistoryFile``).
+    ///   - setAside: pairs of ids never to match, whatever the rules (``HardConstraint/setAside``).
     ///   - progress: called with a phase and the fraction of it done, from any thread.
     public static func run(
-        people: [Person], rules: MatchRules, history: [(String, String)] = [], options: MatchOptions,
-        progress: (@Sendable (MatchPhase, Double) -> Void)? = nil
+        people: [Person], rules: MatchRules, history: [(String, String)] = [], setAside: [(String, String)] = [],
+        options: MatchOptions, progress: (@Sendable (MatchPhase, Double) -> Void)? = nil
     ) async -> MatchResult {
         var timer = PhaseTimer(progress: progress)
 
-        let context = ScoringContext(people: people, rules: rules, model: options.model, history: history)
+        let context = ScoringContext(people: people, rules: rules, model: options.model, history: history, setAside: setAside)
         var k = options.partnersPerPerson
         var scanLimit = options.scanLimit
         if options.preview {

@@ -9,4 +9,6 @@ public enum HardConstraint: String, Sendable, Hashable, CaseIterable {
     case reportingLine = "manager or direct report"
     case exclusion = "exclusion"
     case history = "previous partners"
+    /// A pair the caller set aside (a programme manager broke it in an earlier proposal).
+    case setAside = "pair broken by the programme manager"
 }

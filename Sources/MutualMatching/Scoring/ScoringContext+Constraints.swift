@@ -21,6 +21,7 @@ extension ScoringContext {
         if rules.history == .forbid, hasHistory[a], hasHistory[b], historyPairs.contains(Self.pairKey(a, b)) {
             return .history
         }
+        if hasSetAside[a], hasSetAside[b], setAsidePairs.contains(Self.pairKey(a, b)) { return .setAside }
         return nil
     }
 

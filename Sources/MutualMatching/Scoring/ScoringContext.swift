@@ -60,6 +60,9 @@ public struct ScoringContext: Sendable {
     let exclusionPairs: Set<UInt64>
     let hasHistory: [Bool]
     let historyPairs: Set<UInt64>
+    /// Pairs the caller forbids outright (a programme manager broke them), whatever the rules say.
+    let hasSetAside: [Bool]
+    let setAsidePairs: Set<UInt64>
 
     /// The largest criteria factor (percent) any pair can reach.
     public let maximumFactor: Int64
@@ -69,8 +72,11 @@ public struct ScoringContext: Sendable {
     /// Index of each person id.
     public let indexOfID: [String: Int]
 
-    /// Interns the pool. `history` holds pairs of ids that met before; unknown ids are ignored.
-    public init(people: [Person], rules: MatchRules, model: MatchModel, history: [(String, String)] = []) {
+    /// Interns the pool. `history` holds pairs of ids that met before; `setAside` holds pairs of
+    /// ids that may never be matched (see ``HardConstraint/setAside``); unknown ids are ignored.
+    public init(
+        people: [Person], rules: MatchRules, model: MatchModel, history: [(String, String)] = [], setAside: [(String, String)] = []
+    ) {
         self.model = model
         self.rules = rules
         self.people = people
@@ -201,6 +207,16 @@ public struct ScoringContext: Sendable {
         self.exclusionPairs = exclusionPairs
         self.hasHistory = hasHistory
         self.historyPairs = historyPairs
+        var hasSetAside = [Bool](repeating: false, count: people.count)
+        var setAsidePairs = Set<UInt64>()
+        for (a, b) in setAside {
+            guard let i = indexOfID[a], let j = indexOfID[b], i != j else { continue }
+            hasSetAside[i] = true
+            hasSetAside[j] = true
+            setAsidePairs.insert(Self.pairKey(i, j))
+        }
+        self.hasSetAside = hasSetAside
+        self.setAsidePairs = setAsidePairs
         let positiveCriteria = rules.criteria.filter { $0.prefer != .ignore }.reduce(0) { $0 + $1.weight }
         self.maximumFactor = Int64(100 + positiveCriteria)
         self.referenceWeight = Int64(200 * 2 * (rules.gapValues.first ?? 100)) * Int64(100 + positiveCriteria) / 100
