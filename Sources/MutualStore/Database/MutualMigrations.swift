@@ -11,6 +11,7 @@ public enum MutualMigrations {
         CreateProgrammes005(),
         CreateMatchRuns006(),
         CreatePublishedMatches007(),
+        AddRulesAndProposalEdits008(),
     ]
 }
 

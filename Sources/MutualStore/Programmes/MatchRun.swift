@@ -35,6 +35,15 @@ public final class MatchRun: Model, @unchecked Sendable {
     @Field(key: "created_by") public var createdBy: UUID
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "finished_at") public var finishedAt: Date?
+    /// The manager's edits to the proposal, oldest first, as JSON (see ``ProposalEdit``); empty
+    /// when untouched. `result` always holds the current proposal.
+    @Field(key: "edits") public var edits: String
+    /// What this run was run around (locked and broken pairs, people left out, the run it
+    /// re-runs), as JSON (see ``RunFrame``); empty for a plain run.
+    @Field(key: "frame") public var frame: String
 
-    public init() {}
+    public init() {
+        edits = ""
+        frame = ""
+    }
 }

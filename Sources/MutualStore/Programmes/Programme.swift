@@ -78,10 +78,15 @@ public final class Programme: Model, @unchecked Sendable {
     @Field(key: "self_match") public var selfMatch: Bool
     /// Profile fields everyone must fill in before matching, `;`-separated ``ProfileField`` values.
     @Field(key: "required_fields") public var requiredFields: String
+    /// The matching rules as a complete rules-file document (``MutualMatching/RulesFile``);
+    /// empty means the model's defaults.
+    @Field(key: "matching_rules") public var matchingRules: String
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
-    public init() {}
+    public init() {
+        matchingRules = ""
+    }
 
     public var requiredProfileFields: [ProfileField] {
         requiredFields.split(separator: ";").compactMap { ProfileField(rawValue: String($0)) }

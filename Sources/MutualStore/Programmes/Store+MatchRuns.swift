@@ -22,6 +22,12 @@ public struct MatchRunSummary: Sendable, Equatable {
     public let finishedAt: Date?
     /// The engine's JSON, empty until done.
     public let resultJSON: String
+    /// The rules the run used, as a complete rules document (empty for runs made before rules were recorded: the defaults).
+    public var rulesJSON: String = ""
+    /// The manager's edits to the proposal, oldest first.
+    public var edits: [ProposalEdit] = []
+    /// What the run was run around (empty for a plain run).
+    public var frame = RunFrame()
 
     /// A run still marked running this long after it started was cut off (the server stopped
     /// while it worked); the page says so instead of waiting forever.
@@ -53,7 +59,8 @@ extension Store {
         run.programmeID = programmeID
         run.status = .running
         run.model = model.rawValue
-        run.rules = ""
+        // The rules are written out in full, so the run can be reproduced from its rules and seed.
+        run.rules = try Self.runRules(of: programme)
         run.seed = seed
         run.participants = enrolled
         run.matched = 0
@@ -81,7 +88,8 @@ extension Store {
             let options = MatchOptions(model: model, seed: UInt64(run.seed))
             // Pairs that were published and declined are history: never matched together again.
             let history = try await declinedPairs(in: run.programmeID)
-            let result = await MatchEngine.run(people: people, rules: MatchRules.defaults(for: model), history: history, options: options)
+            // The run's own rules (and frame, for a re-run), not the programme's current ones.
+            let result = try await engineResult(for: run, people: people, history: history, options: options)
             run.participants = people.count
             run.matched = result.matchedCount
             run.totalWeight = Int(result.totalWeight)
@@ -150,7 +158,8 @@ extension Store {
             id: run.id ?? UUID(), programmeID: run.programmeID, status: run.status, model: run.model, seed: run.seed,
             participants: run.participants, matched: run.matched, totalWeight: run.totalWeight, upperBound: run.upperBound,
             optimality: run.optimality, gapPercent: Double(run.gapMillipercent) / 1000, failure: run.failure, createdAt: run.createdAt,
-            finishedAt: run.finishedAt, resultJSON: run.result)
+            finishedAt: run.finishedAt, resultJSON: run.result, rulesJSON: run.rules, edits: ProposalCoding.edits(run.edits),
+            frame: ProposalCoding.frame(run.frame))
     }
 
     /// The enrolled people not already in a pending or accepted match, as the engine reads them: the same conversion as the people export,
