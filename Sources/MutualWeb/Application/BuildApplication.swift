@@ -92,6 +92,8 @@ public func buildApplication(
     ProgrammePages(store: store, pages: pages).register(on: routes)
     ProgrammesAPI(store: store).register(on: routes)
     MatchRunPages(store: store, pages: pages).register(on: routes)
+    RulesPages(store: store, pages: pages).register(on: routes)
+    MatchRulesAPI(store: store).register(on: routes)
     MyMatchPages(store: store, pages: pages).register(on: routes)
 
     var app = Application(

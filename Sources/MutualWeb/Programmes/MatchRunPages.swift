@@ -12,6 +12,8 @@ struct MatchRunPages: Sendable {
         routes.member(.post, "/programmes/:id/runs", role: .programmeManager, start)
         routes.member(.get, "/runs/:id", role: .programmeManager, show)
         routes.member(.post, "/runs/:id/publish", role: .programmeManager, publish)
+        routes.member(.post, "/runs/:id/edits", role: .programmeManager, edit)
+        routes.member(.post, "/runs/:id/rerun", role: .programmeManager, rerun)
     }
 
     @Sendable func start(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -31,7 +33,11 @@ struct MatchRunPages: Sendable {
         Task.detached(priority: .utility) { await store.executeMatchRun(id: id) }
     }
 
-    struct PairRow { let names: String, score: Int, reasons: [String] }
+    struct PairRow {
+        let names: String, score: Int, reasons: [String]
+        /// The pair's ids (empty for a group of three), for the lock and break forms.
+        var a = "", b = "", locked = false, isPair = false
+    }
     struct UnmatchedRow { let name: String, reason: String }
     struct RunModel {
         let page: PageChrome
@@ -42,6 +48,8 @@ struct MatchRunPages: Sendable {
         let unmatched: [UnmatchedRow], hasUnmatched: Bool
         let id: String, canPublish: Bool, published: Bool
         var status = "", error = ""
+        /// Editing the proposal (see ProposalEditing.swift).
+        var editing = ProposalEditing.Model()
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -64,14 +72,23 @@ struct MatchRunPages: Sendable {
         }
     }
 
-    private func model(_ context: SignedInContext, id: UUID) async throws -> RunModel {
+    func model(_ context: SignedInContext, id: UUID) async throws -> RunModel {
         let run = try await store.matchRun(id: id, of: context.identity)
         let programme = try await store.programme(id: run.programmeID, of: context.identity)
         let groups = run.groups
         let unmatched = run.unmatched
-        let names = try await store.personNames(externalIDs: groups.flatMap(\.members) + unmatched.map(\.id), of: context.identity)
+        let names = try await store.personNames(
+            externalIDs: groups.flatMap(\.members) + unmatched.map(\.id) + run.excludedPeople + run.lockedPairs.flatMap { $0 } + run.brokenPairs.flatMap { $0 },
+            of: context.identity)
         let rows = groups.map { group in
-            PairRow(names: group.members.map { names[$0] ?? $0 }.joined(separator: " and "), score: group.score, reasons: group.reasons)
+            var row = PairRow(names: group.members.map { names[$0] ?? $0 }.joined(separator: " and "), score: group.score, reasons: group.reasons)
+            if group.members.count == 2 {
+                row.a = group.members[0]
+                row.b = group.members[1]
+                row.isPair = true
+                row.locked = run.isLocked(group.members[0], group.members[1])
+            }
+            return row
         }
         let published = try await store.publishedMatches(in: run.programmeID, by: context.identity).publishedRunIDs.contains(id)
         return RunModel(
@@ -81,6 +98,7 @@ struct MatchRunPages: Sendable {
             matched: run.matched, optimal: run.optimality == "optimal", gapPercent: String(format: "%.3f", run.gapPercent),
             totalWeight: run.totalWeight, upperBound: run.upperBound, seed: run.seed, pairs: rows, hasPairs: !rows.isEmpty,
             unmatched: unmatched.map { UnmatchedRow(name: names[$0.id] ?? $0.id, reason: $0.reason) }, hasUnmatched: !unmatched.isEmpty,
-            id: id.uuidString, canPublish: run.status == .done && !published && !rows.isEmpty, published: published)
+            id: id.uuidString, canPublish: run.status == .done && !published && !rows.isEmpty, published: published,
+            editing: try await ProposalEditing.model(run, names: names, editable: run.status == .done && !published, store: store, identity: context.identity))
     }
 }
