@@ -90,7 +90,8 @@ extension Store {
             let history = try await declinedPairs(in: run.programmeID)
             // The run's own rules (and frame, for a re-run), not the programme's current ones.
             let result = try await engineResult(for: run, people: people, history: history, options: options)
-            run.participants = people.count
+            // The people the engine saw (a re-run leaves out the people the manager left out).
+            run.participants = result.people.count
             run.matched = result.matchedCount
             run.totalWeight = Int(result.totalWeight)
             run.upperBound = Int(result.upperBound)

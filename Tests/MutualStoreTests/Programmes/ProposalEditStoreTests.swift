@@ -89,6 +89,21 @@ struct ProposalEditStoreTests {
         }
     }
 
+    @Test("Two edits made at once from the same page: one is applied, the other is refused, and nothing is lost", arguments: TestBackend.all)
+    func simultaneousEdits(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = ProgrammeStoreTests.store(database)
+            let (org, _, run) = try await Self.setUp(store)
+            async let first: ProposalEditOutcome? = try? store.editProposal(runID: run.id, .breakPair("A1", "B1"), expectedEdits: 0, by: org.manager)
+            async let second: ProposalEditOutcome? = try? store.editProposal(runID: run.id, .breakPair("C1", "D1"), expectedEdits: 0, by: org.manager)
+            let outcomes = await [first, second].compactMap { $0 }
+            #expect(outcomes.count == 1)
+            let stored = try await store.matchRun(id: run.id, of: org.manager)
+            #expect(stored.edits.count == 1 && stored.groups.count == run.groups.count - 1)
+            #expect(stored.totalWeight == run.totalWeight + (outcomes.first?.edit.delta ?? 0))
+        }
+    }
+
     @Test("A re-run keeps locked pairs as they are, never proposes broken pairs, leaves out excluded people, and publishing takes the edited proposal", arguments: TestBackend.all)
     func rerun(backend: TestBackend) async throws {
         try await backend.withDatabase { database in
