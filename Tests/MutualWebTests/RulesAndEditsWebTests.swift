@@ -40,6 +40,10 @@ struct RulesAndEditsWebTests {
             #expect(refused.text.contains("Department weight: &quot;lots&quot; is not a whole number") || refused.text.contains("Department weight: \"lots\" is not a whole number"))
             #expect(refused.text.contains("Seniority levels apart: -1 is out of range"))
             #expect(refused.text.contains("is not after the start"))
+            // Each message also stands next to its field, and only there.
+            #expect(refused.text.contains(#"<p class="error">Department weight: "#))
+            #expect(refused.text.contains(#"<p class="error">Seniority levels apart: "#))
+            #expect(!refused.text.contains(#"<p class="error">Company weight"#))
             #expect(try await app.store.programmeRules(programmeID: programme.id, by: org.manager).isDefault)
 
             var check = Self.rulesForm
