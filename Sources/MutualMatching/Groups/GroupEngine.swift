@@ -116,10 +116,17 @@ public enum GroupEngine {
         }
         endPhase("explain")
 
+        // The baselines group exactly the people Mutual placed, into the sizes of Mutual's groups.
         var yardsticks = [yardstick("mutual", groups, scorer: scorer)]
-        if plan.groupCount > 0 {
-            yardsticks.append(yardstick("random", GroupBaselines.random(planned, sizes: plan.sizes, seed: options.seed), scorer: scorer))
-            yardsticks.append(yardstick("stratified", GroupBaselines.stratified(planned, sizes: plan.sizes, context: context), scorer: scorer))
+        if !groups.isEmpty {
+            let placed = groups.flatMap { $0 }.sorted()
+            let sizes = groups.map(\.count).sorted(by: >)
+            let random = GroupBaselines.random(placed, sizes: sizes, sizeRange: options.sizeRange, seed: options.seed, scorer: scorer)
+            let stratified = GroupBaselines.stratified(placed, sizes: sizes, sizeRange: options.sizeRange, scorer: scorer)
+            yardsticks.append(yardstick("random", random.groups, leftOut: random.leftOut, cornered: random.cornered,
+                                        scorer: scorer))
+            yardsticks.append(yardstick("stratified", stratified.groups, leftOut: stratified.leftOut,
+                                        cornered: stratified.cornered, scorer: scorer))
         }
         endPhase("yardsticks")
 
@@ -134,10 +141,17 @@ public enum GroupEngine {
                            rotation: summary, timings: timings)
     }
 
-    /// Mean and minimum display score, coverage and violations of a partition.
-    public static func yardstick(_ name: String, _ groups: [[Int32]], scorer: GroupScorer) -> GroupResult.Yardstick {
-        var scoreTotal = 0, minimum = Int.max, wanting = 0, learning = 0, violations = 0
+    /// Mean and minimum display score and coverage of a partition, as the yardsticks compare
+    /// them. `leftOut` are people of the comparison whom this partition does not place (a
+    /// baseline that, even after repair, cannot place someone Mutual placed): they count as one
+    /// more group that cannot meet, scoring 0, and as members whose wants are not covered.
+    /// `cornered` only reports how many people a baseline's dealing could not place and repair placed.
+    public static func yardstick(
+        _ name: String, _ groups: [[Int32]], leftOut: [Int32] = [], cornered: Int = 0, scorer: GroupScorer
+    ) -> GroupResult.Yardstick {
+        var scoreTotal = 0, minimum = Int.max, wanting = 0, learning = 0, violations = 0, placed = 0
         for group in groups {
+            placed += group.count
             let value = scorer.evaluate(group)
             let score = scorer.displayScore(value)
             scoreTotal += score
@@ -146,10 +160,17 @@ public enum GroupEngine {
             learning += value.learningMembers
             violations += value.violations
         }
-        let count = Int64(max(groups.count, 1))
+        var groupCount = groups.count
+        if !leftOut.isEmpty {
+            groupCount += 1
+            minimum = 0
+            wanting += scorer.evaluate(leftOut).wantingMembers
+        }
+        let count = Int64(max(groupCount, 1))
         return GroupResult.Yardstick(
             name: name, meanScoreTenths: (Int64(scoreTotal) * 10 + count / 2) / count,
-            minimumScore: groups.isEmpty ? 0 : minimum,
-            coveragePerMille: wanting > 0 ? Int64(learning) * 1000 / Int64(wanting) : 0, violations: violations)
+            minimumScore: groupCount == 0 ? 0 : minimum,
+            coveragePerMille: wanting > 0 ? Int64(learning) * 1000 / Int64(wanting) : 0, violations: violations,
+            placed: placed, leftOut: leftOut.count, cornered: cornered)
     }
 }

@@ -12,9 +12,13 @@
 ///    says why.
 public enum GroupRepair {
     /// Repairs `groups` in place and returns the people left unplaced, in pool order.
-    public static func repair(groups: inout [[Int32]], scorer: GroupScorer, sizeRange: ClosedRange<Int>) -> [Int32] {
+    /// `alsoPlace` are people in no group yet, placed with those who leave a group (the
+    /// baselines hand over the people their dealing could not place).
+    public static func repair(
+        groups: inout [[Int32]], scorer: GroupScorer, sizeRange: ClosedRange<Int>, alsoPlace: [Int32] = []
+    ) -> [Int32] {
         let context = scorer.context
-        var unplaced: [Int32] = []
+        var unplaced: [Int32] = alsoPlace
         for index in groups.indices {
             while true {
                 let members = groups[index]

@@ -26,6 +26,13 @@ public struct GroupResult: Sendable {
         public var coveragePerMille: Int64
         /// Pairs of members breaking a hard rule.
         public var violations: Int
+        /// People in a group.
+        public var placed: Int
+        /// People of the comparison this partition leaves without a group (a baseline that cannot
+        /// place everyone Mutual placed; they count as one more group scoring 0).
+        public var leftOut: Int
+        /// People a baseline's dealing could not place in a rule-keeping group, handed to repair.
+        public var cornered: Int
     }
 
     /// What a rotation run adds.
@@ -74,7 +81,9 @@ public struct GroupResult: Sendable {
         func id(_ person: Int) -> JSONValue { .string(people[person].id) }
         func yardstick(_ y: Yardstick) -> JSONValue {
             .object([("mean_group_score", .fixed(y.meanScoreTenths, decimals: 1)), ("min_group_score", .int(y.minimumScore)),
-                     ("coverage_percent", .fixed(y.coveragePerMille, decimals: 1)), ("rule_violations", .int(y.violations))])
+                     ("coverage_percent", .fixed(y.coveragePerMille, decimals: 1)), ("placed", .int(y.placed)),
+                     ("rule_violations", .int(y.violations)), ("left_out", .int(y.leftOut)),
+                     ("cornered", .int(y.cornered))])
         }
         var members: [(String, JSONValue)] = [
             ("model", .string(modelName)),
@@ -146,7 +155,9 @@ public struct GroupResult: Sendable {
         for y in yardsticks {
             var line = "  \(y.name.leftAligned(12)) mean \(tenths(y.meanScoreTenths).leftAligned(5)) min \(String(y.minimumScore).leftAligned(3))"
             line += " coverage \(tenths(y.coveragePerMille)) %"
-            if y.violations > 0 { line += ", \(y.violations) pairs breaking a hard rule" }
+            if y.violations > 0 { line += "; \(y.violations) pair\(y.violations == 1 ? "" : "s") breaking a hard rule" }
+            if y.cornered > 0 { line += "; \(y.cornered) placed by repair" }
+            if y.leftOut > 0 { line += "; \(y.leftOut) left without a group (scored as a group of 0)" }
             lines.append(line)
         }
         if fairness.exchanges > 0 {
