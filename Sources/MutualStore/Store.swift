@@ -29,6 +29,11 @@ public struct Store: Sendable {
     }
 
     func db() throws -> any Database { try database.database() }
+
+    /// A write transaction; always use this rather than `db().transaction`, so SQLite writers queue.
+    func transaction<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await database.transaction(work)
+    }
 }
 
 /// Who is signed in, as far as every scoped query is concerned.

@@ -54,4 +54,46 @@ public enum ProgrammeSeeds {
         await store.executeMatchRun(id: started.id)
         return try await store.matchRun(id: started.id, of: org.manager)
     }
+
+    /// Publishes the accounts programme's run and has the participant and the manager accept
+    /// their match: returns the programme and the relationship it became.
+    public static func relationship(_ store: Store, _ org: SeededOrganisation) async throws -> (ProgrammeDetail, UUID) {
+        let programme = try await accountsProgramme(store, org)
+        let run = try await run(store, programme, org)
+        _ = try await store.publishMatchRun(id: run.id, by: org.manager)
+        guard let match = try await store.myMatches(of: org.participant).first else { throw SeedError("the run published no match for the participant") }
+        try await store.respond(toMatch: match.id, accept: true, by: org.participant)
+        try await store.respond(toMatch: match.id, accept: true, by: org.manager)
+        guard let id = try await store.myMatches(of: org.participant).first?.relationshipID else { throw SeedError("accepting opened no relationship") }
+        return (programme, id)
+    }
+
+    /// A self-match programme (capacity 1 unless given). Xena teaches what Ari, Bo and Cy want
+    /// and they teach what she wants; Cy speaks only Japanese, so the rules forbid her.
+    public struct SelfMatchPool: Sendable {
+        public let programme: ProgrammeDetail
+        public let xena: Identity, ari: Identity, bo: Identity, cy: Identity
+    }
+
+    public static func selfMatchPool(_ store: Store, _ org: SeededOrganisation, capacity: Int = 1) async throws -> SelfMatchPool {
+        let xena = try await Seeds.participant("Xena", in: org, store: store, strengths: [("SQL", 4)], wants: [("Python", 1), ("Design", 1)])
+        let ari = try await Seeds.participant("Ari", in: org, store: store, strengths: [("Python", 4), ("Design", 4)], wants: [("SQL", 1)])
+        let bo = try await Seeds.participant("Bo", in: org, store: store, strengths: [("Python", 3)], wants: [("SQL", 2)])
+        let cy = try await Seeds.participant("Cy", in: org, store: store, strengths: [("Python", 4)], wants: [("SQL", 1)])
+        _ = try await store.updateProfile(
+            personID: cy.personID,
+            with: ProfileUpdate(name: "Cy", email: nil, level: 3, timeZone: "Asia/Tokyo", languages: ["ja"], strengths: [("Python", 4)], wants: [("SQL", 1)]),
+            by: org.admin)
+        let programme = try await store.createProgramme(
+            ProgrammeDraft(name: "Choose your peer", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31", capacity: capacity, selfMatch: true),
+            objectives: [], by: org.manager)
+        _ = try await store.enrol(personIDs: [xena.personID, ari.personID, bo.personID, cy.personID], in: programme.id, by: org.manager)
+        return SelfMatchPool(programme: programme, xena: xena, ari: ari, bo: bo, cy: cy)
+    }
+}
+
+/// A seed that did not produce what the tests need.
+public struct SeedError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -34,6 +34,24 @@ public enum Seeds {
             managerEmail: managerEmail, participantEmail: participantEmail)
     }
 
+    /// Invites and signs up one more participant in the organisation, with a profile that
+    /// the matching rules accept (level 3, English, Lisbon) and the given skills.
+    public static func participant(
+        _ name: String, in org: SeededOrganisation, store: Store, strengths: [(String, Int)], wants: [(String, Int)]
+    ) async throws -> Identity {
+        let domain = org.adminEmail.split(separator: "@").last.map(String.init) ?? "example.test"
+        let email = "\(name.lowercased())@\(domain)"
+        let issued = try await store.invite(email: email, role: .participant, by: org.admin) { "http://mutual.test/invitations/\($0)" }
+        let account = try await store.acceptInvitation(token: issued.token, name: name, password: password)
+        let identity = try await identity(for: account, in: store)
+        _ = try await store.updateProfile(
+            personID: identity.personID,
+            with: ProfileUpdate(
+                name: name, email: email, level: 3, timeZone: "Europe/Lisbon", languages: ["en"], strengths: strengths, wants: wants),
+            by: org.admin)
+        return identity
+    }
+
     public static func identity(for account: Account, in store: Store) async throws -> Identity {
         try Identity(account: account, organisation: try await store.organisation(id: account.organisationID))
     }

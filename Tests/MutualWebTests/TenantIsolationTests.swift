@@ -28,12 +28,17 @@ struct TenantIsolationTests {
             await app.store.executeMatchRun(id: bRun.id)
             #expect(try await app.store.publishMatchRun(id: bRun.id, by: b.admin) == 3)
             let bMatch = try #require(try await app.store.publishedMatches(in: bProgramme.id, by: b.admin).matchIDs.first)
+            let (_, bRelationship) = try await ProgrammeSeeds.relationship(app.store, b)
+            let bPool = try await ProgrammeSeeds.selfMatchPool(app.store, b)
+            let bRequest = try await app.store.sendMatchRequest(in: bPool.programme.id, to: bPool.bo.personID, message: "", by: bPool.xena)
             func foreignID(for path: String) -> UUID {
                 if path.contains("/people/") { return b.participant.personID }
                 if path.contains("/skills/") { return bSkill.id }
                 if path.contains("/programmes/") { return bProgramme.id }
                 if path.contains("/runs/") { return bRun.id }
                 if path.contains("/matches/") { return bMatch }
+                if path.contains("/relationships/") { return bRelationship }
+                if path.contains("/requests/") { return bRequest }
                 if path.contains("/members/") { return b.participant.accountID }
                 if path.contains("/invitations/") { return bInvitation.invitation.id! }
                 return bToken.token.id!
@@ -60,13 +65,17 @@ struct TenantIsolationTests {
             #expect(try await app.store.member(id: b.participant.accountID, of: b.admin).role == .participant)
             #expect(try await app.store.invitations(of: b.admin).first { $0.email == "pending@globex.example" }?.status(at: app.clock.now) == .pending)
             #expect(try await app.store.identity(forAPIToken: bToken.secret)?.accountID == b.admin.accountID)
-            #expect(try await app.store.profile(personID: b.participant.personID, of: b.admin).name == "Globex Participant")
+            // The relationship seed named B's participant Pia; the hijack attempt would have renamed them.
+            #expect(try await app.store.profile(personID: b.participant.personID, of: b.admin).name == "Pia Participant")
             #expect(try await app.store.skills(of: b.admin).contains { $0.id == bSkill.id && $0.aliases == bSkill.aliases })
             #expect(try await app.store.skills(of: a.admin).first { $0.id == aSkill.id }?.aliases == aSkill.aliases)
             #expect(try await app.store.programme(id: bProgramme.id, of: b.admin).draft.name == bProgramme.draft.name)
             #expect(try await app.store.enrolments(in: bProgramme.id, by: b.admin).count == 7)
             #expect(try await app.store.publishedMatches(in: bProgramme.id, by: b.admin).pending == 3)
             #expect(try await app.store.matchRuns(of: bProgramme.id, by: b.admin).map(\.id) == [bRun.id])
+            let relationship = try await app.store.relationship(id: bRelationship, of: b.participant)
+            #expect(relationship.status == .active && relationship.agreementVersion == 1 && !relationship.members.contains(where: \.signed))
+            #expect(try await app.store.matchRequests(of: bPool.bo).map(\.status) == [.pending])
         }
     }
 

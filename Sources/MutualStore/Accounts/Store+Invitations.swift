@@ -100,7 +100,7 @@ extension Store {
         let (invitation, _) = try await pendingInvitation(token: token)
         let hash = try await passwords.hash(password)
         let now = clock.now
-        return try await db().transaction { transaction in
+        return try await transaction { transaction in
             // Claim the invitation first with a conditional update, so only one request wins:
             // the loser's update matches no row and returns nothing.
             guard let sql = transaction as? any SQLDatabase else {

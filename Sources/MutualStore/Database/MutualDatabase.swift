@@ -51,6 +51,8 @@ public final class MutualDatabase: Sendable {
     private let databases: Databases
     private let migrations: Migrations
     private let logger: Logger
+    /// Serialises write transactions on SQLite (see ``WriteQueue``); PostgreSQL needs no queue.
+    private let sqliteWrites = WriteQueue()
 
     /// - Parameter postgresSearchPath: PostgreSQL schemas to use instead of `public` (tests give
     ///   each test a schema of its own).
@@ -98,6 +100,17 @@ public final class MutualDatabase: Sendable {
     public func sql(logger: Logger? = nil) throws -> any SQLDatabase {
         guard let sql = try database(logger: logger) as? any SQLDatabase else { throw StoreError.unavailable }
         return sql
+    }
+
+    /// Runs `work` in a transaction. On SQLite, transactions queue for the single writer here
+    /// instead of waiting inside SQLite on a shared thread.
+    public func transaction<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        switch location {
+        case .postgres:
+            return try await database().transaction(work)
+        case .sqliteFile, .sqliteMemory:
+            return try await sqliteWrites.run { try await self.database().transaction(work) }
+        }
     }
 
     /// Brings the schema up to date. Safe to run on every start and from several replicas in turn.

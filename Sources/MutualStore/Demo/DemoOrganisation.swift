@@ -36,7 +36,7 @@ extension Store {
         let now = clock.now
         let people = DemoPeople.generate(count: DemoOrganisation.peopleCount)
         let resolver = try await skillResolver(for: organisationID)
-        try await db().transaction { transaction in
+        try await transaction { transaction in
             var personIDs: [String: UUID] = [:]
             for demo in people {
                 let person = Person(

@@ -2,7 +2,8 @@ import FluentKit
 import Foundation
 
 /// The demo organisation's programmes: one of each model, with objectives, enrolled people and
-/// (for the models the app runs) a finished match run, so a newcomer sees the product working.
+/// a published match run in which some matches are already accepted and working under a signed
+/// agreement, so a newcomer sees the product working.
 enum DemoProgrammes {
     struct Plan {
         let draft: ProgrammeDraft
@@ -51,13 +52,14 @@ enum DemoProgrammes {
                     name: "Managers' mastermind circles", description: "Groups of five managers who act as a board for each other.",
                     model: .groups, structure: .formal, cadence: "every three weeks", cycleStart: cycleStart, cycleEnd: cycleEnd),
                 objectives: [ObjectiveDraft(goal: "Grow confident managers", kpis: [KPI(name: "participants who solved their hot-seat challenge", comparison: .atLeast, target: 70, unit: "%")])],
-                members: { index, person in index % 5 == 4 && person.level >= 3 ? .peer : nil }),
+                members: { index, person in index % 7 == 4 && person.level >= 3 ? .peer : nil }),
         ]
     }
 }
 
 extension Store {
-    /// Creates the demo programmes, enrols their people and runs matching where the app can.
+    /// Creates the demo programmes, enrols their people, runs and publishes matching, and has
+    /// the first few matches (not the demo participant's, which waits for them) accepted.
     func loadDemoProgrammes(admin: Identity, people: [DemoPeople.Entry]) async throws {
         let calendar = Calendar(identifier: .gregorian)
         let start = calendar.date(byAdding: .day, value: 14, to: clock.now) ?? clock.now
@@ -74,10 +76,54 @@ extension Store {
             for (role, members) in byRole.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 _ = try await enrol(personIDs: members, role: role, in: programme.id, by: admin)
             }
-            if plan.draft.model.runsInApp {
-                let run = try await startMatchRun(programmeID: programme.id, seed: 1, by: admin)
-                await executeMatchRun(id: run.id)
+            let run = try await startMatchRun(programmeID: programme.id, seed: 1, by: admin)
+            await executeMatchRun(id: run.id)
+            guard try await matchRun(id: run.id, of: admin).status == .done else { continue }
+            _ = try await publishMatchRun(id: run.id, by: admin)
+            try await acceptDemoMatches(runID: run.id, count: 2, sparing: admin.organisationID)
+        }
+    }
+
+    /// Accepts the first `count` matches of a run for everyone in them, as if they had answered,
+    /// skipping any with the demo participant; the first becomes a relationship with a signed agreement.
+    private func acceptDemoMatches(runID: UUID, count: Int, sparing organisationID: UUID) async throws {
+        let participant = try await Person.query(on: try db()).filter(\.$organisationID == organisationID)
+            .filter(\.$email == DemoOrganisation.participantEmail).first()?.id
+        let matches = try await PublishedMatch.query(on: try db()).filter(\.$runID == runID).all()
+        var accepted = 0
+        for match in matches where accepted < count {
+            let matchID = try match.requireID()
+            let members = try await MatchMember.query(on: try db()).filter(\.$matchID == matchID).sort(\.$position).all()
+            guard !members.contains(where: { $0.personID == participant }),
+                let programme = try await Programme.find(match.programmeID, on: try db())
+            else { continue }
+            let now = clock.now
+            let signed = accepted == 0
+            try await transaction { transaction in
+                for member in members {
+                    member.response = .accepted
+                    member.respondedAt = now
+                    try await member.save(on: transaction)
+                }
+                match.status = .accepted
+                try await match.save(on: transaction)
+                let relationship = try await openRelationship(
+                    programme: programme, matchID: matchID, memberIDs: members.map(\.personID), on: transaction)
+                guard signed else { return }
+                relationship.vision = "Each of us leaves the cycle able to do one thing we could not do before, taught by the other."
+                if relationship.cadence.isEmpty { relationship.cadence = "every two weeks" }
+                relationship.boundaries = "No performance reviews or pay."
+                relationship.confidentiality = "What we share about our teams stays between us."
+                relationship.agreementVersion = 2
+                relationship.agreementUpdatedAt = now
+                try await relationship.save(on: transaction)
+                for member in try await RelationshipMember.query(on: transaction).filter(\.$relationshipID == relationship.requireID()).all() {
+                    member.signedVersion = 2
+                    member.signedAt = now
+                    try await member.save(on: transaction)
+                }
             }
+            accepted += 1
         }
     }
 }

@@ -43,7 +43,7 @@ extension Store {
         let hash = try await passwords.hash(request.password)
         let now = clock.now
         let baseSlug = slug ?? InputRules.slug(organisationName)
-        return try await db().transaction { transaction in
+        return try await transaction { transaction in
             var candidate = baseSlug
             var suffix = 2
             while try await Organisation.query(on: transaction).filter(\.$slug == candidate).first() != nil {

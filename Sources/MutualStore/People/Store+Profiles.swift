@@ -89,7 +89,7 @@ extension Store {
         let organisationID = identity.organisationID
         let checkedEmail = email
         let now = clock.now
-        try await db.transaction { transaction in
+        try await transaction { transaction in
             person.name = name
             person.email = checkedEmail
             person.department = update.department.trimmingCharacters(in: .whitespaces)

@@ -94,7 +94,7 @@ extension Store {
             throw StoreError.invalid(field: "into", message: "Choose a different skill to merge into.")
         }
         let organisationID = identity.organisationID
-        try await db().transaction { transaction in
+        try await transaction { transaction in
             let moving = try await PersonSkill.query(on: transaction).filter(\.$skillID == sourceID).all()
             let existing = try await PersonSkill.query(on: transaction)
                 .filter(\.$skillID == targetID)

@@ -42,11 +42,8 @@ extension Store {
     public func startMatchRun(programmeID: UUID, seed: Int = 1, by identity: Identity) async throws -> MatchRunSummary {
         try requireRole(.programmeManager, identity)
         let programme = try await scopedProgramme(id: programmeID, of: identity)
-        guard let model = Self.engineModel(programme.model) else {
-            throw StoreError.conflict(
-                field: "model",
-                message: "\(programme.name) forms mastermind groups; running group formation from the app is not available yet. Export the enrolled people and run `mutual match --model groups` meanwhile.")
-        }
+        // Pairs, buddies and mentoring go to the matching engine; mastermind groups to the group engine.
+        let modelName = Self.engineModel(programme.model)?.rawValue ?? Self.groupsModelName
         guard (0...Int(Int32.max)).contains(seed) else {
             throw StoreError.invalid(field: "seed", message: "The seed must be a whole number from 0 to \(Int32.max).")
         }
@@ -58,7 +55,7 @@ extension Store {
         run.organisationID = identity.organisationID
         run.programmeID = programmeID
         run.status = .running
-        run.model = model.rawValue
+        run.model = modelName
         // The rules are written out in full, so the run can be reproduced from its rules and seed.
         run.rules = try Self.runRules(of: programme)
         run.seed = seed
@@ -81,13 +78,17 @@ extension Store {
     public func executeMatchRun(id: UUID) async {
         do {
             guard let run = try await MatchRun.find(id, on: try db()), run.status == .running,
-                let programme = try await Programme.find(run.programmeID, on: try db()),
-                let model = MatchModel(rawValue: run.model)
+                let programme = try await Programme.find(run.programmeID, on: try db())
             else { return }
+            if run.model == Self.groupsModelName {
+                try await executeGroupRun(run, programme: programme)
+                return
+            }
+            guard let model = MatchModel(rawValue: run.model) else { return }
             let people = try await matchingPeople(of: programme)
             let options = MatchOptions(model: model, seed: UInt64(run.seed))
-            // Pairs that were published and declined are history: never matched together again.
-            let history = try await declinedPairs(in: run.programmeID)
+            // Declined matches and past relationships are history: never matched together again.
+            let history = try await previousPairs(in: run.programmeID)
             // The run's own rules (and frame, for a re-run), not the programme's current ones.
             let result = try await engineResult(for: run, people: people, history: history, options: options)
             // The people the engine saw (a re-run leaves out the people the manager left out).
@@ -212,7 +213,3 @@ extension Store {
     }
 }
 
-extension ProgrammeModel {
-    /// Whether a match run can start from the app (group formation runs from the command line for now).
-    public var runsInApp: Bool { Store.engineModel(self) != nil }
-}

@@ -89,7 +89,7 @@ extension Store {
         programme.organisationID = identity.organisationID
         programme.createdAt = clock.now
         Self.apply(draft, to: programme, now: clock.now)
-        try await database.transaction { transaction in
+        try await transaction { transaction in
             try await programme.create(on: transaction)
             try await Self.replaceObjectives(of: programme, with: objectives, on: transaction)
         }
@@ -104,7 +104,7 @@ extension Store {
         let programme = try await scopedProgramme(id: id, of: identity)
         try await requireUniqueName(draft.name, except: id, in: identity.organisationID, on: try db())
         Self.apply(draft, to: programme, now: clock.now)
-        try await db().transaction { transaction in
+        try await transaction { transaction in
             try await programme.save(on: transaction)
             try await Self.replaceObjectives(of: programme, with: objectives, on: transaction)
         }

@@ -16,6 +16,8 @@ public struct MyMatch: Sendable, Equatable {
     public let reasons: [String]
     public let myResponse: MatchMember.Response
     public let status: PublishedMatch.Status
+    /// The relationship it became once everyone accepted.
+    public let relationshipID: UUID?
 }
 
 /// Acceptance at a glance, for the programme manager.
@@ -67,7 +69,7 @@ extension Store {
         }
         let now = clock.now
         let found = people
-        let emails = try await db().transaction { transaction -> [OutgoingEmail] in
+        let emails = try await transaction { transaction -> [OutgoingEmail] in
             var emails: [OutgoingEmail] = []
             for group in groups {
                 let members = group.members.compactMap { found[$0] }
@@ -130,11 +132,12 @@ extension Store {
                 }
             }
             let reasons = (try? JSONDecoder().decode([String].self, from: Data(match.reasonsJSON.utf8))) ?? []
+            let relationship = try await Relationship.query(on: try db()).filter(\.$matchID == member.matchID).first()
             result.append(
                 (match.publishedAt,
                  MyMatch(
                     id: try match.requireID(), programmeName: programme.name, partners: partners, score: match.score, reasons: reasons,
-                    myResponse: member.response, status: match.status)))
+                    myResponse: member.response, status: match.status, relationshipID: relationship?.id)))
         }
         return result.sorted { $0.0 > $1.0 }.map(\.1)
     }
@@ -151,7 +154,7 @@ extension Store {
         guard reason.count <= 1_000 else {
             throw StoreError.invalid(field: "reason", message: "Shorten the reason to at most 1,000 characters.")
         }
-        try await db().transaction { transaction in
+        try await transaction { transaction in
             member.response = accept ? .accepted : .declined
             member.reason = accept ? "" : reason
             member.respondedAt = clock.now
@@ -163,6 +166,11 @@ extension Store {
                 match.status = .accepted
             }
             try await match.save(on: transaction)
+            // Everyone said yes: the match becomes a relationship with an agreement to fill in.
+            if match.status == .accepted, let programme = try await Programme.find(match.programmeID, on: transaction) {
+                _ = try await openRelationship(
+                    programme: programme, matchID: id, memberIDs: members.sorted { $0.position < $1.position }.map(\.personID), on: transaction)
+            }
         }
     }
 
@@ -199,37 +207,59 @@ extension Store {
         return summary
     }
 
-    /// People with a pending or accepted match in the programme: the next run leaves them out.
+    /// People with a pending match or an open (active or paused) relationship in the programme:
+    /// the next run leaves them out. A decline, or a relationship that ended, returns them.
     func busyPeople(in programmeID: UUID) async throws -> Set<UUID> {
-        let open = try await PublishedMatch.query(on: try db()).filter(\.$programmeID == programmeID)
-            .filter(\.$status != .declined).all().map { try $0.requireID() }
-        guard !open.isEmpty else { return [] }
+        let pending = try await PublishedMatch.query(on: try db()).filter(\.$programmeID == programmeID)
+            .filter(\.$status == .pending).all().map { try $0.requireID() }
         var busy = Set<UUID>()
-        for slice in open.queryBatches() {
+        for slice in pending.queryBatches() {
             for member in try await MatchMember.query(on: try db()).filter(\.$matchID ~~ Array(slice)).all() { busy.insert(member.personID) }
+        }
+        let open = try await Relationship.query(on: try db()).filter(\.$programmeID == programmeID)
+            .filter(\.$status ~~ [.active, .paused]).all().map { try $0.requireID() }
+        for slice in open.queryBatches() {
+            for member in try await RelationshipMember.query(on: try db()).filter(\.$relationshipID ~~ Array(slice)).all() {
+                busy.insert(member.personID)
+            }
         }
         return busy
     }
 
-    /// Every two people who were together in a declined match, by external id.
-    func declinedPairs(in programmeID: UUID) async throws -> [(String, String)] {
+    /// Every two people who were together before in the programme, by external id: in a
+    /// declined match, or in a relationship (whatever became of it). Runs read this as history,
+    /// so with the default rules nobody is matched with the same person twice.
+    func previousPairs(in programmeID: UUID) async throws -> [(String, String)] {
         let declined = try await PublishedMatch.query(on: try db()).filter(\.$programmeID == programmeID)
             .filter(\.$status == .declined).all().map { try $0.requireID() }
-        guard !declined.isEmpty else { return [] }
-        let members = try await MatchMember.query(on: try db()).filter(\.$matchID ~~ declined).all()
-        let people = try await Person.query(on: try db()).filter(\.$id ~~ Array(Set(members.map(\.personID)))).all()
-        let externalIDs = Dictionary(people.compactMap { person in person.id.map { ($0, person.externalID) } }, uniquingKeysWith: { a, _ in a })
-        var pairs: [(String, String)] = []
-        for group in Dictionary(grouping: members, by: \.matchID).values {
-            let ids = group.sorted { $0.position < $1.position }.compactMap { externalIDs[$0.personID] }
-            for i in ids.indices { for j in ids.indices where j > i { pairs.append((ids[i], ids[j])) } }
+        var groups: [[(position: Int, person: UUID)]] = []
+        for slice in declined.queryBatches() {
+            let members = try await MatchMember.query(on: try db()).filter(\.$matchID ~~ Array(slice)).all()
+            groups += Dictionary(grouping: members, by: \.matchID).values.map { $0.map { ($0.position, $0.personID) } }
         }
-        return pairs.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        let relationships = try await Relationship.query(on: try db()).filter(\.$programmeID == programmeID).all().map { try $0.requireID() }
+        for slice in relationships.queryBatches() {
+            let members = try await RelationshipMember.query(on: try db()).filter(\.$relationshipID ~~ Array(slice)).all()
+            groups += Dictionary(grouping: members, by: \.relationshipID).values.map { $0.map { ($0.position, $0.personID) } }
+        }
+        guard !groups.isEmpty else { return [] }
+        var externalIDs: [UUID: String] = [:]
+        for slice in Array(Set(groups.flatMap { $0.map(\.person) })).queryBatches() {
+            for person in try await Person.query(on: try db()).filter(\.$id ~~ Array(slice)).all() {
+                if let id = person.id { externalIDs[id] = person.externalID }
+            }
+        }
+        var pairs = Set<[String]>()
+        for group in groups {
+            let ids = group.sorted { $0.position < $1.position }.compactMap { externalIDs[$0.person] }
+            for i in ids.indices { for j in ids.indices where j > i { pairs.insert([ids[i], ids[j]].sorted()) } }
+        }
+        return pairs.map { ($0[0], $0[1]) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
 }
 
-/// A pair or triad of a finished run, by the people file's ids.
+/// A pair, triad or group of a finished run, by the people file's ids.
 public struct RunGroup: Sendable, Equatable {
     public let members: [String]
     public let score: Int
@@ -237,7 +267,8 @@ public struct RunGroup: Sendable, Equatable {
 }
 
 extension MatchRunSummary {
-    /// The run's pairs, then its triads, read from the engine's JSON (empty until done).
+    /// The run's pairs, then its triads (or its groups, for group formation), read from the
+    /// engine's JSON (empty until done).
     public var groups: [RunGroup] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(resultJSON.utf8)) as? [String: Any] else { return [] }
         let pairs = (object["pairs"] as? [[String: Any]] ?? []).map { pair in
@@ -246,7 +277,11 @@ extension MatchRunSummary {
         let triads = (object["triads"] as? [[String: Any]] ?? []).map { triad in
             RunGroup(members: triad["members"] as? [String] ?? [], score: triad["score"] as? Int ?? 0, reasons: triad["reasons"] as? [String] ?? [])
         }
-        return pairs + triads
+        // Group formation writes `groups` (each with its members, score and reasons).
+        let formed = (object["groups"] as? [[String: Any]] ?? []).map { group in
+            RunGroup(members: group["members"] as? [String] ?? [], score: group["score"] as? Int ?? 0, reasons: group["reasons"] as? [String] ?? [])
+        }
+        return pairs + triads + formed
     }
 
     /// Everyone the run left out, with the engine's reason, by the people file's ids.

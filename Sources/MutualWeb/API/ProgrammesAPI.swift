@@ -205,6 +205,7 @@ struct ProgrammesAPI: Sendable {
             [
                 "id": match.id.uuidString, "programme": match.programmeName, "score": match.score, "reasons": match.reasons,
                 "status": match.status.rawValue, "my_response": match.myResponse.rawValue,
+                "relationship_id": match.relationshipID?.uuidString ?? NSNull(),
                 "partners": match.partners.map { ["name": $0.name, "department": $0.department, "response": $0.response.rawValue] },
             ]
         }

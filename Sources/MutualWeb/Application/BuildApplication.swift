@@ -95,6 +95,9 @@ public func buildApplication(
     RulesPages(store: store, pages: pages).register(on: routes)
     MatchRulesAPI(store: store).register(on: routes)
     MyMatchPages(store: store, pages: pages).register(on: routes)
+    RelationshipPages(store: store, pages: pages).register(on: routes)
+    SelfMatchPages(store: store, pages: pages).register(on: routes)
+    RelationshipsAPI(store: store).register(on: routes)
 
     var app = Application(
         router: router,

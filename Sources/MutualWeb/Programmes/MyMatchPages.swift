@@ -11,15 +11,47 @@ struct MyMatchPages: Sendable {
         routes.member(.get, "/matches", role: .participant, list)
         routes.member(.post, "/matches/:id/accept", role: .participant, accept)
         routes.member(.post, "/matches/:id/decline", role: .participant, decline)
+        routes.member(.post, "/requests/:id/accept", role: .participant) { try await answerRequest($1, action: .accept) }
+        routes.member(.post, "/requests/:id/decline", role: .participant) { try await answerRequest($1, action: .decline) }
+        routes.member(.post, "/requests/:id/withdraw", role: .participant) { try await answerRequest($1, action: .withdraw) }
+    }
+
+    enum RequestAction { case accept, decline, withdraw }
+
+    /// Answers or withdraws a self-match request, then shows My matches with the outcome.
+    private func answerRequest(_ context: SignedInContext, action: RequestAction) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "request")
+        do {
+            switch action {
+            case .accept: try await store.answerMatchRequest(id, accept: true, by: context.identity)
+            case .decline: try await store.answerMatchRequest(id, accept: false, by: context.identity)
+            case .withdraw: try await store.withdrawMatchRequest(id, by: context.identity)
+            }
+        } catch let error as StoreError where error.isInputProblem {
+            var model = try await model(context)
+            model.error = error.errorDescription ?? ""
+            return try pages.render("my-matches", model, status: APIProblem(error).status)
+        }
+        var model = try await model(context)
+        model.status = switch action {
+        case .accept: "You accepted. Your new relationship is listed below: open it to write your agreement together."
+        case .decline: "You declined the request."
+        case .withdraw: "You withdrew your request."
+        }
+        return try pages.render("my-matches", model)
     }
 
     struct PartnerRow { let name: String, department: String, answer: String }
     struct MatchRow {
         let id: String, programme: String, partners: [PartnerRow], score: Int, reasons: [String]
-        let open: Bool, answer: String
+        let open: Bool, answer: String, relationshipID: String
     }
+    struct RelationshipRow { let id: String, programme: String, members: String, status: String, signed: Bool }
+    struct RequestRow { let id: String, programme: String, other: String, message: String, incoming: Bool, pending: Bool, status: String }
     struct ListModel {
         let page: PageChrome, matches: [MatchRow], hasMatches: Bool
+        let relationships: [RelationshipRow], hasRelationships: Bool
+        let requests: [RequestRow], hasRequests: Bool
         var status = "", error = ""
     }
 
@@ -38,9 +70,22 @@ struct MyMatchPages: Sendable {
                 partners: match.partners.map { PartnerRow(name: $0.name, department: $0.department, answer: Self.answer($0.response)) },
                 score: match.score, reasons: match.reasons, open: match.status == .pending && match.myResponse == .pending,
                 answer: match.status == .declined ? "This match was declined; you will be in the next round of matching."
-                    : match.myResponse == .accepted ? "You accepted." : "")
+                    : match.myResponse == .accepted ? "You accepted." : "",
+                relationshipID: match.relationshipID?.uuidString ?? "")
         }
-        return ListModel(page: pages.chrome(title: "My matches", context: context, current: "matches"), matches: matches, hasMatches: !matches.isEmpty)
+        let relationships = try await store.myRelationships(of: context.identity).map { relationship in
+            RelationshipRow(
+                id: relationship.id.uuidString, programme: relationship.programmeName, members: relationship.memberNames.joined(separator: ", "),
+                status: relationship.status.rawValue, signed: relationship.isSigned)
+        }
+        let requests = try await store.matchRequests(of: context.identity).map { request in
+            RequestRow(
+                id: request.id.uuidString, programme: request.programmeName, other: request.otherName, message: request.message,
+                incoming: request.incoming, pending: request.status == .pending, status: request.status.rawValue)
+        }
+        return ListModel(
+            page: pages.chrome(title: "My matches", context: context, current: "matches"), matches: matches, hasMatches: !matches.isEmpty,
+            relationships: relationships, hasRelationships: !relationships.isEmpty, requests: requests, hasRequests: !requests.isEmpty)
     }
 
     @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -172,6 +172,7 @@ struct ProgrammePages: Sendable {
     struct EnrolmentRow { let name: String, externalID: String, department: String, role: String, goals: String, source: String, ready: Bool, missing: String }
     struct RoleOption { let value: String, label: String }
     struct RunRow { let id: String, started: String, status: String }
+    struct RelationshipRow { let id: String, members: String, status: String, signed: Bool }
     struct ShowModel {
         let page: PageChrome
         let id: String, name: String, description: String, model: String, structure: String, cadence: String, agendaTemplate: String
@@ -184,6 +185,7 @@ struct ProgrammePages: Sendable {
         let enrolments: [EnrolmentRow], readyCount: Int, notReadyCount: Int, requiredFields: String
         let runs: [RunRow], hasRuns: Bool, canRun: Bool
         let hasPublished: Bool, pendingCount: Int, acceptedCount: Int, declinedCount: Int, declineReasons: [String], hasDeclineReasons: Bool
+        let relationships: [RelationshipRow], hasRelationships: Bool
         var status = "", error = "", enrolmentText = ""
         var problems: [String] = []
     }
@@ -195,6 +197,7 @@ struct ProgrammePages: Sendable {
         let lines = isManager ? try await store.enrolments(in: id, by: context.identity) : []
         let runs = isManager ? try await store.matchRuns(of: id, by: context.identity) : []
         let published = isManager ? try await store.publishedMatches(in: id, by: context.identity) : PublishedMatchesSummary()
+        let relationships = isManager ? try await store.relationships(in: id, by: context.identity) : []
         let now = store.clock.now
         let window: String
         switch (d.selfEnrolment, d.enrolmentOpens.isEmpty, d.enrolmentCloses.isEmpty) {
@@ -230,10 +233,15 @@ struct ProgrammePages: Sendable {
                 }
                 return RunRow(id: run.id.uuidString, started: MemberPages.dateFormatter.string(from: run.createdAt), status: status)
             },
-            hasRuns: !runs.isEmpty, canRun: isManager && d.model.runsInApp,
+            hasRuns: !runs.isEmpty, canRun: isManager,
             hasPublished: published.total > 0, pendingCount: published.pending, acceptedCount: published.accepted,
             declinedCount: published.declined, declineReasons: published.declineReasons,
-            hasDeclineReasons: !published.declineReasons.isEmpty)
+            hasDeclineReasons: !published.declineReasons.isEmpty,
+            relationships: relationships.map {
+                RelationshipRow(
+                    id: $0.id.uuidString, members: $0.memberNames.joined(separator: ", "), status: RelationshipPages.statusLabel($0.status), signed: $0.isSigned)
+            },
+            hasRelationships: !relationships.isEmpty)
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {

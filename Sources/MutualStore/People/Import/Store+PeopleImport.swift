@@ -40,7 +40,7 @@ extension Store {
             if importer.report.fileProblems.isEmpty { try await importer.settle(on: database) }
             return importer.finalReport()
         }
-        try await database.transaction { transaction in
+        try await transaction { transaction in
             // SQLite's default 2 MB page cache spills the indexes of a large import to the WAL
             // page by page (hundreds of thousands of writes); give this connection 128 MB, then
             // hand it back to the pool as it was. Multi-row upserts keep a statement journal;

@@ -1,0 +1,40 @@
+import FluentKit
+import Foundation
+import MutualMatching
+
+extension Store {
+    /// The model name a run records for mastermind group formation.
+    static let groupsModelName = "groups"
+    /// Group sizes the app forms for mastermind programmes: four to six, the size at which
+    /// everyone gets airtime at a meeting and the group still has enough different backgrounds.
+    public static let groupSizeRange = 4...6
+
+    /// Forms mastermind groups for a started run with the group engine (the same one as
+    /// `mutual match --model groups`), with the run's rules and seed, and records the result.
+    /// Group formation is a heuristic search: the run says so instead of claiming an optimum.
+    func executeGroupRun(_ run: MatchRun, programme: Programme) async throws {
+        let people = try await matchingPeople(of: programme)
+        let rules: MatchRules
+        do {
+            rules = run.rules.isEmpty ? MatchRules.defaults(for: .pairs) : try RulesFile.decode(run.rules, model: .pairs)
+        } catch {
+            throw StoreError.invalid(field: "rules", message: "The run's rules could not be read (\(error.description)). Fix the programme's rules and run again.")
+        }
+        let history = try await previousPairs(in: run.programmeID)
+        let result = await GroupEngine.run(
+            people: people, rules: rules, history: history, options: GroupOptions(sizeRange: Self.groupSizeRange, seed: UInt64(run.seed)))
+        run.participants = people.count
+        run.matched = result.placedCount
+        run.totalWeight = Int(result.totalWeight)
+        run.upperBound = Int(result.totalWeight)
+        run.optimality = Self.heuristicOptimality
+        run.gapMillipercent = 0
+        run.result = JSONWriter.write(result.json(includeTimings: false))
+        run.status = .done
+        run.finishedAt = clock.now
+        try await run.save(on: try db())
+    }
+
+    /// The optimality a group run records: good groups found by search, with no proof of the best.
+    public static let heuristicOptimality = "heuristic"
+}
