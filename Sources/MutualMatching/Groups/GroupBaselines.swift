@@ -18,11 +18,12 @@
 /// else the one that leaves the fewest out (the first of those).
 ///
 /// Dealing one person at a time can corner someone: no group with room keeps every rule with
-/// them. They are handed to the same ``GroupRepair`` finish as Mutual's own groups: they join
+/// them. On pools of at most ``retryLimit`` people they are handed to the same ``GroupRepair`` finish as Mutual's own groups: they join
 /// the group with room (up to the largest size) where they keep every rule and add the most;
 /// groups left below the minimum size are dissolved and their members placed the same way, or
-/// form new groups among themselves. The scored baseline therefore keeps every hard rule. Anyone
-/// it still cannot place (Mutual placed them) is counted, when scoring, as one more group that
+/// form new groups among themselves. (On larger pools they stay out: repair's greedy placement
+/// is quadratic in the people it places and took minutes on 100,000 people.) The scored
+/// baseline therefore keeps every hard rule. Anyone it still cannot place (Mutual placed them) is counted, when scoring, as one more group that
 /// cannot meet and scores 0 (see ``GroupEngine/yardstick(_:_:leftOut:cornered:scorer:)``):
 /// a baseline gets no credit for leaving out people Mutual groups.
 public enum GroupBaselines {
@@ -139,7 +140,11 @@ public enum GroupBaselines {
                 open.removeLast()
             }
         }
-        let leftOut = GroupRepair.repair(groups: &groups, scorer: scorer, sizeRange: sizeRange, alsoPlace: left)
+        // Repair's greedy placement is quadratic in the people it places: on large pools (where
+        // many are cornered) it took minutes for 100,000 people, so there the cornered are left out.
+        let leftOut = order.count <= retryLimit
+            ? GroupRepair.repair(groups: &groups, scorer: scorer, sizeRange: sizeRange, alsoPlace: left)
+            : left.sorted()
         return Outcome(groups: groups, leftOut: leftOut, cornered: left.count)
     }
 }
