@@ -31,6 +31,10 @@ let meanScore = BenchmarkMetric.custom("mean group score ×10", polarity: .prefe
 let minimumScore = BenchmarkMetric.custom("min group score", polarity: .prefersLarger, useScalingFactor: false)
 let coverage = BenchmarkMetric.custom("coverage ‰", polarity: .prefersLarger, useScalingFactor: false)
 let unplaced = BenchmarkMetric.custom("people not placed", useScalingFactor: false)
+let randomMean = BenchmarkMetric.custom("random baseline mean ×10", useScalingFactor: false)
+let randomMinimum = BenchmarkMetric.custom("random baseline min", useScalingFactor: false)
+let stratifiedMean = BenchmarkMetric.custom("stratified baseline mean ×10", useScalingFactor: false)
+let stratifiedMinimum = BenchmarkMetric.custom("stratified baseline min", useScalingFactor: false)
 let repeats = BenchmarkMetric.custom("repeats", useScalingFactor: false)
 let pairsFormed = BenchmarkMetric.custom("pairs", polarity: .prefersLarger, useScalingFactor: false)
 
@@ -40,13 +44,20 @@ func recordQuality(_ result: GroupResult, _ benchmark: Benchmark) {
     benchmark.measurement(minimumScore, result.minimumGroupScore)
     benchmark.measurement(coverage, Int(result.yardsticks.first?.coveragePerMille ?? 0))
     benchmark.measurement(unplaced, result.unmatched.count)
+    // The like-for-like yardsticks (same people, same sizes, same hard rules; see docs/groups.md).
+    if result.yardsticks.count == 3 {
+        benchmark.measurement(randomMean, Int(result.yardsticks[1].meanScoreTenths))
+        benchmark.measurement(randomMinimum, result.yardsticks[1].minimumScore)
+        benchmark.measurement(stratifiedMean, Int(result.yardsticks[2].meanScoreTenths))
+        benchmark.measurement(stratifiedMinimum, result.yardsticks[2].minimumScore)
+    }
 }
 
 let benchmarks: @Sendable () -> Void = {
     // The pools are made in `setup`, outside the measured part (stopping and restarting the
     // measurement inside the body recorded an empty sample per iteration, which made p50 read 0).
     let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal]
-    let groupMetrics = metrics + [meanScore, minimumScore, coverage, unplaced]
+    let groupMetrics = metrics + [meanScore, minimumScore, coverage, unplaced, randomMean, randomMinimum, stratifiedMean, stratifiedMinimum]
     let rules = MatchRules.defaults(for: .pairs)
 
     Benchmark("groups 1,000 into groups of 5", configuration: .init(metrics: groupMetrics, maxDuration: .seconds(20), maxIterations: 5)) { (benchmark: Benchmark, people: [Person]) in

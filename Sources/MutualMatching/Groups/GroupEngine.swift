@@ -164,7 +164,9 @@ public enum GroupEngine {
         if !leftOut.isEmpty {
             groupCount += 1
             minimum = 0
-            wanting += scorer.evaluate(leftOut).wantingMembers
+            // Counted directly: scoring them as one group would take time quadratic in their number.
+            let context = scorer.context
+            wanting += leftOut.filter { context.wantStart[Int($0) + 1] > context.wantStart[Int($0)] }.count
         }
         let count = Int64(max(groupCount, 1))
         return GroupResult.Yardstick(
