@@ -13,6 +13,7 @@ public enum MutualMigrations {
         CreatePublishedMatches007(),
         AddRulesAndProposalEdits008(),
         CreateRelationships009(),
+        AddRunProgress010(),
     ]
 }
 
@@ -416,5 +417,18 @@ struct CreateRelationships009: AsyncMigration {
         try await database.schema(MatchRequest.schema).delete()
         try await database.schema(RelationshipMember.schema).delete()
         try await database.schema(Relationship.schema).delete()
+    }
+}
+
+/// 010: what a running match run is doing, for the page that waits for it.
+struct AddRunProgress010: AsyncMigration {
+    var name: String { "010_match_run_progress" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MatchRun.schema).field("progress", .string, .required, .sql(.default(""))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(MatchRun.schema).deleteField("progress").update()
     }
 }

@@ -32,6 +32,8 @@ public final class MatchRun: Model, @unchecked Sendable {
     @Field(key: "result") public var result: String
     /// Why a failed run failed, for the manager.
     @Field(key: "failure") public var failure: String
+    /// What a running run is doing, in words (see ``RunProgress``); empty once finished.
+    @Field(key: "progress") public var progress: String
     @Field(key: "created_by") public var createdBy: UUID
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "finished_at") public var finishedAt: Date?

@@ -21,6 +21,8 @@ extension Store {
             throw StoreError.invalid(field: "rules", message: "The run's rules could not be read (\(error.description)). Fix the programme's rules and run again.")
         }
         let history = try await previousPairs(in: run.programmeID)
+        let recorder = RunProgressRecorder(runID: try run.requireID(), database: database)
+        await recorder.write(RunProgress.forming)
         let result = await GroupEngine.run(
             people: people, rules: rules, history: history, options: GroupOptions(sizeRange: Self.groupSizeRange, seed: UInt64(run.seed)))
         run.participants = people.count
@@ -30,6 +32,7 @@ extension Store {
         run.optimality = Self.heuristicOptimality
         run.gapMillipercent = 0
         run.result = JSONWriter.write(result.json(includeTimings: false))
+        run.progress = ""
         run.status = .done
         run.finishedAt = clock.now
         try await run.save(on: try db())

@@ -22,6 +22,8 @@ public struct MatchRunSummary: Sendable, Equatable {
     public let finishedAt: Date?
     /// The engine's JSON, empty until done.
     public let resultJSON: String
+    /// What a running run is doing, in words; empty once finished.
+    public var progress: String = ""
     /// The rules the run used, as a complete rules document (empty for runs made before rules were recorded: the defaults).
     public var rulesJSON: String = ""
     /// The manager's edits to the proposal, oldest first.
@@ -67,6 +69,7 @@ extension Store {
         run.gapMillipercent = 0
         run.result = ""
         run.failure = ""
+        run.progress = RunProgress.loading
         run.createdBy = identity.accountID
         run.createdAt = clock.now
         try await run.create(on: try db())
@@ -90,7 +93,9 @@ extension Store {
             // Declined matches and past relationships are history: never matched together again.
             let history = try await previousPairs(in: run.programmeID)
             // The run's own rules (and frame, for a re-run), not the programme's current ones.
-            let result = try await engineResult(for: run, people: people, history: history, options: options)
+            let recorder = RunProgressRecorder(runID: id, database: database)
+            let result = try await engineResult(for: run, people: people, history: history, options: options, progress: recorder.report)
+            await recorder.write(RunProgress.saving)
             // The people the engine saw (a re-run leaves out the people the manager left out).
             run.participants = result.people.count
             run.matched = result.matchedCount
@@ -99,6 +104,7 @@ extension Store {
             run.optimality = result.status.rawValue
             run.gapMillipercent = Int(result.gapPerHundredThousand)
             run.result = JSONWriter.write(result.json(includeTimings: false))
+            run.progress = ""
             run.status = .done
             run.finishedAt = clock.now
             try await run.save(on: try db())
@@ -160,8 +166,8 @@ extension Store {
             id: run.id ?? UUID(), programmeID: run.programmeID, status: run.status, model: run.model, seed: run.seed,
             participants: run.participants, matched: run.matched, totalWeight: run.totalWeight, upperBound: run.upperBound,
             optimality: run.optimality, gapPercent: Double(run.gapMillipercent) / 1000, failure: run.failure, createdAt: run.createdAt,
-            finishedAt: run.finishedAt, resultJSON: run.result, rulesJSON: run.rules, edits: ProposalCoding.edits(run.edits),
-            frame: ProposalCoding.frame(run.frame))
+            finishedAt: run.finishedAt, resultJSON: run.result, progress: run.status == .running ? run.progress : "", rulesJSON: run.rules,
+            edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
     }
 
     /// The enrolled people not already in a pending or accepted match, as the engine reads them: the same conversion as the people export,

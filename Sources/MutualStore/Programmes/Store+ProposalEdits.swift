@@ -201,6 +201,7 @@ extension Store {
         run.gapMillipercent = 0
         run.result = ""
         run.failure = ""
+        run.progress = RunProgress.loading
         run.frame = try ProposalCoding.text(
             RunFrame(fromRun: id, locked: summary.lockedPairs, broken: summary.brokenPairs, excluded: summary.excludedPeople))
         run.createdBy = identity.accountID
@@ -211,7 +212,10 @@ extension Store {
 
     /// The engine's result for a run: its own recorded rules (the defaults when none were
     /// recorded) and, for a re-run, its frame. The same run inputs give the same bytes.
-    func engineResult(for run: MatchRun, people: [MutualMatching.Person], history: [(String, String)], options: MatchOptions) async throws -> MatchResult {
+    func engineResult(
+        for run: MatchRun, people: [MutualMatching.Person], history: [(String, String)], options: MatchOptions,
+        progress: (@Sendable (MatchPhase, Double) -> Void)? = nil
+    ) async throws -> MatchResult {
         let rules: MatchRules
         if run.rules.isEmpty {
             rules = MatchRules.defaults(for: options.model)
@@ -224,11 +228,11 @@ extension Store {
         }
         let frame = ProposalCoding.frame(run.frame)
         guard !(frame.locked.isEmpty && frame.broken.isEmpty && frame.excluded.isEmpty) else {
-            return await MatchEngine.run(people: people, rules: rules, history: history, options: options)
+            return await MatchEngine.run(people: people, rules: rules, history: history, options: options, progress: progress)
         }
         func pairs(_ list: [[String]]) -> [ProposalFrame.Pair] { list.filter { $0.count == 2 }.map { ProposalFrame.Pair($0[0], $0[1]) } }
         let around = ProposalFrame(locked: pairs(frame.locked), broken: pairs(frame.broken), excluded: frame.excluded)
-        return await MatchEngine.run(people: people, rules: rules, history: history, around: around, options: options)
+        return await MatchEngine.run(people: people, rules: rules, history: history, around: around, options: options, progress: progress)
     }
 
     // MARK: Helpers

@@ -152,7 +152,7 @@ struct ProgrammesAPI: Sendable {
             "id": run.id.uuidString, "programme_id": run.programmeID.uuidString,
             "status": run.isStale(at: now) ? "stale" : run.status.rawValue, "model": run.model, "seed": run.seed,
             "participants": run.participants, "matched": run.matched, "total_weight": run.totalWeight, "upper_bound": run.upperBound,
-            "optimality": run.optimality, "gap_percent": run.gapPercent, "failure": run.failure,
+            "optimality": run.optimality, "gap_percent": run.gapPercent, "failure": run.failure, "progress": run.progress,
             "created_at": run.createdAt.formatted(iso),
         ]
         if let finished = run.finishedAt { object["finished_at"] = finished.formatted(iso) }

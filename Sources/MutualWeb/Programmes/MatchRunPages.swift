@@ -42,7 +42,7 @@ struct MatchRunPages: Sendable {
     struct RunModel {
         let page: PageChrome
         let programmeID: String, programmeName: String
-        let running: Bool, stale: Bool, failed: Bool, failure: String
+        let running: Bool, progress: String, stale: Bool, failed: Bool, failure: String
         let participants: Int, matched: Int, optimal: Bool, gapPercent: String, totalWeight: Int, upperBound: Int, seed: Int
         let pairs: [PairRow], hasPairs: Bool
         let unmatched: [UnmatchedRow], hasUnmatched: Bool
@@ -93,7 +93,7 @@ struct MatchRunPages: Sendable {
         let published = try await store.publishedMatches(in: run.programmeID, by: context.identity).publishedRunIDs.contains(id)
         return RunModel(
             page: pages.chrome(title: "Match run", context: context, current: "programmes"), programmeID: run.programmeID.uuidString,
-            programmeName: programme.draft.name, running: run.status == .running && !run.isStale(at: store.clock.now),
+            programmeName: programme.draft.name, running: run.status == .running && !run.isStale(at: store.clock.now), progress: run.progress,
             stale: run.isStale(at: store.clock.now), failed: run.status == .failed, failure: run.failure, participants: run.participants,
             matched: run.matched, optimal: run.optimality == "optimal", gapPercent: String(format: "%.3f", run.gapPercent),
             totalWeight: run.totalWeight, upperBound: run.upperBound, seed: run.seed, pairs: rows, hasPairs: !rows.isEmpty,
