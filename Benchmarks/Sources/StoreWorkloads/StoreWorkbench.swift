@@ -61,26 +61,142 @@ extension StoreWorkbench {
         return programme.id
     }
 
-    /// One match run of the programme, start to stored result, as the server does it.
-    public func runMatching(programmeID: UUID, seed: Int = 1) async throws -> MatchRunSummary {
+    /// One match run of the programme, start to stored result, as the server does it
+    /// (`startMatchRun`, then `executeMatchRun`, which the server calls in the background).
+    /// `start` and `stop` bracket exactly those two calls (package-benchmark measures between
+    /// them); reading the stored result back happens after `stop`.
+    public func runMatching(
+        programmeID: UUID, seed: Int = 1, start: () -> Void = {}, stop: () -> Void = {}
+    ) async throws -> MatchRunSummary {
+        start()
         let run = try await store.startMatchRun(programmeID: programmeID, seed: seed, by: admin)
         await store.executeMatchRun(id: run.id)
+        stop()
         return try await store.matchRun(id: run.id, of: admin)
     }
 }
 
 /// The demo organisation in a fresh SQLite file, for timing a run of its pairs programme.
 public enum DemoWorkbench {
-    /// Loads the demo and returns the store, the demo admin and the skill-swap programme's id.
-    public static func make() async throws -> (StoreWorkbench, UUID) {
-        let workbench = try await StoreWorkbench.make()
-        _ = try await workbench.store.loadDemo()
-        let account = try await workbench.store.signIn(email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword, clientAddress: nil)
-        let admin = try Identity(account: account, organisation: try await workbench.store.organisation(id: account.organisationID))
-        let programmes = try await workbench.store.programmes(of: admin)
-        guard let pairs = programmes.first(where: { $0.model == .pairs }) else { throw DemoMissing() }
-        return (StoreWorkbench(store: workbench.store, database: workbench.database, admin: admin, path: workbench.path), pairs.id)
+    /// The demo's *Cross-team skill swap* programme ready to be run again, and the run the demo
+    /// made of it while loading.
+    public struct SkillSwap: Sendable {
+        public let workbench: StoreWorkbench
+        /// The programme to run: a copy of the skill swap (same settings, rules, people and roles).
+        public let programmeID: UUID
+        /// The demo's own skill-swap programme (matched and published while the demo loaded).
+        public let demoProgrammeID: UUID
+        /// The run the demo made of the skill swap while loading, on the full pool: a fresh run of
+        /// the copy must give the same result.
+        public let reference: MatchRunSummary
     }
 
-    struct DemoMissing: Error {}
+    /// Loads the demo and returns the store, the demo admin and the id of the programme to run
+    /// (see ``makeSkillSwap()``).
+    public static func make() async throws -> (StoreWorkbench, UUID) {
+        let swap = try await makeSkillSwap()
+        return (swap.workbench, swap.programmeID)
+    }
+
+    /// Loads the demo (which runs and publishes every programme) and copies its skill-swap
+    /// programme. The demo's own programme cannot be run afresh: its published matches are pending
+    /// or accepted, so a run of it now sees only the people the first run left out. The copy has
+    /// the same draft, rules and enrolled people (with their roles) and no published matches, so
+    /// a run of it is the run of the full skill-swap pool the demo made while loading.
+    public static func makeSkillSwap() async throws -> SkillSwap {
+        let workbench = try await StoreWorkbench.make()
+        _ = try await workbench.store.loadDemo()
+        let store = workbench.store
+        let account = try await store.signIn(email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword, clientAddress: nil)
+        let admin = try Identity(account: account, organisation: try await store.organisation(id: account.organisationID))
+        let programmes = try await store.programmes(of: admin)
+        guard let demo = programmes.first(where: { $0.name == "Cross-team skill swap" && $0.model == .pairs }) else {
+            throw WorkloadError("the demo has no pairs programme named Cross-team skill swap")
+        }
+        // The demo's first run of the programme (the oldest), made while loading.
+        guard let reference = try await store.matchRuns(of: demo.id, by: admin).last, reference.status == .done else {
+            throw WorkloadError("the demo's skill-swap programme has no finished run")
+        }
+        var draft = try await store.programme(id: demo.id, of: admin).draft
+        draft.name += " (benchmark copy)"
+        let copy = try await store.createProgramme(draft, objectives: [], by: admin)
+        let rules = try await store.programmeRules(programmeID: demo.id, by: admin)
+        if !rules.isDefault { _ = try await store.setProgrammeRules(rules.rules, programmeID: copy.id, by: admin) }
+        let enrolled = try await store.enrolments(in: demo.id, by: admin)
+        for (role, lines) in Dictionary(grouping: enrolled, by: \.role) {
+            _ = try await store.enrol(personIDs: lines.map(\.personID), role: role, in: copy.id, by: admin)
+        }
+        guard try await store.enrolments(in: copy.id, by: admin).count == enrolled.count, enrolled.count == reference.participants else {
+            throw WorkloadError("the copy does not enrol the \(reference.participants) people of the demo's first run (\(enrolled.count) enrolled)")
+        }
+        let bench = StoreWorkbench(store: store, database: workbench.database, admin: admin, path: workbench.path)
+        return SkillSwap(workbench: bench, programmeID: copy.id, demoProgrammeID: demo.id, reference: reference)
+    }
+}
+
+/// A programme with `count` generated people enrolled, for timing a large match run.
+public enum LargeProgrammeWorkbench {
+    /// Generates `count` people, imports them into a fresh SQLite file and enrols them all in a
+    /// pairs programme; returns the workbench and the programme's id.
+    public static func make(count: Int) async throws -> (StoreWorkbench, UUID) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mutual-bench-run-\(count).csv").path
+        try PeopleFileGenerator.write(count: count, to: file)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let workbench = try await StoreWorkbench.make()
+        let report = try await workbench.importFile(file)
+        guard report.created == count else { throw WorkloadError("the import did not create all \(count) people: \(report.summary)") }
+        let programmeID = try await workbench.enrolEveryoneInProgramme(count: count)
+        return (workbench, programmeID)
+    }
+}
+
+/// What a valid match run must show; ``check(_:)`` throws instead of letting a figure through
+/// for a run that failed or matched other people than expected.
+public struct MatchRunExpectation: Sendable {
+    public var participants: Int
+    public var matched: ClosedRange<Int>
+    /// When set, the total weight must be exactly this (a rerun of the same pool and seed).
+    public var totalWeight: Int?
+    /// Largest certified gap accepted, in percent.
+    public var maximumGapPercent: Double
+
+    public init(participants: Int, matched: ClosedRange<Int>, totalWeight: Int? = nil, maximumGapPercent: Double = 1) {
+        self.participants = participants
+        self.matched = matched
+        self.totalWeight = totalWeight
+        self.maximumGapPercent = maximumGapPercent
+    }
+
+    /// The same result as a finished run of the same pool with the same rules and seed.
+    public init(sameAs run: MatchRunSummary) {
+        self.init(participants: run.participants, matched: run.matched...run.matched, totalWeight: run.totalWeight, maximumGapPercent: run.gapPercent)
+    }
+
+    public func check(_ run: MatchRunSummary) throws {
+        guard run.status == .done, run.failure.isEmpty else {
+            throw WorkloadError("match run \(run.id) did not finish: status \(run.status.rawValue) \(run.failure)")
+        }
+        guard run.participants == participants, matched.contains(run.matched) else {
+            throw WorkloadError("match run \(run.id): \(run.matched) of \(run.participants) matched, expected \(matched) of \(participants)")
+        }
+        guard run.optimality == "optimal" || run.optimality == "gap", run.gapPercent <= maximumGapPercent else {
+            throw WorkloadError("match run \(run.id): \(run.optimality), gap \(run.gapPercent) % (at most \(maximumGapPercent) % expected)")
+        }
+        if let totalWeight, run.totalWeight != totalWeight {
+            throw WorkloadError("match run \(run.id): total weight \(run.totalWeight), expected \(totalWeight)")
+        }
+    }
+}
+
+/// A run's counts, for reporting next to its timings (callers need not import MutualStore).
+public enum MatchRunCounts {
+    public static func of(_ run: MatchRunSummary) -> (participants: Int, matched: Int) {
+        (run.participants, run.matched)
+    }
+}
+
+/// A workload that could not be set up or gave a result that does not count.
+public struct WorkloadError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
