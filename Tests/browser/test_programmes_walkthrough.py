@@ -1,5 +1,6 @@
 """The whole programme path of issue 6 in real browsers: a manager creates a programme with an
-objective, enrols people from a CSV while two participants enrol themselves, sets the rules,
+objective and an enrolment question, enrols people from a CSV while two participants enrol
+themselves and answer it, sets the rules,
 runs matching, reads an explanation, breaks one pair and locks another, re-runs, publishes; one
 participant accepts and another declines; the accepted pair writes and signs its agreement.
 
@@ -53,9 +54,9 @@ def as_person(browser, base_url, timeout, person) -> None:
     sign_in(browser, base_url, person["email"], person["password"], timeout)
 
 
-def enrol_self(browser, programme_path: str, base_url: str, timeout: float, goals: str) -> None:
+def enrol_self(browser, programme_path: str, base_url: str, timeout: float, goals: str, days: str) -> None:
     open_path(browser, base_url, programme_path)
-    fill(browser, {"goals": goals})
+    fill(browser, {"goals": goals, "answer_0": days})
     submit(browser, "Enrol", timeout)
     wait(browser, timeout).until(lambda d: d.find_elements(By.ID, "you-heading"))
 
@@ -99,7 +100,8 @@ def test_the_whole_programme_path(driver, second_driver, base_url, timeout):
     set_value(driver, "cycle_end", "2027-07-31")
     if not driver.find_element(By.ID, "self_enrolment").is_selected():
         driver.find_element(By.ID, "self_enrolment").click()
-    fill(driver, {"objectives": "Spread skills across teams\n- meetings per pair per cycle >= 6"})
+    fill(driver, {"objectives": "Spread skills across teams\n- meetings per pair per cycle >= 6",
+                  "questions": "Which days suit you for meetings?"})
     submit(driver, "Save programme", timeout)
     objectives = wait(driver, timeout).until(lambda d: d.find_elements(By.ID, "objectives"))
     assert "meetings per pair per cycle ≥ 6" in objectives[0].text, describe(driver)
@@ -110,11 +112,12 @@ def test_the_whole_programme_path(driver, second_driver, base_url, timeout):
     submit_form(driver, "enrol-people-form", timeout)
     assert "Enrolled 4 people." in driver.find_element(By.ID, "status").text, describe(driver)
     as_person(second_driver, base_url, timeout, PAT)
-    enrol_self(second_driver, programme_path, base_url, timeout, "Hire my first analyst well")
+    enrol_self(second_driver, programme_path, base_url, timeout, "Hire my first analyst well", "Tuesdays")
     as_person(second_driver, base_url, timeout, QUINN)
-    enrol_self(second_driver, programme_path, base_url, timeout, "Write my own product copy")
+    enrol_self(second_driver, programme_path, base_url, timeout, "Write my own product copy", "Thursday mornings")
     open_path(driver, base_url, programme_path)
     assert "6 ready to match" in driver.find_element(By.ID, "readiness").text, describe(driver)
+    assert "Which days suit you for meetings? Tuesdays" in driver.find_element(By.ID, "enrolments").text, describe(driver)
 
     # The rules: the effect first, then save.
     driver.find_element(By.ID, "edit-rules").click()

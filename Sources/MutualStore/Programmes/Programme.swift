@@ -78,6 +78,8 @@ public final class Programme: Model, @unchecked Sendable {
     @Field(key: "self_match") public var selfMatch: Bool
     /// Profile fields everyone must fill in before matching, `;`-separated ``ProfileField`` values.
     @Field(key: "required_fields") public var requiredFields: String
+    /// The programme's own enrolment questions, as a JSON array of strings.
+    @Field(key: "questions") public var questionsJSON: String
     /// The matching rules as a complete rules-file document (``MutualMatching/RulesFile``);
     /// empty means the model's defaults.
     @Field(key: "matching_rules") public var matchingRules: String
@@ -147,6 +149,9 @@ public final class Enrolment: Model, @unchecked Sendable {
     @Field(key: "role") public var role: EnrolmentRole
     /// The person's goals for this cycle, in their words.
     @Field(key: "goals") public var goals: String
+    /// Answers to the programme's questions, as a JSON array of `{question, answer}` (the
+    /// question is kept with the answer, so a later change of questions keeps answers readable).
+    @Field(key: "answers") public var answersJSON: String
     @Field(key: "source") public var source: EnrolmentSource
     @Field(key: "created_at") public var createdAt: Date
 

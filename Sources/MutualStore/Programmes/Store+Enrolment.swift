@@ -12,6 +12,8 @@ public struct EnrolmentLine: Sendable, Equatable {
     public let role: EnrolmentRole
     public let goals: String
     public let source: EnrolmentSource
+    /// Answers to the programme's own questions (self-enrolment).
+    public let answers: [QuestionAnswer]
     /// Required profile fields this person has not filled in; empty when ready to match.
     public let missing: [ProfileField]
 
@@ -124,7 +126,10 @@ extension Store {
     }
 
     /// Enrols the signed-in member, when the programme takes self-enrolment and its window is open.
-    public func enrolSelf(in programmeID: UUID, role: EnrolmentRole?, goals rawGoals: String, by identity: Identity) async throws {
+    /// `answers` answer the programme's questions in order; a missing answer is left blank.
+    public func enrolSelf(
+        in programmeID: UUID, role: EnrolmentRole?, goals rawGoals: String, answers rawAnswers: [String] = [], by identity: Identity
+    ) async throws {
         let programme = try await scopedProgramme(id: programmeID, of: identity)
         guard Self.isEnrolmentOpen(programme, today: isoDate(clock.now)) else {
             if try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).filter(\.$personID == identity.personID).first() == nil,
@@ -139,9 +144,24 @@ extension Store {
         guard goals.count <= 2_000 else {
             throw StoreError.invalid(field: "goals", message: "Shorten your goals to at most 2,000 characters.")
         }
+        let questions = Self.questions(of: programme)
+        guard rawAnswers.count <= questions.count else {
+            throw StoreError.invalid(field: "answers", message: "\(programme.name) asks \(questions.count) question(s); \(rawAnswers.count) answers were sent.")
+        }
+        let answers = questions.enumerated().map { index, question in
+            QuestionAnswer(question: question, answer: index < rawAnswers.count ? rawAnswers[index].trimmingCharacters(in: .whitespacesAndNewlines) : "")
+        }
+        if let long = answers.firstIndex(where: { $0.answer.count > 2_000 }) {
+            throw StoreError.invalid(field: "answers", message: "Shorten your answer to question \(long + 1) to at most 2,000 characters.")
+        }
         let outcome = try await addEnrolments([(identity.personID, try Self.role(role, for: programme), goals)], to: programme, source: .own, on: try db())
         if outcome.added == 0 {
             throw StoreError.conflict(field: nil, message: "You are already enrolled in \(programme.name).")
+        }
+        if !answers.isEmpty {
+            let json = String(decoding: try JSONEncoder().encode(answers), as: UTF8.self)
+            try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).filter(\.$personID == identity.personID)
+                .set(\.$answersJSON, to: json).update()
         }
     }
 
@@ -188,7 +208,7 @@ extension Store {
             }
             return EnrolmentLine(
                 personID: enrolment.personID, externalID: person.externalID, name: person.name, department: person.department,
-                role: enrolment.role, goals: enrolment.goals, source: enrolment.source, missing: missing)
+                role: enrolment.role, goals: enrolment.goals, source: enrolment.source, answers: Self.answers(of: enrolment), missing: missing)
         }
         .sorted { ($0.name.lowercased(), $0.externalID) < ($1.name.lowercased(), $1.externalID) }
     }

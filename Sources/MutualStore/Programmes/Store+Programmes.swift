@@ -18,12 +18,14 @@ public struct ProgrammeDraft: Sendable, Equatable {
     public var selfEnrolment: Bool
     public var selfMatch: Bool
     public var requiredFields: [ProfileField]
+    /// The programme's own questions for people enrolling (at most ten).
+    public var questions: [String]
 
     public init(
         name: String, description: String = "", model: ProgrammeModel, structure: ProgrammeStructure = .informal,
         cadence: String = "", agendaTemplate: String = "", cycleStart: String, cycleEnd: String,
         enrolmentOpens: String = "", enrolmentCloses: String = "", capacity: Int = 1, selfEnrolment: Bool = false,
-        selfMatch: Bool = false, requiredFields: [ProfileField] = [.strengths, .wants]
+        selfMatch: Bool = false, requiredFields: [ProfileField] = [.strengths, .wants], questions: [String] = []
     ) {
         self.name = name
         self.description = description
@@ -39,6 +41,7 @@ public struct ProgrammeDraft: Sendable, Equatable {
         self.selfEnrolment = selfEnrolment
         self.selfMatch = selfMatch
         self.requiredFields = requiredFields
+        self.questions = questions
     }
 }
 
@@ -203,6 +206,7 @@ extension Store {
         programme.selfEnrolment = draft.selfEnrolment
         programme.selfMatch = draft.selfMatch
         programme.requiredFields = draft.requiredFields.map(\.rawValue).joined(separator: ";")
+        programme.questionsJSON = Self.encodeQuestions(draft.questions)
         programme.updatedAt = now
     }
 
@@ -212,7 +216,7 @@ extension Store {
             cadence: programme.cadence, agendaTemplate: programme.agendaTemplate, cycleStart: programme.cycleStart,
             cycleEnd: programme.cycleEnd, enrolmentOpens: programme.enrolmentOpens, enrolmentCloses: programme.enrolmentCloses,
             capacity: programme.capacity, selfEnrolment: programme.selfEnrolment, selfMatch: programme.selfMatch,
-            requiredFields: programme.requiredProfileFields)
+            requiredFields: programme.requiredProfileFields, questions: Self.questions(of: programme))
     }
 
     private static func replaceObjectives(of programme: Programme, with objectives: [ObjectiveDraft], on database: any Database) async throws {
@@ -262,6 +266,13 @@ extension Store {
         }
         var seen = Set<ProfileField>()
         draft.requiredFields = draft.requiredFields.filter { seen.insert($0).inserted }
+        draft.questions = draft.questions.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        guard draft.questions.count <= Self.questionLimit else {
+            throw StoreError.invalid(field: "questions", message: "Ask at most \(Self.questionLimit) questions; there are \(draft.questions.count).")
+        }
+        if let long = draft.questions.firstIndex(where: { $0.count > 500 }) {
+            throw StoreError.invalid(field: "questions", message: "Question \(long + 1) is longer than 500 characters; shorten it.")
+        }
         return draft
     }
 
@@ -310,5 +321,33 @@ extension Store {
             throw StoreError.invalid(field: field, message: "\"\(trimmed)\" is not a date; write \(label) as YYYY-MM-DD, like 2027-01-31.")
         }
         return trimmed
+    }
+}
+
+/// A question of the programme's enrolment form and one person's answer.
+public struct QuestionAnswer: Codable, Sendable, Equatable {
+    public let question: String
+    public let answer: String
+
+    public init(question: String, answer: String) {
+        self.question = question
+        self.answer = answer
+    }
+}
+
+extension Store {
+    /// Most questions a programme's enrolment form may ask.
+    public static let questionLimit = 10
+
+    static func encodeQuestions(_ questions: [String]) -> String {
+        questions.isEmpty ? "" : String(decoding: (try? JSONEncoder().encode(questions)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func questions(of programme: Programme) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(programme.questionsJSON.utf8))) ?? []
+    }
+
+    static func answers(of enrolment: Enrolment) -> [QuestionAnswer] {
+        (try? JSONDecoder().decode([QuestionAnswer].self, from: Data(enrolment.answersJSON.utf8))) ?? []
     }
 }

@@ -54,16 +54,17 @@ struct ProgrammesAPI: Sendable {
         let selfEnrolment: Bool?
         let selfMatch: Bool?
         let requiredFields: [ProfileField]?
+        let questions: [String]?
         let objectives: [ObjectiveBody]?
         enum CodingKeys: String, CodingKey {
-            case name, description, model, structure, cadence, capacity, objectives
+            case name, description, model, structure, cadence, capacity, objectives, questions
             case agendaTemplate = "agenda_template", cycleStart = "cycle_start", cycleEnd = "cycle_end"
             case enrolmentOpens = "enrolment_opens", enrolmentCloses = "enrolment_closes", selfEnrolment = "self_enrolment"
             case selfMatch = "self_match", requiredFields = "required_fields"
         }
         static let keys: Set<String> = [
             "name", "description", "model", "structure", "cadence", "agenda_template", "cycle_start", "cycle_end", "enrolment_opens",
-            "enrolment_closes", "capacity", "self_enrolment", "self_match", "required_fields", "objectives",
+            "enrolment_closes", "capacity", "self_enrolment", "self_match", "required_fields", "questions", "objectives",
         ]
 
         var draft: ProgrammeDraft {
@@ -71,7 +72,7 @@ struct ProgrammesAPI: Sendable {
                 name: name, description: description ?? "", model: model, structure: structure ?? .informal, cadence: cadence ?? "",
                 agendaTemplate: agendaTemplate ?? "", cycleStart: cycleStart, cycleEnd: cycleEnd, enrolmentOpens: enrolmentOpens ?? "",
                 enrolmentCloses: enrolmentCloses ?? "", capacity: capacity ?? 1, selfEnrolment: selfEnrolment ?? false,
-                selfMatch: selfMatch ?? false, requiredFields: requiredFields ?? [.strengths, .wants])
+                selfMatch: selfMatch ?? false, requiredFields: requiredFields ?? [.strengths, .wants], questions: questions ?? [])
         }
         var objectiveDrafts: [ObjectiveDraft] {
             (objectives ?? []).map { objective in
@@ -84,10 +85,10 @@ struct ProgrammesAPI: Sendable {
     struct ProgrammeBody: Encodable {
         let id: UUID, name: String, description: String, model: ProgrammeModel, structure: ProgrammeStructure, cadence: String
         let agendaTemplate: String, cycleStart: String, cycleEnd: String, enrolmentOpens: String, enrolmentCloses: String
-        let capacity: Int, selfEnrolment: Bool, selfMatch: Bool, requiredFields: [ProfileField], objectives: [ObjectiveBody]
+        let capacity: Int, selfEnrolment: Bool, selfMatch: Bool, requiredFields: [ProfileField], questions: [String], objectives: [ObjectiveBody]
         let enrolled: Int, viewerEnrolled: Bool, enrolmentOpen: Bool
         enum CodingKeys: String, CodingKey {
-            case id, name, description, model, structure, cadence, capacity, objectives, enrolled
+            case id, name, description, model, structure, cadence, capacity, objectives, enrolled, questions
             case agendaTemplate = "agenda_template", cycleStart = "cycle_start", cycleEnd = "cycle_end"
             case enrolmentOpens = "enrolment_opens", enrolmentCloses = "enrolment_closes", selfEnrolment = "self_enrolment"
             case selfMatch = "self_match", requiredFields = "required_fields", viewerEnrolled = "viewer_enrolled", enrolmentOpen = "enrolment_open"
@@ -98,6 +99,7 @@ struct ProgrammesAPI: Sendable {
             agendaTemplate = d.agendaTemplate; cycleStart = d.cycleStart; cycleEnd = d.cycleEnd; enrolmentOpens = d.enrolmentOpens
             enrolmentCloses = d.enrolmentCloses; capacity = d.capacity; selfEnrolment = d.selfEnrolment; selfMatch = d.selfMatch
             requiredFields = d.requiredFields
+            questions = d.questions
             objectives = detail.objectives.map { objective in
                 ObjectiveBody(goal: objective.goal, kpis: objective.kpis.map { KPIBody(name: $0.name, comparison: $0.comparison, target: $0.target, unit: $0.unit) })
             }
@@ -114,9 +116,9 @@ struct ProgrammesAPI: Sendable {
     }
     struct EnrolmentBody: Encodable {
         let personID: UUID, externalID: String, name: String, department: String, role: EnrolmentRole, goals: String
-        let source: EnrolmentSource, ready: Bool, missing: [ProfileField]
+        let source: EnrolmentSource, ready: Bool, missing: [ProfileField], answers: [QuestionAnswer]
         enum CodingKeys: String, CodingKey {
-            case name, department, role, goals, source, ready, missing
+            case name, department, role, goals, source, ready, missing, answers
             case personID = "person_id", externalID = "external_id"
         }
     }
@@ -132,6 +134,7 @@ struct ProgrammesAPI: Sendable {
     struct SelfEnrolRequest: Decodable {
         let role: EnrolmentRole?
         let goals: String?
+        let answers: [String]?
     }
     struct EnrolOutcomeBody: Encodable {
         let added: Int, alreadyEnrolled: Int
@@ -259,7 +262,7 @@ struct ProgrammesAPI: Sendable {
         let items = try await store.enrolments(in: id, by: context.identity).map {
             EnrolmentBody(
                 personID: $0.personID, externalID: $0.externalID, name: $0.name, department: $0.department, role: $0.role, goals: $0.goals,
-                source: $0.source, ready: $0.isReady, missing: $0.missing)
+                source: $0.source, ready: $0.isReady, missing: $0.missing, answers: $0.answers)
         }
         return try JSONBody.response(PeopleAPI.ListBody(items: items))
     }
@@ -299,8 +302,8 @@ struct ProgrammesAPI: Sendable {
     @Sendable func enrolSelf(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
-        let body = try await JSONBody.decode(SelfEnrolRequest.self, from: request, context: context, allowedKeys: ["role", "goals"])
-        try await store.enrolSelf(in: id, role: body.role, goals: body.goals ?? "", by: context.identity)
+        let body = try await JSONBody.decode(SelfEnrolRequest.self, from: request, context: context, allowedKeys: ["role", "goals", "answers"])
+        try await store.enrolSelf(in: id, role: body.role, goals: body.goals ?? "", answers: body.answers ?? [], by: context.identity)
         return try JSONBody.response(ProgrammeBody(try await store.programme(id: id, of: context.identity)), status: .created)
     }
 

@@ -50,7 +50,7 @@ struct ProgrammePages: Sendable {
         let cycleStart: String, cycleEnd: String, enrolmentOpens: String, enrolmentCloses: String, capacity: String
         let selfEnrolment: Bool, selfMatch: Bool
         let models: [Option], structures: [Option], fields: [FieldOption]
-        let objectives: String
+        let objectives: String, questions: String
         var error = "", errorField = ""
     }
 
@@ -60,7 +60,7 @@ struct ProgrammePages: Sendable {
         var cadence = "", agendaTemplate = "", cycleStart = "", cycleEnd = "", enrolmentOpens = "", enrolmentCloses = ""
         var capacity = "1", selfEnrolment = false, selfMatch = false
         var requiredFields: Set<String> = [ProfileField.strengths.rawValue, ProfileField.wants.rawValue]
-        var objectives = ""
+        var objectives = "", questions = ""
 
         init() {}
 
@@ -80,6 +80,7 @@ struct ProgrammePages: Sendable {
             selfMatch = form["self_match"] == "on"
             requiredFields = Set(form.all("required_fields"))
             objectives = form["objectives"] ?? ""
+            questions = form["questions"] ?? ""
         }
 
         init(_ detail: ProgrammeDetail) {
@@ -89,6 +90,7 @@ struct ProgrammePages: Sendable {
             enrolmentOpens = d.enrolmentOpens; enrolmentCloses = d.enrolmentCloses; capacity = String(d.capacity)
             selfEnrolment = d.selfEnrolment; selfMatch = d.selfMatch; requiredFields = Set(d.requiredFields.map(\.rawValue))
             objectives = ObjectivesText.write(detail.objectives)
+            questions = d.questions.joined(separator: "\n")
         }
 
         /// The draft and objectives, or the first problem with the field it concerns.
@@ -106,7 +108,8 @@ struct ProgrammePages: Sendable {
                 name: name, description: description, model: model, structure: structure, cadence: cadence, agendaTemplate: agendaTemplate,
                 cycleStart: cycleStart, cycleEnd: cycleEnd, enrolmentOpens: enrolmentOpens, enrolmentCloses: enrolmentCloses,
                 capacity: capacity, selfEnrolment: selfEnrolment, selfMatch: selfMatch,
-                requiredFields: ProfileField.allCases.filter { requiredFields.contains($0.rawValue) })
+                requiredFields: ProfileField.allCases.filter { requiredFields.contains($0.rawValue) },
+                questions: questions.split(whereSeparator: \.isNewline).map(String.init))
             return (draft, try ObjectivesText.parse(objectives))
         }
     }
@@ -120,7 +123,7 @@ struct ProgrammePages: Sendable {
             models: ProgrammeModel.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == values.model) },
             structures: ProgrammeStructure.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == values.structure) },
             fields: ProfileField.allCases.map { FieldOption(value: $0.rawValue, label: $0.label, checked: values.requiredFields.contains($0.rawValue)) },
-            objectives: values.objectives)
+            objectives: values.objectives, questions: values.questions)
         if let error {
             model.error = error.errorDescription ?? ""
             model.errorField = error.field ?? ""
@@ -169,7 +172,10 @@ struct ProgrammePages: Sendable {
     // MARK: The programme page
 
     struct ObjectiveRow { let goal: String, kpis: [String] }
-    struct EnrolmentRow { let name: String, externalID: String, department: String, role: String, goals: String, source: String, ready: Bool, missing: String }
+    struct EnrolmentRow {
+        let name: String, externalID: String, department: String, role: String, goals: String, answers: [String], source: String, ready: Bool, missing: String
+    }
+    struct QuestionField { let index: Int, question: String }
     struct RoleOption { let value: String, label: String }
     struct RunRow { let id: String, started: String, status: String }
     struct RelationshipRow { let id: String, members: String, status: String, signed: Bool }
@@ -182,6 +188,7 @@ struct ProgrammePages: Sendable {
         let isManager: Bool
         let viewerEnrolled: Bool, canEnrol: Bool
         let roles: [RoleOption], hasRoles: Bool
+        let questions: [QuestionField], hasQuestions: Bool
         let enrolments: [EnrolmentRow], readyCount: Int, notReadyCount: Int, requiredFields: String
         let runs: [RunRow], hasRuns: Bool, canRun: Bool
         let hasPublished: Bool, pendingCount: Int, acceptedCount: Int, declinedCount: Int, declineReasons: [String], hasDeclineReasons: Bool
@@ -215,9 +222,11 @@ struct ProgrammePages: Sendable {
             enrolled: detail.enrolled, isManager: isManager, viewerEnrolled: detail.viewerEnrolled,
             canEnrol: detail.enrolmentOpen && !detail.viewerEnrolled,
             roles: d.model.roles.map { RoleOption(value: $0.rawValue, label: $0.label) }, hasRoles: !d.model.roles.isEmpty,
+            questions: d.questions.enumerated().map { QuestionField(index: $0.offset, question: $0.element) }, hasQuestions: !d.questions.isEmpty,
             enrolments: lines.map {
                 EnrolmentRow(
                     name: $0.name, externalID: $0.externalID, department: $0.department, role: $0.role.label, goals: $0.goals,
+                    answers: $0.answers.filter { !$0.answer.isEmpty }.map { "\($0.question) \($0.answer)" },
                     source: $0.source == .own ? "Self" : "Manager", ready: $0.isReady, missing: $0.missing.map(\.label).joined(separator: ", "))
             },
             readyCount: lines.filter(\.isReady).count, notReadyCount: lines.filter { !$0.isReady }.count,
@@ -274,7 +283,9 @@ struct ProgrammePages: Sendable {
         let roleText = context.form["role"] ?? ""
         do {
             try await store.enrolSelf(
-                in: id, role: roleText.isEmpty ? nil : EnrolmentRole(rawValue: roleText) ?? .peer, goals: context.form["goals"] ?? "", by: context.identity)
+                in: id, role: roleText.isEmpty ? nil : EnrolmentRole(rawValue: roleText) ?? .peer, goals: context.form["goals"] ?? "",
+                answers: (0..<Store.questionLimit).map { context.form["answer_\($0)"] ?? "" }.reversed().drop(while: \.isEmpty).reversed(),
+                by: context.identity)
         } catch let error as StoreError where error.isInputProblem {
             var model = try await showModel(context, id: id)
             model.error = error.errorDescription ?? ""
