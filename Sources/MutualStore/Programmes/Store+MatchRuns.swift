@@ -170,52 +170,24 @@ extension Store {
             edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
     }
 
-    /// The enrolled people not already in a pending or accepted match, as the engine reads them: the same conversion as the people export,
+    /// The enrolled people without a pending match or open relationship, as the engine reads them (``enginePeople(_:organisationID:)``, the people export's conversion),
     /// so a run in the app and `mutual match` on the exported file see the same pool. Sorted by
     /// id, so the same enrolment always gives the engine the same input.
     func matchingPeople(of programme: Programme) async throws -> [MutualMatching.Person] {
-        let database = try db()
         let programmeID = try programme.requireID()
-        // People already in a pending or accepted match sit this run out; a decline returns both.
+        // People with a pending match or an open relationship sit this run out.
         let busy = try await busyPeople(in: programmeID)
-        let enrolments = try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).all()
+        let enrolments = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).all()
             .filter { !busy.contains($0.personID) }
         let roles = Dictionary(enrolments.map { ($0.personID, $0.role) }, uniquingKeysWith: { a, _ in a })
-        let skillNames = Dictionary(
-            try await Skill.query(on: database).filter(\.$organisationID == programme.organisationID).all().map { (try $0.requireID(), $0.name) },
-            uniquingKeysWith: { a, _ in a })
-        var people: [Person] = []
-        var lines: [UUID: [PersonSkill]] = [:]
-        let ids = Array(roles.keys)
-        for slice in ids.queryBatches() {
-            people += try await Person.query(on: database).filter(\.$id ~~ Array(slice)).all()
-            for line in try await PersonSkill.query(on: database).filter(\.$personID ~~ Array(slice)).all() {
-                lines[line.personID, default: []].append(line)
+        return try await enginePeople(Array(roles.keys), organisationID: programme.organisationID)
+            .map { id, person -> MutualMatching.Person in
+                var converted = person
+                converted.capacity = programme.capacity
+                if programme.model == .mentoring { converted.role = Self.mentoringRole(roles[id]) }
+                return converted
             }
-        }
-        // Managers outside the programme still count for the reporting-line rule.
-        let managerIDs = Array(Set(people.compactMap(\.managerID)))
-        var externalIDs = Dictionary(people.compactMap { person in person.id.map { ($0, person.externalID) } }, uniquingKeysWith: { a, _ in a })
-        for slice in managerIDs.queryBatches() {
-            for manager in try await Person.query(on: database).filter(\.$id ~~ Array(slice)).all() {
-                if let id = manager.id { externalIDs[id] = manager.externalID }
-            }
-        }
-        return people.compactMap { person -> MutualMatching.Person? in
-            guard let id = person.id else { return nil }
-            var converted = Self.csvPerson(person, skills: lines[id] ?? [], skillNames: skillNames, externalIDs: externalIDs)
-            converted.utcOffsetMinutes = person.timeZone.isEmpty ? nil : SystemTimeZones.standardOffsetMinutes(person.timeZone)
-            converted.capacity = programme.capacity
-            if programme.model == .mentoring {
-                converted.role = switch roles[id] {
-                case .mentor: .mentor
-                case .mentee: .mentee
-                default: .both
-                }
-            }
-            return converted
-        }
-        .sorted { $0.id < $1.id }
+            .sorted { $0.id < $1.id }
     }
 }
 
