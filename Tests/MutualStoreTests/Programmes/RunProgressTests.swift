@@ -16,7 +16,7 @@ struct RunProgressTests {
             let started = try await store.startMatchRun(programmeID: programme.id, by: org.manager)
             #expect(started.progress == "Loading the enrolled people and their skills")
 
-            // The engine's reports become sentences on the run; a repeat of the same sentence is not written again.
+            // What the recorder writes is what the run shows.
             let recorder = RunProgressRecorder(runID: started.id, database: database)
             await recorder.write(RunProgress.sentence(.candidates, 0.4))
             #expect(try await store.matchRun(id: started.id, of: org.manager).progress == "Finding promising partners for everyone (40 %)")
