@@ -184,11 +184,16 @@ def test_the_whole_programme_path(driver, second_driver, base_url, timeout):
     Select(second_driver.find_element(By.ID, "structure")).select_by_value("formal")
     submit(second_driver, "Save the agreement", timeout)
     assert "Agreement saved." in second_driver.find_element(By.ID, "status").text, describe(second_driver)
+    mark_page(second_driver)
     second_driver.find_element(By.ID, "sign").click()
-    wait(second_driver, timeout).until(lambda d: "You signed" in d.find_element(By.ID, "status").text)
+    wait_for_new_page(second_driver, timeout, "signing")
+    assert "You signed" in second_driver.find_element(By.ID, "status").text, describe(second_driver)
     relationship_path = second_driver.current_url.replace(base_url, "").removesuffix("/sign")
 
     open_path(driver, base_url, relationship_path)
     assert "Each of us can do one new thing by July" in driver.find_element(By.ID, "agreement-vision").text, describe(driver)
+    # Wait for the new page before reading it: reading while it replaces the old one races.
+    mark_page(driver)
     driver.find_element(By.ID, "sign").click()
-    wait(driver, timeout).until(lambda d: "Signed by everyone." in d.find_element(By.ID, "agreement-state").text)
+    wait_for_new_page(driver, timeout, "signing")
+    assert "Signed by everyone." in driver.find_element(By.ID, "agreement-state").text, describe(driver)
