@@ -84,7 +84,9 @@ public enum GroupEngine {
         var fairness = GroupFairness.Report(exchanges: 0, objectiveBefore: 0, objectiveAfter: 0)
         if options.protectWorstGroup {
             fairness = GroupFairness.protectWorstGroup(groups: &groups, scorer: scorer, sizeRange: options.sizeRange,
-                                                       tolerancePercent: options.fairnessTolerancePercent, seed: options.seed)
+                                                       tolerancePercent: options.fairnessTolerancePercent,
+                                                       rescueTolerancePercent: options.rescueTolerancePercent, seed: options.seed,
+                                                       chainEvaluations: options.fairnessChainEvaluations)
         } else {
             let objective = groups.reduce(0) { $0 + scorer.evaluate($1).objective }
             fairness = GroupFairness.Report(exchanges: 0, objectiveBefore: objective, objectiveAfter: objective)

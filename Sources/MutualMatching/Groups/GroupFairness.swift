@@ -1,38 +1,106 @@
-/// The fairness phase: after the search has maximised the total, lift the worst group
-/// whenever a swap or a move with another group can, so that no group is left far behind the
-/// rest for the sake of a slightly larger sum.
+/// The fairness phase: after the search has maximised the total, lift the worst group, so
+/// that no group is left far behind the rest for the sake of a larger sum.
 ///
 /// Groups are compared by weight per member who wants something (the display score's
-/// numerator). Each step takes the worst group and looks for the swap or move with another
-/// group that makes the lower of the two new groups as good as possible; it is applied when
-/// that lower group beats the old worst (so the minimum strictly rises and the partner group
-/// does not fall below it), no hard constraint is newly broken, and the total objective lost so
-/// far stays within ``GroupOptions/fairnessTolerancePercent``. It stops when no such exchange
-/// exists. Partner groups are all groups for up to 300 groups, else the groups of people who
-/// can teach the worst group's members plus a seeded sample.
+/// numerator). The phase works in two passes with two budgets:
+///
+/// * **Polish.** The worst group is lifted while the total stays within
+///   ``GroupOptions/fairnessTolerancePercent`` (2 % by default) of the search's.
+/// * **Rescue.** If a group is then still *far behind* — scoring below half the mean group
+///   score — it is lifted towards that half even at a real cost to the total: up to
+///   ``GroupOptions/rescueTolerancePercent`` of it (30 % by default). A group where nobody
+///   learns anything fails its members; some points off the better groups are the price of it
+///   working. A polish pass follows, within 2 % of where the rescue left the total.
+///
+/// Each pass has two stages:
+///
+/// 1. **Exchanges with the worst group.** Each step takes the worst group and looks for the
+///    swap or move with another group that makes the lower of the two new groups as good as
+///    possible; it is applied when that lower group beats the old worst (so the minimum strictly
+///    rises and the partner group does not fall below it), no hard constraint is newly broken,
+///    and the total stays within the pass's budget. Partner groups are all groups for up to 300
+///    groups, else the groups of people who can teach the worst group's members plus a seeded sample.
+/// 2. **Chains**: a tabu search for sequences of changes that lift the worst group further
+///    within the same budget (``GroupBottleneckSearch``), then stage 1 once more from its result.
 public enum GroupFairness {
     /// What the phase did.
     public struct Report: Sendable, Hashable {
-        /// Exchanges applied.
+        /// Exchanges applied (by either stage of either pass).
         public var exchanges: Int
         /// Objective before and after.
         public var objectiveBefore: Int64
         public var objectiveAfter: Int64
+        /// Whether a group was still far behind (below half the mean) after the polish, so the rescue pass ran.
+        public var rescued: Bool = false
     }
 
+    /// Lifts the worst group of `groups` (see the type's description). `chainEvaluations` bounds
+    /// each pass's chain search in group evaluations (0 skips it).
     public static func protectWorstGroup(
-        groups: inout [[Int32]], scorer: GroupScorer, sizeRange: ClosedRange<Int>, tolerancePercent: Int, seed: UInt64
+        groups: inout [[Int32]], scorer: GroupScorer, sizeRange: ClosedRange<Int>, tolerancePercent: Int,
+        rescueTolerancePercent: Int = 0, seed: UInt64, chainEvaluations: Int = 0
     ) -> Report {
         var values = groups.map { scorer.evaluate($0) }
         let before = values.reduce(0) { $0 + $1.objective }
-        let budget = max(0, before) * Int64(tolerancePercent) / 100
-        var spent: Int64 = 0
+        var exchanges = 0
+        func pass(minimumTotal: Int64, ceiling: Int64?) {
+            exchanges += exchangeWithWorst(groups: &groups, values: &values, scorer: scorer, sizeRange: sizeRange,
+                                           minimumTotal: minimumTotal, ceiling: ceiling, seed: seed)
+            guard chainEvaluations > 0 else { return }
+            let chains = GroupBottleneckSearch.raiseWorstGroup(
+                groups: &groups, values: &values, scorer: scorer, sizeRange: sizeRange, minimumTotal: minimumTotal,
+                ceiling: ceiling, evaluationBudget: chainEvaluations, seed: seed)
+            if chains.steps > 0 {
+                exchanges += chains.steps
+                exchanges += exchangeWithWorst(groups: &groups, values: &values, scorer: scorer, sizeRange: sizeRange,
+                                               minimumTotal: minimumTotal, ceiling: ceiling, seed: seed)
+            }
+        }
+        let polishBudget = max(0, before) * Int64(tolerancePercent) / 100
+        pass(minimumTotal: before - polishBudget, ceiling: nil)
+        // Only when the cheap exchanges leave a group far behind is the rescue's budget spent.
+        var rescued = false
+        if rescueTolerancePercent > 0, let line = farBehindLine(values, scorer: scorer),
+           let worst = worstPerMember(values, scorer: scorer), worst < line {
+            rescued = true
+            pass(minimumTotal: before - max(0, before) * Int64(rescueTolerancePercent) / 100, ceiling: line)
+            let reached = values.reduce(0) { $0 + $1.objective }
+            pass(minimumTotal: min(before, reached) - polishBudget, ceiling: nil)
+        }
+        return Report(exchanges: exchanges, objectiveBefore: before, objectiveAfter: values.reduce(0) { $0 + $1.objective },
+                      rescued: rescued)
+    }
+
+    /// Half the mean group score, on the per-member weight scale: a group below it is far behind
+    /// the rest. Like the mean group score, it counts each group once and caps a group at the
+    /// reference member's weight (a score of 100), and it counts only groups that keep the rules
+    /// and have members who want something. `nil` when there are none.
+    static func farBehindLine(_ values: [GroupValue], scorer: GroupScorer) -> Int64? {
+        let counted = values.filter { $0.violations == 0 && $0.wantingMembers > 0 }
+        guard !counted.isEmpty else { return nil }
+        let capped = counted.reduce(Int64(0)) { $0 + min(scorer.perMemberWeight($1), scorer.referenceMemberWeight) }
+        return capped / Int64(counted.count) / 2
+    }
+
+    /// The lowest per-member weight among the groups that keep the rules and have members who want something.
+    static func worstPerMember(_ values: [GroupValue], scorer: GroupScorer) -> Int64? {
+        values.filter { $0.violations == 0 && $0.wantingMembers > 0 }.map { scorer.perMemberWeight($0) }.min()
+    }
+
+    /// The first stage: the best single move or swap with the worst group, again and again,
+    /// while the total stays at least `minimumTotal` and the worst group is below `ceiling`
+    /// (when given). Returns the exchanges made.
+    static func exchangeWithWorst(
+        groups: inout [[Int32]], values: inout [GroupValue], scorer: GroupScorer, sizeRange: ClosedRange<Int>,
+        minimumTotal: Int64, ceiling: Int64?, seed: UInt64
+    ) -> Int {
+        var total = values.reduce(0) { $0 + $1.objective }
         var exchanges = 0
         var random = SeededGenerator(seed: seed ^ 0x4641_4952)
         let context = scorer.context
         var groupOf = [Int32](repeating: -1, count: context.count)
         for (index, group) in groups.enumerated() { for member in group { groupOf[Int(member)] = Int32(index) } }
-        guard groups.count >= 2 else { return Report(exchanges: 0, objectiveBefore: before, objectiveAfter: before) }
+        guard groups.count >= 2 else { return 0 }
         var teachers: [[Int32]] = []
         if groups.count > 300 {
             teachers = [[Int32]](repeating: [], count: context.skillSlugs.count)
@@ -48,6 +116,7 @@ public enum GroupFairness {
             guard let worst = values.indices.filter({ values[$0].violations == 0 })
                 .min(by: { (scorer.perMemberWeight(values[$0]), $0) < (scorer.perMemberWeight(values[$1]), $1) }) else { break }
             let floor = scorer.perMemberWeight(values[worst])
+            if let ceiling, floor >= ceiling { break }
             var partners: [Int]
             if groups.count <= 300 {
                 partners = groups.indices.filter { $0 != worst }
@@ -72,7 +141,7 @@ public enum GroupFairness {
                 let newFloor = min(scorer.perMemberWeight(wv), scorer.perMemberWeight(pv))
                 guard newFloor > floor else { return }
                 let delta = wv.objective + pv.objective - values[worst].objective - values[partner].objective
-                guard spent + max(0, -delta) <= budget else { return }
+                guard total + delta >= minimumTotal else { return }
                 if best == nil || newFloor > best!.floor || (newFloor == best!.floor && delta > best!.delta) {
                     best = (newFloor, delta, partner, newWorst, newPartner, wv, pv)
                 }
@@ -102,7 +171,7 @@ public enum GroupFairness {
                 }
             }
             guard let chosen = best else { break }
-            spent += max(0, -chosen.delta)
+            total += chosen.delta
             groups[worst] = chosen.w
             groups[chosen.partner] = chosen.p
             values[worst] = chosen.wv
@@ -111,6 +180,6 @@ public enum GroupFairness {
             for member in chosen.p { groupOf[Int(member)] = Int32(chosen.partner) }
             exchanges += 1
         }
-        return Report(exchanges: exchanges, objectiveBefore: before, objectiveAfter: values.reduce(0) { $0 + $1.objective })
+        return exchanges
     }
 }

@@ -23,13 +23,19 @@ public struct GroupOptions: Sendable, Hashable {
     public var skillFamilyDiversityWeight: Int
     /// Run the fairness phase that lifts the worst group when a swap or move can.
     public var protectWorstGroup: Bool
-    /// The most the fairness phase may lower the total objective, in percent.
+    /// The most the fairness phase's polish may lower the total objective, in percent.
     public var fairnessTolerancePercent: Int
+    /// The most the fairness phase's rescue of a group far behind the rest (below half the
+    /// mean) may lower the total objective, in percent (0 turns the rescue off; see ``GroupFairness``).
+    public var rescueTolerancePercent: Int
+    /// The work the fairness phase's chain search may do, in group evaluations (0 turns it
+    /// off; see ``GroupBottleneckSearch``). It is spent once per pass of the phase.
+    public var fairnessChainEvaluations: Int
 
     public init(
         sizeRange: ClosedRange<Int> = 4...6, seed: UInt64 = 0, timeBudget: Duration? = nil, stepsPerPerson: Int? = nil,
         restarts: Int = 4, shardSize: Int = 1_200, skillFamilyDiversityWeight: Int = 10, protectWorstGroup: Bool = true,
-        fairnessTolerancePercent: Int = 2
+        fairnessTolerancePercent: Int = 2, rescueTolerancePercent: Int = 30, fairnessChainEvaluations: Int = 200_000
     ) {
         self.sizeRange = sizeRange
         self.seed = seed
@@ -40,6 +46,8 @@ public struct GroupOptions: Sendable, Hashable {
         self.skillFamilyDiversityWeight = skillFamilyDiversityWeight
         self.protectWorstGroup = protectWorstGroup
         self.fairnessTolerancePercent = fairnessTolerancePercent
+        self.fairnessChainEvaluations = fairnessChainEvaluations
+        self.rescueTolerancePercent = rescueTolerancePercent
     }
 
     /// Parses a size option such as `5` or `4-6` (also `4–6` and `4...6`); `nil` when invalid.

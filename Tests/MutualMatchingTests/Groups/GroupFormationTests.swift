@@ -120,6 +120,41 @@ struct GroupFormationTests {
         }
     }
 
+    @Test("with its chain search, the fairness phase reaches the exhaustive best worst group within its tolerance (30 pools of 12)")
+    func fairnessReachesExhaustiveBestMinimum() async {
+        let tolerance = 30
+        var compared = 0, missedWithoutChains = 0
+        for seed in UInt64(1)...30 {
+            let people = SyntheticPoolGenerator.generate(count: 12, seed: seed)
+            let scorer = GroupScorer(context: ScoringContext(people: people, rules: GroupTestSupport.relaxedRules, model: .pairs))
+            let everyone = (0..<Int32(12)).map { $0 }
+            let plan = GroupSizePlan(count: 12, sizeRange: 3...4)
+            let outcome = await GroupSearch.run(scorer: scorer, people: everyone, plan: plan,
+                                                options: GroupOptions(sizeRange: 3...4, seed: seed, stepsPerPerson: 100, restarts: 2))
+            // The phase leaves groups that break a rule alone; compare where the search kept every rule.
+            guard outcome.groups.allSatisfy({ scorer.evaluate($0).violations == 0 }) else { continue }
+            compared += 1
+            func worst(_ groups: [[Int32]]) -> Int64? {
+                groups.map { scorer.evaluate($0) }.filter { $0.wantingMembers > 0 }.map { scorer.perMemberWeight($0) }.min()
+            }
+            var groups = outcome.groups, firstStageOnly = outcome.groups
+            let report = GroupFairness.protectWorstGroup(groups: &groups, scorer: scorer, sizeRange: 3...4, tolerancePercent: tolerance,
+                                                         seed: seed, chainEvaluations: 50_000)
+            _ = GroupFairness.protectWorstGroup(groups: &firstStageOnly, scorer: scorer, sizeRange: 3...4, tolerancePercent: tolerance,
+                                                seed: seed, chainEvaluations: 0)
+            let floor = report.objectiveBefore - report.objectiveBefore * Int64(tolerance) / 100
+            let best = GroupTestSupport.exhaustiveBestMinimum(scorer: scorer, people: everyone, groupCount: groups.count,
+                                                              sizeRange: 3...4, minimumTotal: floor)
+            #expect(worst(groups) == best, "seed \(seed)")
+            if worst(firstStageOnly) != best { missedWithoutChains += 1 }
+            #expect(report.objectiveAfter >= floor && groups.allSatisfy { scorer.evaluate($0).violations == 0 })
+            #expect(groups.flatMap { $0 }.sorted() == everyone)
+        }
+        // Enough pools are compared, and the chain search is what reaches the best on some of them.
+        #expect(compared >= 12)
+        #expect(missedWithoutChains > 0)
+    }
+
     @Test("the fairness phase lifts a worst group that a swap can fix")
     func fairnessLiftsWorstGroup() {
         // Two groups: one where nobody can teach anybody, one with two teachers; a swap spreads them.
