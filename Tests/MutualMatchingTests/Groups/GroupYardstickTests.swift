@@ -11,8 +11,8 @@ struct GroupYardstickTests {
         reduced ? GroupOptions(sizeRange: 4...6, seed: seed, stepsPerPerson: 10, restarts: 2) : GroupOptions(sizeRange: 4...6, seed: seed)
     }
 
-    /// Checks the comparison's footing and that Mutual's mean and minimum are at least each
-    /// baseline's.
+    /// Checks the comparison's footing and that Mutual's mean, minimum and coverage are at least
+    /// each baseline's.
     static func expectAtLeastBaselines(_ result: GroupResult, _ label: String) {
         #expect(result.yardsticks.map(\.name) == ["mutual", "random", "stratified"], "\(label)")
         guard result.yardsticks.count == 3 else { return }
@@ -26,6 +26,8 @@ struct GroupYardstickTests {
                     "\(label): mutual mean \(mutual.meanScoreTenths) < \(baseline.name) \(baseline.meanScoreTenths)")
             #expect(mutual.minimumScore >= baseline.minimumScore,
                     "\(label): mutual min \(mutual.minimumScore) < \(baseline.name) \(baseline.minimumScore)")
+            #expect(mutual.coveragePerMille >= baseline.coveragePerMille,
+                    "\(label): mutual coverage \(mutual.coveragePerMille) ‰ < \(baseline.name) \(baseline.coveragePerMille) ‰")
         }
     }
 
