@@ -30,8 +30,18 @@ public enum GroupFairness {
         /// Objective before and after.
         public var objectiveBefore: Int64
         public var objectiveAfter: Int64
-        /// Whether a group was still far behind (below half the mean) after the polish, so the rescue pass ran.
-        public var rescued: Bool = false
+        /// What the rescue pass did.
+        public var rescue: Rescue = .notNeeded
+    }
+
+    /// The rescue pass's outcome.
+    public enum Rescue: String, Sendable, Hashable {
+        /// After the polish no group was far behind (below half the mean), so the rescue did not run.
+        case notNeeded = "not_needed"
+        /// A group was far behind and the rescue lifted the worst group.
+        case lifted
+        /// A group was far behind and the rescue found no change that lifts it within its budget.
+        case noneFound = "none_found"
     }
 
     /// Lifts the worst group of `groups` (see the type's description). `chainEvaluations` bounds
@@ -59,26 +69,27 @@ public enum GroupFairness {
         let polishBudget = max(0, before) * Int64(tolerancePercent) / 100
         pass(minimumTotal: before - polishBudget, ceiling: nil)
         // Only when the cheap exchanges leave a group far behind is the rescue's budget spent.
-        var rescued = false
+        var rescue = Rescue.notNeeded
         if rescueTolerancePercent > 0, let line = farBehindLine(values, scorer: scorer),
-           let worst = worstPerMember(values, scorer: scorer), worst < line {
-            rescued = true
+           let worst = worstPerMember(values, scorer: scorer), max(0, worst) < line {
             pass(minimumTotal: before - max(0, before) * Int64(rescueTolerancePercent) / 100, ceiling: line)
+            rescue = (worstPerMember(values, scorer: scorer) ?? worst) > worst ? .lifted : .noneFound
             let reached = values.reduce(0) { $0 + $1.objective }
             pass(minimumTotal: min(before, reached) - polishBudget, ceiling: nil)
         }
         return Report(exchanges: exchanges, objectiveBefore: before, objectiveAfter: values.reduce(0) { $0 + $1.objective },
-                      rescued: rescued)
+                      rescue: rescue)
     }
 
     /// Half the mean group score, on the per-member weight scale: a group below it is far behind
-    /// the rest. Like the mean group score, it counts each group once and caps a group at the
+    /// the rest. Like the mean group score, it counts each group once and clamps a group between 0 and the
     /// reference member's weight (a score of 100), and it counts only groups that keep the rules
     /// and have members who want something. `nil` when there are none.
     static func farBehindLine(_ values: [GroupValue], scorer: GroupScorer) -> Int64? {
         let counted = values.filter { $0.violations == 0 && $0.wantingMembers > 0 }
         guard !counted.isEmpty else { return nil }
-        let capped = counted.reduce(Int64(0)) { $0 + min(scorer.perMemberWeight($1), scorer.referenceMemberWeight) }
+        // On the display scale: from 0 (repeats can make a weight negative) to the reference's 100.
+        let capped = counted.reduce(Int64(0)) { $0 + max(0, min(scorer.perMemberWeight($1), scorer.referenceMemberWeight)) }
         return capped / Int64(counted.count) / 2
     }
 

@@ -106,7 +106,7 @@ public struct GroupResult: Sendable {
                 ("exchanges", .int(fairness.exchanges)),
                 ("objective_before", .int(fairness.objectiveBefore)),
                 ("objective_after", .int(fairness.objectiveAfter)),
-                ("rescued", .bool(fairness.rescued)),
+                ("rescue", .string(fairness.rescue.rawValue)),
             ])),
             ("yardsticks", .object(yardsticks.map { ($0.name, yardstick($0)) })),
             ("groups", .array(groups.enumerated().map { index, group in
@@ -163,11 +163,14 @@ public struct GroupResult: Sendable {
         }
         if fairness.exchanges > 0 {
             var line = "  fairness: \(fairness.exchanges) exchange\(fairness.exchanges == 1 ? "" : "s") lifted the worst group"
-            if fairness.rescued, fairness.objectiveBefore > 0 {
+            if fairness.rescue == .lifted, fairness.objectiveBefore > 0 {
                 let kept = fairness.objectiveAfter * 1000 / fairness.objectiveBefore
                 line += " (it was far behind the rest, scoring under half the mean, so the rescue traded some of the total for it: \(kept / 10).\(kept % 10) % of the total kept)"
             }
             lines.append(line)
+        }
+        if fairness.rescue == .noneFound {
+            lines.append("  fairness: the worst group scores under half the mean, and the rescue found no change that keeps the hard rules and lifts it (see its reasons)")
         }
         if let rotation {
             lines.append("  round \(rotation.round): \(rotation.repeats) repeat\(rotation.repeats == 1 ? "" : "s") of \(rotation.pairsTogether) pairs together")

@@ -52,7 +52,8 @@ struct GroupYardstickTests {
                                                   options: GroupOptions(sizeRange: 4...6, seed: 3, rescueTolerancePercent: 0))
         // Without the rescue the search's best total leaves one group where nobody learns anything.
         #expect(withoutRescue.yardsticks[0].minimumScore == 0)
-        #expect(result.fairness.rescued)
+        #expect(result.fairness.rescue == .lifted)
+        #expect(withoutRescue.fairness.rescue == .notNeeded)
         let scorer = GroupScorer(context: ScoringContext(people: people, rules: rules, model: .pairs))
         let placed = result.groups.flatMap(\.members).map { Int32($0) }.sorted()
         #expect(placed == withoutRescue.groups.flatMap(\.members).map { Int32($0) }.sorted())
@@ -64,6 +65,11 @@ struct GroupYardstickTests {
         #expect(best != nil && worst == best)
         #expect(result.fairness.objectiveAfter >= before - before * Int64(options.rescueTolerancePercent) / 100)
         #expect(result.yardsticks[0].minimumScore > 0)
+        // The output says so, in the JSON and in the summary.
+        let text = JSONWriter.write(result.json(includeTimings: false))
+        #expect(text.contains("\"rescue\"") && text.contains("\"lifted\""))
+        #expect(result.summary().contains("far behind the rest"))
+        #expect(!withoutRescue.summary().contains("far behind"))
     }
 
     @Test("without the level window and working-hours rules too (12–60 people)",
