@@ -198,10 +198,11 @@ enum GroupBottleneckSearch {
                     let newTotal = total - values[first].objective - values[second].objective
                         + firstValue.objective + secondValue.objective
                     guard newTotal >= minimumTotal else { return }
-                    var newDeficit = deficit - self.deficit(values[first], target) - self.deficit(values[second], target)
-                    // A group whose members come to want nothing leaves the comparison; it does not lift the minimum.
+                    // Not a change that leaves a group whose members want nothing: that group would
+                    // drop out of the comparison instead of being lifted.
                     guard firstValue.wantingMembers > 0, secondValue.wantingMembers > 0 else { return }
-                    newDeficit += self.deficit(firstValue, target) + self.deficit(secondValue, target)
+                    let newDeficit = deficit - self.deficit(values[first], target) - self.deficit(values[second], target)
+                        + self.deficit(firstValue, target) + self.deficit(secondValue, target)
                     let tabu = moved.contains { entry in
                         let group = entry.left == first ? second : first
                         return tabuUntil[entry.person].map { $0.group == group && $0.step > step } ?? false
