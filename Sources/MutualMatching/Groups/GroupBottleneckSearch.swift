@@ -62,7 +62,6 @@ enum GroupBottleneckSearch {
                 state = probe
                 steps += probeSteps
                 low = state.minimum
-                high = max(high, low)
             } else {
                 high = target - 1
             }
@@ -99,17 +98,11 @@ enum GroupBottleneckSearch {
             total = values.reduce(0) { $0 + $1.objective }
             let context = scorer.context
             var groupOf = [Int32](repeating: -1, count: context.count)
-            var teachers = [[Int32]](repeating: [], count: context.skillSlugs.count)
             for (index, group) in groups.enumerated() {
-                for member in group {
-                    groupOf[Int(member)] = Int32(index)
-                    for strength in Int(context.strengthStart[Int(member)])..<Int(context.strengthStart[Int(member) + 1]) {
-                        teachers[Int(context.strengthSkill[strength])].append(member)
-                    }
-                }
+                for member in group { groupOf[Int(member)] = Int32(index) }
             }
             self.groupOf = groupOf
-            teachersBySkill = teachers
+            teachersBySkill = GroupFairness.teachersBySkill(in: groups, context: context)
         }
 
         /// Partner groups for a change with `focus`: every other active group when there are at

@@ -98,6 +98,18 @@ public enum GroupFairness {
         values.filter { $0.violations == 0 && $0.wantingMembers > 0 }.map { scorer.perMemberWeight($0) }.min()
     }
 
+    /// The members of `groups` strong in each skill (by skill id), for choosing partner groups
+    /// guided by who can teach whom.
+    static func teachersBySkill(in groups: [[Int32]], context: ScoringContext) -> [[Int32]] {
+        var teachers = [[Int32]](repeating: [], count: context.skillSlugs.count)
+        for member in groups.joined() {
+            for index in Int(context.strengthStart[Int(member)])..<Int(context.strengthStart[Int(member) + 1]) {
+                teachers[Int(context.strengthSkill[index])].append(member)
+            }
+        }
+        return teachers
+    }
+
     /// The first stage: the best single move or swap with the worst group, again and again,
     /// while the total stays at least `minimumTotal` and the worst group is below `ceiling`
     /// (when given). Returns the exchanges made.
@@ -112,17 +124,7 @@ public enum GroupFairness {
         var groupOf = [Int32](repeating: -1, count: context.count)
         for (index, group) in groups.enumerated() { for member in group { groupOf[Int(member)] = Int32(index) } }
         guard groups.count >= 2 else { return 0 }
-        var teachers: [[Int32]] = []
-        if groups.count > 300 {
-            teachers = [[Int32]](repeating: [], count: context.skillSlugs.count)
-            for group in groups {
-                for member in group {
-                    for index in Int(context.strengthStart[Int(member)])..<Int(context.strengthStart[Int(member) + 1]) {
-                        teachers[Int(context.strengthSkill[index])].append(member)
-                    }
-                }
-            }
-        }
+        let teachers = groups.count > 300 ? teachersBySkill(in: groups, context: context) : []
         for _ in 0..<min(1_000, groups.count * 2) {
             guard let worst = values.indices.filter({ values[$0].violations == 0 })
                 .min(by: { (scorer.perMemberWeight(values[$0]), $0) < (scorer.perMemberWeight(values[$1]), $1) }) else { break }
