@@ -2,26 +2,47 @@ import FluentKit
 import Foundation
 import Logging
 
-/// An email Mutual wants to send.
-public struct OutgoingEmail: Sendable, Equatable {
+/// An email Mutual wants to send: a plain-text body and, where a template has one, an HTML
+/// alternative. Codable because every message travels as a durable job.
+public struct OutgoingEmail: Sendable, Equatable, Codable {
     public var organisationID: UUID?
+    /// The address the message goes to.
     public var recipient: String
+    /// The recipient's display name, when known (`Ana Silva <ana@example.org>`).
+    public var recipientName: String?
     public var subject: String
+    /// The text/plain part.
     public var body: String
+    /// The text/html part, if any; a message with one is sent as multipart/alternative.
+    public var html: String?
+    /// A one-click unsubscribe address (RFC 8058) for non-essential messages; `nil` for essential
+    /// ones (invitations, sign-in), which carry no `List-Unsubscribe`.
+    public var unsubscribeURL: String?
 
-    public init(organisationID: UUID?, recipient: String, subject: String, body: String) {
+    public init(
+        organisationID: UUID?, recipient: String, recipientName: String? = nil, subject: String, body: String,
+        html: String? = nil, unsubscribeURL: String? = nil
+    ) {
         self.organisationID = organisationID
         self.recipient = recipient
+        self.recipientName = recipientName
         self.subject = subject
         self.body = body
+        self.html = html
+        self.unsubscribeURL = unsubscribeURL
     }
 }
 
 /// How email leaves Mutual. Injected: the default keeps every message in the outbox table and
 /// logs it, so nothing is silently dropped on a server without SMTP.
 public protocol MailTransport: Sendable {
+    /// Delivers one message or throws; a thrown error is retried by the email job unless it is
+    /// a ``PermanentMailError``.
     func send(_ email: OutgoingEmail) async throws
 }
+
+/// A delivery failure that retrying cannot fix (a 5xx answer such as "no such mailbox").
+public protocol PermanentMailError: Error {}
 
 /// Keeps messages in the database (`outbox_messages`) and writes one log line each.
 public struct OutboxMailTransport: MailTransport {
