@@ -13,11 +13,18 @@ public struct Store: Sendable {
     public let mail: any MailTransport
     public let limits: SignInLimits
     public let logger: Logger
+    /// Wakes this process's job worker when a job is queued here.
+    public let jobSignal: JobSignal
+    /// Seals secrets that queued jobs carry and signs unsubscribe links.
+    public let sealer: SecretSealer
+    /// Links in messages and the send-rate limit.
+    public let mailSettings: MailSettings
 
     public init(
         database: MutualDatabase, clock: MutualClock = .system, tokens: SecretTokens = .system,
         passwords: PasswordHasher = PasswordHasher(), mail: (any MailTransport)? = nil,
-        limits: SignInLimits = SignInLimits(), logger: Logger
+        limits: SignInLimits = SignInLimits(), sealer: SecretSealer? = nil, mailSettings: MailSettings = MailSettings(), jobSignal: JobSignal = JobSignal(),
+        logger: Logger
     ) {
         self.database = database
         self.clock = clock
@@ -26,13 +33,19 @@ public struct Store: Sendable {
         self.mail = mail ?? OutboxMailTransport(database: database, clock: clock, logger: logger)
         self.limits = limits
         self.logger = logger
+        self.sealer = sealer ?? .ephemeral()
+        self.jobSignal = jobSignal
+        self.mailSettings = mailSettings
     }
 
     func db() throws -> any Database { try database.database() }
 
     /// A write transaction; always use this rather than `db().transaction`, so SQLite writers queue.
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await database.transaction(work)
+        let result = try await database.transaction(work)
+        // The transaction may have queued jobs; now that they are committed, the worker can see them.
+        jobSignal.notify()
+        return result
     }
 }
 

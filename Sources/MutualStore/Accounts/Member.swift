@@ -3,6 +3,8 @@ import Foundation
 /// A member as pages and the API show them: an account with the person behind it.
 public struct Member: Sendable, Codable, Equatable {
     public var id: UUID
+    /// The person in the directory behind the account.
+    public var personID: UUID
     public var name: String
     public var email: String
     public var role: Role
@@ -12,6 +14,7 @@ public struct Member: Sendable, Codable, Equatable {
 
     init(account: Account, person: Person?) throws {
         self.id = try account.requireID()
+        self.personID = account.personID
         self.name = account.name
         self.email = account.email
         self.role = account.role

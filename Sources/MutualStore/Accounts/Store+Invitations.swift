@@ -28,23 +28,26 @@ extension Store {
             organisationID: identity.organisationID, email: email, role: role,
             tokenDigest: SecretTokens.digest(token), invitedBy: identity.accountID,
             createdAt: now, expiresAt: now.addingTimeInterval(Self.invitationLifetime))
-        try await invitation.create(on: try db())
         let link = acceptURL(token)
-        try await mail.send(
-            OutgoingEmail(
-                organisationID: identity.organisationID, recipient: email,
-                subject: "\(identity.name) invited you to \(identity.organisationName) on Mutual",
-                body: """
-                    Hello,
-
-                    \(identity.name) invited you to join \(identity.organisationName) on Mutual, \
-                    where colleagues teach each other what they are good at, as a \(role.label.lowercased()).
-
-                    Accept the invitation and choose your password here (the link works once, for 7 days):
-                    \(link)
-
-                    If you did not expect this, you can ignore this email.
-                    """))
+        try await transaction { database in
+            try await invitation.create(on: database)
+            let id = try invitation.requireID()
+            try await self.record(
+                NewEvent(
+                    .invitationCreated, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                    payload: ["role": .string(role.rawValue)]),
+                on: database)
+            // The message carries the link's secret, so it is queued here, sealed, rather than
+            // made from the event (which holds no secrets).
+            try await self.queueEmail(
+                template: "invitation", category: .essential, to: EmailRecipient(personID: nil, email: email, name: nil),
+                organisationID: identity.organisationID,
+                values: [
+                    "inviter": identity.name, "organisation": identity.organisationName, "role": role.label.lowercased(), "link": link,
+                    "action": "Accept the invitation",
+                ],
+                uniqueKey: "email:invitation:\(id.uuidString.lowercased())", on: database)
+        }
         return IssuedInvitation(invitation: invitation, token: token)
     }
 
@@ -67,7 +70,11 @@ extension Store {
         else { throw StoreError.notFound(what: "invitation") }
         if invitation.status(at: clock.now) == .pending {
             invitation.revokedAt = clock.now
-            try await invitation.save(on: try db())
+            try await transaction { database in
+                try await invitation.save(on: database)
+                try await self.record(
+                    NewEvent(.invitationRevoked, organisationID: identity.organisationID, actor: identity.personID, subject: id), on: database)
+            }
         }
         return invitation
     }
@@ -138,6 +145,11 @@ extension Store {
                 organisationID: invitation.organisationID, personID: personID,
                 email: invitation.email, name: name, passwordHash: hash, role: invitation.role, createdAt: now)
             try await account.create(on: transaction)
+            try await self.record(
+                NewEvent(
+                    .invitationAccepted, organisationID: invitation.organisationID, actor: personID, subject: try invitation.requireID(),
+                    payload: ["account_id": .id(try account.requireID()), "person_id": .id(personID), "role": .string(invitation.role.rawValue)]),
+                on: transaction)
             return account
         }
     }

@@ -15,6 +15,9 @@ public enum MutualMigrations {
         CreateRelationships009(),
         AddRunProgress010(),
         AddEnrolmentQuestions011(),
+        CreateJobs012(),
+        CreateEventsAndAudit013(),
+        CreateEmailRecords014(),
     ]
 }
 

@@ -108,7 +108,7 @@ extension Store {
                 match.status = .accepted
                 try await match.save(on: transaction)
                 let relationship = try await openRelationship(
-                    programme: programme, matchID: matchID, memberIDs: members.map(\.personID), on: transaction)
+                    programme: programme, matchID: matchID, memberIDs: members.map(\.personID), actor: nil, on: transaction)
                 guard signed else { return }
                 relationship.vision = "Each of us leaves the cycle able to do one thing we could not do before, taught by the other."
                 if relationship.cadence.isEmpty { relationship.cadence = "every two weeks" }

@@ -46,7 +46,7 @@ extension Store {
         let unique = Array(Set(personIDs))
         let people = try await Person.query(on: database).filter(\.$organisationID == identity.organisationID).filter(\.$id ~~ unique).all()
         guard people.count == unique.count else { throw StoreError.notFound(what: "person") }
-        return try await addEnrolments(unique.map { ($0, role, "") }, to: programme, source: .manager, on: database)
+        return try await addEnrolments(unique.map { ($0, role, "") }, to: programme, source: .manager, by: identity, on: database)
     }
 
     /// Enrols the people a CSV names by their `id` (the people file's id), with optional `role`
@@ -119,7 +119,7 @@ extension Store {
             entries.append((personID, try Self.role(role, for: programme), goals))
         }
         guard report.problems.isEmpty else { return report }
-        let outcome = try await addEnrolments(entries, to: programme, source: .manager, on: database)
+        let outcome = try await addEnrolments(entries, to: programme, source: .manager, by: identity, on: database)
         report.added = outcome.added
         report.alreadyEnrolled = outcome.alreadyEnrolled
         return report
@@ -154,7 +154,8 @@ extension Store {
         if let long = answers.firstIndex(where: { $0.answer.count > 2_000 }) {
             throw StoreError.invalid(field: "answers", message: "Shorten your answer to question \(long + 1) to at most 2,000 characters.")
         }
-        let outcome = try await addEnrolments([(identity.personID, try Self.role(role, for: programme), goals)], to: programme, source: .own, on: try db())
+        let outcome = try await addEnrolments(
+            [(identity.personID, try Self.role(role, for: programme), goals)], to: programme, source: .own, by: identity, on: try db())
         if outcome.added == 0 {
             throw StoreError.conflict(field: nil, message: "You are already enrolled in \(programme.name).")
         }
@@ -172,7 +173,14 @@ extension Store {
         let deleted = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID)
             .filter(\.$organisationID == identity.organisationID).filter(\.$personID == personID).all()
         guard !deleted.isEmpty else { throw StoreError.notFound(what: "enrolment") }
-        for enrolment in deleted { try await enrolment.delete(on: try db()) }
+        try await transaction { database in
+            for enrolment in deleted { try await enrolment.delete(on: database) }
+            try await self.record(
+                NewEvent(
+                    .enrolmentWithdrawn, organisationID: identity.organisationID, actor: identity.personID, subject: programmeID,
+                    payload: ["people": .ids([personID])]),
+                on: database)
+        }
     }
 
     /// Everyone enrolled, by name, with what each still has to fill in: the readiness check a
@@ -233,8 +241,12 @@ extension Store {
 
     /// Inserts the enrolments that do not exist yet; the unique (programme, person) index keeps
     /// a double submit from enrolling anyone twice.
+    /// Adds the enrolments in one transaction with their event. The insert decides who is new
+    /// (a conflicting row is skipped and not returned), so two requests at once cannot both
+    /// count the same person as added.
     private func addEnrolments(
-        _ entries: [(UUID, EnrolmentRole, String)], to programme: Programme, source: EnrolmentSource, on database: any Database
+        _ entries: [(UUID, EnrolmentRole, String)], to programme: Programme, source: EnrolmentSource, by identity: Identity,
+        on database: any Database
     ) async throws -> (added: Int, alreadyEnrolled: Int) {
         let programmeID = try programme.requireID()
         var existing = Set<UUID>()
@@ -245,18 +257,32 @@ extension Store {
             }
         }
         let new = entries.filter { !existing.contains($0.0) }
-        guard let sql = database as? any SQLDatabase, !new.isEmpty else { return (0, existing.count) }
-        // 8 bound values a row: 1,000 rows a statement stays under SQLite's 32,766 parameters.
-        for batch in new.queryBatches(1_000) {
-            let insert = sql.insert(into: Enrolment.schema).columns("id", "organisation_id", "programme_id", "person_id", "role", "goals", "source", "created_at")
-            for (personID, role, goals) in batch {
-                insert.values([
-                    SQLBind(UUID()), SQLBind(programme.organisationID), SQLBind(programmeID), SQLBind(personID), SQLBind(role.rawValue),
-                    SQLBind(goals), SQLBind(source.rawValue), SQLBind(clock.now),
-                ])
+        guard !new.isEmpty else { return (0, existing.count) }
+        let now = clock.now
+        let added = try await transaction { transaction -> [UUID] in
+            guard let sql = transaction as? any SQLDatabase else { throw StoreError.unavailable }
+            var added: [UUID] = []
+            // 8 bound values a row: 1,000 rows a statement stays under SQLite's 32,766 parameters.
+            for batch in new.queryBatches(1_000) {
+                let insert = sql.insert(into: Enrolment.schema).columns("id", "organisation_id", "programme_id", "person_id", "role", "goals", "source", "created_at")
+                for (personID, role, goals) in batch {
+                    insert.values([
+                        SQLBind(UUID()), SQLBind(programme.organisationID), SQLBind(programmeID), SQLBind(personID), SQLBind(role.rawValue),
+                        SQLBind(goals), SQLBind(source.rawValue), SQLBind(now),
+                    ])
+                }
+                let rows = try await insert.ignoringConflicts(with: ["programme_id", "person_id"]).returning("person_id").all()
+                added += try rows.map { try $0.decode(column: "person_id", as: UUID.self) }
             }
-            try await insert.ignoringConflicts(with: ["programme_id", "person_id"]).run()
+            if !added.isEmpty {
+                try await self.record(
+                    NewEvent(
+                        .enrolmentAdded, organisationID: programme.organisationID, actor: identity.personID, subject: programmeID,
+                        payload: ["people": .ids(added), "added": .int(added.count), "source": .string(source.rawValue)]),
+                    on: transaction)
+            }
+            return added
         }
-        return (new.count, existing.count)
+        return (added.count, entries.count - added.count)
     }
 }

@@ -33,9 +33,7 @@ extension Store {
         run.gapMillipercent = 0
         run.result = JSONWriter.write(result.json(includeTimings: false))
         run.progress = ""
-        run.status = .done
-        run.finishedAt = clock.now
-        try await run.save(on: try db())
+        try await finish(run)
     }
 
     /// The optimality a group run records: good groups found by search, with no proof of the best.

@@ -54,7 +54,12 @@ extension Store {
         let programme = try await scopedProgramme(id: programmeID, of: identity)
         programme.matchingRules = RulesFile.encodeText(rules)
         programme.updatedAt = clock.now
-        try await programme.save(on: try db())
+        try await transaction { database in
+            try await programme.save(on: database)
+            try await self.record(
+                NewEvent(.programmeRulesChanged, organisationID: identity.organisationID, actor: identity.personID, subject: programmeID),
+                on: database)
+        }
         return ProgrammeRules(programmeID: programmeID, model: programme.model, rules: rules, isDefault: false)
     }
 

@@ -30,17 +30,19 @@ public struct MatchRunSummary: Sendable, Equatable {
     public var edits: [ProposalEdit] = []
     /// What the run was run around (empty for a plain run).
     public var frame = RunFrame()
+}
 
-    /// A run still marked running this long after it started was cut off (the server stopped
-    /// while it worked); the page says so instead of waiting forever.
-    public static let staleAfter: TimeInterval = 30 * 60
+/// The payload of a match run's job.
+public struct MatchRunJob: Codable, Sendable, Equatable {
+    public var runID: UUID
 
-    public func isStale(at now: Date) -> Bool { status == .running && now.timeIntervalSince(createdAt) > Self.staleAfter }
+    public init(runID: UUID) { self.runID = runID }
 }
 
 extension Store {
     /// Starts a match run of the programme's enrolled people and returns it at once, still
-    /// running; ``executeMatchRun(id:)`` does the work (the server calls it in the background).
+    /// running: the run is a durable job (``JobKind/matchRun``), which a worker runs with
+    /// ``executeMatchRun(id:)``; if that worker dies, another takes the job over.
     public func startMatchRun(programmeID: UUID, seed: Int = 1, by identity: Identity) async throws -> MatchRunSummary {
         try requireRole(.programmeManager, identity)
         let programme = try await scopedProgramme(id: programmeID, of: identity)
@@ -70,15 +72,54 @@ extension Store {
         run.result = ""
         run.failure = ""
         run.progress = RunProgress.loading
+        return try await queue(run, by: identity)
+    }
+
+    /// Writes a new run with its event and its job in one transaction, so a run exists exactly
+    /// when the job that will finish it does.
+    func queue(_ run: MatchRun, by identity: Identity) async throws -> MatchRunSummary {
         run.createdBy = identity.accountID
         run.createdAt = clock.now
-        try await run.create(on: try db())
+        try await transaction { database in
+            try await run.create(on: database)
+            let id = try run.requireID()
+            try await self.record(
+                NewEvent(
+                    .matchRunStarted, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                    payload: ["programme_id": .id(run.programmeID), "model": .string(run.model), "seed": .int(run.seed)]),
+                on: database)
+            try await self.enqueue(
+                NewJob(
+                    kind: JobKind.matchRun, payload: MatchRunJob(runID: id), subject: "match_run:\(id.uuidString.lowercased())",
+                    organisationID: identity.organisationID, uniqueKey: "match_run:\(id.uuidString.lowercased())", policy: .matchRun),
+                on: database)
+        }
         return Self.summary(run)
     }
 
-    /// Runs the engine for a started run and stores its result (or why it failed). Safe to
-    /// call from a background task: it never throws, it records.
+    /// The match-run job's handler.
+    func runMatchRunJob(_ job: ClaimedJob) async throws -> JobOutcome {
+        let payload = try job.decode(MatchRunJob.self)
+        try await executeMatchRun(id: payload.runID, throwing: true)
+        return .finished
+    }
+
+    /// Marks a run failed when its job is given up (its worker died on every try).
+    func giveUpMatchRun(_ job: ClaimedJob, reason: String) async {
+        guard let payload = try? job.decode(MatchRunJob.self) else { return }
+        await recordRunFailure(id: payload.runID, message: reason)
+    }
+
+    /// Runs the engine for a started run and stores its result (or why it failed). A run that
+    /// is no longer running (another worker finished it) is left alone, so running a run's job
+    /// twice is safe: the same rules and seed give the same result.
     public func executeMatchRun(id: UUID) async {
+        try? await executeMatchRun(id: id, throwing: false)
+    }
+
+    /// As ``executeMatchRun(id:)``; with `throwing`, a failure to reach the database is thrown
+    /// (so the job is retried) instead of being recorded as the run's failure.
+    func executeMatchRun(id: UUID, throwing: Bool) async throws {
         do {
             guard let run = try await MatchRun.find(id, on: try db()), run.status == .running,
                 let programme = try await Programme.find(run.programmeID, on: try db())
@@ -105,18 +146,61 @@ extension Store {
             run.gapMillipercent = Int(result.gapPerHundredThousand)
             run.result = JSONWriter.write(result.json(includeTimings: false))
             run.progress = ""
-            run.status = .done
-            run.finishedAt = clock.now
-            try await run.save(on: try db())
+            try await finish(run)
         } catch {
+            if throwing, Self.isUnavailable(error) { throw error }
             logger.error("Match run failed", metadata: ["run": "\(id)", "error": "\(error)"])
-            if let run = try? await MatchRun.find(id, on: try db()) {
-                run.status = .failed
-                run.failure = "The run stopped with an error (\(error)). Run it again; if it fails again, tell your administrator."
-                run.finishedAt = clock.now
-                try? await run.save(on: try db())
-            }
+            await recordRunFailure(
+                id: id, message: "The run stopped with an error (\(error)). Run it again; if it fails again, tell your administrator.")
         }
+    }
+
+    /// Stores a finished run with its event, unless another worker finished it first.
+    func finish(_ run: MatchRun) async throws {
+        let id = try run.requireID()
+        let now = clock.now
+        try await transaction { database in
+            guard let current = try await MatchRun.find(id, on: database), current.status == .running else { return }
+            run.status = .done
+            run.finishedAt = now
+            try await run.save(on: database)
+            try await self.record(
+                NewEvent(
+                    .matchRunFinished, organisationID: run.organisationID, actor: nil, subject: id,
+                    payload: [
+                        "programme_id": .id(run.programmeID), "participants": .int(run.participants), "matched": .int(run.matched),
+                        "optimality": .string(run.optimality),
+                    ]),
+                on: database)
+        }
+    }
+
+    /// Marks a running run failed, with its event.
+    func recordRunFailure(id: UUID, message: String) async {
+        let now = clock.now
+        do {
+            try await transaction { database in
+                guard let run = try await MatchRun.find(id, on: database), run.status == .running else { return }
+                run.status = .failed
+                run.failure = message
+                run.progress = ""
+                run.finishedAt = now
+                try await run.save(on: database)
+                try await self.record(
+                    NewEvent(.matchRunFailed, organisationID: run.organisationID, actor: nil, subject: id, payload: ["programme_id": .id(run.programmeID)]),
+                    on: database)
+            }
+        } catch {
+            logger.error("Could not record a match run's failure", metadata: ["run": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Whether an error means the database could not be used (worth retrying), rather than a
+    /// problem with the run itself (which would fail the same way again).
+    static func isUnavailable(_ error: any Error) -> Bool {
+        if let error = error as? StoreError, error == .unavailable { return true }
+        let text = String(reflecting: error)
+        return text.contains("connection") || text.contains("Connection") || text.contains("PSQLError")
     }
 
     /// Names of the organisation's people by their external id, for showing results.

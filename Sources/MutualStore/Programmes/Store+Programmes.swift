@@ -95,6 +95,11 @@ extension Store {
         try await transaction { transaction in
             try await programme.create(on: transaction)
             try await Self.replaceObjectives(of: programme, with: objectives, on: transaction)
+            try await self.record(
+                NewEvent(
+                    .programmeCreated, organisationID: identity.organisationID, actor: identity.personID, subject: try programme.requireID(),
+                    payload: ["model": .string(programme.model.rawValue), "objectives": .int(objectives.count)]),
+                on: transaction)
         }
         return try await self.programme(id: try programme.requireID(), of: identity)
     }
@@ -110,6 +115,11 @@ extension Store {
         try await transaction { transaction in
             try await programme.save(on: transaction)
             try await Self.replaceObjectives(of: programme, with: objectives, on: transaction)
+            try await self.record(
+                NewEvent(
+                    .programmeChanged, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                    payload: ["model": .string(programme.model.rawValue), "objectives": .int(objectives.count)]),
+                on: transaction)
         }
         return try await self.programme(id: id, of: identity)
     }

@@ -204,10 +204,7 @@ extension Store {
         run.progress = RunProgress.loading
         run.frame = try ProposalCoding.text(
             RunFrame(fromRun: id, locked: summary.lockedPairs, broken: summary.brokenPairs, excluded: summary.excludedPeople))
-        run.createdBy = identity.accountID
-        run.createdAt = clock.now
-        try await run.create(on: try db())
-        return Self.summary(run)
+        return try await queue(run, by: identity)
     }
 
     /// The engine's result for a run: its own recorded rules (the defaults when none were

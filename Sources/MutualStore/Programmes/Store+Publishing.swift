@@ -69,8 +69,7 @@ extension Store {
         }
         let now = clock.now
         let found = people
-        let emails = try await transaction { transaction -> [OutgoingEmail] in
-            var emails: [OutgoingEmail] = []
+        try await transaction { transaction in
             for group in groups {
                 let members = group.members.compactMap { found[$0] }
                 guard members.count == group.members.count else { continue }
@@ -92,26 +91,18 @@ extension Store {
                     member.response = .pending
                     member.reason = ""
                     try await member.create(on: transaction)
-                    if let email = person.email {
-                        let others = members.filter { $0.id != person.id }.map(\.name).joined(separator: " and ")
-                        emails.append(
-                            OutgoingEmail(
-                                organisationID: identity.organisationID, recipient: email, subject: "Your match in \(programme.name): \(others)",
-                                body: """
-                                    Hello \(person.name),
-
-                                    In \(programme.name) you are matched with \(others).
-                                    Why: \(group.reasons.joined(separator: "; ")).
-
-                                    Sign in to Mutual and open My matches to accept or decline.
-                                    """))
-                    }
                 }
+                // Each member's email comes from this event, through the notification job.
+                try await self.record(
+                    NewEvent(
+                        .matchPublished, organisationID: identity.organisationID, actor: identity.personID, subject: try match.requireID(),
+                        payload: [
+                            "run_id": .id(id), "programme_id": .id(run.programmeID), "members": .ids(members.compactMap(\.id)),
+                            "score": .int(group.score),
+                        ]),
+                    on: transaction)
             }
-            return emails
         }
-        // After the commit: a failed delivery must not undo the publication (the outbox keeps it).
-        for email in emails { try? await mail.send(email) }
         return groups.count
     }
 
@@ -166,10 +157,16 @@ extension Store {
                 match.status = .accepted
             }
             try await match.save(on: transaction)
+            try await self.record(
+                NewEvent(
+                    accept ? .matchAccepted : .matchDeclined, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                    payload: ["programme_id": .id(match.programmeID), "match_status": .string(match.status.rawValue)]),
+                on: transaction)
             // Everyone said yes: the match becomes a relationship with an agreement to fill in.
             if match.status == .accepted, let programme = try await Programme.find(match.programmeID, on: transaction) {
                 _ = try await openRelationship(
-                    programme: programme, matchID: id, memberIDs: members.sorted { $0.position < $1.position }.map(\.personID), on: transaction)
+                    programme: programme, matchID: id, memberIDs: members.sorted { $0.position < $1.position }.map(\.personID),
+                    actor: identity.personID, on: transaction)
             }
         }
     }

@@ -76,7 +76,7 @@ extension Store {
     /// Opens a relationship for people who just agreed to work together, with the agreement's
     /// cadence and structure started from the programme's. Runs inside the caller's transaction.
     func openRelationship(
-        programme: Programme, matchID: UUID?, memberIDs: [UUID], on database: any Database
+        programme: Programme, matchID: UUID?, memberIDs: [UUID], actor: UUID?, on database: any Database
     ) async throws -> Relationship {
         let relationship = Relationship()
         relationship.organisationID = programme.organisationID
@@ -103,6 +103,11 @@ extension Store {
             member.signedVersion = 0
             try await member.create(on: database)
         }
+        var payload: [String: EventValue] = ["programme_id": .id(relationship.programmeID), "members": .ids(memberIDs)]
+        if let matchID { payload["match_id"] = .id(matchID) }
+        try await record(
+            NewEvent(.relationshipOpened, organisationID: programme.organisationID, actor: actor, subject: try relationship.requireID(), payload: payload),
+            on: database)
         return relationship
     }
 
@@ -187,6 +192,11 @@ extension Store {
             try await relationship.save(on: transaction)
             me.goals = text["goals"] ?? ""
             try await me.save(on: transaction)
+            try await self.record(
+                NewEvent(
+                    .agreementChanged, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                    payload: ["version": .int(relationship.agreementVersion)]),
+                on: transaction)
         }
     }
 
@@ -211,7 +221,12 @@ extension Store {
         }
         me.signedVersion = version
         me.signedAt = clock.now
-        try await me.save(on: try db())
+        try await transaction { database in
+            try await me.save(on: database)
+            try await self.record(
+                NewEvent(.agreementSigned, organisationID: identity.organisationID, actor: identity.personID, subject: id, payload: ["version": .int(version)]),
+                on: database)
+        }
     }
 
     /// Pauses, resumes, completes or dissolves a relationship; a member or a programme manager
@@ -229,12 +244,27 @@ extension Store {
         guard status != relationship.status else {
             throw StoreError.conflict(field: "status", message: "This relationship is already \(status.rawValue).")
         }
+        let previous = relationship.status
         relationship.status = status
         if !status.isOpen {
             relationship.endedAt = clock.now
             relationship.endReason = reason
         }
-        try await relationship.save(on: try db())
+        let type: EventType =
+            switch status {
+            case .active: .relationshipResumed
+            case .paused: .relationshipPaused
+            case .completed: .relationshipCompleted
+            case .dissolved: .relationshipUnwound
+            }
+        try await transaction { database in
+            try await relationship.save(on: database)
+            try await self.record(
+                NewEvent(
+                    type, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                    payload: ["from": .string(previous.rawValue), "to": .string(status.rawValue)]),
+                on: database)
+        }
     }
 
     // MARK: Helpers

@@ -133,19 +133,13 @@ extension Store {
         request.status = .pending
         request.message = message
         request.createdAt = clock.now
-        try await request.create(on: try db())
-        if let email = other.email {
-            let sender = try await Person.find(identity.personID, on: try db())?.name ?? "A colleague"
-            try? await mail.send(
-                OutgoingEmail(
-                    organisationID: identity.organisationID, recipient: email, subject: "\(sender) would like to work with you in \(programme.name)",
-                    body: """
-                        Hello \(other.name),
-
-                        \(sender) asked to be matched with you in \(programme.name).\(message.isEmpty ? "" : "\n\nTheir note: \(message)")
-
-                        Sign in to Mutual and open My matches to accept or decline.
-                        """))
+        try await transaction { database in
+            try await request.create(on: database)
+            try await self.record(
+                NewEvent(
+                    .matchRequestSent, organisationID: identity.organisationID, actor: identity.personID, subject: try request.requireID(),
+                    payload: ["programme_id": .id(programmeID), "to_person_id": .id(personID)]),
+                on: database)
         }
         return try request.requireID()
     }
@@ -166,7 +160,12 @@ extension Store {
         guard accept else {
             request.status = .declined
             request.answeredAt = clock.now
-            try await request.save(on: try db())
+            try await transaction { database in
+                try await request.save(on: database)
+                try await self.record(
+                    NewEvent(.matchRequestAnswered, organisationID: identity.organisationID, actor: identity.personID, subject: id, payload: ["accepted": .bool(false)]),
+                    on: database)
+            }
             return
         }
         guard let programme = try await Programme.find(request.programmeID, on: try db()) else { throw StoreError.notFound(what: "programme") }
@@ -200,8 +199,11 @@ extension Store {
             fresh.status = .accepted
             fresh.answeredAt = self.clock.now
             try await fresh.save(on: transaction)
+            try await self.record(
+                NewEvent(.matchRequestAnswered, organisationID: identity.organisationID, actor: identity.personID, subject: id, payload: ["accepted": .bool(true)]),
+                on: transaction)
             _ = try await self.openRelationship(
-                programme: programme, matchID: nil, memberIDs: [request.fromPersonID, request.toPersonID], on: transaction)
+                programme: programme, matchID: nil, memberIDs: [request.fromPersonID, request.toPersonID], actor: identity.personID, on: transaction)
         }
     }
 

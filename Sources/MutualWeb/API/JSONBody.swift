@@ -77,6 +77,21 @@ enum JSONBody {
         }
     }
 
+    /// The encoder for typed response bodies: snake_case keys by strategy, ISO 8601 dates.
+    static let snakeCaseEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// A JSON response from a typed body, keys in snake_case.
+    static func typed(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try snakeCaseEncoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
     /// A JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)

@@ -134,7 +134,6 @@ struct MatchRulesAPI: Sendable {
         _ = try await store.matchRun(id: id, of: context.identity)
         let body = try await JSONBody.decode(ProgrammesAPI.RunRequest.self, from: request, context: context, allowedKeys: ["seed"])
         let run = try await store.rerunMatchRun(id: id, seed: body.seed, by: context.identity)
-        MatchRunPages.execute(run.id, store: store)
         var object = ProgrammesAPI.runObject(run, now: store.clock.now, includeResult: false)
         object.merge(Self.stateObject(run)) { _, new in new }
         return try ProgrammesAPI.jsonResponse(object, status: .accepted)

@@ -153,7 +153,7 @@ struct ProgrammesAPI: Sendable {
         let iso = Date.ISO8601FormatStyle()
         var object: [String: Any] = [
             "id": run.id.uuidString, "programme_id": run.programmeID.uuidString,
-            "status": run.isStale(at: now) ? "stale" : run.status.rawValue, "model": run.model, "seed": run.seed,
+            "status": run.status.rawValue, "model": run.model, "seed": run.seed,
             "participants": run.participants, "matched": run.matched, "total_weight": run.totalWeight, "upper_bound": run.upperBound,
             "optimality": run.optimality, "gap_percent": run.gapPercent, "failure": run.failure, "progress": run.progress,
             "created_at": run.createdAt.formatted(iso),
@@ -182,7 +182,6 @@ struct ProgrammesAPI: Sendable {
         _ = try await store.programme(id: id, of: context.identity)
         let body = try await JSONBody.decode(RunRequest.self, from: request, context: context, allowedKeys: ["seed"])
         let run = try await store.startMatchRun(programmeID: id, seed: body.seed ?? 1, by: context.identity)
-        MatchRunPages.execute(run.id, store: store)
         return try Self.jsonResponse(Self.runObject(run, now: store.clock.now, includeResult: false), status: .accepted)
     }
 

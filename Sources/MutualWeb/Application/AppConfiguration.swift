@@ -27,6 +27,19 @@ public struct AppConfiguration: Sendable {
     public var trustProxy = false
     /// Largest request body accepted, in bytes.
     public var maxBodySize = 1_048_576
+    /// The mail server (`smtp://…` or `smtps://…`); `nil` keeps messages in the outbox table.
+    public var smtpURL: String?
+    /// The sender of every message, e.g. `Mutual <mentoring@example.org>`.
+    public var mailFrom: String = "Mutual <mutual@localhost>"
+    /// At most this many messages a minute, across all replicas; `nil` for no limit.
+    public var smtpRate: Int?
+    /// A PEM file of extra trusted certificate authorities for the mail server.
+    public var smtpCAFile: String?
+    /// How long a job's claim lasts without renewal, in seconds (a dead worker's job is taken
+    /// over this long after its last renewal).
+    public var jobLeaseSeconds: Double = 60
+    /// Jobs this replica runs at once; 0 runs no worker here.
+    public var jobWorkers: Int = 4
 
     public init() {}
 
@@ -44,6 +57,12 @@ public struct AppConfiguration: Sendable {
         ("mutual.secret", "MUTUAL_SECRET", "signing secret, at least 32 characters; the same on every replica"),
         ("mutual.password.cost", "MUTUAL_PASSWORD_COST", "bcrypt cost 4–31 (default 12)"),
         ("mutual.trust.proxy", "MUTUAL_TRUST_PROXY", "true to take the client address from X-Forwarded-For (default false)"),
+        ("mutual.smtp.url", "MUTUAL_SMTP_URL", "mail server, smtp://USER:PASSWORD@HOST:587 (STARTTLS) or smtps://…:465; unset keeps mail in the outbox table"),
+        ("mutual.mail.from", "MUTUAL_MAIL_FROM", "sender address, e.g. Mutual <mentoring@example.org>"),
+        ("mutual.smtp.rate", "MUTUAL_SMTP_RATE", "at most this many messages a minute across all replicas (default no limit; Microsoft 365 accepts about 30)"),
+        ("mutual.smtp.ca.file", "MUTUAL_SMTP_CA_FILE", "PEM file of extra certificate authorities to trust for the mail server"),
+        ("mutual.job.lease.seconds", "MUTUAL_JOB_LEASE_SECONDS", "how long a job's claim lasts without renewal; a dead replica's jobs are taken over after it (default 60)"),
+        ("mutual.job.workers", "MUTUAL_JOB_WORKERS", "jobs this replica runs at once; 0 runs no job worker here (default 4)"),
     ]
 
     /// Reads the configuration. `flags` holds command-line values by key (e.g. `mutual.port`).
@@ -121,6 +140,38 @@ public struct AppConfiguration: Sendable {
             case "false", "no", "0": self.trustProxy = false
             default: throw ConfigurationError("MUTUAL_TRUST_PROXY must be true or false, not \"\(trust)\".")
             }
+        }
+        if let url = reader.string(forKey: "mutual.smtp.url", isSecret: true), !url.isEmpty {
+            let lowered = url.lowercased()
+            guard lowered.hasPrefix("smtp://") || lowered.hasPrefix("smtps://") else {
+                throw ConfigurationError("MUTUAL_SMTP_URL must start with smtp:// or smtps://, e.g. smtp://user:password@mail.example.org:587.")
+            }
+            self.smtpURL = url
+        }
+        if let from = reader.string(forKey: "mutual.mail.from"), !from.isEmpty { self.mailFrom = from }
+        if let rate = reader.string(forKey: "mutual.smtp.rate"), !rate.isEmpty {
+            guard let value = Int(rate), (1...100_000).contains(value) else {
+                throw ConfigurationError("MUTUAL_SMTP_RATE must be a number of messages a minute from 1 to 100000, not \"\(rate)\" (30 suits Microsoft 365).")
+            }
+            self.smtpRate = value
+        }
+        if let file = reader.string(forKey: "mutual.smtp.ca.file"), !file.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw ConfigurationError("MUTUAL_SMTP_CA_FILE names \(file), which cannot be read. Give the path of a PEM certificate file.")
+            }
+            self.smtpCAFile = file
+        }
+        if let lease = reader.string(forKey: "mutual.job.lease.seconds"), !lease.isEmpty {
+            guard let value = Double(lease), value >= 1, value <= 3600 else {
+                throw ConfigurationError("MUTUAL_JOB_LEASE_SECONDS must be a number of seconds from 1 to 3600, not \"\(lease)\" (60 is a good choice).")
+            }
+            self.jobLeaseSeconds = value
+        }
+        if let workers = reader.string(forKey: "mutual.job.workers"), !workers.isEmpty {
+            guard let value = Int(workers), (0...64).contains(value) else {
+                throw ConfigurationError("MUTUAL_JOB_WORKERS must be a number from 0 to 64, not \"\(workers)\" (4 is the default).")
+            }
+            self.jobWorkers = value
         }
     }
 }

@@ -14,11 +14,14 @@ public struct AppDependencies: Sendable {
     /// An already opened and migrated database to use instead of `configuration.database`
     /// (tests pass one with a schema of its own). The application shuts it down when it stops.
     public var database: MutualDatabase?
+    /// The job worker's settings other than those the configuration sets (tests poll faster).
+    public var jobWorker: JobWorkerConfiguration?
 
     public init(
         clock: MutualClock = .system, tokens: SecretTokens = .system, mail: (any MailTransport)? = nil,
-        signInLimits: SignInLimits = SignInLimits(), database: MutualDatabase? = nil
+        signInLimits: SignInLimits = SignInLimits(), database: MutualDatabase? = nil, jobWorker: JobWorkerConfiguration? = nil
     ) {
+        self.jobWorker = jobWorker
         self.clock = clock
         self.tokens = tokens
         self.mail = mail
@@ -59,10 +62,12 @@ public func buildApplication(
         await database.shutdown()
         throw ConfigurationError("Could not open or migrate the database (\(configuration.database)): \(String(reflecting: error)). Check the path or URL and that the database is running.")
     }
+    let mail = try dependencies.mail ?? MailTransports.make(configuration, database: database, clock: dependencies.clock, logger: logger)
     let store = Store(
         database: database, clock: dependencies.clock, tokens: dependencies.tokens,
-        passwords: PasswordHasher(cost: configuration.passwordCost), mail: dependencies.mail,
-        limits: dependencies.signInLimits, logger: logger)
+        passwords: PasswordHasher(cost: configuration.passwordCost), mail: mail,
+        limits: dependencies.signInLimits, sealer: SecretSealer(secret: configuration.secret),
+        mailSettings: MailSettings(baseURL: configuration.baseURL, ratePerMinute: configuration.smtpRate), logger: logger)
     let cookies = CookieFactory(secure: configuration.usesHTTPS)
     let tokens = dependencies.tokens
     let signer = CSRFTokenSigner(secret: configuration.secret) { tokens.makeToken() }
@@ -77,9 +82,11 @@ public func buildApplication(
         CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, streamingUploads: [PeopleImportPages.importPath])
     }
     let routes = RouteTable(router: router)
+    let jobGauges = JobQueueGauges()
     OperationsRoutes(
         database: database, metrics: MetricsBootstrap.registry,
-        openAPIDocument: openAPIDocument, stylesheet: stylesheet
+        openAPIDocument: openAPIDocument, stylesheet: stylesheet,
+        refreshGauges: { await jobGauges.refresh(from: store) }
     ).register(on: routes)
     SessionPages(store: store, pages: pages, cookies: cookies).register(on: routes)
     MemberPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
@@ -98,6 +105,9 @@ public func buildApplication(
     RelationshipPages(store: store, pages: pages).register(on: routes)
     SelfMatchPages(store: store, pages: pages).register(on: routes)
     RelationshipsAPI(store: store).register(on: routes)
+    JobsPages(store: store, pages: pages).register(on: routes)
+    AuditPages(store: store, pages: pages).register(on: routes)
+    EmailPages(store: store, pages: pages).register(on: routes)
 
     var app = Application(
         router: router,
@@ -107,6 +117,13 @@ public func buildApplication(
         },
         logger: logger)
     app.addServices(DatabaseService(database: database))
+    if configuration.jobWorkers > 0 {
+        var workerConfiguration = dependencies.jobWorker ?? JobWorkerConfiguration()
+        workerConfiguration.concurrency = configuration.jobWorkers
+        workerConfiguration.lease = configuration.jobLeaseSeconds
+        app.addServices(
+            JobWorker(store: store, handlers: store.jobHandlers(), schedules: Store.jobSchedules, configuration: workerConfiguration, logger: logger))
+    }
     return BuiltApplication(application: app, store: store, routes: routes.records)
 }
 

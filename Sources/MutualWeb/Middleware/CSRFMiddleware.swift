@@ -22,9 +22,12 @@ struct CSRFMiddleware: RouterMiddleware {
     /// Routes whose multipart posts are streamed to the handler (file uploads); every other
     /// form is collected here within `maxBodySize`.
     var streamingUploads: Set<String> = []
+    static let unsubscribePrefix = "/email/unsubscribe/"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" {
+        // One-click unsubscribe (RFC 8058) is posted by mail clients, which have no session or
+        // CSRF cookie; the signed link in the path authorises it, and it can only turn mail off.
+        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" || request.uri.path.hasPrefix(Self.unsubscribePrefix) {
             return try await next(request, context)
         }
         var context = context

@@ -9,6 +9,8 @@ struct OperationsRoutes: Sendable {
     let metrics: PrometheusCollectorRegistry
     let openAPIDocument: ByteBuffer
     let stylesheet: ByteBuffer
+    /// Brings gauges read from the database (the job queue) up to date before a scrape.
+    var refreshGauges: @Sendable () async -> Void = {}
 
     func register(on routes: RouteTable) {
         routes.open(.get, "/healthz") { _, _ in
@@ -21,7 +23,8 @@ struct OperationsRoutes: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unreachable\n")))
         }
         routes.open(.get, "/metrics") { _, _ in
-            Response(
+            await refreshGauges()
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
         }

@@ -70,6 +70,8 @@ struct PageChrome {
             }
             if identity.role >= .admin {
                 nav.append(NavItem(label: "Members", href: "/admin/members", current: current == "members"))
+                nav.append(NavItem(label: "Audit log", href: "/admin/audit", current: current == "audit"))
+                nav.append(NavItem(label: "Jobs", href: "/admin/jobs", current: current == "jobs"))
             }
             nav.append(NavItem(label: "API tokens", href: "/account/tokens", current: current == "tokens"))
         }

@@ -24,13 +24,7 @@ struct MatchRunPages: Sendable {
             throw StoreError.invalid(field: "seed", message: "The seed must be a whole number, such as 1. The same seed gives the same matches.")
         }
         let run = try await store.startMatchRun(programmeID: id, seed: seed, by: context.identity)
-        Self.execute(run.id, store: store)
         return .redirect(to: "/runs/\(run.id.uuidString)", type: .normal)
-    }
-
-    /// Works on a run in the background, so the request that started it returns at once.
-    static func execute(_ id: UUID, store: Store) {
-        Task.detached(priority: .utility) { await store.executeMatchRun(id: id) }
     }
 
     struct PairRow {
@@ -42,7 +36,7 @@ struct MatchRunPages: Sendable {
     struct RunModel {
         let page: PageChrome
         let programmeID: String, programmeName: String
-        let running: Bool, progress: String, stale: Bool, failed: Bool, failure: String
+        let running: Bool, progress: String, failed: Bool, failure: String
         let participants: Int, matched: Int, optimal: Bool, gapPercent: String, totalWeight: Int, upperBound: Int, seed: Int
         let pairs: [PairRow], hasPairs: Bool
         let unmatched: [UnmatchedRow], hasUnmatched: Bool
@@ -93,8 +87,8 @@ struct MatchRunPages: Sendable {
         let published = try await store.publishedMatches(in: run.programmeID, by: context.identity).publishedRunIDs.contains(id)
         return RunModel(
             page: pages.chrome(title: "Match run", context: context, current: "programmes"), programmeID: run.programmeID.uuidString,
-            programmeName: programme.draft.name, running: run.status == .running && !run.isStale(at: store.clock.now), progress: run.progress,
-            stale: run.isStale(at: store.clock.now), failed: run.status == .failed, failure: run.failure, participants: run.participants,
+            programmeName: programme.draft.name, running: run.status == .running, progress: run.progress,
+            failed: run.status == .failed, failure: run.failure, participants: run.participants,
             matched: run.matched, optimal: run.optimality == "optimal", gapPercent: String(format: "%.3f", run.gapPercent),
             totalWeight: run.totalWeight, upperBound: run.upperBound, seed: run.seed, pairs: rows, hasPairs: !rows.isEmpty,
             unmatched: unmatched.map { UnmatchedRow(name: names[$0.id] ?? $0.id, reason: $0.reason) }, hasUnmatched: !unmatched.isEmpty,

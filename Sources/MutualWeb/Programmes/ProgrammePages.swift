@@ -205,7 +205,6 @@ struct ProgrammePages: Sendable {
         let runs = isManager ? try await store.matchRuns(of: id, by: context.identity) : []
         let published = isManager ? try await store.publishedMatches(in: id, by: context.identity) : PublishedMatchesSummary()
         let relationships = isManager ? try await store.relationships(in: id, by: context.identity) : []
-        let now = store.clock.now
         let window: String
         switch (d.selfEnrolment, d.enrolmentOpens.isEmpty, d.enrolmentCloses.isEmpty) {
         case (false, _, _): window = "By invitation: a programme manager enrols people."
@@ -234,7 +233,7 @@ struct ProgrammePages: Sendable {
             runs: runs.map { run in
                 let status: String
                 switch run.status {
-                case .running: status = run.isStale(at: now) ? "Stopped before finishing" : "Running"
+                case .running: status = "Running"
                 case .failed: status = "Failed"
                 case .done:
                     status = "\(run.matched) of \(run.participants) matched, "

@@ -111,7 +111,6 @@ extension MatchRunPages {
                 seed = number
             }
             let run = try await store.rerunMatchRun(id: id, seed: seed, by: context.identity)
-            Self.execute(run.id, store: store)
             return .redirect(to: "/runs/\(run.id.uuidString)", type: .normal)
         } catch let error as StoreError where error.isInputProblem {
             var model = try await model(context, id: id)

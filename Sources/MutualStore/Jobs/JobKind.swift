@@ -1,0 +1,14 @@
+/// The kinds of job Mutual runs. A kind is the name a handler is registered under; it is
+/// stored with each job, so a kind is never renamed once released.
+public enum JobKind {
+    /// Runs a match run (``Store/executeMatchRun(id:)``); payload ``MatchRunJob``.
+    public static let matchRun = "match_run.execute"
+    /// Sends one email; payload ``EmailJob``.
+    public static let email = "email.send"
+    /// Writes an event into the audit log; payload ``EventJob``.
+    public static let audit = "event.audit"
+    /// Turns an event into the emails it causes; payload ``EventJob``.
+    public static let notify = "event.notify"
+    /// Daily: prunes finished jobs and expired sessions.
+    public static let housekeeping = "housekeeping"
+}

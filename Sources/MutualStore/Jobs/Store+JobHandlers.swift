@@ -1,0 +1,32 @@
+import FluentKit
+import Foundation
+
+extension Store {
+    /// Every kind of job Mutual runs, with its handler: what a replica's ``JobWorker`` runs.
+    public func jobHandlers() -> [JobHandler] {
+        [
+            JobHandler(kind: JobKind.matchRun, policy: .matchRun, run: runMatchRunJob, giveUp: giveUpMatchRun),
+            JobHandler(kind: JobKind.email, policy: .email, run: sendEmailJob),
+            JobHandler(kind: JobKind.audit, run: consumeForAudit),
+            JobHandler(kind: JobKind.notify, run: consumeForNotifications),
+            JobHandler(kind: JobKind.housekeeping, run: housekeeping),
+        ]
+    }
+
+    /// The recurring jobs.
+    public static let jobSchedules = [JobSchedule(name: "housekeeping", kind: JobKind.housekeeping, period: .daily)]
+
+    /// How long finished jobs stay on the jobs page.
+    public static let finishedJobRetention: TimeInterval = 14 * 86_400
+
+    /// Daily: forgets finished jobs after two weeks and sessions that expired.
+    func housekeeping(_ job: ClaimedJob) async throws -> JobOutcome {
+        let now = clock.now
+        try await transaction { database in
+            try await Job.query(on: database).filter(\.$status == .finished)
+                .filter(\.$finishedAt < now.addingTimeInterval(-Self.finishedJobRetention)).delete()
+            try await Session.query(on: database).filter(\.$expiresAt < now).delete()
+        }
+        return .finished
+    }
+}

@@ -1,0 +1,23 @@
+/// What kind of message an email is, for each person's email choices. Essential messages (an
+/// invitation) are always sent and carry no unsubscribe link; the rest can be turned off.
+public enum EmailCategory: String, Codable, Sendable, CaseIterable {
+    case essential
+    /// Published matches, answers to them, match requests.
+    case matches
+    /// A relationship opened, its agreement changed, paused, completed or unwound.
+    case relationships
+    /// A match run a manager started finished or failed.
+    case programmes
+
+    /// The categories a person may turn off, in the order the preferences page lists them.
+    public static let optional: [EmailCategory] = [.matches, .relationships, .programmes]
+
+    public var label: String {
+        switch self {
+        case .essential: "Invitations and sign-in"
+        case .matches: "Matches: new matches, answers and match requests"
+        case .relationships: "Relationships: agreements and changes to a relationship"
+        case .programmes: "Programmes I manage: match runs that finish or fail"
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Someone a message goes to.
+public struct EmailRecipient: Sendable, Equatable {
+    public var personID: UUID?
+    public var email: String
+    public var name: String?
+
+    public init(personID: UUID?, email: String, name: String?) {
+        self.personID = personID
+        self.email = email
+        self.name = name
+    }
+}
+
+extension Store {
+    /// Renders a message and queues its durable job on `database` (the transaction of the change
+    /// that causes it). A non-essential message is not queued for a person who turned its
+    /// category off, and carries a one-click unsubscribe link. Returns whether it was queued.
+    @discardableResult
+    public func queueEmail(
+        template: String, category: EmailCategory, to recipient: EmailRecipient, organisationID: UUID?, values: [String: any Sendable],
+        uniqueKey: String? = nil, on database: any Database
+    ) async throws -> Bool {
+        var unsubscribeURL: String?
+        if category != .essential, let personID = recipient.personID {
+            let optedOut = try await EmailOptOut.query(on: database).filter(\.$personID == personID)
+                .filter(\.$category == category.rawValue).first()
+            if optedOut != nil { return false }
+            unsubscribeURL = self.unsubscribeURL(personID: personID, category: category)
+        }
+        var organisationName = ""
+        if let organisationID, let organisation = try await Organisation.find(organisationID, on: database) {
+            organisationName = organisation.name
+        }
+        var context: [String: Any] = values
+        context["organisation"] = values["organisation"] ?? organisationName
+        context["categoryLabel"] = category.label
+        if let unsubscribeURL { context["unsubscribeURL"] = unsubscribeURL }
+        let rendered = try EmailTemplates.shared.render(template, context)
+        let email = OutgoingEmail(
+            organisationID: organisationID, recipient: recipient.email, recipientName: recipient.name, subject: rendered.subject,
+            body: rendered.text, html: rendered.html, unsubscribeURL: unsubscribeURL)
+        let payload = EmailJob(
+            template: template, category: category, recipient: recipient.email, subject: rendered.subject,
+            sealedMessage: try sealer.seal(try JobCoding.encode(email)))
+        try await enqueue(
+            NewJob(
+                kind: JobKind.email, payload: payload, subject: "email:\(template)", organisationID: organisationID, uniqueKey: uniqueKey,
+                policy: .email),
+            on: database)
+        return true
+    }
+
+    /// The email job's handler: keeps to the send-rate limit, hands the message to the
+    /// transport and keeps a record of it without its body.
+    func sendEmailJob(_ job: ClaimedJob) async throws -> JobOutcome {
+        let payload = try job.decode(EmailJob.self)
+        let email = try JobCoding.decode(OutgoingEmail.self, from: try sealer.open(payload.sealedMessage))
+        if let wait = try await reserveSendSlot(for: job, payload: payload) {
+            return .later(wait, reason: "Waiting for the send-rate limit (MUTUAL_SMTP_RATE = \(mailSettings.ratePerMinute ?? 0) a minute).")
+        }
+        do {
+            try await mail.send(email)
+        } catch {
+            // The slot (and the record) is given back: the message was not sent.
+            try? await transaction { database in
+                try await SentEmail.query(on: database).filter(\.$jobID == job.id).delete()
+            }
+            if error is any PermanentMailError { throw PermanentEmailFailure(underlying: error) }
+            throw error
+        }
+        return .finished
+    }
+
+    /// Writes this message's record, which also takes its place in the last minute's count, or
+    /// returns when a place frees up. One writer at a time decides (PostgreSQL: an advisory
+    /// lock; SQLite: the single writer), so replicas together keep to the limit.
+    private func reserveSendSlot(for job: ClaimedJob, payload: EmailJob) async throws -> Date? {
+        let now = clock.now
+        let limit = mailSettings.ratePerMinute
+        let isPostgres = database.location.isPostgres
+        return try await transaction { database in
+            guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+            if let limit {
+                if isPostgres { try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.sendRateLockKey)))").run() }
+                let recent = try await SentEmail.query(on: database).filter(\.$sentAt > now.addingTimeInterval(-60))
+                    .filter(\.$jobID != job.id).sort(\.$sentAt).all()
+                if recent.count >= limit {
+                    // The place the oldest of the last `limit` messages holds frees a minute after it was sent.
+                    return recent[recent.count - limit].sentAt.addingTimeInterval(60.001)
+                }
+            }
+            try await SentEmail.query(on: database).filter(\.$jobID == job.id).delete()
+            let record = SentEmail()
+            record.organisationID = job.organisationID
+            record.jobID = job.id
+            record.recipient = payload.recipient
+            record.category = payload.category.rawValue
+            record.template = payload.template
+            record.subject = payload.subject
+            record.sentAt = now
+            try await record.create(on: database)
+            return nil
+        }
+    }
+
+    /// The advisory lock that serialises send-rate decisions on PostgreSQL.
+    static let sendRateLockKey: Int64 = 0x6D75_7475_616C
+
+    // MARK: Email choices and unsubscribing
+
+    /// The link that turns a category off for a person without signing in (RFC 8058 one-click).
+    public func unsubscribeURL(personID: UUID, category: EmailCategory) -> String {
+        let id = personID.uuidString.lowercased()
+        return "\(mailSettings.baseURL)/email/unsubscribe/\(id)/\(category.rawValue)/\(sealer.sign("unsubscribe:\(id):\(category.rawValue)"))"
+    }
+
+    /// Turns a category off for the person an unsubscribe link names; throws when the link was
+    /// not made by this server (or was altered).
+    public func unsubscribe(personID: UUID, category: EmailCategory, signature: String) async throws -> Person {
+        let id = personID.uuidString.lowercased()
+        guard category != .essential, sealer.verify(signature, of: "unsubscribe:\(id):\(category.rawValue)"),
+            let person = try await Person.find(personID, on: try db())
+        else {
+            throw StoreError.gone(message: "This unsubscribe link is not valid. Sign in and change your email choices under My profile → Email.")
+        }
+        try await setEmailCategory(category, enabled: false, personID: personID)
+        return person
+    }
+
+    /// Which optional categories the signed-in person receives.
+    public func emailPreferences(of identity: Identity) async throws -> [EmailCategory: Bool] {
+        let off = Set(try await EmailOptOut.query(on: try db()).filter(\.$personID == identity.personID).all().map(\.category))
+        return Dictionary(uniqueKeysWithValues: EmailCategory.optional.map { ($0, !off.contains($0.rawValue)) })
+    }
+
+    /// Sets which optional categories the signed-in person receives.
+    public func setEmailPreferences(_ enabled: Set<EmailCategory>, of identity: Identity) async throws {
+        for category in EmailCategory.optional {
+            try await setEmailCategory(category, enabled: enabled.contains(category), personID: identity.personID)
+        }
+    }
+
+    private func setEmailCategory(_ category: EmailCategory, enabled: Bool, personID: UUID) async throws {
+        let now = clock.now
+        try await transaction { database in
+            if enabled {
+                try await EmailOptOut.query(on: database).filter(\.$personID == personID).filter(\.$category == category.rawValue).delete()
+            } else {
+                guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+                try await sql.insert(into: EmailOptOut.schema).columns("id", "person_id", "category", "created_at")
+                    .values(SQLBind(UUID()), SQLBind(personID), SQLBind(category.rawValue), SQLBind(now))
+                    .ignoringConflicts(with: ["person_id", "category"]).run()
+            }
+        }
+    }
+}
+
+/// The mail server refused a message for good (an unknown mailbox, say): the job is not retried.
+struct PermanentEmailFailure: Error, LocalizedError, PermanentJobError {
+    let underlying: any Error
+    var errorDescription: String? {
+        "The mail server refused this message for good, so it will not be retried: \(Store.describe(underlying))"
+    }
+}

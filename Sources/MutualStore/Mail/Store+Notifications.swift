@@ -1,0 +1,159 @@
+import FluentKit
+import Foundation
+
+extension Store {
+    /// The notification consumer: turns an event into the emails it causes, one job per
+    /// recipient. Idempotent: each message's job has the event and the recipient as its unique
+    /// key, so consuming an event twice queues nothing new.
+    func consumeForNotifications(_ job: ClaimedJob) async throws -> JobOutcome {
+        let payload = try job.decode(EventJob.self)
+        guard let event = try await event(id: payload.eventID), let type = EventType(rawValue: event.type) else { return .finished }
+        let eventKey = payload.eventID.uuidString.lowercased()
+        let messages = try await notifications(for: type, event: event)
+        guard !messages.isEmpty else { return .finished }
+        try await transaction { database in
+            for message in messages {
+                try await self.queueEmail(
+                    template: message.template, category: message.category, to: message.recipient, organisationID: event.organisationID,
+                    values: message.values, uniqueKey: "email:\(eventKey):\(message.recipient.email.lowercased())", on: database)
+            }
+        }
+        return .finished
+    }
+
+    /// One message an event causes.
+    struct Notification: Sendable {
+        var template: String
+        var category: EmailCategory
+        var recipient: EmailRecipient
+        var values: [String: any Sendable]
+    }
+
+    private func notifications(for type: EventType, event: DomainEvent) async throws -> [Notification] {
+        let link = mailSettings.baseURL
+        switch type {
+        case .matchPublished:
+            guard let match = try await PublishedMatch.find(UUID(uuidString: event.subjectID), on: try db()) else { return [] }
+            let programme = try await Programme.find(match.programmeID, on: try db())
+            let people = try await matchPeople(match)
+            let reasons = (try? JSONDecoder().decode([String].self, from: Data(match.reasonsJSON.utf8))) ?? []
+            return people.compactMap { person in
+                guard let email = person.email else { return nil }
+                return Notification(
+                    template: "match-published", category: .matches,
+                    recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
+                    values: [
+                        "name": person.name, "programme": programme?.name ?? "your programme",
+                        "others": Self.names(people.filter { $0.id != person.id }), "reasons": reasons, "hasReasons": !reasons.isEmpty,
+                        "link": "\(link)/matches", "action": "Accept or decline",
+                    ])
+            }
+        case .matchDeclined:
+            guard let match = try await PublishedMatch.find(UUID(uuidString: event.subjectID), on: try db()) else { return [] }
+            let programme = try await Programme.find(match.programmeID, on: try db())
+            let people = try await matchPeople(match)
+            let decliner = people.first { $0.id == event.actorPersonID }?.name ?? "Someone"
+            return people.filter { $0.id != event.actorPersonID }.compactMap { person in
+                guard let email = person.email else { return nil }
+                return Notification(
+                    template: "match-declined", category: .matches, recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
+                    values: [
+                        "name": person.name, "programme": programme?.name ?? "your programme", "decliner": decliner,
+                        "link": "\(link)/matches", "action": "Open My matches",
+                    ])
+            }
+        case .matchRequestSent:
+            guard let request = try await MatchRequest.find(UUID(uuidString: event.subjectID), on: try db()),
+                let to = try await Person.find(request.toPersonID, on: try db()), let email = to.email
+            else { return [] }
+            let from = try await Person.find(request.fromPersonID, on: try db())
+            let programme = try await Programme.find(request.programmeID, on: try db())
+            return [
+                Notification(
+                    template: "match-request", category: .matches, recipient: EmailRecipient(personID: to.id, email: email, name: to.name),
+                    values: [
+                        "name": to.name, "requester": from?.name ?? "A colleague", "programme": programme?.name ?? "your programme",
+                        "link": "\(link)/matches", "action": "Answer the request",
+                    ])
+            ]
+        case .relationshipOpened, .agreementChanged, .relationshipPaused, .relationshipResumed, .relationshipCompleted, .relationshipUnwound:
+            guard let relationshipID = UUID(uuidString: event.subjectID),
+                let relationship = try await Relationship.find(relationshipID, on: try db())
+            else { return [] }
+            let programme = try await Programme.find(relationship.programmeID, on: try db())
+            let memberIDs = try await RelationshipMember.query(on: try db()).filter(\.$relationshipID == relationshipID).sort(\.$position).all()
+                .map(\.personID)
+            let people = try await Person.query(on: try db()).filter(\.$id ~~ memberIDs).all()
+            let actor = try await event.actorPersonID.asyncMap { try await Person.find($0, on: try db()) } ?? nil
+            let recipients = type == .relationshipOpened ? people : people.filter { $0.id != event.actorPersonID }
+            let relationshipLink = "\(link)/relationships/\(relationshipID.uuidString)"
+            return recipients.compactMap { person in
+                guard let email = person.email else { return nil }
+                var values: [String: any Sendable] = [
+                    "name": person.name, "programme": programme?.name ?? "your programme", "link": relationshipLink,
+                    "others": Self.names(people.filter { $0.id != person.id }), "changer": actor?.name ?? "Your programme manager",
+                    "actor": actor?.name ?? "Your programme manager", "action": "Open your relationship",
+                ]
+                let template: String
+                switch type {
+                case .relationshipOpened:
+                    template = "relationship-opened"
+                    values["action"] = "Write your agreement"
+                case .agreementChanged:
+                    template = "agreement-changed"
+                    values["action"] = "Read and sign"
+                default:
+                    template = "relationship-changed"
+                    values["status"] = Self.statusWord(type)
+                    values["unwound"] = type == .relationshipUnwound
+                }
+                return Notification(
+                    template: template, category: .relationships, recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
+                    values: values)
+            }
+        case .matchRunFinished, .matchRunFailed:
+            guard let runID = UUID(uuidString: event.subjectID), let run = try await MatchRun.find(runID, on: try db()),
+                let account = try await Account.find(run.createdBy, on: try db())
+            else { return [] }
+            let programme = try await Programme.find(run.programmeID, on: try db())
+            return [
+                Notification(
+                    template: "run-finished", category: .programmes,
+                    recipient: EmailRecipient(personID: account.personID, email: account.email, name: account.name),
+                    values: [
+                        "name": account.name, "programme": programme?.name ?? "your programme", "failed": type == .matchRunFailed,
+                        "matched": String(run.matched), "participants": String(run.participants),
+                        "link": "\(link)/runs/\(runID.uuidString)", "action": type == .matchRunFailed ? "See why" : "Review the matches",
+                    ])
+            ]
+        case .peopleImported, .invitationCreated, .invitationAccepted, .invitationRevoked, .programmeCreated, .programmeChanged,
+            .programmeRulesChanged, .enrolmentAdded, .enrolmentWithdrawn, .matchRunStarted, .matchAccepted, .matchRequestAnswered,
+            .agreementSigned:
+            // Invitations carry a secret link, so their message is queued with the invitation
+            // itself (sealed); the rest need no email.
+            return []
+        }
+    }
+
+    private func matchPeople(_ match: PublishedMatch) async throws -> [Person] {
+        let members = try await MatchMember.query(on: try db()).filter(\.$matchID == (try match.requireID())).sort(\.$position).all()
+        let people = try await Person.query(on: try db()).filter(\.$id ~~ members.map(\.personID)).all()
+        let byID = Dictionary(uniqueKeysWithValues: people.compactMap { person in person.id.map { ($0, person) } })
+        return members.compactMap { byID[$0.personID] }
+    }
+
+    static func names(_ people: [Person]) -> String {
+        let names = people.map(\.name)
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " and " + names.last!
+    }
+
+    private static func statusWord(_ type: EventType) -> String {
+        switch type {
+        case .relationshipPaused: "paused"
+        case .relationshipResumed: "active again"
+        case .relationshipCompleted: "completed"
+        default: "ended (unwound)"
+        }
+    }
+}

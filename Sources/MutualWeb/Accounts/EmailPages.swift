@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import MutualStore
+
+/// Each person's email choices (`/profile/email`, `GET`/`PUT /api/v1/me/email-preferences`)
+/// and the one-click unsubscribe link every non-essential message carries (RFC 8058: a `GET`
+/// shows a confirmation page, because link scanners open links; a `POST` unsubscribes, which is
+/// what mail clients send for `List-Unsubscribe-Post: List-Unsubscribe=One-Click`).
+struct EmailPages: Sendable {
+    let store: Store
+    let pages: PageRenderer
+
+    func register(on routes: RouteTable) {
+        routes.member(.get, "/profile/email", role: .participant, show)
+        routes.member(.post, "/profile/email", role: .participant, save)
+        routes.member(.get, "/api/v1/me/email-preferences", role: .participant, getPreferences)
+        routes.member(.put, "/api/v1/me/email-preferences", role: .participant, putPreferences)
+        routes.open(.get, "/email/unsubscribe/:person/:category/:signature", showUnsubscribe)
+        routes.open(.post, "/email/unsubscribe/:person/:category/:signature", unsubscribe)
+    }
+
+    // MARK: Preferences
+
+    struct Choice { let value: String, label: String, enabled: Bool }
+    struct PreferencesPage {
+        let page: PageChrome
+        let choices: [Choice]
+        var status = ""
+    }
+
+    @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try pages.render("email-preferences", try await model(context))
+    }
+
+    @Sendable func save(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let enabled = Set(EmailCategory.optional.filter { context.form[$0.rawValue] == "on" })
+        try await store.setEmailPreferences(enabled, of: context.identity)
+        var model = try await model(context)
+        model.status = "Saved. You will get only the email you chose; invitations and sign-in messages always arrive."
+        return try pages.render("email-preferences", model)
+    }
+
+    private func model(_ context: SignedInContext) async throws -> PreferencesPage {
+        let preferences = try await store.emailPreferences(of: context.identity)
+        return PreferencesPage(
+            page: pages.chrome(title: "Email", context: context, current: "profile"),
+            choices: EmailCategory.optional.map { Choice(value: $0.rawValue, label: $0.label, enabled: preferences[$0] ?? true) })
+    }
+
+    /// `GET`/`PUT /api/v1/me/email-preferences`: each optional category and whether it is received.
+    struct PreferencesBody: Codable {
+        var matches: Bool
+        var relationships: Bool
+        var programmes: Bool
+    }
+
+    @Sendable func getPreferences(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let preferences = try await store.emailPreferences(of: context.identity)
+        return try JSONBody.typed(
+            PreferencesBody(
+                matches: preferences[.matches] ?? true, relationships: preferences[.relationships] ?? true,
+                programmes: preferences[.programmes] ?? true))
+    }
+
+    @Sendable func putPreferences(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let body = try await JSONBody.decode(
+            PreferencesBody.self, from: request, context: context, allowedKeys: ["matches", "relationships", "programmes"])
+        var enabled = Set<EmailCategory>()
+        if body.matches { enabled.insert(.matches) }
+        if body.relationships { enabled.insert(.relationships) }
+        if body.programmes { enabled.insert(.programmes) }
+        try await store.setEmailPreferences(enabled, of: context.identity)
+        return try JSONBody.typed(body)
+    }
+
+    // MARK: Unsubscribe
+
+    struct UnsubscribePage {
+        let page: PageChrome
+        let action: String, categoryLabel: String
+        var done = false, error = ""
+    }
+
+    private func link(_ context: AppRequestContext) throws -> (UUID, EmailCategory, String) {
+        guard let personText = context.parameters.get("person"), let person = UUID(uuidString: personText),
+            let category = context.parameters.get("category").flatMap(EmailCategory.init(rawValue:)),
+            let signature = context.parameters.get("signature")
+        else {
+            throw StoreError.gone(message: "This unsubscribe link is not valid. Sign in and change your email choices under My profile → Email.")
+        }
+        return (person, category, signature)
+    }
+
+    @Sendable func showUnsubscribe(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (_, category, _) = try link(context)
+        return try pages.render(
+            "unsubscribe",
+            UnsubscribePage(page: pages.chrome(title: "Unsubscribe", context: context), action: request.uri.path, categoryLabel: category.label))
+    }
+
+    @Sendable func unsubscribe(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (person, category, signature) = try link(context)
+        _ = try await store.unsubscribe(personID: person, category: category, signature: signature)
+        return try pages.render(
+            "unsubscribe",
+            UnsubscribePage(
+                page: pages.chrome(title: "Unsubscribed", context: context), action: request.uri.path, categoryLabel: category.label, done: true))
+    }
+}

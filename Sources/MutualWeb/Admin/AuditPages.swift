@@ -1,0 +1,192 @@
+import Foundation
+import Hummingbird
+import MutualStore
+
+/// The audit log for admins: who did what to what, when. The page `/admin/audit` filters by
+/// person, event type and dates; `/admin/audit.csv` exports what the filter shows;
+/// `GET /api/v1/audit` is the same for integrations.
+struct AuditPages: Sendable {
+    let store: Store
+    let pages: PageRenderer
+
+    func register(on routes: RouteTable) {
+        routes.member(.get, "/admin/audit", role: .admin, show)
+        routes.member(.get, "/admin/audit.csv", role: .admin, csv)
+        routes.member(.get, "/api/v1/audit", role: .admin, list)
+    }
+
+    /// Reads the filter from the query: `person` (a person id), `type` (an event type),
+    /// `from` and `to` (dates, `YYYY-MM-DD`, both inclusive), `page`, `per_page`.
+    static func query(_ request: Request) throws -> AuditQuery {
+        let parameters = request.uri.queryParameters
+        var query = AuditQuery()
+        if let text = parameters.get("person"), !text.isEmpty {
+            guard let id = UUID(uuidString: text) else {
+                throw StoreError.invalid(field: "person", message: "person must be a person's id (a UUID), not \"\(text)\".")
+            }
+            query.actorPersonID = id
+        }
+        if let text = parameters.get("type"), !text.isEmpty {
+            guard let type = EventType(rawValue: text) else {
+                throw StoreError.invalid(field: "type", message: "The event type \"\(text)\" is unknown; see docs/events.md for the types, e.g. match.published.")
+            }
+            query.type = type
+        }
+        query.from = try day(parameters.get("from"), field: "from")
+        if let to = try day(parameters.get("to"), field: "to") { query.until = to.addingTimeInterval(86_400) }
+        if let from = query.from, let until = query.until, until <= from {
+            throw StoreError.invalid(field: "to", message: "The end date is before the start date. Swap them or clear one.")
+        }
+        query.page = try Paging.number(parameters.get("page"), field: "page", default: 1, range: 1...1_000_000)
+        query.perPage = try Paging.number(parameters.get("per_page"), field: "per_page", default: 50, range: 1...500)
+        return query
+    }
+
+    private static func day(_ text: String?, field: String) throws -> Date? {
+        guard let text, !text.isEmpty else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+            calendar.component(.day, from: date) == parts[2]
+        else {
+            throw StoreError.invalid(field: field, message: "\(field) must be a date written YYYY-MM-DD, such as 2026-12-03, not \"\(text)\".")
+        }
+        return date
+    }
+
+    // MARK: API
+
+    /// One entry of `GET /api/v1/audit`.
+    struct EntryBody: Encodable {
+        let id: UUID
+        let eventId: UUID
+        let type: String
+        let occurredAt: Date
+        let actorPersonId: UUID?
+        let actorName: String
+        let subjectType: String
+        let subjectId: String
+        let summary: String
+        /// The event's payload: ids, counts and settings (docs/events.md).
+        let payload: [String: EventValue]
+
+        init(_ line: AuditLine) {
+            id = line.id
+            eventId = line.eventID
+            type = line.type
+            occurredAt = line.occurredAt
+            actorPersonId = line.actorPersonID
+            actorName = line.actorName
+            subjectType = line.subjectType
+            subjectId = line.subjectID
+            summary = line.sentence
+            payload = (try? JobCoding.decode([String: EventValue].self, from: line.payloadJSON)) ?? [:]
+        }
+    }
+
+    struct EntriesBody: Encodable {
+        let items: [EntryBody]
+        let total: Int
+        let page: Int
+        let perPage: Int
+    }
+
+    @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let query = try Self.query(request)
+        let (lines, total) = try await store.auditLog(query, of: context.identity)
+        return try JSONBody.typed(EntriesBody(items: lines.map(EntryBody.init), total: total, page: query.page, perPage: query.perPage))
+    }
+
+    // MARK: CSV
+
+    @Sendable func csv(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        var query = try Self.query(request)
+        query.page = 1
+        // Check access before the body starts streaming (a stream cannot answer 403 any more).
+        _ = try await store.auditLog(AuditQuery(perPage: 1), of: context.identity)
+        let pages = store.auditLogPages(query, of: context.identity)
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "occurred_at,type,actor_person_id,actor,subject_type,subject_id,summary,event_id\r\n"))
+            for try await page in pages {
+                var text = ""
+                for line in page {
+                    let fields = [
+                        JobsPages.time(line.occurredAt), line.type, line.actorPersonID?.uuidString.lowercased() ?? "", line.actorName,
+                        line.subjectType, line.subjectID, line.sentence, line.eventID.uuidString.lowercased(),
+                    ]
+                    text += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
+                }
+                try await writer.write(ByteBuffer(string: text))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"mutual-audit-log.csv\"", .cacheControl: "no-store"],
+            body: body)
+    }
+
+    /// A CSV field, quoted when it needs to be; a leading `=`, `+`, `-` or `@` is prefixed with
+    /// an apostrophe so a spreadsheet does not run it as a formula.
+    static func csvField(_ value: String) -> String {
+        var value = value
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: Page
+
+    struct Row { let when: String, type: String, sentence: String, subject: String, actorLink: String }
+    struct Option { let value: String, label: String, selected: Bool }
+    struct PageModel {
+        let page: PageChrome
+        let rows: [Row], hasRows: Bool, total: Int
+        let types: [Option], people: [Option]
+        let from: String, to: String
+        let csvLink: String
+        let pageNumber: Int, hasPrevious: Bool, hasNext: Bool, previousLink: String, nextLink: String
+        var error = ""
+    }
+
+    @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let query: AuditQuery
+        do {
+            query = try Self.query(request)
+        } catch let error as StoreError {
+            var model = try await model(AuditQuery(), request: request, context)
+            model.error = error.errorDescription ?? ""
+            return try pages.render("audit", model, status: .badRequest)
+        }
+        _ = parameters
+        return try pages.render("audit", try await model(query, request: request, context))
+    }
+
+    private func model(_ query: AuditQuery, request: Request, _ context: SignedInContext) async throws -> PageModel {
+        let (lines, total) = try await store.auditLog(query, of: context.identity)
+        let members = try await store.members(of: context.identity)
+        let parameters = request.uri.queryParameters
+        let filter = ["person", "type", "from", "to"].compactMap { key -> String? in
+            guard let value = parameters.get(key), !value.isEmpty else { return nil }
+            return "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? value)"
+        }.joined(separator: "&")
+        let rows = lines.map { line in
+            Row(
+                when: JobsPages.time(line.occurredAt), type: line.type, sentence: line.sentence, subject: "\(line.subjectType) \(line.subjectID.prefix(8))",
+                actorLink: line.actorPersonID.map { "/admin/audit?person=\($0.uuidString)" } ?? "")
+        }
+        return PageModel(
+            page: pages.chrome(title: "Audit log", context: context, current: "audit"), rows: rows, hasRows: !rows.isEmpty, total: total,
+            types: [Option(value: "", label: "Every type", selected: query.type == nil)]
+                + EventType.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == query.type) },
+            people: [Option(value: "", label: "Anyone", selected: query.actorPersonID == nil)]
+                + members.map { Option(value: $0.personID.uuidString, label: $0.name, selected: $0.personID == query.actorPersonID) },
+            from: parameters.get("from") ?? "", to: parameters.get("to") ?? "",
+            csvLink: "/admin/audit.csv" + (filter.isEmpty ? "" : "?\(filter)"), pageNumber: query.page, hasPrevious: query.page > 1,
+            hasNext: query.page * query.perPage < total,
+            previousLink: "/admin/audit?page=\(query.page - 1)" + (filter.isEmpty ? "" : "&\(filter)"),
+            nextLink: "/admin/audit?page=\(query.page + 1)" + (filter.isEmpty ? "" : "&\(filter)"))
+    }
+}
