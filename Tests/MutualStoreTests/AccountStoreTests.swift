@@ -92,6 +92,9 @@ struct AccountStoreTests {
             let store = Store(database: database, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
             let org = try await Seeds.organisation("Acme", in: store)
             let issued = try await store.invite(email: "x@acme.example", role: .participant, by: org.admin) { "https://m.example/i/\($0)" }
+            // The message is a job: nothing is sent until a worker runs it.
+            #expect(try await OutboxMessage.query(on: database.database()).count() == 0)
+            #expect(try await store.runDueJobs() >= 1)
             let messages = try await OutboxMessage.query(on: database.database()).all()
             let message = try #require(messages.first { $0.recipient == "x@acme.example" })
             #expect(message.body.contains("https://m.example/i/\(issued.token)"))

@@ -98,6 +98,24 @@ public struct JobWorker: Service {
         logger.info("Job worker stopped")
     }
 
+    /// Runs due jobs in this task, a batch at a time, until none is due; returns how many ran.
+    /// For tests, benchmarks and commands that do their work without a server.
+    @discardableResult
+    public func drain(limit: Int = 100_000) async throws -> Int {
+        let kinds = handlers.keys.sorted()
+        var done = 0
+        while done < limit {
+            let claimed = try await store.claimJobs(
+                kinds: kinds, limit: max(1, configuration.concurrency), owner: configuration.workerID, lease: configuration.lease)
+            if claimed.isEmpty { break }
+            await withTaskGroup(of: Void.self) { group in
+                for job in claimed { group.addTask { await execute(job) } }
+            }
+            done += claimed.count
+        }
+        return done
+    }
+
     /// Runs one claimed job while renewing its lease, then records the outcome.
     func execute(_ job: ClaimedJob) async {
         guard let handler = handlers[job.kind] else { return }

@@ -25,7 +25,7 @@ public struct NewJob: Sendable {
         self.policy = policy
     }
 
-    /// A job whose payload is `value` as JSON (snake_case keys).
+    /// A job whose payload is `value` as JSON.
     public init<Payload: Encodable>(
         kind: String, payload value: Payload, subject: String, organisationID: UUID?, runAt: Date? = nil,
         uniqueKey: String? = nil, policy: RetryPolicy = .standard
@@ -36,11 +36,11 @@ public struct NewJob: Sendable {
     }
 }
 
-/// The one JSON convention for job payloads.
+/// The one JSON convention for job payloads and event payloads: keys as the types name them
+/// (a snake_case strategy would not round-trip names such as `eventID`), sorted, ISO 8601 dates.
 public enum JobCoding {
     public static func encode<Value: Encodable>(_ value: Value) throws -> String {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         return String(decoding: try encoder.encode(value), as: UTF8.self)
@@ -48,7 +48,6 @@ public enum JobCoding {
 
     public static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(type, from: Data(text.utf8))
     }

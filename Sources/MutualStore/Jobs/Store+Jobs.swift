@@ -31,7 +31,7 @@ extension Store {
     /// SQLite's write lock every poll).
     func hasDueJobs(kinds: [String], at now: Date) async throws -> Bool {
         let row = try await database.sql().select().column(SQLLiteral.numeric("1"), as: "due").from(Job.schema)
-            .where(SQLColumn("kind"), .in, SQLList(kinds.map { SQLBind($0) }))
+            .where(SQLColumn("kind"), .in, SQLGroupExpression(SQLList(kinds.map { SQLBind($0) })))
             .where { due in
                 due.where { queued in
                     queued.where("status", .equal, Job.Status.queued.rawValue).where("run_at", .lessThanOrEqual, SQLBind(now))
@@ -54,7 +54,7 @@ extension Store {
         let isPostgres = database.location.isPostgres
         return try await transaction { database in
             guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
-            let kindList = SQLList(kinds.map { SQLBind($0) })
+            let kindList = SQLGroupExpression(SQLList(kinds.map { SQLBind($0) }))
             let lock = isPostgres ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
             let rows = try await sql.raw(
                 """
@@ -140,7 +140,7 @@ extension Store {
                 .set("status", to: SQLBind(Job.Status.queued.rawValue)).set("run_at", to: SQLBind(now))
                 .set("attempts", to: SQLRaw("attempts - 1"))
                 .set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null)
-                .where(SQLColumn("id"), .in, SQLList(ids.map { SQLBind($0) })).where("lease_owner", .equal, SQLBind(owner))
+                .where(SQLColumn("id"), .in, SQLGroupExpression(SQLList(ids.map { SQLBind($0) }))).where("lease_owner", .equal, SQLBind(owner))
                 .where("status", .equal, Job.Status.running.rawValue)
                 .run()
         }

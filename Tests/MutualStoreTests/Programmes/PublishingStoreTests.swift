@@ -15,8 +15,10 @@ struct PublishingStoreTests {
             let run = try await ProgrammeSeeds.run(store, programme, org)
             #expect(run.matched == 4)
             #expect(try await store.myMatches(of: org.participant).isEmpty)
+            try await store.runDueJobs()
             let outboxBefore = try await OutboxMessage.query(on: database.database()).count()
             #expect(try await store.publishMatchRun(id: run.id, by: org.manager) == 2)
+            try await store.runDueJobs()
             await #expect(throws: StoreError.self) { _ = try await store.publishMatchRun(id: run.id, by: org.manager) }
             await #expect(throws: StoreError.self) { _ = try await store.publishMatchRun(id: run.id, by: org.participant) }
 

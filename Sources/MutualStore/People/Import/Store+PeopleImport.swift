@@ -12,7 +12,7 @@ extension Store {
         guard identity.role >= .admin else {
             throw StoreError.forbidden(message: "Only admins can import people. Ask an admin to run the import.")
         }
-        return try await importPeople(into: identity.organisationID, from: chunks, options: options, progress: progress)
+        return try await importPeople(into: identity.organisationID, from: chunks, options: options, actor: identity.personID, progress: progress)
     }
 
     /// Imports people in the CSV contract (`id,name,email,department,company,level,manager_id,
@@ -25,7 +25,7 @@ extension Store {
     /// index per row), never the file: rows wait in a temporary file until the end of the input
     /// settles which are valid, then go to the database in multi-row batches.
     public func importPeople(
-        into organisationID: UUID, from chunks: some AsyncSequence<[UInt8], any Error>, options: PeopleImportOptions,
+        into organisationID: UUID, from chunks: some AsyncSequence<[UInt8], any Error>, options: PeopleImportOptions, actor: UUID? = nil,
         progress: (@Sendable (PeopleImportProgress) -> Void)? = nil
     ) async throws -> PeopleImportReport {
         let database = try db()
@@ -62,6 +62,17 @@ extension Store {
             if let sqlite {
                 try await sqlite.raw("PRAGMA cache_size = -2000").run()
                 try await sqlite.raw("PRAGMA temp_store = DEFAULT").run()
+            }
+            let report = importer.finalReport()
+            if report.created + report.changed > 0 {
+                try await self.record(
+                    NewEvent(
+                        .peopleImported, organisationID: organisationID, actor: actor, subject: UUID(),
+                        payload: [
+                            "created": .int(report.created), "updated": .int(report.changed), "rejected": .int(report.rejectedCount),
+                            "mode": .string(options.mode.rawValue),
+                        ]),
+                    on: transaction)
             }
         }
         return importer.finalReport()
