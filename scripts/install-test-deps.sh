@@ -1,25 +1,35 @@
 #!/usr/bin/env bash
 # Installs what the full test run needs beyond Swift itself: a PostgreSQL server,
 # Debian's Chromium and its chromedriver, and the Python packages the browser suite
-# and the networkx cross-check use. Idempotent: a second run only verifies.
+# (selenium, pytest, and its peers: aiosmtpd as an SMTP server, requests as an HTTP
+# client) and the networkx cross-check use. Idempotent: when everything is there it only
+# verifies (a few seconds, most of it one headless Chromium start), and needs no root.
+# scripts/test.sh runs it before every build unless MUTUAL_TEST_INSTALL=0.
 #
 # Usage: bash scripts/install-test-deps.sh
 # Env:   PYTHON (default python3) — the interpreter scripts/test.sh will use.
 set -euo pipefail
 
 PYTHON="${PYTHON:-python3}"
+command -v "$PYTHON" >/dev/null || { printf '[install-test-deps] ERROR: %s not found (set PYTHON)\n' "$PYTHON"; exit 1; }
 APT_PACKAGES=(postgresql chromium chromium-driver fonts-liberation)
 # Pinned to versions checked together on Debian 12 with Chromium 156 and Python 3.11.
-# (selenium 4.52 needs a newer certifi than the registry mirror had.)
-PIP_PACKAGES=(selenium==4.51.0 networkx==3.6.1 pytest==9.0.3)
+# (selenium 4.52 needs a newer certifi than the registry mirror had.) Each name is also the
+# module the verification below imports.
+PIP_PACKAGES=(selenium==4.51.0 networkx==3.6.1 pytest==9.0.3 aiosmtpd==1.4.6 requests==2.34.2)
 
 log() { printf '[install-test-deps] %s\n' "$*"; }
 
+# Root (or sudo) is needed only when there is something to install.
 SUDO=()
-if [[ ${EUID:-$(id -u)} -ne 0 ]]; then
-    command -v sudo >/dev/null || { log "not root and no sudo: cannot install packages"; exit 1; }
-    SUDO=(sudo)
-fi
+need_root() { # what
+    [[ ${EUID:-$(id -u)} -ne 0 ]] || return 0
+    if command -v sudo >/dev/null; then SUDO=(sudo); return 0; fi
+    log "ERROR: cannot install $1: this is neither root nor a user with sudo."
+    log "  Run once as root:  bash scripts/install-test-deps.sh"
+    log "  Or run only the SQLite suites:  MUTUAL_TEST_INSTALL=0 bash scripts/test.sh"
+    exit 1
+}
 
 # --- Debian packages -------------------------------------------------------------
 missing=()
@@ -29,6 +39,7 @@ for pkg in "${APT_PACKAGES[@]}"; do
     fi
 done
 if ((${#missing[@]})); then
+    need_root "the Debian packages ${missing[*]}"
     log "apt-get installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     "${SUDO[@]}" apt-get update -qq
@@ -39,12 +50,19 @@ else
 fi
 
 # --- Python packages -------------------------------------------------------------
-pip_missing=()
-for spec in "${PIP_PACKAGES[@]}"; do
-    name="${spec%%==*}"; want="${spec##*==}"
-    have="$("$PYTHON" -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)"
-    [[ "$have" == "$want" ]] || pip_missing+=("$spec")
-done
+# One interpreter start checks every pin (name==version) against what is installed.
+mapfile -t pip_missing < <("$PYTHON" - "${PIP_PACKAGES[@]}" <<'PY'
+import importlib.metadata as m, sys
+for spec in sys.argv[1:]:
+    name, want = spec.split("==")
+    try:
+        have = m.version(name)
+    except m.PackageNotFoundError:
+        have = None
+    if have != want:
+        print(spec)
+PY
+)
 if ((${#pip_missing[@]})); then
     log "pip installing: ${pip_missing[*]}"
     pip_flags=(-q --disable-pip-version-check --root-user-action=ignore)
@@ -53,7 +71,12 @@ if ((${#pip_missing[@]})); then
     if [[ -f "$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ]]; then
         pip_flags+=(--break-system-packages)
     fi
-    "$PYTHON" -m pip install "${pip_flags[@]}" "${pip_missing[@]}"
+    "$PYTHON" -m pip install "${pip_flags[@]}" "${pip_missing[@]}" || {
+        log "ERROR: pip could not install ${pip_missing[*]} for $PYTHON (see above)."
+        log "  Install them as a user who can write to its site-packages, e.g. root:  bash scripts/install-test-deps.sh"
+        log "  Or run only the SQLite suites:  MUTUAL_TEST_INSTALL=0 bash scripts/test.sh"
+        exit 1
+    }
 else
     log "Python packages already installed: ${PIP_PACKAGES[*]}"
 fi
@@ -64,7 +87,15 @@ log "chromedriver: $(/usr/bin/chromedriver --version)"
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 [[ -x "$pg_bin/postgres" ]] || { log "PostgreSQL server binary not found under /usr/lib/postgresql"; exit 1; }
 log "postgres:     $("$pg_bin/postgres" --version)"
-log "python:       $("$PYTHON" -c 'import sys, selenium, networkx, pytest; print(sys.version.split()[0], "selenium", selenium.__version__, "networkx", networkx.__version__, "pytest", pytest.__version__)')"
+py_versions="$("$PYTHON" - "${PIP_PACKAGES[@]}" <<'PY'
+import importlib, importlib.metadata as m, sys
+names = [spec.split("==")[0] for spec in sys.argv[1:]]
+for name in names:
+    importlib.import_module(name)  # installed is not enough: each must import
+print(sys.version.split()[0], " ".join(f"{n} {m.version(n)}" for n in names))
+PY
+)" || { log "ERROR: the Python packages do not import with $PYTHON (see above)"; exit 1; }
+log "python:       $py_versions"
 
 # A real headless start through chromedriver, so a broken browser fails here, early.
 "$PYTHON" - <<'PY'

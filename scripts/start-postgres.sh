@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts the Debian PostgreSQL cluster on 127.0.0.1:5432 and makes sure role `mutual`
 # (password `mutual`) owns databases `mutual_test` (test suites) and `mutual` (local
-# development). Idempotent: when the server is already up it only checks and prints.
+# development). Idempotent: when the server is already up and set up it only checks (as
+# `mutual` over TCP, no root needed) and prints. scripts/test.sh runs it unless
+# MUTUAL_TEST_POSTGRES is set or MUTUAL_TEST_INSTALL=0.
 #
 # Usage: bash scripts/start-postgres.sh     (run scripts/install-test-deps.sh first)
 # Prints the test URL as its last line:
@@ -19,6 +21,31 @@ log() { printf '[start-postgres] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 command -v pg_lsclusters >/dev/null || die "PostgreSQL is not installed (run: bash scripts/install-test-deps.sh)"
+
+# Already set up (a previous run did all below): connect the way the app does, as $ROLE over
+# TCP, and check that both databases exist and $ROLE owns their schema public. Needs no root.
+if command -v psql >/dev/null && pg_isready -q -h "$HOST" -p "$PORT" 2>/dev/null; then
+    ready=1
+    for db in "${DATABASES[@]}"; do
+        owner="$(PGPASSWORD="$PASSWORD" PGCONNECT_TIMEOUT=5 psql -X -q -h "$HOST" -p "$PORT" -U "$ROLE" -d "$db" -tAc \
+            "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'" 2>/dev/null || true)"
+        [[ "$owner" == "$ROLE" ]] || { ready=0; break; }
+    done
+    if [[ "$ready" == 1 ]]; then
+        log "already running and set up: $HOST:$PORT, role $ROLE, databases ${DATABASES[*]}"
+        echo "postgres://$ROLE:$PASSWORD@$HOST:$PORT/${DATABASES[0]}"
+        exit 0
+    fi
+fi
+
+if [[ ${EUID:-$(id -u)} -ne 0 ]] && ! command -v sudo >/dev/null; then
+    log "ERROR: PostgreSQL on $HOST:$PORT is not running or not set up for role $ROLE, and starting"
+    log "  or setting it up needs root (this is neither root nor a user with sudo)."
+    log "  Run once as root:  bash scripts/start-postgres.sh"
+    log "  Or run only the SQLite suites:  MUTUAL_TEST_INSTALL=0 bash scripts/test.sh"
+    exit 1
+fi
+
 as_postgres() {
     if [[ ${EUID:-$(id -u)} -eq 0 ]]; then runuser -u postgres -- "$@"; else sudo -u postgres -- "$@"; fi
 }

@@ -3,20 +3,28 @@
 #
 #   bash scripts/test.sh
 #
+# 0. services    — bash scripts/install-test-deps.sh (installs PostgreSQL, Chromium,
+#                   chromedriver and the Python packages when missing; only verifies when
+#                   they are there), then, unless MUTUAL_TEST_POSTGRES is already set,
+#                   bash scripts/start-postgres.sh, whose last line becomes the exported
+#                   MUTUAL_TEST_POSTGRES. A failure here fails the run; the phases below
+#                   still run what they can.
 # 1. swift build --build-tests (debug)
 # 2. swift test  — all Swift suites; store/web suites also run against PostgreSQL when
 #                  MUTUAL_TEST_POSTGRES is a postgres:// URL
 # 3. browser     — starts `mutual serve` on a free port with a fresh SQLite file and runs
-#                  `python3 -m pytest Tests/browser` (headless Chromium) against it
+#                  `python3 -m pytest Tests/browser` (headless Chromium) against it, with
+#                  MUTUAL_TEST_POSTGRES in its environment
 # 4. crosscheck  — python3 scripts/crosscheck_networkx.py <mutual binary>, if present
 #
-# Without PostgreSQL or Chromium it runs what it can and says what it skipped. With
-# MUTUAL_REQUIRE_SERVICES=1 (as .ci/run sets) a missing service fails the run instead.
-# Install the services with scripts/install-test-deps.sh and scripts/start-postgres.sh.
+# MUTUAL_TEST_INSTALL=0 skips phase 0: then, without PostgreSQL or Chromium, it runs what it
+# can and says what it skipped, and with MUTUAL_REQUIRE_SERVICES=1 (as .ci/run sets) a
+# missing service fails the run instead.
 #
-# Env: SWIFT (default swift), PYTHON (default python3), MUTUAL_TEST_POSTGRES,
-#      MUTUAL_REQUIRE_SERVICES, MUTUAL_SERVER_START_TIMEOUT (s, default 90), and for the
-#      browser suite CHROMIUM_BIN, CHROMEDRIVER, MUTUAL_BROWSER_TIMEOUT (see its conftest.py).
+# Env: SWIFT (default swift), PYTHON (default python3), MUTUAL_TEST_INSTALL (default 1),
+#      MUTUAL_TEST_POSTGRES, MUTUAL_REQUIRE_SERVICES, MUTUAL_SERVER_START_TIMEOUT (s, default
+#      90), and for the browser suite CHROMIUM_BIN, CHROMEDRIVER, MUTUAL_BROWSER_TIMEOUT (see
+#      its conftest.py).
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,6 +32,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SWIFT="${SWIFT:-swift}"
 PYTHON="${PYTHON:-python3}"
 REQUIRE="${MUTUAL_REQUIRE_SERVICES:-0}"
+INSTALL="${MUTUAL_TEST_INSTALL:-1}"
 START_TIMEOUT="${MUTUAL_SERVER_START_TIMEOUT:-90}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mutual-test.XXXXXX")"
@@ -122,6 +131,37 @@ except OSError as e:
 PY
 }
 
+# --- 0. services -----------------------------------------------------------------
+say "test services: PostgreSQL, Chromium, chromedriver, Python packages"
+started=$(date +%s)
+if [[ "$INSTALL" == 0 ]]; then
+    if [[ "$REQUIRE" == 1 ]]; then
+        note "MUTUAL_TEST_INSTALL=0: installing and starting nothing; with MUTUAL_REQUIRE_SERVICES=1 a suite whose service is missing fails"
+    else
+        note "MUTUAL_TEST_INSTALL=0: installing and starting nothing; a suite whose service is missing is skipped"
+    fi
+    record services SKIP "$started" "MUTUAL_TEST_INSTALL=0"
+else
+    services_failed=""
+    PYTHON="$PYTHON" bash scripts/install-test-deps.sh || services_failed+="scripts/install-test-deps.sh failed; "
+    if [[ -n "${MUTUAL_TEST_POSTGRES:-}" ]]; then
+        note "MUTUAL_TEST_POSTGRES is set, so the local cluster is not started: $MUTUAL_TEST_POSTGRES"
+    elif pg_out="$(bash scripts/start-postgres.sh)" && [[ -n "$pg_out" ]]; then
+        MUTUAL_TEST_POSTGRES="$(tail -1 <<<"$pg_out")"
+        note "MUTUAL_TEST_POSTGRES=$MUTUAL_TEST_POSTGRES"
+    else
+        services_failed+="scripts/start-postgres.sh failed; "
+    fi
+    if [[ -z "$services_failed" ]]; then
+        record services PASS "$started" "installed and running"
+    else
+        note "FAIL: ${services_failed}see above (MUTUAL_TEST_INSTALL=0 runs without installing anything)"
+        record services FAIL "$started" "${services_failed%; }"
+    fi
+fi
+# The Swift suites and the browser suite (which starts replicas on it) read it from the environment.
+[[ -n "${MUTUAL_TEST_POSTGRES:-}" ]] && export MUTUAL_TEST_POSTGRES
+
 # --- 1. build --------------------------------------------------------------------
 say "swift build --build-tests"
 started=$(date +%s)
@@ -156,7 +196,9 @@ else
         note "FAIL: MUTUAL_TEST_POSTGRES is not set and MUTUAL_REQUIRE_SERVICES=1"
     else
         note "PostgreSQL SKIPPED: MUTUAL_TEST_POSTGRES is not set, so store/web suites run on SQLite only"
-        note "  (bash scripts/start-postgres.sh, then export MUTUAL_TEST_POSTGRES=postgres://mutual:mutual@127.0.0.1:5432/mutual_test)"
+        if [[ "$INSTALL" == 0 ]]; then
+            note "  (run without MUTUAL_TEST_INSTALL=0 to install and start PostgreSQL)"
+        fi
     fi
     if [[ "$pg_ok" != 1 ]]; then
         record "swift test" FAIL "$started" "PostgreSQL required but unavailable"
@@ -176,7 +218,13 @@ browser_missing=""
 for path in "${CHROMIUM_BIN:-/usr/bin/chromium}" "${CHROMEDRIVER:-/usr/bin/chromedriver}"; do
     [[ -x "$path" ]] || browser_missing+="$path missing; "
 done
-"$PYTHON" -c 'import selenium, pytest' 2>/dev/null || browser_missing+="python selenium/pytest missing; "
+# selenium and pytest drive the suite; aiosmtpd (an SMTP server) and requests are its peers.
+py_missing="$("$PYTHON" - selenium pytest aiosmtpd requests <<'PY' 2>/dev/null || echo "$PYTHON"
+import importlib.util, sys
+print(" ".join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))
+PY
+)"
+[[ -z "$py_missing" ]] || browser_missing+="python $py_missing missing; "
 
 if [[ "$BUILD_OK" != 1 ]]; then
     record browser FAIL "$started" "not run: the build failed"
@@ -210,6 +258,7 @@ else
     else
         note "server is up (pid $SERVER_PID)"
         artifacts="${MUTUAL_BROWSER_ARTIFACTS:-$WORK/artifacts}"
+        # MUTUAL_TEST_POSTGRES (exported in phase 0, when there is one) reaches the tests too.
         MUTUAL_URL="$URL" MUTUAL_BIN="$MUTUAL_BIN" MUTUAL_BROWSER_ARTIFACTS="$artifacts" \
             "$PYTHON" -m pytest Tests/browser -q -p no:cacheprovider 2>&1 | tee "$WORK/pytest.log"
         rc=${PIPESTATUS[0]}
