@@ -44,6 +44,10 @@ extension Store {
         return row != nil
     }
 
+    // The worker's own transactions below go to the database directly, not through
+    // `Store.transaction`, which wakes the worker after each commit: a worker woken by its own
+    // claim would look again at once, and again, and spin.
+
     /// Claims up to `limit` due jobs of these kinds for `owner`, oldest first: queued jobs whose
     /// time has come, and running jobs whose lease lapsed (their worker died). Safe with many
     /// workers: PostgreSQL skips rows another transaction is claiming (`FOR UPDATE SKIP
@@ -52,7 +56,7 @@ extension Store {
         guard limit > 0, !kinds.isEmpty else { return [] }
         let now = clock.now
         let isPostgres = database.location.isPostgres
-        return try await transaction { database in
+        return try await self.database.transaction { database in
             guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
             let kindList = SQLGroupExpression(SQLList(kinds.map { SQLBind($0) }))
             let lock = isPostgres ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
@@ -83,7 +87,7 @@ extension Store {
     /// worker took the job over after a pause longer than the lease).
     func renewLease(of jobID: UUID, owner: String, lease: TimeInterval) async throws -> Bool {
         let expires = clock.now.addingTimeInterval(lease)
-        return try await transaction { database in
+        return try await self.database.transaction { database in
             guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
             let rows = try await sql.update(Job.schema).set("lease_expires_at", to: SQLBind(expires))
                 .where("id", .equal, SQLBind(jobID)).where("lease_owner", .equal, SQLBind(owner))
@@ -99,7 +103,7 @@ extension Store {
     @discardableResult
     func settleJob(_ job: ClaimedJob, owner: String, result: Result<JobOutcome, any Error>, policy: RetryPolicy) async throws -> Bool {
         let now = clock.now
-        return try await transaction { database in
+        return try await self.database.transaction { database in
             guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
             var update = sql.update(Job.schema).set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null)
             var givenUp = false
@@ -134,7 +138,7 @@ extension Store {
     func releaseJobs(_ ids: [UUID], owner: String) async throws {
         guard !ids.isEmpty else { return }
         let now = clock.now
-        try await transaction { database in
+        try await self.database.transaction { database in
             guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
             try await sql.update(Job.schema)
                 .set("status", to: SQLBind(Job.Status.queued.rawValue)).set("run_at", to: SQLBind(now))
