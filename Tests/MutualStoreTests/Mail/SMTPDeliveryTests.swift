@@ -271,6 +271,19 @@ struct SMTPDeliveryTests {
             #expect(!(error is any PermanentMailError))
         }
     }
+
+    @Test("Cancelling a send that waits on a silent server ends it at once with CancellationError")
+    func cancellation() async throws {
+        try await SMTPPeer.with(.silent) { peer in
+            let transport = try Self.transport("smtp://localhost:\(peer.port)", commandTimeout: .seconds(60))
+            let sending = Task { await Self.failure(transport, Self.email()) }
+            try await Task.sleep(for: .milliseconds(300))
+            sending.cancel()
+            // Had the wait ignored cancellation, it would have ended at the deadline as a timeout.
+            let error = await sending.value
+            #expect(error is CancellationError, "\(String(describing: error))")
+        }
+    }
 }
 
 /// Collects what a logger writes, one string per line with its metadata.

@@ -181,6 +181,9 @@ final class SMTPConversation {
                 throw SMTPError.protocolViolation(server: settings.server, detail: error.detail)
             }
             guard let bytes = try await inbound.next() else {
+                // The stream also ends when the task is cancelled (the worker shutting down):
+                // that is no fault of the server's.
+                try Task.checkCancellation()
                 throw SMTPError.connectionClosed(server: settings.server, during: stage)
             }
             parser.append(bytes.readableBytesView)
