@@ -17,17 +17,19 @@ Modes:
   smtps       implicit TLS (TLS from the first byte), AUTH required
   silent      accepts connections and never says anything (for timeouts)
 
-In every SMTP mode a recipient whose address starts with "reject" gets 550 and one starting with
+--only-login offers AUTH LOGIN without PLAIN. In every SMTP mode a recipient whose address starts with "reject" gets 550 and one starting with
 "later" gets 451.
 """
 
 import argparse
 import json
 import os
+import signal
 import socket
 import ssl
 import sys
 import threading
+import time
 
 try:
     import email
@@ -37,6 +39,11 @@ try:
 except ImportError as error:  # the Swift side turns exit code 3 into an install hint
     print(f"aiosmtpd is missing ({error}): pip install aiosmtpd==1.4.6", file=sys.stderr, flush=True)
     sys.exit(3)
+
+
+def is_encrypted(server):
+    """STARTTLS or implicit TLS: aiosmtpd itself only knows about the first."""
+    return server._tls_protocol is not None or server.transport.get_extra_info("ssl_object") is not None
 
 
 def write_atomically(path, data):
@@ -93,7 +100,7 @@ class Recorder:
         record = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
-            "tls": session.ssl is not None,
+            "tls": is_encrypted(server),
             "login": session.login_data.decode("utf-8") if isinstance(session.login_data, bytes) else None,
             "headers": headers,
             "from_name": from_header.addresses[0].display_name if from_header is not None else None,
@@ -127,7 +134,7 @@ def make_recording_smtp(auth_log):
         async def smtp_AUTH(self, arg):
             mechanism = arg.split()[0] if arg else ""
             with open(auth_log, "a", encoding="utf-8") as log:
-                log.write(f"{mechanism} tls={self._tls_protocol is not None}\n")
+                log.write(f"{mechanism} tls={is_encrypted(self)}\n")
             await super().smtp_AUTH(arg)
 
     return RecordingSMTP
@@ -148,7 +155,26 @@ class BoundController(Controller):
         return self.loop.create_server(self._factory_invoker, sock=self.listening_socket, ssl=self.ssl_context)
 
 
+def follow_parent():
+    """Ends this process when the test that started it is gone, even if it was killed outright."""
+    # A child inherits its parent's blocked signals, and the Swift test process blocks most of
+    # them in the thread that spawns us; without this, SIGTERM would never arrive.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+
+    def watch():
+        started = time.monotonic()
+        # Ten minutes is far longer than any test; it only bounds a leak.
+        while os.getppid() == parent and time.monotonic() - started < 600:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
+    follow_parent()
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", required=True, choices=["plain", "plain-auth", "starttls", "smtps", "silent"])
     parser.add_argument("--dir", required=True)
@@ -156,6 +182,7 @@ def main():
     parser.add_argument("--key")
     parser.add_argument("--user", default="")
     parser.add_argument("--password", default="")
+    parser.add_argument("--only-login", action="store_true", help="offer AUTH LOGIN but not PLAIN")
     options = parser.parse_args()
 
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -179,7 +206,11 @@ def main():
     if options.mode != "plain":
         smtp_options["authenticator"] = Authenticator(options.user, options.password)
         smtp_options["auth_required"] = True
-    if options.mode == "plain-auth":
+    if options.only_login:
+        smtp_options["auth_exclude_mechanism"] = ["PLAIN"]
+    if options.mode in ("plain-auth", "smtps"):
+        # plain-auth: offer AUTH in the clear on purpose. smtps: the connection is TLS, but
+        # aiosmtpd only counts STARTTLS as TLS and would not offer AUTH at all.
         smtp_options["auth_require_tls"] = False
     if options.mode == "starttls":
         smtp_options.update(tls_context=tls, require_starttls=True, auth_require_tls=True)

@@ -104,6 +104,21 @@ struct SMTPDeliveryTests {
         }
     }
 
+    @Test("A server that offers AUTH LOGIN but not PLAIN gets LOGIN, and the message goes through")
+    func loginMechanism() async throws {
+        try await Self.withCertificate { certificate in
+            try await SMTPPeer.with(
+                .startTLS, user: Self.user, password: Self.password, certificate: certificate, onlyLogin: true
+            ) { peer in
+                let transport = try Self.transport(
+                    "smtp://\(Self.encodedCredentials)@localhost:\(peer.port)", caFile: certificate.certificate.path)
+                try await transport.send(Self.email())
+                #expect(peer.authAttempts() == ["LOGIN tls=True"])
+                #expect(try peer.messages().first?.login == Self.user)
+            }
+        }
+    }
+
     @Test("Over implicit TLS (smtps://) Mutual logs in and delivers")
     func implicitTLSWithLogin() async throws {
         try await Self.withCertificate { certificate in
@@ -254,6 +269,19 @@ struct SMTPDeliveryTests {
                 error as? SMTPError == .timedOut(server: "localhost:\(peer.port)", during: .greeting, seconds: 1),
                 "\(String(describing: error))")
             #expect(!(error is any PermanentMailError))
+        }
+    }
+
+    @Test("Cancelling a send that waits on a silent server ends it at once with CancellationError")
+    func cancellation() async throws {
+        try await SMTPPeer.with(.silent) { peer in
+            let transport = try Self.transport("smtp://localhost:\(peer.port)", commandTimeout: .seconds(60))
+            let sending = Task { await Self.failure(transport, Self.email()) }
+            try await Task.sleep(for: .milliseconds(300))
+            sending.cancel()
+            // Had the wait ignored cancellation, it would have ended at the deadline as a timeout.
+            let error = await sending.value
+            #expect(error is CancellationError, "\(String(describing: error))")
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A real SMTP server for a test: `Tests/support/smtp_peer.py` (aiosmtpd) in a subprocess, with
-/// what it received read back from its directory. Use ``with(_:user:password:certificate:_:)``,
+/// what it received read back from its directory. Use ``with(_:user:password:certificate:onlyLogin:_:)``,
 /// which always ends the subprocess.
 final class SMTPPeer {
     enum Mode: String {
@@ -53,15 +53,17 @@ final class SMTPPeer {
     /// `body` does.
     static func with<Result>(
         _ mode: Mode, user: String = "", password: String = "", certificate: TestCertificate? = nil,
-        _ body: (SMTPPeer) async throws -> Result
+        onlyLogin: Bool = false, _ body: (SMTPPeer) async throws -> Result
     ) async throws -> Result {
-        let peer = try await start(mode, user: user, password: password, certificate: certificate)
+        let peer = try await start(
+            mode, user: user, password: password, certificate: certificate, onlyLogin: onlyLogin)
         defer { peer.stop() }
         return try await body(peer)
     }
 
-    private static func start(_ mode: Mode, user: String, password: String, certificate: TestCertificate?)
-        async throws -> SMTPPeer
+    private static func start(
+        _ mode: Mode, user: String, password: String, certificate: TestCertificate?, onlyLogin: Bool
+    ) async throws -> SMTPPeer
     {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mutual-smtp-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -73,6 +75,7 @@ final class SMTPPeer {
         var arguments = ["python3", script.path, "--mode", mode.rawValue, "--dir", directory.path]
         arguments += ["--user", user, "--password", password]
         if let certificate { arguments += ["--cert", certificate.certificate.path, "--key", certificate.key.path] }
+        if onlyLogin { arguments.append("--only-login") }
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdout)
@@ -106,13 +109,18 @@ final class SMTPPeer {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
         throw StartFailure(description: "smtp_peer.py did not report its port within 20 seconds")
     }
 
     private func stop() {
         if process.isRunning { process.terminate() }
+        // SIGTERM is enough for the helper, which unblocks it; SIGKILL after 5 s makes sure a
+        // stuck one never outlives the test.
+        for _ in 0..<100 where process.isRunning { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
     }

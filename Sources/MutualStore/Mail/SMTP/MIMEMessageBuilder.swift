@@ -43,8 +43,10 @@ struct MIMEMessageBuilder: Sendable {
             // An address in angle brackets cannot be folded, so it must fit on one line (and hold
             // nothing that would end the brackets or the header).
             let header = "List-Unsubscribe: <\(url)>"
-            guard !url.isEmpty, url.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") }),
-                header.utf8.count <= 998
+            let fitsInBrackets = url.utf8.allSatisfy {
+                $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">")
+            }
+            guard !url.isEmpty, fitsInBrackets, header.utf8.count <= 998
             else {
                 throw .invalidMessage(
                     reason: "its unsubscribe address is empty, longer than 970 characters, or contains spaces,"

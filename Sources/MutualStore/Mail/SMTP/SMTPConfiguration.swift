@@ -135,9 +135,9 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible, CustomDebugS
         }
         host = hostText.lowercased()
         if let portText {
-            guard portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText), (1...65535).contains(port)
-            else {
-                throw .invalidPort(portText.allSatisfy({ $0.isASCII && $0.isNumber }) ? String(portText) : nil)
+            let isDigits = portText.allSatisfy { $0.isASCII && $0.isNumber }
+            guard isDigits, let port = Int(portText), (1...65535).contains(port) else {
+                throw .invalidPort(isDigits ? String(portText) : nil)
             }
             self.port = port
         } else {

@@ -144,7 +144,9 @@ final class SMTPConversation {
             if reply.code == 334 { reply = try await command(token, .authentication) }
         } else if mechanisms.contains("LOGIN") {
             reply = try await command("AUTH LOGIN", .authentication)
-            if reply.code == 334 { reply = try await command(Self.base64(Array(credentials.user.utf8)), .authentication) }
+            if reply.code == 334 {
+                reply = try await command(Self.base64(Array(credentials.user.utf8)), .authentication)
+            }
             if reply.code == 334 {
                 reply = try await command(Self.base64(Array(credentials.password.utf8)), .authentication)
             }
@@ -179,6 +181,9 @@ final class SMTPConversation {
                 throw SMTPError.protocolViolation(server: settings.server, detail: error.detail)
             }
             guard let bytes = try await inbound.next() else {
+                // The stream also ends when the task is cancelled (the worker shutting down):
+                // that is no fault of the server's.
+                try Task.checkCancellation()
                 throw SMTPError.connectionClosed(server: settings.server, during: stage)
             }
             parser.append(bytes.readableBytesView)
@@ -212,9 +217,23 @@ final class SMTPConversation {
             return try await body()
         } catch {
             if expired.hasFired {
-                throw SMTPError.timedOut(server: settings.server, during: stage, seconds: Int(timeout.components.seconds))
+                let seconds = Int(timeout.components.seconds)
+                throw SMTPError.timedOut(server: settings.server, during: stage, seconds: seconds)
             }
-            throw mapped(error, stage)
+            throw mapped(await underlyingError() ?? error, stage)
+        }
+    }
+
+    /// The error the connection ended with, if it ended with one. A failed TLS handshake closes
+    /// the channel, so the pending write fails with a bare "channel closed"; the reason (an
+    /// untrusted certificate, say) is what the inbound stream finished with.
+    private func underlyingError() async -> (any Error)? {
+        guard !channel.isActive else { return nil }
+        do {
+            while try await inbound.next() != nil {}
+            return nil
+        } catch {
+            return error
         }
     }
 

@@ -75,7 +75,9 @@ struct SMTPReplyParser {
             }
             code = lineCode
             lines.append(String(decoding: line.dropFirst(4), as: UTF8.self))
-            if lines.count > Self.maximumLines { throw Malformed(detail: "a reply of more than \(Self.maximumLines) lines") }
+            if lines.count > Self.maximumLines {
+                throw Malformed(detail: "a reply of more than \(Self.maximumLines) lines")
+            }
             if separator != UInt8(ascii: "-") {
                 let reply = SMTPReply(code: lineCode, lines: lines)
                 lines = []
