@@ -53,6 +53,17 @@ public final class MutualDatabase: Sendable {
     private let logger: Logger
     /// Serialises write transactions on SQLite (see ``WriteQueue``); PostgreSQL needs no queue.
     private let sqliteWrites = WriteQueue()
+    /// The one event loop whose single connection every SQLite query uses. Two connections to
+    /// one SQLite database can meet a lock, and SQLiteNIO's busy handler then retries without
+    /// end on a thread of the shared I/O pool: with the job worker reading while requests
+    /// write, both threads of a two-core machine ended up spinning and every database stalled.
+    /// One connection means queries wait their turn in the pool, as suspended tasks.
+    private let sqliteLoop: (any EventLoop)?
+
+    /// How long a query waits for SQLite's one connection: long enough to queue behind a large
+    /// import's transaction, short enough that a query wrongly made outside the transaction it
+    /// runs in (waiting for the connection its own transaction holds) fails instead of hanging.
+    static let sqliteWaitLimit: TimeAmount = .seconds(30)
 
     /// - Parameter postgresSearchPath: PostgreSQL schemas to use instead of `public` (tests give
     ///   each test a schema of its own).
@@ -64,9 +75,11 @@ public final class MutualDatabase: Sendable {
         let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         switch location {
         case .sqliteFile(let path):
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWaitLimit, sqlLogLevel: .trace), as: .sqlite)
         case .sqliteMemory(let identifier):
-            databases.use(.sqlite(.init(storage: .memory(identifier: identifier)), sqlLogLevel: .trace), as: .sqlite)
+            databases.use(
+                .sqlite(.init(storage: .memory(identifier: identifier)), connectionPoolTimeout: Self.sqliteWaitLimit, sqlLogLevel: .trace),
+                as: .sqlite)
         case .postgres(let url):
             do {
                 var configuration = try SQLPostgresConfiguration(url: url)
@@ -82,6 +95,7 @@ public final class MutualDatabase: Sendable {
             }
         }
         self.databases = databases
+        self.sqliteLoop = location.isPostgres ? nil : MultiThreadedEventLoopGroup.singleton.next()
         let migrations = Migrations()
         migrations.add(MutualMigrations.all)
         self.migrations = migrations
@@ -90,7 +104,7 @@ public final class MutualDatabase: Sendable {
     /// A database handle for one unit of work. Throws once the pools are shut down (a request
     /// that arrives while the server stops).
     public func database(logger: Logger? = nil) throws -> any Database {
-        guard let database = databases.database(logger: logger ?? self.logger, on: MultiThreadedEventLoopGroup.singleton.any()) else {
+        guard let database = databases.database(logger: logger ?? self.logger, on: sqliteLoop ?? MultiThreadedEventLoopGroup.singleton.any()) else {
             throw StoreError.unavailable
         }
         return database
@@ -117,11 +131,11 @@ public final class MutualDatabase: Sendable {
     public func migrate() async throws {
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
-            on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .info)
+            on: sqliteLoop ?? MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .info)
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
         if case .sqliteFile = location {
-            // WAL lets readers run while a writer works, which matters under concurrent requests.
+            // WAL: cheaper commits, and a backup (sqlite3 .backup) reads while the server writes.
             _ = try await sql().raw("PRAGMA journal_mode=WAL").all()
         }
     }
