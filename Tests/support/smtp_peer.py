@@ -23,6 +23,7 @@ Modes:
 
 import argparse
 import json
+import logging
 import os
 import signal
 import socket
@@ -175,6 +176,8 @@ def follow_parent():
 
 def main():
     follow_parent()
+    # aiosmtpd logs each connection and command at INFO and DEBUG: a failed test shows them.
+    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", required=True, choices=["plain", "plain-auth", "starttls", "smtps", "silent"])
     parser.add_argument("--dir", required=True)

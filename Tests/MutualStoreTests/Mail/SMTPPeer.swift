@@ -58,7 +58,14 @@ final class SMTPPeer {
         let peer = try await start(
             mode, user: user, password: password, certificate: certificate, onlyLogin: onlyLogin)
         defer { peer.stop() }
-        return try await body(peer)
+        do {
+            return try await body(peer)
+        } catch {
+            // What the server saw is half of the story of a failed exchange.
+            let log = (try? String(contentsOf: peer.directory.appendingPathComponent("peer.stderr"), encoding: .utf8)) ?? ""
+            if !log.isEmpty { Issue.record("smtp_peer.py wrote to stderr:\n\(log)") }
+            throw error
+        }
     }
 
     private static func start(
