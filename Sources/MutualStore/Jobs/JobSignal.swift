@@ -1,27 +1,28 @@
 import Synchronization
 
-/// Wakes this process's job worker when work was queued here, so a job queued by a request
+/// Wakes this process's job workers when work was queued here, so a job queued by a request
 /// starts at once rather than at the next poll. (Other replicas find it at their next poll.)
 public final class JobSignal: Sendable {
     private struct State {
         var pending = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var nextWaiter: UInt64 = 0
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
     private let state = Mutex(State())
 
     public init() {}
 
-    /// Wakes the waiting worker, or the next one to wait.
+    /// Wakes every waiting worker, or the next one to wait when none is waiting.
     public func notify() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            if state.waiters.isEmpty {
+                state.pending = true
+                return []
             }
-            state.pending = true
-            return nil
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
-        waiter?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Returns when notified (or already notified since the last wait), after `timeout`, or when
@@ -36,6 +37,10 @@ public final class JobSignal: Sendable {
     }
 
     private func waitForNotification() async {
+        let id = state.withLock { state -> UInt64 in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
@@ -43,16 +48,14 @@ public final class JobSignal: Sendable {
                         state.pending = false
                         return true
                     }
-                    state.waiter = continuation
+                    state.waiters[id] = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.waiter = nil }
-                return state.waiter
-            }
+            // Only this waiter's own continuation: another worker may be waiting too.
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume()
         }
     }

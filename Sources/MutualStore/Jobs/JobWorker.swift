@@ -144,6 +144,11 @@ public struct JobWorker: Service {
                 return outcome
             }
         }
+        if case .failure(let error) = result, error is CancellationError, Task.isCancelled {
+            // The worker is stopping, not the job failing: hand it back uncounted.
+            try? await store.releaseJobs([job.id], owner: configuration.workerID)
+            return
+        }
         if case .failure(let error) = result {
             jobLogger.warning("Job attempt failed", metadata: ["attempt": "\(job.attempt)", "error": "\(Store.describe(error))"])
         }
