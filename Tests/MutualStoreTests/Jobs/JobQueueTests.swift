@@ -147,7 +147,7 @@ struct JobQueueTests {
     @Test("A schedule's job is written once per slot, however many replicas enqueue it", arguments: TestBackend.all)
     func oncePerSlot(backend: TestBackend) async throws {
         try await backend.withDatabase { database in
-            let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+            let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))  // 08:00 UTC, the start of an hour
             let store = Self.store(database, clock: clock)
             let schedule = JobSchedule(name: "chores", kind: Self.kind, period: .hourly)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -162,7 +162,7 @@ struct JobQueueTests {
             try await store.enqueue(schedule.job(forSlotContaining: clock.now))
             let jobs = try await Job.query(on: try store.db()).sort(\.$runAt).all()
             #expect(jobs.count == 2)
-            #expect(jobs.map(\.runAt) == [Date(timeIntervalSince1970: 1_799_996_400), Date(timeIntervalSince1970: 1_800_000_000)])
+            #expect(jobs.map(\.runAt) == [Date(timeIntervalSince1970: 1_800_000_000), Date(timeIntervalSince1970: 1_800_003_600)])
         }
     }
 
