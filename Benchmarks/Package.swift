@@ -57,6 +57,19 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The job queue and the event append (issue 12), on SQLite and PostgreSQL.
+        .executableTarget(
+            name: "JobBenchmarks",
+            dependencies: ["StoreWorkloads", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/JobBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "jobs-bench",
+            dependencies: ["StoreWorkloads"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .executableTarget(
             name: "store-bench",
             dependencies: ["StoreWorkloads"],

@@ -13,7 +13,11 @@ struct ServeCommand: AsyncParsableCommand {
             Migrations run on start. Environment variables (also read from ./.env):
               MUTUAL_HOST, MUTUAL_PORT, MUTUAL_DATABASE, DATABASE_URL, MUTUAL_BASE_URL,
               MUTUAL_SECRET (at least 32 characters, the same on every replica),
-              MUTUAL_LOG_LEVEL, MUTUAL_PASSWORD_COST, MUTUAL_TRUST_PROXY.
+              MUTUAL_LOG_LEVEL, MUTUAL_PASSWORD_COST, MUTUAL_TRUST_PROXY;
+            email: MUTUAL_SMTP_URL (smtp://USER:PASS@HOST:587 or smtps://…:465; without it
+              messages stay in the outbox table), MUTUAL_MAIL_FROM, MUTUAL_SMTP_RATE (a minute),
+              MUTUAL_SMTP_CA_FILE; background jobs: MUTUAL_JOB_WORKERS (default 4, 0 for none),
+              MUTUAL_JOB_LEASE_SECONDS (default 60).
             """)
 
     @OptionGroup var options: ServerOptions

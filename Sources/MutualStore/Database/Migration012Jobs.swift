@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import SQLKit
 
 /// 012: durable jobs (see ``Job``).
@@ -29,6 +30,26 @@ struct CreateJobs012: AsyncMigration {
             // The worker's question: what is due, oldest first.
             try await sql.create(index: "jobs_due").on(Job.schema).column("status").column("run_at").run()
             try await sql.create(index: "jobs_subject").on(Job.schema).column("subject").run()
+        }
+        // Runs a previous version left running were detached tasks in some process; give each
+        // a job, so a worker finishes it (running a run again is safe: it is reproducible).
+        let now = Date()
+        for run in try await MatchRun.query(on: database).filter(\.$status == .running).all() {
+            let id = try run.requireID()
+            let job = Job()
+            job.id = UUID()
+            job.organisationID = run.organisationID
+            job.kind = JobKind.matchRun
+            job.payload = try JobCoding.encode(MatchRunJob(runID: id))
+            job.subject = "match_run:\(id.uuidString.lowercased())"
+            job.status = .queued
+            job.attempts = 0
+            job.maxAttempts = RetryPolicy.matchRun.maxAttempts
+            job.runAt = now
+            job.lastError = ""
+            job.uniqueKey = "match_run:\(id.uuidString.lowercased())"
+            job.createdAt = now
+            try await job.create(on: database)
         }
     }
 
