@@ -140,3 +140,25 @@ def http_status(url: str, timeout: float) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def browser_fetch(driver: WebDriver, path: str, timeout: float) -> tuple[int, dict[str, str], str]:
+    """GETs `path` from inside the page with the browser's own session (cookies), for what a
+    browser would download rather than show (a CSV export): (status, headers, body text).
+    The page must already be on the server's origin."""
+    driver.set_script_timeout(timeout)
+    result = driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0], {credentials: 'same-origin', cache: 'no-store'})
+          .then(r => r.text().then(t => {
+            const headers = {};
+            r.headers.forEach((value, key) => { headers[key] = value; });
+            done([r.status, headers, t]);
+          }))
+          .catch(e => done([0, {}, String(e)]));
+        """,
+        path,
+    )
+    status, headers, text = result
+    return int(status), {str(k).lower(): str(v) for k, v in headers.items()}, text
