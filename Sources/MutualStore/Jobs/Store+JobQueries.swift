@@ -12,6 +12,8 @@ public struct JobLine: Sendable, Equatable {
     public let maxAttempts: Int
     public let runAt: Date
     public let leaseOwner: String?
+    /// When the holder's claim lapses unless renewed; past it, another worker takes the job over.
+    public let leaseExpiresAt: Date?
     public let lastError: String
     public let createdAt: Date
     public let startedAt: Date?
@@ -49,7 +51,7 @@ extension Store {
             jobs.map { job in
                 JobLine(
                     id: job.id ?? UUID(), kind: job.kind, subject: job.subject, status: job.status, attempts: job.attempts,
-                    maxAttempts: job.maxAttempts, runAt: job.runAt, leaseOwner: job.leaseOwner, lastError: job.lastError,
+                    maxAttempts: job.maxAttempts, runAt: job.runAt, leaseOwner: job.leaseOwner, leaseExpiresAt: job.leaseExpiresAt, lastError: job.lastError,
                     createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt)
             }, total
         )

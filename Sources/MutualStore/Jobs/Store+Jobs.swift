@@ -6,20 +6,29 @@ extension Store {
     /// Writes a job on `database`: pass the transaction of the change the job belongs to, so the
     /// job exists exactly when the change does. A job whose `uniqueKey` is taken is not written.
     public func enqueue(_ job: NewJob, on database: any Database) async throws {
+        try await enqueue([job], on: database)
+    }
+
+    /// Writes several jobs in one statement (see ``enqueue(_:on:)-(NewJob,_)``).
+    public func enqueue(_ jobs: [NewJob], on database: any Database) async throws {
+        guard !jobs.isEmpty else { return }
         guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
-        let now = clock.now
-        var insert = sql.insert(into: Job.schema)
-            .columns(
-                "id", "organisation_id", "kind", "payload", "subject", "status", "attempts", "max_attempts", "run_at", "last_error",
-                "unique_key", "created_at"
-            )
-            .values(
-                SQLBind(UUID()), SQLBind(job.organisationID), SQLBind(job.kind), SQLBind(job.payload), SQLBind(job.subject),
-                SQLBind(Job.Status.queued.rawValue), SQLBind(0), SQLBind(job.policy.maxAttempts), SQLBind(job.runAt ?? now),
-                SQLBind(""), SQLBind(job.uniqueKey), SQLBind(now))
-        if job.uniqueKey != nil { insert = insert.ignoringConflicts(with: ["unique_key"]) }
-        try await insert.run()
+        try await sql.raw(jobInsert(jobs)).run()
         jobSignal.notify()
+    }
+
+    /// `INSERT INTO jobs … VALUES …` for `jobs`, skipping any whose unique key is taken.
+    func jobInsert(_ jobs: [NewJob]) -> SQLQueryString {
+        let now = clock.now
+        let rows = jobs.map { job -> SQLQueryString in
+            """
+            (\(bind: UUID()), \(bind: job.organisationID), \(bind: job.kind), \(bind: job.payload), \(bind: job.subject), \
+            \(bind: Job.Status.queued.rawValue), 0, \(bind: job.policy.maxAttempts), \(bind: job.runAt ?? now), '', \
+            \(bind: job.uniqueKey), \(bind: now))
+            """
+        }
+        return "INSERT INTO \(ident: Job.schema) (id, organisation_id, kind, payload, subject, status, attempts, max_attempts, run_at, "
+            + "last_error, unique_key, created_at) VALUES " + rows.joined(separator: ", ") + " ON CONFLICT (unique_key) DO NOTHING"
     }
 
     /// Writes a job in a transaction of its own.
@@ -44,9 +53,11 @@ extension Store {
         return row != nil
     }
 
-    // The worker's own transactions below go to the database directly, not through
-    // `Store.transaction`, which wakes the worker after each commit: a worker woken by its own
-    // claim would look again at once, and again, and spin.
+    // The worker's own statements below are single statements, atomic without a transaction
+    // (one round trip each on PostgreSQL, where BEGIN and COMMIT would make it three), and they
+    // do not go through `Store.transaction`, which wakes the worker after each commit: a worker
+    // woken by its own claim would look again at once, and again, and spin. On SQLite they
+    // wait their turn for the one connection like every query.
 
     /// Claims up to `limit` due jobs of these kinds for `owner`, oldest first: queued jobs whose
     /// time has come, and running jobs whose lease lapsed (their worker died). Safe with many
@@ -56,8 +67,8 @@ extension Store {
         guard limit > 0, !kinds.isEmpty else { return [] }
         let now = clock.now
         let isPostgres = database.location.isPostgres
-        return try await self.database.transaction { database in
-            guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+        let sql = try database.sql()
+        do {
             let kindList = SQLGroupExpression(SQLList(kinds.map { SQLBind($0) }))
             let lock = isPostgres ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
             let rows = try await sql.raw(
@@ -87,8 +98,8 @@ extension Store {
     /// worker took the job over after a pause longer than the lease).
     func renewLease(of jobID: UUID, owner: String, lease: TimeInterval) async throws -> Bool {
         let expires = clock.now.addingTimeInterval(lease)
-        return try await self.database.transaction { database in
-            guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+        let sql = try database.sql()
+        do {
             let rows = try await sql.update(Job.schema).set("lease_expires_at", to: SQLBind(expires))
                 .where("id", .equal, SQLBind(jobID)).where("lease_owner", .equal, SQLBind(owner))
                 .where("status", .equal, Job.Status.running.rawValue)
@@ -103,8 +114,8 @@ extension Store {
     @discardableResult
     func settleJob(_ job: ClaimedJob, owner: String, result: Result<JobOutcome, any Error>, policy: RetryPolicy) async throws -> Bool {
         let now = clock.now
-        return try await self.database.transaction { database in
-            guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+        let sql = try database.sql()
+        do {
             var update = sql.update(Job.schema).set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null)
             var givenUp = false
             switch result {
@@ -138,8 +149,8 @@ extension Store {
     func releaseJobs(_ ids: [UUID], owner: String) async throws {
         guard !ids.isEmpty else { return }
         let now = clock.now
-        try await self.database.transaction { database in
-            guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+        let sql = try database.sql()
+        do {
             try await sql.update(Job.schema)
                 .set("status", to: SQLBind(Job.Status.queued.rawValue)).set("run_at", to: SQLBind(now))
                 .set("attempts", to: SQLRaw("attempts - 1"))

@@ -118,11 +118,15 @@ extension Store {
         return "\(mailSettings.baseURL)/email/unsubscribe/\(id)/\(category.rawValue)/\(sealer.sign("unsubscribe:\(id):\(category.rawValue)"))"
     }
 
+    /// Whether this server made the unsubscribe link (essential messages have none).
+    public func isUnsubscribeLink(personID: UUID, category: EmailCategory, signature: String) -> Bool {
+        category != .essential && sealer.verify(signature, of: "unsubscribe:\(personID.uuidString.lowercased()):\(category.rawValue)")
+    }
+
     /// Turns a category off for the person an unsubscribe link names; throws when the link was
     /// not made by this server (or was altered).
     public func unsubscribe(personID: UUID, category: EmailCategory, signature: String) async throws -> Person {
-        let id = personID.uuidString.lowercased()
-        guard category != .essential, sealer.verify(signature, of: "unsubscribe:\(id):\(category.rawValue)"),
+        guard isUnsubscribeLink(personID: personID, category: category, signature: signature),
             let person = try await Person.find(personID, on: try db())
         else {
             throw StoreError.gone(message: "This unsubscribe link is not valid. Sign in and change your email choices under My profile → Email.")

@@ -33,7 +33,11 @@ struct EmailPages: Sendable {
     }
 
     @Sendable func save(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let enabled = Set(EmailCategory.optional.filter { context.form[$0.rawValue] == "on" })
+        var enabled = Set(EmailCategory.optional.filter { context.form[$0.rawValue] == "on" })
+        // A category the page did not offer keeps its setting.
+        if context.identity.role == .participant, try await store.emailPreferences(of: context.identity)[.programmes] ?? true {
+            enabled.insert(.programmes)
+        }
         try await store.setEmailPreferences(enabled, of: context.identity)
         var model = try await model(context)
         model.status = "Saved. You will get only the email you chose; invitations and sign-in messages always arrive."
@@ -44,7 +48,9 @@ struct EmailPages: Sendable {
         let preferences = try await store.emailPreferences(of: context.identity)
         return PreferencesPage(
             page: pages.chrome(title: "Email", context: context, current: "profile"),
-            choices: EmailCategory.optional.map { Choice(value: $0.rawValue, label: $0.label, enabled: preferences[$0] ?? true) })
+            // Only managers get programme email, so only they are asked about it.
+            choices: EmailCategory.optional.filter { $0 != .programmes || context.identity.role != .participant }
+                .map { Choice(value: $0.rawValue, label: $0.label, enabled: preferences[$0] ?? true) })
     }
 
     /// `GET`/`PUT /api/v1/me/email-preferences`: each optional category and whether it is received.
@@ -92,7 +98,11 @@ struct EmailPages: Sendable {
     }
 
     @Sendable func showUnsubscribe(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let (_, category, _) = try link(context)
+        let (person, category, signature) = try link(context)
+        // A forged or altered link says so before anyone clicks, not after.
+        guard store.isUnsubscribeLink(personID: person, category: category, signature: signature) else {
+            throw StoreError.gone(message: "This unsubscribe link is not valid. Sign in and change your email choices under My profile → Email.")
+        }
         return try pages.render(
             "unsubscribe",
             UnsubscribePage(page: pages.chrome(title: "Unsubscribe", context: context), action: request.uri.path, categoryLabel: category.label))

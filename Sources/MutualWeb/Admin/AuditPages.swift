@@ -48,9 +48,11 @@ struct AuditPages: Sendable {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-            calendar.component(.day, from: date) == parts[2]
+            calendar.component(.day, from: date) == parts[2], calendar.component(.month, from: date) == parts[1],
+            calendar.component(.year, from: date) == parts[0]
         else {
-            throw StoreError.invalid(field: field, message: "\(field) must be a date written YYYY-MM-DD, such as 2026-12-03, not \"\(text)\".")
+            let name = field == "from" ? "From" : "To"
+            throw StoreError.invalid(field: field, message: "\(name): \"\(text)\" is not a date. Write it YYYY-MM-DD, such as 2026-12-03.")
         }
         return date
     }
@@ -112,7 +114,7 @@ struct AuditPages: Sendable {
                 var text = ""
                 for line in page {
                     let fields = [
-                        JobsPages.time(line.occurredAt), line.type, line.actorPersonID?.uuidString.lowercased() ?? "", line.actorName,
+                        line.occurredAt.formatted(.iso8601), line.type, line.actorPersonID?.uuidString.lowercased() ?? "", line.actorName,
                         line.subjectType, line.subjectID, line.sentence, line.eventID.uuidString.lowercased(),
                     ]
                     text += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
@@ -138,14 +140,17 @@ struct AuditPages: Sendable {
 
     // MARK: Page
 
-    struct Row { let when: String, type: String, sentence: String, subject: String, actorLink: String }
+    struct Row {
+        let when: String, type: String, actorName: String, words: String, actorLink: String
+        let subject: String, subjectLink: String
+    }
     struct Option { let value: String, label: String, selected: Bool }
     struct PageModel {
         let page: PageChrome
-        let rows: [Row], hasRows: Bool, total: Int
+        let rows: [Row], hasRows: Bool, total: Int, totalLabel: String, filtered: Bool
         let types: [Option], people: [Option]
         let from: String, to: String
-        let csvLink: String
+        var csvLink: String
         let pageNumber: Int, hasPrevious: Bool, hasNext: Bool, previousLink: String, nextLink: String
         var error = ""
     }
@@ -158,6 +163,7 @@ struct AuditPages: Sendable {
         } catch let error as StoreError {
             var model = try await model(AuditQuery(), request: request, context)
             model.error = error.errorDescription ?? ""
+            model.csvLink = "/admin/audit.csv"  // the bad filter would only fail again
             return try pages.render("audit", model, status: .badRequest)
         }
         _ = parameters
@@ -173,14 +179,17 @@ struct AuditPages: Sendable {
             return "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? value)"
         }.joined(separator: "&")
         let rows = lines.map { line in
-            Row(
-                when: JobsPages.time(line.occurredAt), type: line.type, sentence: line.sentence, subject: "\(line.subjectType) \(line.subjectID.prefix(8))",
-                actorLink: line.actorPersonID.map { "/admin/audit?person=\($0.uuidString)" } ?? "")
+            let (subject, subjectLink) = Self.subject(line)
+            return Row(
+                when: JobsPages.time(line.occurredAt), type: line.type, actorName: line.actorName,
+                words: EventType(rawValue: line.type)?.pastTense ?? line.type,
+                actorLink: line.actorPersonID.map { "/admin/audit?person=\($0.uuidString)" } ?? "", subject: subject, subjectLink: subjectLink)
         }
         return PageModel(
             page: pages.chrome(title: "Audit log", context: context, current: "audit"), rows: rows, hasRows: !rows.isEmpty, total: total,
-            types: [Option(value: "", label: "Every type", selected: query.type == nil)]
-                + EventType.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == query.type) },
+            totalLabel: total == 1 ? "1 entry" : "\(total) entries", filtered: !filter.isEmpty,
+            types: [Option(value: "", label: "Anything", selected: query.type == nil)]
+                + EventType.allCases.map { Option(value: $0.rawValue, label: Self.sentenceCase($0.pastTense), selected: $0 == query.type) },
             people: [Option(value: "", label: "Anyone", selected: query.actorPersonID == nil)]
                 + members.map { Option(value: $0.personID.uuidString, label: $0.name, selected: $0.personID == query.actorPersonID) },
             from: parameters.get("from") ?? "", to: parameters.get("to") ?? "",
@@ -189,4 +198,22 @@ struct AuditPages: Sendable {
             previousLink: "/admin/audit?page=\(query.page - 1)" + (filter.isEmpty ? "" : "&\(filter)"),
             nextLink: "/admin/audit?page=\(query.page + 1)" + (filter.isEmpty ? "" : "&\(filter)"))
     }
+
+    /// What an entry is about, in words, and the page that shows it (when there is one).
+    static func subject(_ line: AuditLine) -> (String, String) {
+        let id = line.subjectID
+        switch line.subjectType {
+        case "programme": return ("Programme", "/programmes/\(id)")
+        case "match_run": return ("Match run", "/runs/\(id)")
+        case "relationship": return ("Relationship", "/relationships/\(id)")
+        case "match": return ("Published match", "")
+        case "match_request": return ("Match request", "")
+        case "invitation": return ("Invitation", "/admin/members")
+        case "import": return ("People import", "/people")
+        default: return (line.subjectType, "")
+        }
+    }
+
+    /// "published a match" → "Published a match", for the type list.
+    static func sentenceCase(_ words: String) -> String { words.prefix(1).uppercased() + words.dropFirst() }
 }

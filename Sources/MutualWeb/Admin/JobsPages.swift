@@ -27,6 +27,9 @@ struct JobsPages: Sendable {
         let runAt: Date
         /// The worker holding the job while it runs (host:pid:random).
         let claimedBy: String?
+        /// When the claim lapses unless the holder renews it: a running job past it has lost
+        /// its worker and is taken over at the next claim.
+        let leaseExpiresAt: Date?
         let lastError: String
         let createdAt: Date
         let startedAt: Date?
@@ -41,6 +44,7 @@ struct JobsPages: Sendable {
             maxAttempts = line.maxAttempts
             runAt = line.runAt
             claimedBy = line.leaseOwner
+            leaseExpiresAt = line.leaseExpiresAt
             lastError = line.lastError
             createdAt = line.createdAt
             startedAt = line.startedAt
@@ -130,7 +134,7 @@ struct JobsPages: Sendable {
             }
             return Row(
                 id: line.id.uuidString, what: Self.describe(line), kind: line.kind, status: line.status.rawValue.capitalized,
-                statusClass: line.status.rawValue, attempts: "\(line.attempts) of \(line.maxAttempts)", when: when,
+                statusClass: line.status.rawValue, attempts: line.status == .finished ? "\(line.attempts)" : "\(line.attempts) of up to \(line.maxAttempts)", when: when,
                 worker: line.status == .running ? (line.leaseOwner ?? "") : "", error: line.lastError, canRetry: line.status == .failed)
         }
         let filters = [Filter(value: "", label: "All", selected: status == nil)]
@@ -145,15 +149,34 @@ struct JobsPages: Sendable {
 
     /// What a job is about, in words.
     static func describe(_ line: JobLine) -> String {
+        let event = EventType(rawValue: line.subject.replacingOccurrences(of: "event:", with: "")).map(\.pastTense)
         switch line.kind {
-        case JobKind.matchRun: "Match run"
-        case JobKind.email: "Email (\(line.subject.replacingOccurrences(of: "email:", with: "")))"
-        case JobKind.audit: "Audit log entry (\(line.subject.replacingOccurrences(of: "event:", with: "")))"
-        case JobKind.notify: "Notifications (\(line.subject.replacingOccurrences(of: "event:", with: "")))"
-        case JobKind.housekeeping: "Daily housekeeping"
-        default: line.kind
+        case JobKind.matchRun: return "Match run"
+        case JobKind.email:
+            let template = line.subject.replacingOccurrences(of: "email:", with: "")
+            return "Email: " + (emailWords[template] ?? template.replacingOccurrences(of: "-", with: " "))
+        case JobKind.audit: return "Audit log entry" + (event.map { " for “\($0)”" } ?? "")
+        case JobKind.notify: return "Emails about “\(event ?? "an event")”"
+        case JobKind.housekeeping: return "Daily housekeeping"
+        default: return line.kind
         }
     }
 
-    static func time(_ date: Date) -> String { date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false)) }
+    /// What each email template is, in the words of the jobs page.
+    static let emailWords = [
+        "invitation": "an invitation", "match-published": "a new match", "match-declined": "a declined match",
+        "match-request": "a match request", "relationship-opened": "a relationship that starts",
+        "relationship-changed": "a change to a relationship", "agreement-changed": "an agreement to sign", "run-finished": "a finished match run",
+    ]
+
+    /// "3 Dec 2026, 14:02:57", in UTC (the column heading says so), like the other pages' dates.
+    static func time(_ date: Date) -> String { timeFormatter.string(from: date) }
+
+    nonisolated(unsafe) static let timeFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM yyyy, HH:mm:ss"
+        return formatter
+    }()
 }
