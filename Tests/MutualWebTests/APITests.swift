@@ -81,7 +81,7 @@ struct APITests {
             ("GET", "/api/v1/members/00000000-0000-0000-0000-000000000000", nil, 404, nil),
             ("DELETE", "/api/v1/tokens/12345", nil, 404, nil),
             ("GET", "/api/v1/nothing-here", nil, 404, nil),
-            ("PUT", "/api/v1/me", nil, 404, nil),
+            ("PUT", "/api/v1/me", nil, 405, nil),  // a wrong method: 405 with Allow
         ] as [(String, String, String?, Int, String?)])
     func badRequests(method: String, path: String, body: String?, status: Int, field: String?) async throws {
         try await withTestApp(.sqlite, options: Self.live) { app in

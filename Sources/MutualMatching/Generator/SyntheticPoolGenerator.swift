@@ -18,7 +18,7 @@ public enum SyntheticPoolGenerator {
         Department(name: "Marketing", share: 9, skills: ["Copywriting", "SEO", "Brand Strategy", "Campaign Analytics"]),
         Department(name: "Finance", share: 7, skills: ["Financial Modelling", "Budgeting", "Excel", "Accounting"]),
         Department(name: "People", share: 6, skills: ["Coaching", "Hiring", "Facilitation", "Conflict Resolution"]),
-        Department(name: "Operations", share: 14, skills: ["Project Management", "Process Improvement", "Vendor Management", "Lean"]),
+        Department(name: "Operations", share: 14, skills: ["Project Management", "Process Improvement", "Vendor Management", "Logistics"]),
     ]
     /// Skills anyone may have or want, most popular first.
     static let crossCutting = ["Public Speaking", "Leadership", "Writing", "Stakeholder Management", "Presenting Data",

@@ -1,4 +1,5 @@
 import Foundation
+import MutualMatching
 
 /// A deterministic, realistic-looking population for the demo: departments with home skill
 /// families, a seniority pyramid, several time-zone hubs, and skewed skill popularity.
@@ -109,16 +110,11 @@ enum DemoPeople {
     }
 }
 
-/// SplitMix64: tiny, seeded, the same on every platform.
+/// The demo's random choices: the engine's seeded generator (the same on every platform), with
+/// a uniform `Double`.
 struct DemoRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var generator: SeededGenerator
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

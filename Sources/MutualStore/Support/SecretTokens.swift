@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MutualMatching
 
 /// Makes the random secrets in cookies, invitation links and API tokens, and the digests
 /// under which they are stored. The source of randomness is injected so tests are repeatable.
@@ -40,12 +41,12 @@ public struct SecretTokens: Sendable {
     }
 }
 
-/// SplitMix64 behind a lock, for `SecretTokens.seeded`.
+/// The engine's seeded generator behind a lock, for `SecretTokens.seeded`.
 private final class SeededState: @unchecked Sendable {
-    private var state: UInt64
+    private var generator: SeededGenerator
     private let lock = NSLock()
 
-    init(_ seed: UInt64) { state = seed }
+    init(_ seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
     func next(_ count: Int) -> [UInt8] {
         lock.lock()
@@ -53,12 +54,7 @@ private final class SeededState: @unchecked Sendable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count)
         while bytes.count < count {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            withUnsafeBytes(of: z) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) }
         }
         return Array(bytes.prefix(count))
     }

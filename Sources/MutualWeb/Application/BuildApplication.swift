@@ -72,12 +72,15 @@ public func buildApplication(
     let tokens = dependencies.tokens
     let signer = CSRFTokenSigner(secret: configuration.secret) { tokens.makeToken() }
 
-    let router = Router(context: AppRequestContext.self)
+    // HEAD answers wherever GET does (monitors and link checkers send it), as the 405 Allow headers say.
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let routePatterns = RoutePatterns()
     router.addMiddleware {
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
         ClientAddressMiddleware(trustProxy: configuration.trustProxy)
         ErrorMiddleware(pages: pages)
+        MethodCheckMiddleware(routes: routePatterns)
         SessionMiddleware(store: store, cookies: cookies)
         CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, streamingUploads: [PeopleImportPages.importPath])
     }
@@ -108,6 +111,7 @@ public func buildApplication(
     JobsPages(store: store, pages: pages).register(on: routes)
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)
+    routePatterns.load(routes.records)
 
     var app = Application(
         router: router,

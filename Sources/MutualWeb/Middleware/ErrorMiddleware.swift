@@ -20,8 +20,11 @@ struct ErrorMiddleware: RouterMiddleware {
                 return .redirect(to: target, type: .normal)
             }
             let problem = Self.problem(for: error, logger: context.logger)
+            let allow = (error as? MethodNotAllowed)?.allowed.joined(separator: ", ")
             if isAPI {
-                return problem.response(instance: request.uri.path, requestID: context.id)
+                var response = problem.response(instance: request.uri.path, requestID: context.id)
+                if let allow { response.headers[.allow] = allow }
+                return response
             }
             var response = try pages.render(
                 "error",
@@ -30,6 +33,7 @@ struct ErrorMiddleware: RouterMiddleware {
                     detail: problem.detail, requestID: context.id, status: Int(problem.status.code)),
                 status: problem.status)
             if let seconds = problem.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            if let allow { response.headers[.allow] = allow }
             return response
         }
     }
@@ -45,6 +49,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return APIProblem(
                 status: .unauthorized, title: "Sign-in required",
                 detail: "This needs an API token. Send `Authorization: Bearer mut_…` with a token from Account → API tokens.")
+        case let error as MethodNotAllowed:
+            return APIProblem(
+                status: .methodNotAllowed, title: "Method not allowed",
+                detail: "This address takes \(error.allowed.joined(separator: ", ")), not this method. See /api/openapi.json for what each address accepts.")
         case is CSRFRejected:
             return APIProblem(
                 status: .forbidden, title: "Form expired",

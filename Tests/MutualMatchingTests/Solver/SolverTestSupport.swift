@@ -1,18 +1,13 @@
 @testable import MutualMatching
 
-/// SplitMix64: a tiny seeded generator so every random test is reproducible (no Foundation).
+/// The engine's seeded generator (SplitMix64) with the helpers random tests use, so every
+/// random test is reproducible.
 struct SplitMix64 {
-    var state: UInt64
+    private var generator: SeededGenerator
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in `0..<bound` (bound > 0); the modulo bias is irrelevant for tests.
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
