@@ -22,6 +22,7 @@ Modes:
 """
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -174,6 +175,31 @@ def follow_parent():
     threading.Thread(target=watch, daemon=True).start()
 
 
+def bind_port_free_on_both_families():
+    """Binds 127.0.0.1 on a free port that is also free on ::1, and holds ::1 (bound, not
+    listening) while the peer runs. The tests connect to "localhost", which tries ::1 first: a
+    server of another test on ::1 with the same port number would otherwise take the connection.
+    A bound socket that does not listen refuses it, and the client goes on to 127.0.0.1."""
+    for _ in range(50):
+        ipv4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        ipv4.bind(("127.0.0.1", 0))
+        port = ipv4.getsockname()[1]
+        if not socket.has_ipv6:
+            return ipv4, None
+        guard = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        try:
+            guard.bind(("::1", port))
+            return ipv4, guard
+        except OSError as error:
+            guard.close()
+            ipv4.close()
+            if error.errno == errno.EADDRNOTAVAIL:  # no ::1 on this machine: nothing to guard
+                ipv4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                ipv4.bind(("127.0.0.1", 0))
+                return ipv4, None
+    raise SystemExit("no port free on both 127.0.0.1 and ::1 after 50 tries")
+
+
 def main():
     follow_parent()
     # aiosmtpd logs each connection and command at INFO and DEBUG: a failed test shows them.
@@ -188,8 +214,7 @@ def main():
     parser.add_argument("--only-login", action="store_true", help="offer AUTH LOGIN but not PLAIN")
     options = parser.parse_args()
 
-    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listening.bind(("127.0.0.1", 0))
+    listening, ipv6_guard = bind_port_free_on_both_families()
     listening.listen(16)
     port = listening.getsockname()[1]
 

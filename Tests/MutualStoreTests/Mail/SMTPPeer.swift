@@ -58,11 +58,18 @@ final class SMTPPeer {
         let peer = try await start(
             mode, user: user, password: password, certificate: certificate, onlyLogin: onlyLogin)
         defer { peer.stop() }
+        let started = ContinuousClock.now
         do {
-            return try await body(peer)
+            let result = try await body(peer)
+            // An exchange this slow is worth a look even when it passed, and a test that
+            // recorded an issue rather than throwing gets the server's side this way.
+            if ContinuousClock.now - started > .seconds(5) {
+                print("smtp_peer.py (\(mode.rawValue), port \(peer.port)) took \(ContinuousClock.now - started); its log:\n\(peer.log())")
+            }
+            return result
         } catch {
             // What the server saw is half of the story of a failed exchange.
-            let log = (try? String(contentsOf: peer.directory.appendingPathComponent("peer.stderr"), encoding: .utf8)) ?? ""
+            let log = peer.log()
             if !log.isEmpty { Issue.record("smtp_peer.py wrote to stderr:\n\(log)") }
             throw error
         }
@@ -130,6 +137,11 @@ final class SMTPPeer {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// What the peer wrote to stderr (aiosmtpd's log of each exchange).
+    func log() -> String {
+        (try? String(contentsOf: directory.appendingPathComponent("peer.stderr"), encoding: .utf8)) ?? ""
     }
 
     /// The messages the peer accepted, in order.
