@@ -200,10 +200,21 @@ def bind_port_free_on_both_families():
     raise SystemExit("no port free on both 127.0.0.1 and ::1 after 50 tries")
 
 
+def announce(directory, port):
+    """Tells the test the port: "PORT <n>" in <dir>/port and on stdout. The test reads the file:
+    the Swift test process starts many children at once, and a file the child writes itself
+    cannot end up in another test's hands the way an inherited stdout handle can."""
+    write_atomically(os.path.join(directory, "port"), f"PORT {port}\n".encode())
+    print(f"PORT {port}", flush=True)
+
+
 def main():
     follow_parent()
-    # aiosmtpd logs each connection and command at INFO and DEBUG: a failed test shows them.
-    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
+    directory = sys.argv[sys.argv.index("--dir") + 1] if "--dir" in sys.argv else "."
+    # aiosmtpd logs each connection and command at INFO and DEBUG, into <dir>/peer.log (written
+    # by this process itself, for the same reason as announce): a failed test shows them.
+    logging.basicConfig(
+        level=logging.DEBUG, filename=os.path.join(directory, "peer.log"), format="%(asctime)s %(name)s %(message)s")
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", required=True, choices=["plain", "plain-auth", "starttls", "smtps", "silent"])
     parser.add_argument("--dir", required=True)
@@ -220,7 +231,7 @@ def main():
 
     if options.mode == "silent":
         held = []
-        print(f"PORT {port}", flush=True)
+        announce(options.dir, port)
         while True:  # hold every connection open without a word, until the test ends us
             connection, _ = listening.accept()
             held.append(connection)
@@ -248,7 +259,7 @@ def main():
         Recorder(options.dir), listening, make_recording_smtp(os.path.join(options.dir, "auth.log")),
         **controller_options, **smtp_options)
     controller.start()
-    print(f"PORT {port}", flush=True)
+    announce(options.dir, port)
     try:
         threading.Event().wait()
     finally:

@@ -18,11 +18,14 @@ struct SMTPDeliveryTests {
     static let from = "Mutual Mentoring <mentoring@example.org>"
 
     static func transport(
-        _ url: String, caFile: String? = nil, commandTimeout: Duration = .seconds(10), logs: LogLines = LogLines()
+        _ url: String, caFile: String? = nil, commandTimeout: Duration = .seconds(120), logs: LogLines = LogLines()
     ) throws -> SMTPMailTransport {
         var configuration = try SMTPConfiguration(smtpURL: url, mailFrom: from, caFile: caFile)
+        // Generous: in the full suite, CPU-bound matching tests hold both of the machine's
+        // cooperative threads for half a minute at a time, and the conversation's next step
+        // waits for one (seen: a 220 greeting answered 33 s later). The timeout tests set their own.
         configuration.commandTimeout = commandTimeout
-        configuration.connectTimeout = .seconds(10)
+        configuration.connectTimeout = .seconds(120)
         return SMTPMailTransport(
             configuration: configuration, logger: Logger(label: "smtp-test") { _ in LogLines.Handler(lines: logs) })
     }

@@ -98,7 +98,9 @@ final class SMTPPeer {
 
         // Python and aiosmtpd start in well under a second; 20 s leaves room for a busy machine.
         for _ in 0..<400 {
-            let output = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
+            // The port file, written by the peer itself: with many tests starting children at
+            // once, an inherited stdout handle has been seen to belong to another test's peer.
+            let output = (try? String(contentsOf: directory.appendingPathComponent("port"), encoding: .utf8)) ?? ""
             if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
                 let port = Int(line.dropFirst(5))
             {
@@ -141,7 +143,9 @@ final class SMTPPeer {
 
     /// What the peer wrote to stderr (aiosmtpd's log of each exchange).
     func log() -> String {
-        (try? String(contentsOf: directory.appendingPathComponent("peer.stderr"), encoding: .utf8)) ?? ""
+        let log = (try? String(contentsOf: directory.appendingPathComponent("peer.log"), encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOf: directory.appendingPathComponent("peer.stderr"), encoding: .utf8)) ?? ""
+        return stderr.isEmpty ? log : log + "\nstderr:\n" + stderr
     }
 
     /// The messages the peer accepted, in order.
