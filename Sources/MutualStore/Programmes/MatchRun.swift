@@ -48,4 +48,32 @@ public final class MatchRun: Model, @unchecked Sendable {
         edits = ""
         frame = ""
     }
+
+    /// A run about to be queued (``Store/queue(_:by:)``): running, nothing measured yet, its
+    /// inputs recorded so it can be reproduced from them.
+    convenience init(queuedIn organisationID: UUID, programmeID: UUID, model: String, rules: String, seed: Int, participants: Int) {
+        self.init()
+        self.organisationID = organisationID
+        self.programmeID = programmeID
+        status = .running
+        self.model = model
+        self.rules = rules
+        self.seed = seed
+        self.participants = participants
+        matched = 0
+        totalWeight = 0
+        upperBound = 0
+        optimality = ""
+        gapMillipercent = 0
+        result = ""
+        failure = ""
+        progress = RunProgress.loading
+    }
+
+    /// A run's seed must fit the engine's 32-bit seed.
+    static func checkSeed(_ seed: Int) throws {
+        guard (0...Int(Int32.max)).contains(seed) else {
+            throw StoreError.invalid(field: "seed", message: "The seed must be a whole number from 0 to \(Int32.max).")
+        }
+    }
 }

@@ -48,30 +48,15 @@ extension Store {
         let programme = try await scopedProgramme(id: programmeID, of: identity)
         // Pairs, buddies and mentoring go to the matching engine; mastermind groups to the group engine.
         let modelName = Self.engineModel(programme.model)?.rawValue ?? Self.groupsModelName
-        guard (0...Int(Int32.max)).contains(seed) else {
-            throw StoreError.invalid(field: "seed", message: "The seed must be a whole number from 0 to \(Int32.max).")
-        }
+        try MatchRun.checkSeed(seed)
         let enrolled = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).count()
         guard enrolled >= 2 else {
             throw StoreError.conflict(field: nil, message: "Matching needs at least two enrolled people; \(programme.name) has \(enrolled). Enrol people first.")
         }
-        let run = MatchRun()
-        run.organisationID = identity.organisationID
-        run.programmeID = programmeID
-        run.status = .running
-        run.model = modelName
         // The rules are written out in full, so the run can be reproduced from its rules and seed.
-        run.rules = try Self.runRules(of: programme)
-        run.seed = seed
-        run.participants = enrolled
-        run.matched = 0
-        run.totalWeight = 0
-        run.upperBound = 0
-        run.optimality = ""
-        run.gapMillipercent = 0
-        run.result = ""
-        run.failure = ""
-        run.progress = RunProgress.loading
+        let run = MatchRun(
+            queuedIn: identity.organisationID, programmeID: programmeID, model: modelName, rules: try Self.runRules(of: programme),
+            seed: seed, participants: enrolled)
         return try await queue(run, by: identity)
     }
 

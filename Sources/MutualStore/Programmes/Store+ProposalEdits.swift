@@ -182,26 +182,11 @@ extension Store {
         else { throw StoreError.notFound(what: "match run") }
         try await requireEditable(source)
         let seed = seed ?? source.seed
-        guard (0...Int(Int32.max)).contains(seed) else {
-            throw StoreError.invalid(field: "seed", message: "The seed must be a whole number from 0 to \(Int32.max).")
-        }
+        try MatchRun.checkSeed(seed)
         let summary = Self.summary(source)
-        let run = MatchRun()
-        run.organisationID = identity.organisationID
-        run.programmeID = source.programmeID
-        run.status = .running
-        run.model = source.model
-        run.rules = source.rules
-        run.seed = seed
-        run.participants = source.participants
-        run.matched = 0
-        run.totalWeight = 0
-        run.upperBound = 0
-        run.optimality = ""
-        run.gapMillipercent = 0
-        run.result = ""
-        run.failure = ""
-        run.progress = RunProgress.loading
+        let run = MatchRun(
+            queuedIn: identity.organisationID, programmeID: source.programmeID, model: source.model, rules: source.rules, seed: seed,
+            participants: source.participants)
         run.frame = try ProposalCoding.text(
             RunFrame(fromRun: id, locked: summary.lockedPairs, broken: summary.brokenPairs, excluded: summary.excludedPeople))
         return try await queue(run, by: identity)
