@@ -178,6 +178,12 @@ struct SpineWebTests {
             #expect((items.first?["payload"] as? [String: Any]) != nil)
             let (badDay, _) = try await api(app, .get, "/api/v1/audit?from=yesterday", token: token)
             #expect(badDay.status.code >= 400 && badDay.status.code < 500)
+            // A day the calendar does not have is refused, not rolled over into the next month or year.
+            for impossible in ["2026-13-01", "2026-02-30"] {
+                let (response, problem) = try await api(app, .get, "/api/v1/audit?from=\(impossible)", token: token)
+                #expect(response.status.code >= 400 && response.status.code < 500, "\(impossible) answered \(response.status)")
+                #expect((problem["detail"] as? String)?.contains("is not a date") == true)
+            }
 
             let manager = app.browser()
             try await manager.post("/sign-in", form: ["email": org.managerEmail, "password": Seeds.password])

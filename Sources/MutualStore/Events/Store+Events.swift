@@ -87,7 +87,6 @@ extension Store {
             try await sql.raw(insertEvent).run()
             try await sql.raw(jobInsert(jobs)).run()
         }
-        jobSignal.notify()
         return id
     }
 

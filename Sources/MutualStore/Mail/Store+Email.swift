@@ -115,13 +115,22 @@ extension Store {
     /// The link that turns a category off for a person without signing in (RFC 8058 one-click).
     public func unsubscribeURL(personID: UUID, category: EmailCategory) -> String {
         let id = personID.uuidString.lowercased()
-        return "\(mailSettings.baseURL)/email/unsubscribe/\(id)/\(category.rawValue)/\(sealer.sign("unsubscribe:\(id):\(category.rawValue)"))"
+        return "\(mailSettings.baseURL)/email/unsubscribe/\(id)/\(category.rawValue)/\(sealer.sign(Self.unsubscribeText(personID, category)))"
     }
 
     /// Whether this server made the unsubscribe link (essential messages have none).
     public func isUnsubscribeLink(personID: UUID, category: EmailCategory, signature: String) -> Bool {
-        category != .essential && sealer.verify(signature, of: "unsubscribe:\(personID.uuidString.lowercased()):\(category.rawValue)")
+        category != .essential && sealer.verify(signature, of: Self.unsubscribeText(personID, category))
     }
+
+    /// What an unsubscribe link's signature signs.
+    private static func unsubscribeText(_ personID: UUID, _ category: EmailCategory) -> String {
+        "unsubscribe:\(personID.uuidString.lowercased()):\(category.rawValue)"
+    }
+
+    /// Why an unsubscribe link is refused, and what to do instead.
+    public static let invalidUnsubscribeLink = StoreError.gone(
+        message: "This unsubscribe link is not valid. Sign in and change your email choices under My profile → Email.")
 
     /// Turns a category off for the person an unsubscribe link names; throws when the link was
     /// not made by this server (or was altered).
@@ -129,7 +138,7 @@ extension Store {
         guard isUnsubscribeLink(personID: personID, category: category, signature: signature),
             let person = try await Person.find(personID, on: try db())
         else {
-            throw StoreError.gone(message: "This unsubscribe link is not valid. Sign in and change your email choices under My profile → Email.")
+            throw Self.invalidUnsubscribeLink
         }
         try await setEmailCategory(category, enabled: false, personID: personID)
         return person

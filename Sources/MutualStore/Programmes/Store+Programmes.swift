@@ -315,7 +315,7 @@ extension Store {
     }
 
     /// A `YYYY-MM-DD` date that exists on the calendar, or empty when allowed.
-    static func isoDate(_ text: String, field: String, label: String, required: Bool) throws -> String {
+    public static func isoDate(_ text: String, field: String, label: String, required: Bool) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty {
             if required { throw StoreError.invalid(field: field, message: "Enter \(label) as a date like 2027-01-31.") }

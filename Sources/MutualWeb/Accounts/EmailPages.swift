@@ -92,7 +92,7 @@ struct EmailPages: Sendable {
             let category = context.parameters.get("category").flatMap(EmailCategory.init(rawValue:)),
             let signature = context.parameters.get("signature")
         else {
-            throw StoreError.gone(message: "This unsubscribe link is not valid. Sign in and change your email choices under My profile → Email.")
+            throw Store.invalidUnsubscribeLink
         }
         return (person, category, signature)
     }
@@ -101,7 +101,7 @@ struct EmailPages: Sendable {
         let (person, category, signature) = try link(context)
         // A forged or altered link says so before anyone clicks, not after.
         guard store.isUnsubscribeLink(personID: person, category: category, signature: signature) else {
-            throw StoreError.gone(message: "This unsubscribe link is not valid. Sign in and change your email choices under My profile → Email.")
+            throw Store.invalidUnsubscribeLink
         }
         return try pages.render(
             "unsubscribe",

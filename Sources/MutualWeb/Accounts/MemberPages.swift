@@ -188,11 +188,5 @@ struct MemberPages: Sendable {
         return id
     }
 
-    static let dateFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMM yyyy, HH:mm 'UTC'"
-        return formatter
-    }()
+    static let dateFormatter = UTCDateFormatter.make("d MMM yyyy, HH:mm 'UTC'")
 }

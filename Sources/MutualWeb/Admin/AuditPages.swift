@@ -42,19 +42,11 @@ struct AuditPages: Sendable {
         return query
     }
 
+    /// The start (00:00 UTC) of a `YYYY-MM-DD` day that exists, read as the programme dates are.
     private static func day(_ text: String?, field: String) throws -> Date? {
         guard let text, !text.isEmpty else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-            calendar.component(.day, from: date) == parts[2], calendar.component(.month, from: date) == parts[1],
-            calendar.component(.year, from: date) == parts[0]
-        else {
-            let name = field == "from" ? "From" : "To"
-            throw StoreError.invalid(field: field, message: "\(name): \"\(text)\" is not a date. Write it YYYY-MM-DD, such as 2026-12-03.")
-        }
-        return date
+        let valid = try Store.isoDate(text, field: field, label: field == "from" ? "the From date" : "the To date", required: false)
+        return try Date(valid + "T00:00:00Z", strategy: .iso8601)
     }
 
     // MARK: API
@@ -156,7 +148,6 @@ struct AuditPages: Sendable {
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
         let query: AuditQuery
         do {
             query = try Self.query(request)
@@ -166,7 +157,6 @@ struct AuditPages: Sendable {
             model.csvLink = "/admin/audit.csv"  // the bad filter would only fail again
             return try pages.render("audit", model, status: .badRequest)
         }
-        _ = parameters
         return try pages.render("audit", try await model(query, request: request, context))
     }
 

@@ -172,11 +172,5 @@ struct JobsPages: Sendable {
     /// "3 Dec 2026, 14:02:57", in UTC (the column heading says so), like the other pages' dates.
     static func time(_ date: Date) -> String { timeFormatter.string(from: date) }
 
-    nonisolated(unsafe) static let timeFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMM yyyy, HH:mm:ss"
-        return formatter
-    }()
+    static let timeFormatter = UTCDateFormatter.make("d MMM yyyy, HH:mm:ss")
 }
