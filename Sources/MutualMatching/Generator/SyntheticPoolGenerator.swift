@@ -50,6 +50,13 @@ public enum SyntheticPoolGenerator {
                             "Virtanen", "Wang", "Xu", "Yilmaz", "Zhang"]
 
     /// `count` people, identical for identical seeds.
+    /// A name as the local part of an email address: SMTP without SMTPUTF8 takes ASCII only, so
+    /// the accented letters of the name lists lose their accents ("Chloé" → "chloe").
+    static func emailPart(_ name: String) -> String {
+        let plain: [Character: Character] = ["é": "e", "ë": "e", "í": "i", "ü": "u"]
+        return SkillSlug.make(String(name.map { plain[$0] ?? $0 }))
+    }
+
     public static func generate(count: Int, seed: UInt64) -> [Person] {
         var random = SeededGenerator(seed: seed)
         func pick(weights: [Int]) -> Int {
@@ -111,7 +118,7 @@ public enum SyntheticPoolGenerator {
             }
             let role: MentoringRole = level >= 4 ? (chance(70) ? .mentor : .both) : (level <= 2 ? .mentee : .both)
             people.append(Person(
-                id: id, name: "\(first) \(last)", email: "\(SkillSlug.make(first)).\(SkillSlug.make(last)).\(index + 1)@example.org",
+                id: id, name: "\(first) \(last)", email: "\(emailPart(first)).\(emailPart(last)).\(index + 1)@example.org",
                 department: departments[department].name, company: "Mutual Demo Ltd", level: level, managerID: nil,
                 timeZoneName: hub.zone, utcOffsetMinutes: TimeZoneParser.offsetMinutes(hub.zone),
                 languages: languages.map { SkillSlug.make($0) }, strengths: strengths, wants: wants,

@@ -26,6 +26,10 @@ public enum InputRules {
         else {
             throw StoreError.invalid(field: field, message: "Enter an email address like name@example.org.")
         }
+        // The sender's own rule, so an address accepted here is one Mutual can send to.
+        if let problem = MailAddress.problem(with: trimmed) {
+            throw StoreError.invalid(field: field, message: "This address \(problem), so Mutual could not email it. Enter an address like name@example.org.")
+        }
         return trimmed
     }
 

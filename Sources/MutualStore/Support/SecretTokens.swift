@@ -12,9 +12,20 @@ public struct SecretTokens: Sendable {
     }
 
     /// Cryptographically secure randomness from the operating system.
-    public static let system = SecretTokens { count in
+    public static let system = SecretTokens(randomBytes: systemRandomBytes)
+
+    /// `count` bytes from the operating system's secure generator.
+    static func systemRandomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    /// Lower-case hex, two digits a byte.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in bytes { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// A deterministic source for tests: never use outside them.
@@ -30,7 +41,7 @@ public struct SecretTokens: Sendable {
 
     /// The hex SHA-256 of a token: what the database keeps instead of the token.
     public static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(token.utf8)))
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {

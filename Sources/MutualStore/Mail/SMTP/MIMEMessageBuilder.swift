@@ -13,10 +13,7 @@ struct MIMEMessageBuilder: Sendable {
 
     init(
         clock: MutualClock = .system,
-        randomBytes: @escaping @Sendable (Int) -> [UInt8] = { count in
-            var generator = SystemRandomNumberGenerator()
-            return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        }
+        randomBytes: @escaping @Sendable (Int) -> [UInt8] = SecretTokens.systemRandomBytes
     ) {
         self.clock = clock
         self.randomBytes = randomBytes
@@ -36,7 +33,7 @@ struct MIMEMessageBuilder: Sendable {
             MIMEHeaderEncoding.mailbox("From", sender),
             MIMEHeaderEncoding.mailbox("To", MailAddress(displayName: email.recipientName, address: email.recipient)),
             MIMEHeaderEncoding.unstructured("Subject", email.subject),
-            "Message-ID: <\(Self.hex(randomBytes(16)))@\(sender.domain)>",
+            "Message-ID: <\(SecretTokens.hex(randomBytes(16)))@\(sender.domain)>",
             "MIME-Version: 1.0",
         ]
         if let url = email.unsubscribeURL {
@@ -61,7 +58,7 @@ struct MIMEMessageBuilder: Sendable {
         if let html = email.html {
             // "=_" can never occur in quoted-printable output (an "=" there is always followed by
             // a hex digit or a line break), so the boundary cannot clash with any content.
-            let boundary = "=_mutual_" + Self.hex(randomBytes(12))
+            let boundary = "=_mutual_" + SecretTokens.hex(randomBytes(12))
             message += "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
             message += "--\(boundary)\r\n" + textPart + "\r\n" + QuotedPrintable.encode(email.body) + "\r\n"
             message += "--\(boundary)\r\n"
@@ -87,10 +84,4 @@ struct MIMEMessageBuilder: Sendable {
             + " \(parts.year ?? 1970) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
     }
 
-    private static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-        }.joined()
-    }
 }

@@ -64,7 +64,8 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var messageTimeout: Duration = .seconds(120)
     /// The name sent in `EHLO`; `nil` sends the connection's own address as an address literal
     /// (`[192.0.2.10]`), which is always well-formed, unlike a container's random host name.
-    public var heloName: String?
+    /// Not public: it goes into a command as it is, so only this module, never a setting, sets it.
+    var heloName: String?
 
     /// Reads the settings, or throws an error that says which one is wrong and how to fix it.
     ///
