@@ -121,7 +121,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MutualStoreTests",
-            dependencies: ["MutualStore", "MutualTestSupport"],
+            dependencies: [
+                "MutualStore", "MutualTestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(

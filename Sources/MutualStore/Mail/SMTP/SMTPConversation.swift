@@ -119,15 +119,31 @@ final class SMTPConversation {
         let channel = self.channel
         do {
             try await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.addHandler(try makeHandler(), position: .first)
+                let tls = try makeHandler()
+                let operations = channel.pipeline.syncOperations
+                try operations.addHandler(tls, position: .first)
+                try operations.addHandler(StartTLSBoundary(), position: .after(tls))
             }.get()
         } catch let error as SMTPError {
             throw error
         } catch {
             throw mapped(error, .tlsHandshake)
         }
+        try await withDeadline(.startTLS, settings.commandTimeout) { try await self.awaitTLSBoundary() }
         // The handshake runs now; its outcome shows in the reply to the next EHLO.
         isEncrypted = true
+    }
+
+    /// Reads up to the mark `StartTLSBoundary` puts where TLS begins. Any byte before it arrived
+    /// in the clear after the server agreed to STARTTLS, and is refused rather than read later
+    /// as an encrypted reply.
+    private func awaitTLSBoundary() async throws {
+        while let bytes = try await inbound.next() {
+            if bytes.readableBytes == 0 { return }
+            throw SMTPError.protocolViolation(server: settings.server, detail: "more data after agreeing to STARTTLS")
+        }
+        try Task.checkCancellation()
+        throw SMTPError.connectionClosed(server: settings.server, during: .startTLS)
     }
 
     private func authenticate(_ credentials: SMTPConfiguration.Credentials, _ extensions: SMTPExtensions)
