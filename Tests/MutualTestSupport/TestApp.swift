@@ -10,6 +10,8 @@ public struct TestApp: Sendable {
     public let client: any TestClientProtocol
     public let store: Store
     public let routes: [RouteRecord]
+    /// The typed API routes' contracts, by `"METHOD path"`.
+    public let contracts: [String: APIContract]
     public let clock: TestClock
     public let backend: TestBackend
 
@@ -70,7 +72,8 @@ private func run<App: ApplicationProtocol>(
 ) async throws {
     let store = built.store
     let routes = built.routes
+    let contracts = built.contracts
     try await built.application.test(live ? .live : .router) { client in
-        try await body(TestApp(client: client, store: store, routes: routes, clock: clock, backend: backend))
+        try await body(TestApp(client: client, store: store, routes: routes, contracts: contracts, clock: clock, backend: backend))
     }
 }

@@ -42,6 +42,6 @@ public final class Invitation: Model, @unchecked Sendable {
     }
 }
 
-public enum InvitationStatus: String, Codable, Sendable {
+public enum InvitationStatus: String, Codable, Sendable, CaseIterable {
     case pending, accepted, revoked, expired
 }

@@ -7,7 +7,7 @@ import Foundation
 public final class MatchRun: Model, @unchecked Sendable {
     public static let schema = "match_runs"
 
-    public enum Status: String, Codable, Sendable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
         case running, done, failed
     }
 

@@ -173,7 +173,7 @@ public enum EnrolmentRole: String, Codable, Sendable, CaseIterable {
 }
 
 /// How someone came to be enrolled.
-public enum EnrolmentSource: String, Codable, Sendable {
+public enum EnrolmentSource: String, Codable, Sendable, CaseIterable {
     /// Added by a programme manager (one by one or from a file).
     case manager
     /// Enrolled themselves.

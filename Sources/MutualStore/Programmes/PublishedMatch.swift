@@ -5,7 +5,7 @@ import Foundation
 public final class PublishedMatch: Model, @unchecked Sendable {
     public static let schema = "matches"
 
-    public enum Status: String, Codable, Sendable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
         /// Waiting for every member's answer.
         case pending
         /// Everyone accepted.
@@ -32,7 +32,7 @@ public final class PublishedMatch: Model, @unchecked Sendable {
 public final class MatchMember: Model, @unchecked Sendable {
     public static let schema = "match_members"
 
-    public enum Response: String, Codable, Sendable {
+    public enum Response: String, Codable, Sendable, CaseIterable {
         case pending, accepted, declined
     }
 

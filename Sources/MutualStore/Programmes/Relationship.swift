@@ -71,7 +71,7 @@ public final class RelationshipMember: Model, @unchecked Sendable {
 public final class MatchRequest: Model, @unchecked Sendable {
     public static let schema = "match_requests"
 
-    public enum Status: String, Codable, Sendable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
         case pending, accepted, declined, withdrawn
     }
 

@@ -9,83 +9,91 @@ struct AccountsAPI: Sendable {
     let baseURL: String
 
     func register(on routes: RouteTable) {
-        routes.member(.get, "/api/v1/me", role: .participant, me)
-        routes.member(.get, "/api/v1/members", role: .programmeManager, listMembers)
-        routes.member(.get, "/api/v1/members/:id", role: .programmeManager, getMember)
-        routes.member(.patch, "/api/v1/members/:id", role: .admin, updateMember)
-        routes.member(.get, "/api/v1/invitations", role: .admin, listInvitations)
-        routes.member(.post, "/api/v1/invitations", role: .admin, createInvitation)
-        routes.member(.delete, "/api/v1/invitations/:id", role: .admin, revokeInvitation)
-        routes.member(.get, "/api/v1/tokens", role: .participant, listTokens)
-        routes.member(.post, "/api/v1/tokens", role: .participant, createToken)
-        routes.member(.delete, "/api/v1/tokens/:id", role: .participant, revokeToken)
+        routes.api(.get, "/api/v1/me", role: .participant, me)
+        routes.api(.get, "/api/v1/members", role: .programmeManager, listMembers)
+        routes.api(.get, "/api/v1/members/:id", role: .programmeManager, getMember)
+        routes.api(.patch, "/api/v1/members/:id", role: .admin, reads: RoleUpdate.self, updateMember)
+        routes.api(.get, "/api/v1/invitations", role: .admin, listInvitations)
+        routes.api(.post, "/api/v1/invitations", role: .admin, reads: InvitationRequest.self, status: .created, createInvitation)
+        routes.api(.delete, "/api/v1/invitations/:id", role: .admin, revokeInvitation)
+        routes.api(.get, "/api/v1/tokens", role: .participant, listTokens)
+        routes.api(.post, "/api/v1/tokens", role: .participant, reads: TokenRequest.self, status: .created, createToken)
+        routes.api(.delete, "/api/v1/tokens/:id", role: .participant, revokeToken)
     }
 
     // MARK: Shapes
 
-    struct MeBody: Encodable {
+    struct MeBody: APIBody {
         let id: UUID, name: String, email: String, role: Role, organisation: OrganisationBody
+        static var example: MeBody {
+            MeBody(id: UUID(), name: "Ana Silva", email: "ana@example.org", role: .participant, organisation: .example)
+        }
     }
-    struct OrganisationBody: Encodable { let id: UUID, name: String }
-    struct MemberBody: Encodable {
+    struct OrganisationBody: APIBody {
+        let id: UUID, name: String
+        static var example: OrganisationBody { OrganisationBody(id: UUID(), name: "Acme") }
+    }
+    struct MemberBody: APIBody {
         let id: UUID, name: String, email: String, role: Role, department: String
         let joinedAt: Date, lastSignInAt: Date?
-        enum CodingKeys: String, CodingKey {
-            case id, name, email, role, department
-            case joinedAt = "joined_at", lastSignInAt = "last_sign_in_at"
-        }
-        init(_ member: Member) {
-            id = member.id; name = member.name; email = member.email; role = member.role
-            department = member.department; joinedAt = member.joinedAt; lastSignInAt = member.lastSignInAt
+        static var example: MemberBody {
+            MemberBody(
+                id: UUID(), name: "Ana Silva", email: "ana@example.org", role: .participant, department: "Data", joinedAt: Date(),
+                lastSignInAt: Date())
         }
     }
-    struct ListBody<Item: Encodable>: Encodable { let items: [Item] }
-    struct RoleUpdate: Decodable { let role: String }
-    struct InvitationRequest: Decodable { let email: String; let role: String? }
-    struct InvitationBody: Encodable {
+    struct RoleUpdate: APIBody {
+        let role: Role
+        static var example: RoleUpdate { RoleUpdate(role: .admin) }
+    }
+    struct InvitationRequest: APIBody {
+        let email: String
+        let role: Role?
+        static var example: InvitationRequest { InvitationRequest(email: "ana@example.org", role: .participant) }
+    }
+    struct InvitationBody: APIBody {
         let id: UUID, email: String, role: Role, status: InvitationStatus
         let createdAt: Date, expiresAt: Date, acceptUrl: String?
-        enum CodingKeys: String, CodingKey {
-            case id, email, role, status
-            case createdAt = "created_at", expiresAt = "expires_at", acceptUrl = "accept_url"
+        static var example: InvitationBody {
+            InvitationBody(
+                id: UUID(), email: "ana@example.org", role: .participant, status: .pending, createdAt: Date(), expiresAt: Date(),
+                acceptUrl: "https://mutual.example/invitations/abc")
         }
     }
-    struct TokenRequest: Decodable { let name: String }
-    struct TokenBody: Encodable {
+    struct TokenRequest: APIBody {
+        let name: String
+        static var example: TokenRequest { TokenRequest(name: "reporting") }
+    }
+    struct TokenBody: APIBody {
         let id: UUID, name: String, prefix: String, createdAt: Date, lastUsedAt: Date?, token: String?
-        enum CodingKeys: String, CodingKey {
-            case id, name, prefix, token
-            case createdAt = "created_at", lastUsedAt = "last_used_at"
+        static var example: TokenBody {
+            TokenBody(id: UUID(), name: "reporting", prefix: "mut_abc", createdAt: Date(), lastUsedAt: Date(), token: "mut_abcdef")
         }
     }
 
     // MARK: Handlers
 
-    @Sendable func me(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func me(_ request: Request, _ context: SignedInContext) async throws -> MeBody {
         let identity = context.identity
-        return try JSONBody.response(
-            MeBody(
-                id: identity.accountID, name: identity.name, email: identity.email, role: identity.role,
-                organisation: OrganisationBody(id: identity.organisationID, name: identity.organisationName)))
+        return MeBody(
+            id: identity.accountID, name: identity.name, email: identity.email, role: identity.role,
+            organisation: OrganisationBody(id: identity.organisationID, name: identity.organisationName))
     }
 
-    @Sendable func listMembers(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        try JSONBody.response(ListBody(items: try await store.members(of: context.identity).map(MemberBody.init)))
+    @Sendable func listMembers(_ request: Request, _ context: SignedInContext) async throws -> ItemList<MemberBody> {
+        ItemList(items: try await store.members(of: context.identity).map(MemberBody.init))
     }
 
-    @Sendable func getMember(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func getMember(_ request: Request, _ context: SignedInContext) async throws -> MemberBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "member")
-        return try JSONBody.response(MemberBody(try await store.member(id: id, of: context.identity)))
+        return MemberBody(try await store.member(id: id, of: context.identity))
     }
 
-    @Sendable func updateMember(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func updateMember(_ request: Request, _ context: SignedInContext, _ input: APIInput<RoleUpdate>) async throws -> MemberBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "member")
         _ = try await store.member(id: id, of: context.identity)
-        let update = try await JSONBody.decode(RoleUpdate.self, from: request, context: context, allowedKeys: ["role"])
-        guard let role = Role(parsing: update.role) else {
-            throw APIProblem(status: .unprocessableContent, title: "Invalid value", detail: "role must be one of participant, programme_manager, admin.", field: "role")
-        }
-        return try JSONBody.response(MemberBody(try await store.changeRole(ofMember: id, to: role, by: context.identity)))
+        let update = try await input.read()
+        return MemberBody(try await store.changeRole(ofMember: id, to: update.role, by: context.identity))
     }
 
     private func body(_ invitation: Invitation, token: String? = nil) throws -> InvitationBody {
@@ -95,23 +103,23 @@ struct AccountsAPI: Sendable {
             expiresAt: invitation.expiresAt, acceptUrl: token.map { "\(baseURL)/invitations/\($0)" })
     }
 
-    @Sendable func listInvitations(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        try JSONBody.response(ListBody(items: try await store.invitations(of: context.identity).map { try body($0) }))
+    @Sendable func listInvitations(_ request: Request, _ context: SignedInContext) async throws -> ItemList<InvitationBody> {
+        ItemList(items: try await store.invitations(of: context.identity).map { try body($0) })
     }
 
-    @Sendable func createInvitation(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let input = try await JSONBody.decode(InvitationRequest.self, from: request, context: context, allowedKeys: ["email", "role"])
-        let roleText = input.role ?? Role.participant.rawValue
-        guard let role = Role(parsing: roleText) else {
-            throw APIProblem(status: .unprocessableContent, title: "Invalid value", detail: "role must be one of participant, programme_manager, admin.", field: "role")
+    @Sendable func createInvitation(
+        _ request: Request, _ context: SignedInContext, _ input: APIInput<InvitationRequest>
+    ) async throws -> InvitationBody {
+        let invitation = try await input.read()
+        let issued = try await store.invite(email: invitation.email, role: invitation.role ?? .participant, by: context.identity) {
+            "\(baseURL)/invitations/\($0)"
         }
-        let issued = try await store.invite(email: input.email, role: role, by: context.identity) { "\(baseURL)/invitations/\($0)" }
-        return try JSONBody.response(try body(issued.invitation, token: issued.token), status: .created)
+        return try body(issued.invitation, token: issued.token)
     }
 
-    @Sendable func revokeInvitation(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func revokeInvitation(_ request: Request, _ context: SignedInContext) async throws -> InvitationBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "invitation")
-        return try JSONBody.response(try body(try await store.revokeInvitation(id: id, by: context.identity)))
+        return try body(try await store.revokeInvitation(id: id, by: context.identity))
     }
 
     private func body(_ token: APIToken, secret: String? = nil) throws -> TokenBody {
@@ -120,19 +128,26 @@ struct AccountsAPI: Sendable {
             lastUsedAt: token.lastUsedAt, token: secret)
     }
 
-    @Sendable func listTokens(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        try JSONBody.response(ListBody(items: try await store.apiTokens(of: context.identity).map { try body($0) }))
+    @Sendable func listTokens(_ request: Request, _ context: SignedInContext) async throws -> ItemList<TokenBody> {
+        ItemList(items: try await store.apiTokens(of: context.identity).map { try body($0) })
     }
 
-    @Sendable func createToken(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let input = try await JSONBody.decode(TokenRequest.self, from: request, context: context, allowedKeys: ["name"])
-        let issued = try await store.createAPIToken(named: input.name, for: context.identity)
-        return try JSONBody.response(try body(issued.token, secret: issued.secret), status: .created)
+    @Sendable func createToken(_ request: Request, _ context: SignedInContext, _ input: APIInput<TokenRequest>) async throws -> TokenBody {
+        let issued = try await store.createAPIToken(named: try await input.read().name, for: context.identity)
+        return try body(issued.token, secret: issued.secret)
     }
 
-    @Sendable func revokeToken(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func revokeToken(_ request: Request, _ context: SignedInContext) async throws -> NoContent {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "API token")
         try await store.revokeAPIToken(id: id, of: context.identity)
-        return Response(status: .noContent)
+        return NoContent()
+    }
+}
+
+extension AccountsAPI.MemberBody {
+    init(_ member: Member) {
+        self.init(
+            id: member.id, name: member.name, email: member.email, role: member.role, department: member.department,
+            joinedAt: member.joinedAt, lastSignInAt: member.lastSignInAt)
     }
 }

@@ -9,28 +9,101 @@ struct MatchRulesAPI: Sendable {
     let store: Store
 
     func register(on routes: RouteTable) {
-        routes.member(.get, "/api/v1/programmes/:id/rules", role: .programmeManager, getRules)
-        routes.member(.put, "/api/v1/programmes/:id/rules", role: .programmeManager, putRules)
-        routes.member(.post, "/api/v1/programmes/:id/rules/effect", role: .programmeManager, checkRules)
-        routes.member(.get, "/api/v1/runs/:id/edits", role: .programmeManager, listEdits)
-        routes.member(.post, "/api/v1/runs/:id/edits", role: .programmeManager, edit)
-        routes.member(.post, "/api/v1/runs/:id/rerun", role: .programmeManager, rerun)
+        routes.api(.get, "/api/v1/programmes/:id/rules", role: .programmeManager, getRules)
+        routes.api(.put, "/api/v1/programmes/:id/rules", role: .programmeManager, putRules)
+        routes.api(.post, "/api/v1/programmes/:id/rules/effect", role: .programmeManager, checkRules)
+        routes.api(.get, "/api/v1/runs/:id/edits", role: .programmeManager, listEdits)
+        routes.api(.post, "/api/v1/runs/:id/edits", role: .programmeManager, reads: EditRequest.self, edit)
+        routes.api(.post, "/api/v1/runs/:id/rerun", role: .programmeManager, reads: ProgrammesAPI.RunRequest.self, status: .accepted, rerun)
     }
 
-    static func effectObject(_ effect: RulesEffect) -> [String: Any] {
+    // MARK: Shapes
+
+    struct EffectBody: APIBody {
+        let enrolled: Int, pool: Int, matched: Int, withoutPartner: Int, previewedAsPairs: Bool, summary: String, method: String
+        static var example: EffectBody {
+            EffectBody(
+                enrolled: 40, pool: 38, matched: 36, withoutPartner: 2, previewedAsPairs: false, summary: "36 of 38 would be matched.",
+                method: "An exact preview.")
+        }
+    }
+    /// The rules document (docs/rules.md) and what it would do; `default` says whether the
+    /// programme still runs on the defaults (absent when only checking a document).
+    struct RulesBody: APIBody {
+        let rules: JSONFragment
+        let `default`: Bool?
+        let effect: EffectBody
+        static var example: RulesBody { RulesBody(rules: .object([:]), default: true, effect: .example) }
+    }
+    struct EditBody: APIBody {
+        let kind: ProposalEdit.Kind, people: [String], summary: String, delta: Int, total: Int, by: String, accountId: UUID, at: Date
+        static var example: EditBody {
+            EditBody(kind: .lock, people: ["P0001", "P0002"], summary: "Locked Ana and Nikhil", delta: 0, total: 4_200, by: "Maya Chen", accountId: UUID(), at: Date())
+        }
+    }
+    /// The manager's edits to a run's proposal and what they hold in place.
+    struct StateBody: APIBody {
+        let edits: [EditBody], locked: [[String]], broken: [[String]], excluded: [String], rerunOf: UUID?
+        static var example: StateBody {
+            StateBody(edits: [.example], locked: [["P0001", "P0002"]], broken: [["P0003", "P0004"]], excluded: ["P0005"], rerunOf: UUID())
+        }
+    }
+    /// A re-run: the run's fields and the state it runs around, in one object.
+    struct RerunBody: APIBody {
+        let run: ProgrammesAPI.RunBody
+        let state: StateBody
+        init(run: ProgrammesAPI.RunBody, state: StateBody) {
+            self.run = run
+            self.state = state
+        }
+        init(from decoder: any Decoder) throws {
+            run = try ProgrammesAPI.RunBody(from: decoder)
+            state = try StateBody(from: decoder)
+        }
+        func encode(to encoder: any Encoder) throws {
+            try run.encode(to: encoder)
+            try state.encode(to: encoder)
+        }
+        static var example: RerunBody { RerunBody(run: .example, state: .example) }
+    }
+    /// An edit's answer: the run with its edited result, its state and the edit just made.
+    struct EditedRunBody: APIBody {
+        let run: ProgrammesAPI.RunBody
+        let state: StateBody
+        let edit: EditBody
+        enum CodingKeys: CodingKey { case edit }
+        init(run: ProgrammesAPI.RunBody, state: StateBody, edit: EditBody) {
+            self.run = run
+            self.state = state
+            self.edit = edit
+        }
+        init(from decoder: any Decoder) throws {
+            run = try ProgrammesAPI.RunBody(from: decoder)
+            state = try StateBody(from: decoder)
+            edit = try decoder.container(keyedBy: CodingKeys.self).decode(EditBody.self, forKey: .edit)
+        }
+        func encode(to encoder: any Encoder) throws {
+            try run.encode(to: encoder)
+            try state.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(edit, forKey: .edit)
+        }
+        static var example: EditedRunBody { EditedRunBody(run: .example, state: .example, edit: .example) }
+    }
+
+    static func effectBody(_ effect: RulesEffect) -> EffectBody {
         let (headline, detail) = RulesPages.effectText(effect)
-        return [
-            "enrolled": effect.enrolled, "pool": effect.pool, "matched": effect.matched, "without_partner": effect.withoutPartner,
-            "previewed_as_pairs": effect.previewedAsPairs, "summary": headline, "method": detail,
-        ]
+        return EffectBody(
+            enrolled: effect.enrolled, pool: effect.pool, matched: effect.matched, withoutPartner: effect.withoutPartner,
+            previewedAsPairs: effect.previewedAsPairs, summary: headline, method: detail)
     }
 
-    static func rulesObject(_ rules: MatchRules) -> Any {
-        (try? JSONSerialization.jsonObject(with: Data(RulesFile.encodeText(rules).utf8))) ?? [:]
+    static func rulesDocument(_ rules: MatchRules) -> JSONFragment {
+        JSONFragment(text: RulesFile.encodeText(rules))
     }
 
     /// The request body as text, refusing anything that is not a JSON object.
-    private func rulesDocument(_ request: Request, _ context: SignedInContext) async throws -> String {
+    private func rulesText(_ request: Request, _ context: SignedInContext) async throws -> String {
         var request = request
         let buffer: ByteBuffer
         do {
@@ -41,101 +114,95 @@ struct MatchRulesAPI: Sendable {
         return String(buffer: buffer)
     }
 
-    @Sendable func getRules(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func getRules(_ request: Request, _ context: SignedInContext) async throws -> RulesBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         let current = try await store.programmeRules(programmeID: id, by: context.identity)
         let effect = try await store.rulesEffect(current.rules, programmeID: id, by: context.identity)
-        return try ProgrammesAPI.jsonResponse([
-            "rules": Self.rulesObject(current.rules), "default": current.isDefault, "effect": Self.effectObject(effect),
-        ] as [String: Any])
+        return RulesBody(rules: Self.rulesDocument(current.rules), default: current.isDefault, effect: Self.effectBody(effect))
     }
 
-    @Sendable func putRules(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func putRules(_ request: Request, _ context: SignedInContext) async throws -> RulesBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
-        let rules = try await store.checkRules(try await rulesDocument(request, context), programmeID: id, by: context.identity)
+        let rules = try await store.checkRules(try await rulesText(request, context), programmeID: id, by: context.identity)
         let saved = try await store.setProgrammeRules(rules, programmeID: id, by: context.identity)
         let effect = try await store.rulesEffect(rules, programmeID: id, by: context.identity)
-        return try ProgrammesAPI.jsonResponse([
-            "rules": Self.rulesObject(saved.rules), "default": false, "effect": Self.effectObject(effect),
-        ] as [String: Any])
+        return RulesBody(rules: Self.rulesDocument(saved.rules), default: false, effect: Self.effectBody(effect))
     }
 
-    @Sendable func checkRules(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func checkRules(_ request: Request, _ context: SignedInContext) async throws -> RulesBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
-        let rules = try await store.checkRules(try await rulesDocument(request, context), programmeID: id, by: context.identity)
+        let rules = try await store.checkRules(try await rulesText(request, context), programmeID: id, by: context.identity)
         let effect = try await store.rulesEffect(rules, programmeID: id, by: context.identity)
-        return try ProgrammesAPI.jsonResponse(["rules": Self.rulesObject(rules), "effect": Self.effectObject(effect)] as [String: Any])
+        return RulesBody(rules: Self.rulesDocument(rules), default: nil, effect: Self.effectBody(effect))
     }
 
-    static func editObject(_ edit: ProposalEdit) -> [String: Any] {
-        [
-            "kind": edit.kind.rawValue, "people": edit.people, "summary": edit.summary, "delta": edit.delta, "total": edit.total,
-            "by": edit.by, "account_id": edit.accountID.uuidString, "at": edit.at.formatted(Date.ISO8601FormatStyle()),
-        ]
+    static func editBody(_ edit: ProposalEdit) -> EditBody {
+        EditBody(
+            kind: edit.kind, people: edit.people, summary: edit.summary, delta: edit.delta, total: edit.total, by: edit.by,
+            accountId: edit.accountID, at: edit.at)
     }
 
-    static func stateObject(_ run: MatchRunSummary) -> [String: Any] {
-        var object: [String: Any] = [
-            "edits": run.edits.map(editObject), "locked": run.lockedPairs, "broken": run.brokenPairs, "excluded": run.excludedPeople,
-        ]
-        if let from = run.frame.fromRun { object["rerun_of"] = from.uuidString }
-        return object
+    static func stateBody(_ run: MatchRunSummary) -> StateBody {
+        StateBody(
+            edits: run.edits.map(editBody), locked: run.lockedPairs, broken: run.brokenPairs, excluded: run.excludedPeople,
+            rerunOf: run.frame.fromRun)
     }
 
-    @Sendable func listEdits(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func listEdits(_ request: Request, _ context: SignedInContext) async throws -> StateBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
-        return try ProgrammesAPI.jsonResponse(Self.stateObject(try await store.matchRun(id: id, of: context.identity)))
+        return Self.stateBody(try await store.matchRun(id: id, of: context.identity))
     }
 
-    struct EditRequest: Decodable {
-        let action: String
+    struct EditRequest: APIBody {
+        /// lock, unlock, break, swap or exclude.
+        let action: Action
         let people: [String]
         let expectedEdits: Int?
-        enum CodingKeys: String, CodingKey { case action, people, expectedEdits = "expected_edits" }
+
+        enum Action: String, Codable, Sendable, CaseIterable, APIEnumeration {
+            case lock, unlock
+            case breakPair = "break"
+            case swap, exclude
+        }
+
+        static var example: EditRequest { EditRequest(action: .lock, people: ["P0001", "P0002"], expectedEdits: 0) }
 
         func change() throws -> ProposalChange {
             func two() throws -> (String, String) {
                 guard people.count == 2 else {
-                    throw APIProblem(status: .unprocessableContent, title: "Invalid value", detail: "\"\(action)\" needs exactly two ids in \"people\".", field: "people")
+                    throw APIProblem(
+                        status: .unprocessableContent, title: "Invalid value", detail: "\"\(action.rawValue)\" needs exactly two ids in \"people\".",
+                        field: "people")
                 }
                 return (people[0], people[1])
             }
             switch action {
-            case "lock": let (a, b) = try two(); return .lock(a, b)
-            case "unlock": let (a, b) = try two(); return .unlock(a, b)
-            case "break": let (a, b) = try two(); return .breakPair(a, b)
-            case "swap": let (a, b) = try two(); return .swap(a, b)
-            case "exclude":
+            case .lock: let (a, b) = try two(); return .lock(a, b)
+            case .unlock: let (a, b) = try two(); return .unlock(a, b)
+            case .breakPair: let (a, b) = try two(); return .breakPair(a, b)
+            case .swap: let (a, b) = try two(); return .swap(a, b)
+            case .exclude:
                 guard people.count == 1 else {
                     throw APIProblem(status: .unprocessableContent, title: "Invalid value", detail: "\"exclude\" needs exactly one id in \"people\".", field: "people")
                 }
                 return .exclude(people[0])
-            default:
-                throw APIProblem(
-                    status: .unprocessableContent, title: "Invalid value",
-                    detail: "\"action\" must be one of lock, unlock, break, swap, exclude; \"\(action)\" is not.", field: "action")
             }
         }
     }
 
-    @Sendable func edit(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func edit(_ request: Request, _ context: SignedInContext, _ input: APIInput<EditRequest>) async throws -> EditedRunBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
         _ = try await store.matchRun(id: id, of: context.identity)
-        let body = try await JSONBody.decode(EditRequest.self, from: request, context: context, allowedKeys: ["action", "people", "expected_edits"])
+        let body = try await input.read()
         let outcome = try await store.editProposal(runID: id, try body.change(), expectedEdits: body.expectedEdits, by: context.identity)
-        var object = ProgrammesAPI.runObject(outcome.run, now: store.clock.now, includeResult: true)
-        object["edit"] = Self.editObject(outcome.edit)
-        object.merge(Self.stateObject(outcome.run)) { _, new in new }
-        return try ProgrammesAPI.jsonResponse(object)
+        return EditedRunBody(
+            run: ProgrammesAPI.runBody(outcome.run, includeResult: true), state: Self.stateBody(outcome.run), edit: Self.editBody(outcome.edit))
     }
 
-    @Sendable func rerun(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func rerun(_ request: Request, _ context: SignedInContext, _ input: APIInput<ProgrammesAPI.RunRequest>) async throws -> RerunBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
         _ = try await store.matchRun(id: id, of: context.identity)
-        let body = try await JSONBody.decode(ProgrammesAPI.RunRequest.self, from: request, context: context, allowedKeys: ["seed"])
-        let run = try await store.rerunMatchRun(id: id, seed: body.seed, by: context.identity)
-        var object = ProgrammesAPI.runObject(run, now: store.clock.now, includeResult: false)
-        object.merge(Self.stateObject(run)) { _, new in new }
-        return try ProgrammesAPI.jsonResponse(object, status: .accepted)
+        let run = try await store.rerunMatchRun(id: id, seed: try await input.read().seed, by: context.identity)
+        return RerunBody(run: ProgrammesAPI.runBody(run, includeResult: false), state: Self.stateBody(run))
     }
 }

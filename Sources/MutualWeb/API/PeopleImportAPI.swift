@@ -12,11 +12,41 @@ struct PeopleImportAPI: Sendable {
     static let maxBytes = 500 * 1_048_576
 
     func register(on routes: RouteTable) {
-        routes.member(.post, "/api/v1/people/import", role: .admin, importPeople)
+        routes.api(.post, "/api/v1/people/import", role: .admin, importPeople)
         routes.member(.get, "/api/v1/people/export", role: .admin, exportPeople)
     }
 
-    @Sendable func importPeople(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    /// One problem: where it is and what is wrong.
+    struct ProblemBody: APIBody {
+        let line: Int
+        let column: String?
+        let reason: String
+        static var example: ProblemBody { ProblemBody(line: 3, column: "email", reason: "not an email address") }
+    }
+    struct RejectedRowBody: APIBody {
+        let line: Int
+        let id: String
+        let problems: [ProblemBody]
+        static var example: RejectedRowBody { RejectedRowBody(line: 3, id: "P0003", problems: [.example]) }
+    }
+    /// What an import did (or would have done); 422 when it wrote nothing.
+    struct ReportBody: APIBody {
+        let mode: PeopleImportMode, dryRun: Bool, outcome: PeopleImportReport.Outcome
+        let rowsRead: Int, created: Int, changed: Int, unchanged: Int, rejectedCount: Int
+        let createdIds: [String], changedIds: [String], rejected: [RejectedRowBody], fileProblems: [ProblemBody]
+        let warnings: [String], newSkills: [String], summary: String
+
+        var status: HTTPResponse.Status? { outcome == .nothingWritten ? .unprocessableContent : nil }
+
+        static var example: ReportBody {
+            ReportBody(
+                mode: .allOrNothing, dryRun: false, outcome: .imported, rowsRead: 3, created: 1, changed: 1, unchanged: 0,
+                rejectedCount: 1, createdIds: ["P0001"], changedIds: ["P0002"], rejected: [.example], fileProblems: [.example],
+                warnings: ["unknown column colour ignored"], newSkills: ["Rust"], summary: "Imported: 1 created, 1 changed.")
+        }
+    }
+
+    @Sendable func importPeople(_ request: Request, _ context: SignedInContext) async throws -> ReportBody {
         let contentType = (request.headers[.contentType] ?? "").lowercased()
         guard contentType.hasPrefix("text/csv") else {
             throw APIProblem(
@@ -45,7 +75,7 @@ struct PeopleImportAPI: Sendable {
             return Array(buffer: buffer)
         }
         let report = try await store.importPeople(from: chunks, options: PeopleImportOptions(mode: mode, dryRun: dryRun), by: context.identity)
-        return try JSONBody.response(report, status: report.outcome == .nothingWritten ? .unprocessableContent : .ok)
+        return ReportBody(report)
     }
 
     @Sendable func exportPeople(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -68,5 +98,20 @@ struct PeopleImportAPI: Sendable {
                 }
             }
         }
+    }
+}
+
+extension PeopleImportAPI.ReportBody {
+    init(_ report: PeopleImportReport) {
+        func problem(_ problem: PeopleImportReport.Problem) -> PeopleImportAPI.ProblemBody {
+            .init(line: problem.line, column: problem.column, reason: problem.reason)
+        }
+        self.init(
+            mode: report.mode, dryRun: report.dryRun, outcome: report.outcome, rowsRead: report.rowsRead, created: report.created,
+            changed: report.changed, unchanged: report.unchanged, rejectedCount: report.rejectedCount, createdIds: report.createdIDs,
+            changedIds: report.changedIDs,
+            rejected: report.rejected.map { .init(line: $0.line, id: $0.id, problems: $0.problems.map(problem)) },
+            fileProblems: report.fileProblems.map(problem), warnings: report.warnings, newSkills: report.newSkills,
+            summary: report.summary)
     }
 }

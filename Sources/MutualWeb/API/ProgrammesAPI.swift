@@ -7,39 +7,41 @@ struct ProgrammesAPI: Sendable {
     let store: Store
 
     func register(on routes: RouteTable) {
-        routes.member(.get, "/api/v1/programmes", role: .participant, list)
-        routes.member(.post, "/api/v1/programmes", role: .programmeManager, create)
-        routes.member(.get, "/api/v1/programmes/:id", role: .participant, get)
-        routes.member(.put, "/api/v1/programmes/:id", role: .programmeManager, replace)
-        routes.member(.get, "/api/v1/programmes/:id/enrolments", role: .programmeManager, enrolments)
-        routes.member(.post, "/api/v1/programmes/:id/enrolments", role: .programmeManager, enrolPeople)
-        routes.member(.post, "/api/v1/programmes/:id/enrolments/import", role: .programmeManager, enrolFile)
-        routes.member(.post, "/api/v1/programmes/:id/enrolments/remove", role: .programmeManager, remove)
-        routes.member(.post, "/api/v1/programmes/:id/enrol", role: .participant, enrolSelf)
-        routes.member(.delete, "/api/v1/programmes/:id/enrol", role: .participant, withdrawSelf)
-        routes.member(.get, "/api/v1/programmes/:id/runs", role: .programmeManager, listRuns)
-        routes.member(.post, "/api/v1/programmes/:id/runs", role: .programmeManager, startRun)
-        routes.member(.get, "/api/v1/runs/:id", role: .programmeManager, getRun)
-        routes.member(.post, "/api/v1/runs/:id/publish", role: .programmeManager, publishRun)
-        routes.member(.get, "/api/v1/programmes/:id/matches", role: .programmeManager, publishedMatches)
-        routes.member(.get, "/api/v1/matches", role: .participant, myMatches)
-        routes.member(.post, "/api/v1/matches/:id/respond", role: .participant, respond)
+        routes.api(.get, "/api/v1/programmes", role: .participant, list)
+        routes.api(.post, "/api/v1/programmes", role: .programmeManager, reads: ProgrammeRequest.self, status: .created, create)
+        routes.api(.get, "/api/v1/programmes/:id", role: .participant, get)
+        routes.api(.put, "/api/v1/programmes/:id", role: .programmeManager, reads: ProgrammeRequest.self, replace)
+        routes.api(.get, "/api/v1/programmes/:id/enrolments", role: .programmeManager, enrolments)
+        routes.api(.post, "/api/v1/programmes/:id/enrolments", role: .programmeManager, reads: EnrolRequest.self, enrolPeople)
+        routes.api(.post, "/api/v1/programmes/:id/enrolments/import", role: .programmeManager, enrolFile)
+        routes.api(.post, "/api/v1/programmes/:id/enrolments/remove", role: .programmeManager, reads: RemoveRequest.self, remove)
+        routes.api(.post, "/api/v1/programmes/:id/enrol", role: .participant, reads: SelfEnrolRequest.self, status: .created, enrolSelf)
+        routes.api(.delete, "/api/v1/programmes/:id/enrol", role: .participant, withdrawSelf)
+        routes.api(.get, "/api/v1/programmes/:id/runs", role: .programmeManager, listRuns)
+        routes.api(.post, "/api/v1/programmes/:id/runs", role: .programmeManager, reads: RunRequest.self, status: .accepted, startRun)
+        routes.api(.get, "/api/v1/runs/:id", role: .programmeManager, getRun)
+        routes.api(.post, "/api/v1/runs/:id/publish", role: .programmeManager, publishRun)
+        routes.api(.get, "/api/v1/programmes/:id/matches", role: .programmeManager, publishedMatches)
+        routes.api(.get, "/api/v1/matches", role: .participant, myMatches)
+        routes.api(.post, "/api/v1/matches/:id/respond", role: .participant, reads: RespondRequest.self, respond)
     }
 
     // MARK: Shapes
 
-    struct KPIBody: Codable {
+    struct KPIBody: APIBody {
         let name: String
         let comparison: KPI.Comparison
         let target: Double
         let unit: String?
+        static var example: KPIBody { KPIBody(name: "retention", comparison: .atLeast, target: 80, unit: "%") }
     }
-    struct ObjectiveBody: Codable {
+    struct ObjectiveBody: APIBody {
         let goal: String
         let kpis: [KPIBody]
+        static var example: ObjectiveBody { ObjectiveBody(goal: "Keep new hires", kpis: [.example]) }
     }
     /// The programme as the API writes it and reads it back.
-    struct ProgrammeRequest: Decodable {
+    struct ProgrammeRequest: APIBody {
         let name: String
         let description: String?
         let model: ProgrammeModel
@@ -56,16 +58,14 @@ struct ProgrammesAPI: Sendable {
         let requiredFields: [ProfileField]?
         let questions: [String]?
         let objectives: [ObjectiveBody]?
-        enum CodingKeys: String, CodingKey {
-            case name, description, model, structure, cadence, capacity, objectives, questions
-            case agendaTemplate = "agenda_template", cycleStart = "cycle_start", cycleEnd = "cycle_end"
-            case enrolmentOpens = "enrolment_opens", enrolmentCloses = "enrolment_closes", selfEnrolment = "self_enrolment"
-            case selfMatch = "self_match", requiredFields = "required_fields"
+
+        static var example: ProgrammeRequest {
+            ProgrammeRequest(
+                name: "Data mentoring", description: "Peers teach each other.", model: .pairs, structure: .informal, cadence: "fortnightly",
+                agendaTemplate: "1. Check-in", cycleStart: "2027-01-04", cycleEnd: "2027-06-30", enrolmentOpens: "2026-12-01",
+                enrolmentCloses: "2026-12-31", capacity: 1, selfEnrolment: true, selfMatch: false, requiredFields: [.strengths],
+                questions: ["What do you want to learn?"], objectives: [.example])
         }
-        static let keys: Set<String> = [
-            "name", "description", "model", "structure", "cadence", "agenda_template", "cycle_start", "cycle_end", "enrolment_opens",
-            "enrolment_closes", "capacity", "self_enrolment", "self_match", "required_fields", "questions", "objectives",
-        ]
 
         var draft: ProgrammeDraft {
             ProgrammeDraft(
@@ -82,199 +82,228 @@ struct ProgrammesAPI: Sendable {
             }
         }
     }
-    struct ProgrammeBody: Encodable {
+    struct ProgrammeBody: APIBody {
         let id: UUID, name: String, description: String, model: ProgrammeModel, structure: ProgrammeStructure, cadence: String
         let agendaTemplate: String, cycleStart: String, cycleEnd: String, enrolmentOpens: String, enrolmentCloses: String
         let capacity: Int, selfEnrolment: Bool, selfMatch: Bool, requiredFields: [ProfileField], questions: [String], objectives: [ObjectiveBody]
         let enrolled: Int, viewerEnrolled: Bool, enrolmentOpen: Bool
-        enum CodingKeys: String, CodingKey {
-            case id, name, description, model, structure, cadence, capacity, objectives, enrolled, questions
-            case agendaTemplate = "agenda_template", cycleStart = "cycle_start", cycleEnd = "cycle_end"
-            case enrolmentOpens = "enrolment_opens", enrolmentCloses = "enrolment_closes", selfEnrolment = "self_enrolment"
-            case selfMatch = "self_match", requiredFields = "required_fields", viewerEnrolled = "viewer_enrolled", enrolmentOpen = "enrolment_open"
-        }
-        init(_ detail: ProgrammeDetail) {
-            let d = detail.draft
-            id = detail.id; name = d.name; description = d.description; model = d.model; structure = d.structure; cadence = d.cadence
-            agendaTemplate = d.agendaTemplate; cycleStart = d.cycleStart; cycleEnd = d.cycleEnd; enrolmentOpens = d.enrolmentOpens
-            enrolmentCloses = d.enrolmentCloses; capacity = d.capacity; selfEnrolment = d.selfEnrolment; selfMatch = d.selfMatch
-            requiredFields = d.requiredFields
-            questions = d.questions
-            objectives = detail.objectives.map { objective in
-                ObjectiveBody(goal: objective.goal, kpis: objective.kpis.map { KPIBody(name: $0.name, comparison: $0.comparison, target: $0.target, unit: $0.unit) })
-            }
-            enrolled = detail.enrolled; viewerEnrolled = detail.viewerEnrolled; enrolmentOpen = detail.enrolmentOpen
+        static var example: ProgrammeBody {
+            let request = ProgrammeRequest.example
+            return ProgrammeBody(
+                id: UUID(), name: request.name, description: "", model: .pairs, structure: .informal, cadence: "", agendaTemplate: "",
+                cycleStart: request.cycleStart, cycleEnd: request.cycleEnd, enrolmentOpens: "", enrolmentCloses: "", capacity: 1,
+                selfEnrolment: true, selfMatch: false, requiredFields: [.strengths], questions: ["Why?"], objectives: [.example],
+                enrolled: 12, viewerEnrolled: false, enrolmentOpen: true)
         }
     }
-    struct SummaryBody: Encodable {
+    struct SummaryBody: APIBody {
         let id: UUID, name: String, model: ProgrammeModel, cycleStart: String, cycleEnd: String, enrolled: Int
         let viewerEnrolled: Bool, enrolmentOpen: Bool
-        enum CodingKeys: String, CodingKey {
-            case id, name, model, enrolled
-            case cycleStart = "cycle_start", cycleEnd = "cycle_end", viewerEnrolled = "viewer_enrolled", enrolmentOpen = "enrolment_open"
+        static var example: SummaryBody {
+            SummaryBody(
+                id: UUID(), name: "Data mentoring", model: .pairs, cycleStart: "2027-01-04", cycleEnd: "2027-06-30", enrolled: 12,
+                viewerEnrolled: true, enrolmentOpen: true)
         }
     }
-    struct EnrolmentBody: Encodable {
-        let personID: UUID, externalID: String, name: String, department: String, role: EnrolmentRole, goals: String
-        let source: EnrolmentSource, ready: Bool, missing: [ProfileField], answers: [QuestionAnswer]
-        enum CodingKeys: String, CodingKey {
-            case name, department, role, goals, source, ready, missing, answers
-            case personID = "person_id", externalID = "external_id"
+    struct AnswerBody: APIBody {
+        let question: String
+        let answer: String
+        static var example: AnswerBody { AnswerBody(question: "What do you want to learn?", answer: "SQL") }
+    }
+    struct EnrolmentBody: APIBody {
+        let personId: UUID, externalId: String, name: String, department: String, role: EnrolmentRole, goals: String
+        let source: EnrolmentSource, ready: Bool, missing: [ProfileField], answers: [AnswerBody]
+        static var example: EnrolmentBody {
+            EnrolmentBody(
+                personId: UUID(), externalId: "P0001", name: "Ana Silva", department: "Data", role: .peer, goals: "Learn SQL",
+                source: .manager, ready: false, missing: [.wants], answers: [.example])
         }
     }
-    struct EnrolRequest: Decodable {
-        let personIDs: [UUID]
+    struct EnrolRequest: APIBody {
+        let personIds: [UUID]
         let role: EnrolmentRole?
-        enum CodingKeys: String, CodingKey { case role, personIDs = "person_ids" }
+        static var example: EnrolRequest { EnrolRequest(personIds: [UUID()], role: .peer) }
     }
-    struct RemoveRequest: Decodable {
-        let personID: UUID
-        enum CodingKeys: String, CodingKey { case personID = "person_id" }
+    struct RemoveRequest: APIBody {
+        let personId: UUID
+        static var example: RemoveRequest { RemoveRequest(personId: UUID()) }
     }
-    struct SelfEnrolRequest: Decodable {
+    struct SelfEnrolRequest: APIBody {
         let role: EnrolmentRole?
         let goals: String?
         let answers: [String]?
+        static var example: SelfEnrolRequest { SelfEnrolRequest(role: .peer, goals: "Learn SQL", answers: ["SQL"]) }
     }
-    struct EnrolOutcomeBody: Encodable {
+    struct EnrolOutcomeBody: APIBody {
         let added: Int, alreadyEnrolled: Int
-        enum CodingKeys: String, CodingKey { case added, alreadyEnrolled = "already_enrolled" }
+        static var example: EnrolOutcomeBody { EnrolOutcomeBody(added: 3, alreadyEnrolled: 1) }
     }
-    struct FileReportBody: Encodable {
-        struct Problem: Encodable { let line: Int; let reason: String }
-        let added: Int, alreadyEnrolled: Int, problems: [Problem]
-        enum CodingKeys: String, CodingKey { case added, problems, alreadyEnrolled = "already_enrolled" }
+    struct FileProblemBody: APIBody {
+        let line: Int
+        let reason: String
+        static var example: FileProblemBody { FileProblemBody(line: 2, reason: "no person has id P9999") }
+    }
+    /// What an enrolment file did; 422 when some line was refused.
+    struct FileReportBody: APIBody {
+        let added: Int, alreadyEnrolled: Int, problems: [FileProblemBody]
+        var status: HTTPResponse.Status? { problems.isEmpty ? nil : .unprocessableContent }
+        static var example: FileReportBody { FileReportBody(added: 3, alreadyEnrolled: 1, problems: [.example]) }
     }
 
-    struct RunRequest: Decodable { let seed: Int? }
+    struct RunRequest: APIBody {
+        let seed: Int?
+        static var example: RunRequest { RunRequest(seed: 7) }
+    }
 
     /// A run; `result` is the engine's output (the same JSON as `mutual match`) once done.
-    static func runObject(_ run: MatchRunSummary, now: Date, includeResult: Bool) -> [String: Any] {
-        let iso = Date.ISO8601FormatStyle()
-        var object: [String: Any] = [
-            "id": run.id.uuidString, "programme_id": run.programmeID.uuidString,
-            "status": run.status.rawValue, "model": run.model, "seed": run.seed,
-            "participants": run.participants, "matched": run.matched, "total_weight": run.totalWeight, "upper_bound": run.upperBound,
-            "optimality": run.optimality, "gap_percent": run.gapPercent, "failure": run.failure, "progress": run.progress,
-            "created_at": run.createdAt.formatted(iso),
-        ]
-        if let finished = run.finishedAt { object["finished_at"] = finished.formatted(iso) }
-        if includeResult, let result = try? JSONSerialization.jsonObject(with: Data(run.resultJSON.utf8)) { object["result"] = result }
-        return object
+    struct RunBody: APIBody {
+        let id: UUID, programmeId: UUID, status: MatchRun.Status, model: String, seed: Int, participants: Int, matched: Int
+        let totalWeight: Int, upperBound: Int, optimality: String, gapPercent: Double, failure: String, progress: String
+        let createdAt: Date, finishedAt: Date?
+        let result: JSONFragment?
+        static var example: RunBody {
+            RunBody(
+                id: UUID(), programmeId: UUID(), status: .done, model: "pairs", seed: 1, participants: 40, matched: 38, totalWeight: 4_200,
+                upperBound: 4_200, optimality: "optimal", gapPercent: 0, failure: "", progress: "", createdAt: Date(), finishedAt: Date(),
+                result: .object([:]))
+        }
     }
-
-    static func jsonResponse(_ object: Any, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    struct RespondRequest: APIBody {
+        let accept: Bool
+        let reason: String?
+        static var example: RespondRequest { RespondRequest(accept: false, reason: "We already work together.") }
+    }
+    struct PublishedBody: APIBody {
+        let published: Int
+        static var example: PublishedBody { PublishedBody(published: 19) }
+    }
+    struct PublishedMatchesBody: APIBody {
+        let pending: Int, accepted: Int, declined: Int, declineReasons: [String], matchIds: [UUID]
+        static var example: PublishedMatchesBody {
+            PublishedMatchesBody(pending: 3, accepted: 10, declined: 1, declineReasons: ["Too busy"], matchIds: [UUID()])
+        }
+    }
+    struct PartnerBody: APIBody {
+        let name: String, department: String, response: MatchMember.Response
+        static var example: PartnerBody { PartnerBody(name: "Nikhil Andersen", department: "Finance", response: .pending) }
+    }
+    struct MyMatchBody: APIBody {
+        let id: UUID, programme: String, score: Int, reasons: [String], status: PublishedMatch.Status
+        let myResponse: MatchMember.Response, relationshipId: UUID?, partners: [PartnerBody]
+        static var example: MyMatchBody {
+            MyMatchBody(
+                id: UUID(), programme: "Data mentoring", score: 72, reasons: ["You teach SQL; Nikhil teaches budgeting"], status: .pending,
+                myResponse: .pending, relationshipId: UUID(), partners: [.example])
+        }
     }
 
     // MARK: Handlers
 
-    @Sendable func listRuns(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    static func runBody(_ run: MatchRunSummary, includeResult: Bool) -> RunBody {
+        RunBody(
+            id: run.id, programmeId: run.programmeID, status: run.status, model: run.model, seed: run.seed, participants: run.participants,
+            matched: run.matched, totalWeight: run.totalWeight, upperBound: run.upperBound, optimality: run.optimality,
+            gapPercent: run.gapPercent, failure: run.failure, progress: run.progress, createdAt: run.createdAt, finishedAt: run.finishedAt,
+            result: includeResult && !run.resultJSON.isEmpty ? JSONFragment(text: run.resultJSON) : nil)
+    }
+
+    @Sendable func listRuns(_ request: Request, _ context: SignedInContext) async throws -> ItemList<RunBody> {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         let runs = try await store.matchRuns(of: id, by: context.identity)
-        let now = store.clock.now
-        return try Self.jsonResponse(["items": runs.map { Self.runObject($0, now: now, includeResult: false) }])
+        return ItemList(items: runs.map { Self.runBody($0, includeResult: false) })
     }
 
-    @Sendable func startRun(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func startRun(_ request: Request, _ context: SignedInContext, _ input: APIInput<RunRequest>) async throws -> RunBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
-        let body = try await JSONBody.decode(RunRequest.self, from: request, context: context, allowedKeys: ["seed"])
+        let body = try await input.read()
         let run = try await store.startMatchRun(programmeID: id, seed: body.seed ?? 1, by: context.identity)
-        return try Self.jsonResponse(Self.runObject(run, now: store.clock.now, includeResult: false), status: .accepted)
+        return Self.runBody(run, includeResult: false)
     }
 
-    struct RespondRequest: Decodable { let accept: Bool; let reason: String? }
-
-    @Sendable func publishRun(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func publishRun(_ request: Request, _ context: SignedInContext) async throws -> PublishedBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
-        let count = try await store.publishMatchRun(id: id, by: context.identity)
-        return try Self.jsonResponse(["published": count])
+        return PublishedBody(published: try await store.publishMatchRun(id: id, by: context.identity))
     }
 
-    @Sendable func publishedMatches(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func publishedMatches(_ request: Request, _ context: SignedInContext) async throws -> PublishedMatchesBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         let summary = try await store.publishedMatches(in: id, by: context.identity)
-        return try Self.jsonResponse([
-            "pending": summary.pending, "accepted": summary.accepted, "declined": summary.declined,
-            "decline_reasons": summary.declineReasons, "match_ids": summary.matchIDs.map(\.uuidString),
-        ] as [String: Any])
+        return PublishedMatchesBody(
+            pending: summary.pending, accepted: summary.accepted, declined: summary.declined, declineReasons: summary.declineReasons,
+            matchIds: summary.matchIDs)
     }
 
-    @Sendable func myMatches(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let items = try await store.myMatches(of: context.identity).map { match -> [String: Any] in
-            [
-                "id": match.id.uuidString, "programme": match.programmeName, "score": match.score, "reasons": match.reasons,
-                "status": match.status.rawValue, "my_response": match.myResponse.rawValue,
-                "relationship_id": match.relationshipID?.uuidString ?? NSNull(),
-                "partners": match.partners.map { ["name": $0.name, "department": $0.department, "response": $0.response.rawValue] },
-            ]
+    @Sendable func myMatches(_ request: Request, _ context: SignedInContext) async throws -> ItemList<MyMatchBody> {
+        let items = try await store.myMatches(of: context.identity).map { match in
+            MyMatchBody(
+                id: match.id, programme: match.programmeName, score: match.score, reasons: match.reasons, status: match.status,
+                myResponse: match.myResponse, relationshipId: match.relationshipID,
+                partners: match.partners.map { PartnerBody(name: $0.name, department: $0.department, response: $0.response) })
         }
-        return try Self.jsonResponse(["items": items])
+        return ItemList(items: items)
     }
 
-    @Sendable func respond(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func respond(_ request: Request, _ context: SignedInContext, _ input: APIInput<RespondRequest>) async throws -> NoContent {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match")
         // Someone outside the match gets 404 before their body is even read.
         try await store.matchMembership(id, of: context.identity)
-        let body = try await JSONBody.decode(RespondRequest.self, from: request, context: context, allowedKeys: ["accept", "reason"])
+        let body = try await input.read()
         try await store.respond(toMatch: id, accept: body.accept, reason: body.reason ?? "", by: context.identity)
-        return Response(status: .noContent)
+        return NoContent()
     }
 
-    @Sendable func getRun(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func getRun(_ request: Request, _ context: SignedInContext) async throws -> RunBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
-        return try Self.jsonResponse(Self.runObject(try await store.matchRun(id: id, of: context.identity), now: store.clock.now, includeResult: true))
+        return Self.runBody(try await store.matchRun(id: id, of: context.identity), includeResult: true)
     }
 
-    @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> ItemList<SummaryBody> {
         let items = try await store.programmes(of: context.identity).map {
             SummaryBody(
                 id: $0.id, name: $0.name, model: $0.model, cycleStart: $0.cycleStart, cycleEnd: $0.cycleEnd, enrolled: $0.enrolled,
                 viewerEnrolled: $0.viewerEnrolled, enrolmentOpen: $0.enrolmentOpen)
         }
-        return try JSONBody.response(PeopleAPI.ListBody(items: items))
+        return ItemList(items: items)
     }
 
-    @Sendable func create(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let body = try await JSONBody.decode(ProgrammeRequest.self, from: request, context: context, allowedKeys: ProgrammeRequest.keys)
-        let detail = try await store.createProgramme(body.draft, objectives: body.objectiveDrafts, by: context.identity)
-        return try JSONBody.response(ProgrammeBody(detail), status: .created)
+    @Sendable func create(_ request: Request, _ context: SignedInContext, _ input: APIInput<ProgrammeRequest>) async throws -> ProgrammeBody {
+        let body = try await input.read()
+        return ProgrammeBody(try await store.createProgramme(body.draft, objectives: body.objectiveDrafts, by: context.identity))
     }
 
-    @Sendable func get(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func get(_ request: Request, _ context: SignedInContext) async throws -> ProgrammeBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
-        return try JSONBody.response(ProgrammeBody(try await store.programme(id: id, of: context.identity)))
+        return ProgrammeBody(try await store.programme(id: id, of: context.identity))
     }
 
-    @Sendable func replace(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func replace(_ request: Request, _ context: SignedInContext, _ input: APIInput<ProgrammeRequest>) async throws -> ProgrammeBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
-        let body = try await JSONBody.decode(ProgrammeRequest.self, from: request, context: context, allowedKeys: ProgrammeRequest.keys)
-        let detail = try await store.updateProgramme(id: id, body.draft, objectives: body.objectiveDrafts, by: context.identity)
-        return try JSONBody.response(ProgrammeBody(detail))
+        let body = try await input.read()
+        return ProgrammeBody(try await store.updateProgramme(id: id, body.draft, objectives: body.objectiveDrafts, by: context.identity))
     }
 
-    @Sendable func enrolments(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func enrolments(_ request: Request, _ context: SignedInContext) async throws -> ItemList<EnrolmentBody> {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         let items = try await store.enrolments(in: id, by: context.identity).map {
             EnrolmentBody(
-                personID: $0.personID, externalID: $0.externalID, name: $0.name, department: $0.department, role: $0.role, goals: $0.goals,
-                source: $0.source, ready: $0.isReady, missing: $0.missing, answers: $0.answers)
+                personId: $0.personID, externalId: $0.externalID, name: $0.name, department: $0.department, role: $0.role, goals: $0.goals,
+                source: $0.source, ready: $0.isReady, missing: $0.missing,
+                answers: $0.answers.map { AnswerBody(question: $0.question, answer: $0.answer) })
         }
-        return try JSONBody.response(PeopleAPI.ListBody(items: items))
+        return ItemList(items: items)
     }
 
-    @Sendable func enrolPeople(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func enrolPeople(_ request: Request, _ context: SignedInContext, _ input: APIInput<EnrolRequest>) async throws -> EnrolOutcomeBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
-        let body = try await JSONBody.decode(EnrolRequest.self, from: request, context: context, allowedKeys: ["person_ids", "role"])
-        let outcome = try await store.enrol(personIDs: body.personIDs, role: body.role, in: id, by: context.identity)
-        return try JSONBody.response(EnrolOutcomeBody(added: outcome.added, alreadyEnrolled: outcome.alreadyEnrolled))
+        let body = try await input.read()
+        let outcome = try await store.enrol(personIDs: body.personIds, role: body.role, in: id, by: context.identity)
+        return EnrolOutcomeBody(added: outcome.added, alreadyEnrolled: outcome.alreadyEnrolled)
     }
 
-    @Sendable func enrolFile(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func enrolFile(_ request: Request, _ context: SignedInContext) async throws -> FileReportBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
         guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("text/csv") else {
@@ -285,30 +314,45 @@ struct ProgrammesAPI: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let report = try await store.enrol(csv: String(buffer: body), in: id, by: context.identity)
-        let result = FileReportBody(
+        return FileReportBody(
             added: report.added, alreadyEnrolled: report.alreadyEnrolled, problems: report.problems.map { .init(line: $0.line, reason: $0.reason) })
-        return try JSONBody.response(result, status: report.problems.isEmpty ? .ok : .unprocessableContent)
     }
 
-    @Sendable func remove(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func remove(_ request: Request, _ context: SignedInContext, _ input: APIInput<RemoveRequest>) async throws -> NoContent {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
-        let body = try await JSONBody.decode(RemoveRequest.self, from: request, context: context, allowedKeys: ["person_id"])
-        try await store.withdraw(personID: body.personID, from: id, by: context.identity)
-        return Response(status: .noContent)
+        try await store.withdraw(personID: try await input.read().personId, from: id, by: context.identity)
+        return NoContent()
     }
 
-    @Sendable func enrolSelf(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func enrolSelf(_ request: Request, _ context: SignedInContext, _ input: APIInput<SelfEnrolRequest>) async throws -> ProgrammeBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
-        let body = try await JSONBody.decode(SelfEnrolRequest.self, from: request, context: context, allowedKeys: ["role", "goals", "answers"])
+        let body = try await input.read()
         try await store.enrolSelf(in: id, role: body.role, goals: body.goals ?? "", answers: body.answers ?? [], by: context.identity)
-        return try JSONBody.response(ProgrammeBody(try await store.programme(id: id, of: context.identity)), status: .created)
+        return ProgrammeBody(try await store.programme(id: id, of: context.identity))
     }
 
-    @Sendable func withdrawSelf(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func withdrawSelf(_ request: Request, _ context: SignedInContext) async throws -> NoContent {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         try await store.withdraw(personID: context.identity.personID, from: id, by: context.identity)
-        return Response(status: .noContent)
+        return NoContent()
+    }
+}
+
+extension ProgrammesAPI.ProgrammeBody {
+    init(_ detail: ProgrammeDetail) {
+        let d = detail.draft
+        self.init(
+            id: detail.id, name: d.name, description: d.description, model: d.model, structure: d.structure, cadence: d.cadence,
+            agendaTemplate: d.agendaTemplate, cycleStart: d.cycleStart, cycleEnd: d.cycleEnd, enrolmentOpens: d.enrolmentOpens,
+            enrolmentCloses: d.enrolmentCloses, capacity: d.capacity, selfEnrolment: d.selfEnrolment, selfMatch: d.selfMatch,
+            requiredFields: d.requiredFields, questions: d.questions,
+            objectives: detail.objectives.map { objective in
+                ProgrammesAPI.ObjectiveBody(
+                    goal: objective.goal,
+                    kpis: objective.kpis.map { ProgrammesAPI.KPIBody(name: $0.name, comparison: $0.comparison, target: $0.target, unit: $0.unit) })
+            },
+            enrolled: detail.enrolled, viewerEnrolled: detail.viewerEnrolled, enrolmentOpen: detail.enrolmentOpen)
     }
 }

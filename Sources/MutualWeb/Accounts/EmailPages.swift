@@ -13,8 +13,8 @@ struct EmailPages: Sendable {
     func register(on routes: RouteTable) {
         routes.member(.get, "/profile/email", role: .participant, show)
         routes.member(.post, "/profile/email", role: .participant, save)
-        routes.member(.get, "/api/v1/me/email-preferences", role: .participant, getPreferences)
-        routes.member(.put, "/api/v1/me/email-preferences", role: .participant, putPreferences)
+        routes.api(.get, "/api/v1/me/email-preferences", role: .participant, getPreferences)
+        routes.api(.put, "/api/v1/me/email-preferences", role: .participant, reads: PreferencesBody.self, putPreferences)
         routes.open(.get, "/email/unsubscribe/:person/:category/:signature", showUnsubscribe)
         routes.open(.post, "/email/unsubscribe/:person/:category/:signature", unsubscribe)
     }
@@ -54,29 +54,30 @@ struct EmailPages: Sendable {
     }
 
     /// `GET`/`PUT /api/v1/me/email-preferences`: each optional category and whether it is received.
-    struct PreferencesBody: Codable {
+    struct PreferencesBody: APIBody {
         var matches: Bool
         var relationships: Bool
         var programmes: Bool
+        static var example: PreferencesBody { PreferencesBody(matches: true, relationships: true, programmes: false) }
     }
 
-    @Sendable func getPreferences(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func getPreferences(_ request: Request, _ context: SignedInContext) async throws -> PreferencesBody {
         let preferences = try await store.emailPreferences(of: context.identity)
-        return try JSONBody.typed(
-            PreferencesBody(
-                matches: preferences[.matches] ?? true, relationships: preferences[.relationships] ?? true,
-                programmes: preferences[.programmes] ?? true))
+        return PreferencesBody(
+            matches: preferences[.matches] ?? true, relationships: preferences[.relationships] ?? true,
+            programmes: preferences[.programmes] ?? true)
     }
 
-    @Sendable func putPreferences(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let body = try await JSONBody.decode(
-            PreferencesBody.self, from: request, context: context, allowedKeys: ["matches", "relationships", "programmes"])
+    @Sendable func putPreferences(
+        _ request: Request, _ context: SignedInContext, _ input: APIInput<PreferencesBody>
+    ) async throws -> PreferencesBody {
+        let body = try await input.read()
         var enabled = Set<EmailCategory>()
         if body.matches { enabled.insert(.matches) }
         if body.relationships { enabled.insert(.relationships) }
         if body.programmes { enabled.insert(.programmes) }
         try await store.setEmailPreferences(enabled, of: context.identity)
-        return try JSONBody.typed(body)
+        return body
     }
 
     // MARK: Unsubscribe

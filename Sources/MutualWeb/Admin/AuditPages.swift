@@ -12,7 +12,7 @@ struct AuditPages: Sendable {
     func register(on routes: RouteTable) {
         routes.member(.get, "/admin/audit", role: .admin, show)
         routes.member(.get, "/admin/audit.csv", role: .admin, csv)
-        routes.member(.get, "/api/v1/audit", role: .admin, list)
+        routes.api(.get, "/api/v1/audit", role: .admin, list)
     }
 
     /// Reads the filter from the query: `person` (a person id), `type` (an event type),
@@ -52,7 +52,7 @@ struct AuditPages: Sendable {
     // MARK: API
 
     /// One entry of `GET /api/v1/audit`.
-    struct EntryBody: Encodable {
+    struct EntryBody: APIBody {
         let id: UUID
         let eventId: UUID
         let type: String
@@ -63,33 +63,39 @@ struct AuditPages: Sendable {
         let subjectId: String
         let summary: String
         /// The event's payload: ids, counts and settings (docs/events.md).
-        let payload: [String: EventValue]
+        let payload: EventPayload
 
-        init(_ line: AuditLine) {
-            id = line.id
-            eventId = line.eventID
-            type = line.type
-            occurredAt = line.occurredAt
-            actorPersonId = line.actorPersonID
-            actorName = line.actorName
-            subjectType = line.subjectType
-            subjectId = line.subjectID
-            summary = line.sentence
-            payload = (try? JobCoding.decode([String: EventValue].self, from: line.payloadJSON)) ?? [:]
+        static var example: EntryBody {
+            EntryBody(
+                id: UUID(), eventId: UUID(), type: EventType.programmeCreated.rawValue, occurredAt: Date(), actorPersonId: UUID(),
+                actorName: "Ana Silva", subjectType: "programme", subjectId: UUID().uuidString, summary: "Ana Silva created a programme.",
+                payload: EventPayload(values: ["name": .string("Data mentoring")]))
         }
     }
 
-    struct EntriesBody: Encodable {
+    /// An event's payload: open-ended keys (docs/events.md), so documented as a free-form object.
+    struct EventPayload: Codable, Sendable, APIFreeForm {
+        let values: [String: EventValue]
+        init(values: [String: EventValue]) { self.values = values }
+        init(from decoder: any Decoder) throws { values = try decoder.singleValueContainer().decode([String: EventValue].self) }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(values)
+        }
+    }
+
+    struct EntriesBody: APIBody {
         let items: [EntryBody]
         let total: Int
         let page: Int
         let perPage: Int
+        static var example: EntriesBody { EntriesBody(items: [.example], total: 1, page: 1, perPage: 50) }
     }
 
-    @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> EntriesBody {
         let query = try Self.query(request)
         let (lines, total) = try await store.auditLog(query, of: context.identity)
-        return try JSONBody.typed(EntriesBody(items: lines.map(EntryBody.init), total: total, page: query.page, perPage: query.perPage))
+        return EntriesBody(items: lines.map(EntryBody.init), total: total, page: query.page, perPage: query.perPage)
     }
 
     // MARK: CSV
@@ -206,4 +212,13 @@ struct AuditPages: Sendable {
 
     /// "published a match" → "Published a match", for the type list.
     static func sentenceCase(_ words: String) -> String { words.prefix(1).uppercased() + words.dropFirst() }
+}
+
+extension AuditPages.EntryBody {
+    init(_ line: AuditLine) {
+        self.init(
+            id: line.id, eventId: line.eventID, type: line.type, occurredAt: line.occurredAt, actorPersonId: line.actorPersonID,
+            actorName: line.actorName, subjectType: line.subjectType, subjectId: line.subjectID, summary: line.sentence,
+            payload: AuditPages.EventPayload(values: (try? JobCoding.decode([String: EventValue].self, from: line.payloadJSON)) ?? [:]))
+    }
 }

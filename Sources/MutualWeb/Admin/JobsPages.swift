@@ -11,17 +11,17 @@ struct JobsPages: Sendable {
     func register(on routes: RouteTable) {
         routes.member(.get, "/admin/jobs", role: .admin, show)
         routes.member(.post, "/admin/jobs/:id/retry", role: .admin, retry)
-        routes.member(.get, "/api/v1/jobs", role: .admin, list)
+        routes.api(.get, "/api/v1/jobs", role: .admin, list)
     }
 
     // MARK: API
 
     /// One job in `GET /api/v1/jobs`.
-    struct JobBody: Encodable {
+    struct JobBody: APIBody {
         let id: UUID
         let kind: String
         let subject: String
-        let status: String
+        let status: Job.Status
         let attempts: Int
         let maxAttempts: Int
         let runAt: Date
@@ -35,24 +35,14 @@ struct JobsPages: Sendable {
         let startedAt: Date?
         let finishedAt: Date?
 
-        init(_ line: JobLine) {
-            id = line.id
-            kind = line.kind
-            subject = line.subject
-            status = line.status.rawValue
-            attempts = line.attempts
-            maxAttempts = line.maxAttempts
-            runAt = line.runAt
-            claimedBy = line.leaseOwner
-            leaseExpiresAt = line.leaseExpiresAt
-            lastError = line.lastError
-            createdAt = line.createdAt
-            startedAt = line.startedAt
-            finishedAt = line.finishedAt
+        static var example: JobBody {
+            JobBody(
+                id: UUID(), kind: "email.send", subject: "invitation", status: .running, attempts: 1, maxAttempts: 5, runAt: Date(),
+                claimedBy: "host:1:abc", leaseExpiresAt: Date(), lastError: "", createdAt: Date(), startedAt: Date(), finishedAt: Date())
         }
     }
 
-    struct JobsBody: Encodable {
+    struct JobsBody: APIBody {
         let items: [JobBody]
         let total: Int
         let page: Int
@@ -61,18 +51,20 @@ struct JobsPages: Sendable {
         let running: Int
         let failed: Int
         let oldestWaitingSeconds: Double
+        static var example: JobsBody {
+            JobsBody(items: [.example], total: 1, page: 1, perPage: 50, queued: 1, running: 1, failed: 0, oldestWaitingSeconds: 0.5)
+        }
     }
 
-    @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    @Sendable func list(_ request: Request, _ context: SignedInContext) async throws -> JobsBody {
         let status = try Self.status(request.uri.queryParameters.get("status"))
         let page = try Paging.number(request.uri.queryParameters.get("page"), field: "page", default: 1, range: 1...1_000_000)
         let perPage = try Paging.number(request.uri.queryParameters.get("per_page"), field: "per_page", default: 50, range: 1...500)
         let (lines, total) = try await store.jobs(status: status, page: page, perPage: perPage, of: context.identity)
         let health = try await store.jobQueueHealth()
-        return try JSONBody.typed(
-            JobsBody(
-                items: lines.map(JobBody.init), total: total, page: page, perPage: perPage, queued: health.queued, running: health.running,
-                failed: health.failed, oldestWaitingSeconds: health.oldestWaitingSeconds))
+        return JobsBody(
+            items: lines.map(JobBody.init), total: total, page: page, perPage: perPage, queued: health.queued, running: health.running,
+            failed: health.failed, oldestWaitingSeconds: health.oldestWaitingSeconds)
     }
 
     static func status(_ text: String?) throws -> Job.Status? {
@@ -173,4 +165,13 @@ struct JobsPages: Sendable {
     static func time(_ date: Date) -> String { timeFormatter.string(from: date) }
 
     static let timeFormatter = UTCDateFormatter.make("d MMM yyyy, HH:mm:ss")
+}
+
+extension JobsPages.JobBody {
+    init(_ line: JobLine) {
+        self.init(
+            id: line.id, kind: line.kind, subject: line.subject, status: line.status, attempts: line.attempts,
+            maxAttempts: line.maxAttempts, runAt: line.runAt, claimedBy: line.leaseOwner, leaseExpiresAt: line.leaseExpiresAt,
+            lastError: line.lastError, createdAt: line.createdAt, startedAt: line.startedAt, finishedAt: line.finishedAt)
+    }
 }

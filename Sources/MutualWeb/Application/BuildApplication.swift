@@ -35,6 +35,8 @@ public struct BuiltApplication<App: ApplicationProtocol>: Sendable {
     public let application: App
     public let store: Store
     public let routes: [RouteRecord]
+    /// The typed API routes' contracts, by `"METHOD path"`.
+    public let contracts: [String: APIContract]
 }
 
 /// Builds the whole Mutual application from explicit inputs: opens the database, runs the
@@ -128,7 +130,7 @@ public func buildApplication(
         app.addServices(
             JobWorker(store: store, handlers: store.jobHandlers(), schedules: Store.jobSchedules, configuration: workerConfiguration, logger: logger))
     }
-    return BuiltApplication(application: app, store: store, routes: routes.records)
+    return BuiltApplication(application: app, store: store, routes: routes.records, contracts: routes.contracts)
 }
 
 /// Reads files shipped in the module's resource bundle.

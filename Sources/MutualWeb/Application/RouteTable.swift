@@ -31,6 +31,8 @@ public final class RouteTable: @unchecked Sendable {
     let router: Router<AppRequestContext>
     private let signedIn: RouterGroup<SignedInContext>
     public private(set) var records: [RouteRecord] = []
+    /// The typed API routes' contracts, by `"METHOD path"` (e.g. `"GET /api/v1/me"`).
+    public private(set) var contracts: [String: APIContract] = [:]
 
     init(router: Router<AppRequestContext>) {
         self.router = router
@@ -60,5 +62,9 @@ public final class RouteTable: @unchecked Sendable {
             return try await handler(request, context)
         }
         records.append(RouteRecord(method: method.rawValue, path: path, access: .member(role)))
+    }
+
+    func record(_ method: HTTPRequest.Method, _ path: String, _ contract: APIContract) {
+        contracts["\(method.rawValue) \(path)"] = contract
     }
 }

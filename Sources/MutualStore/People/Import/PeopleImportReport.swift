@@ -5,7 +5,7 @@ public struct PeopleImportReport: Sendable, Codable, Equatable {
     /// How many ids and rejected rows the report lists at most.
     public static let listLimit = 1_000
 
-    public enum Outcome: String, Sendable, Codable {
+    public enum Outcome: String, Sendable, Codable, CaseIterable {
         /// The valid rows were written (in `valid_rows` mode, rejected rows were skipped).
         case imported
         /// A dry run: nothing was written, as asked.

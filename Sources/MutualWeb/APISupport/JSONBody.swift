@@ -4,15 +4,42 @@ import Hummingbird
 /// Reads and writes API bodies with errors a client can act on: malformed JSON, a field of the
 /// wrong type, a missing field or an unknown field each answer 4xx naming the field.
 enum JSONBody {
+    /// Every API body is written by this encoder: keys in snake_case by strategy, ISO 8601
+    /// dates, sorted keys (stable output for tests and caches).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
 
+    /// Every API body is read by this decoder: `person_id` is looked for as `personId`.
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+
+    /// Decodes a JSON object body into `T`, refusing keys the type does not have.
+    static func decode<T: APIBody>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        let shape = try? APIShape.of(T.example)
+        do {
+            return try await decode(type, from: request, context: context, allowedKeys: shape?.keys ?? [])
+        } catch var problem as APIProblem {
+            // "Cannot initialize Role from invalid String value x" helps nobody: name the values.
+            if problem.title == "Invalid value", let field = problem.field,
+                case .string(_, let values?)? = shape?.field(at: field)
+            {
+                problem.detail = "The field \"\(field)\" must be one of \(values.joined(separator: ", "))."
+            }
+            throw problem
+        }
+    }
+
     /// Decodes a JSON object body into `T`, refusing keys outside `allowedKeys`.
-    static func decode<T: Decodable>(
+    private static func decode<T: Decodable>(
         _ type: T.Type, from request: Request, context: some RequestContext, allowedKeys: Set<String>
     ) async throws -> T {
         var request = request
@@ -23,13 +50,13 @@ enum JSONBody {
             throw APIProblem(status: .contentTooLarge, title: "Request too large", detail: "The body is larger than \(context.maxUploadSize / 1024) KB. Send less data at once.")
         }
         let data = Data(buffer: buffer)
-        let object: Any
+        let object: JSONFragment
         do {
-            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            object = try JSONDecoder().decode(JSONFragment.self, from: data)
         } catch {
             throw APIProblem(status: .badRequest, title: "Malformed JSON", detail: "The body is not valid JSON. Send a JSON object, e.g. {\"name\": \"…\"}, with Content-Type: application/json.")
         }
-        guard let dictionary = object as? [String: Any] else {
+        guard case .object(let dictionary) = object else {
             throw APIProblem(status: .badRequest, title: "Expected a JSON object", detail: "The body must be a JSON object with named fields, not an array or a single value.")
         }
         if let unknown = dictionary.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
@@ -39,7 +66,7 @@ enum JSONBody {
                 field: unknown)
         }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw problem(for: error)
         }
@@ -47,7 +74,8 @@ enum JSONBody {
 
     static func problem(for error: DecodingError) -> APIProblem {
         func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
-            (codingPath + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            (codingPath + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? APIShape.jsonKey($0.stringValue) }
+                .joined(separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context):
@@ -77,22 +105,7 @@ enum JSONBody {
         }
     }
 
-    /// The encoder for typed response bodies: snake_case keys by strategy, ISO 8601 dates.
-    static let snakeCaseEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    /// A JSON response from a typed body, keys in snake_case.
-    static func typed(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try snakeCaseEncoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// A JSON response.
+    /// A JSON response from a typed body.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

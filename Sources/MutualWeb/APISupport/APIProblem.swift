@@ -44,15 +44,23 @@ public struct APIProblem: Error, Sendable {
         }
     }
 
-    /// The `application/problem+json` body.
+    /// The `application/problem+json` body (the document's `Problem` schema).
+    struct Body: APIBody {
+        let type: String, title: String, status: Int, detail: String, instance: String, requestId: String
+        let field: String?, retryAfterSeconds: Int?
+        static var example: Body {
+            Body(
+                type: "about:blank", title: "Invalid value", status: 422, detail: "Enter the programme's name.", instance: "/api/v1/programmes",
+                requestId: "cb5a9030e0fbb86e87a0e1db9f66d33e", field: "name", retryAfterSeconds: 30)
+        }
+    }
+
+    /// The `application/problem+json` answer.
     func response(instance: String, requestID: String) -> Response {
-        var object: [String: Any] = [
-            "type": "about:blank", "title": title, "status": Int(status.code), "detail": detail,
-            "instance": instance, "request_id": requestID,
-        ]
-        if let field { object["field"] = field }
-        if let retryAfterSeconds { object["retry_after_seconds"] = retryAfterSeconds }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let body = Body(
+            type: "about:blank", title: title, status: Int(status.code), detail: detail, instance: instance, requestId: requestID, field: field,
+            retryAfterSeconds: retryAfterSeconds)
+        let data = (try? JSONBody.encoder.encode(body)) ?? Data("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

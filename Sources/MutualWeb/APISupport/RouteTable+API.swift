@@ -1,0 +1,62 @@
+import Hummingbird
+import MutualStore
+
+/// What an API route reads and answers, as the contract test compares it with the OpenAPI
+/// document.
+public struct APIContract: Sendable {
+    /// The request body's shape, when the route reads a JSON body.
+    public let request: (@Sendable () throws -> APIShape)?
+    /// The success answer's status and body shape (nil for 204).
+    public let status: Int
+    public let response: (@Sendable () throws -> APIShape)?
+}
+
+/// The JSON body of a request, read when the handler asks for it: a handler that first checks
+/// the id in the path answers 404 for an unknown id whatever the body holds.
+struct APIInput<Body: APIBody>: Sendable {
+    let request: Request
+    let context: SignedInContext
+
+    func read() async throws -> Body {
+        try await JSONBody.decode(Body.self, from: request, context: context)
+    }
+}
+
+extension RouteTable {
+    /// An API route for members with at least `role` that answers `Body` (as JSON, with
+    /// `status` unless the body names its own; `NoContent` answers 204).
+    func api<Body: APIBody>(
+        _ method: HTTPRequest.Method, _ path: String, role: Role, status: HTTPResponse.Status = .ok,
+        _ handler: @escaping @Sendable (Request, SignedInContext) async throws -> Body
+    ) {
+        let success: HTTPResponse.Status = Body.self == NoContent.self ? .noContent : status
+        member(method, path, role: role) { request, context in
+            try Self.answer(try await handler(request, context), status: success)
+        }
+        record(method, path, APIContract(request: nil, status: Int(success.code), response: Self.shape(Body.self)))
+    }
+
+    /// An API route that reads a JSON `Input` body (through `APIInput.read()`) and answers `Body`.
+    func api<Input: APIBody, Body: APIBody>(
+        _ method: HTTPRequest.Method, _ path: String, role: Role, reads input: Input.Type,
+        status: HTTPResponse.Status = .ok,
+        _ handler: @escaping @Sendable (Request, SignedInContext, APIInput<Input>) async throws -> Body
+    ) {
+        let success: HTTPResponse.Status = Body.self == NoContent.self ? .noContent : status
+        member(method, path, role: role) { request, context in
+            try Self.answer(try await handler(request, context, APIInput(request: request, context: context)), status: success)
+        }
+        record(
+            method, path,
+            APIContract(request: { @Sendable in try APIShape.of(Input.example) }, status: Int(success.code), response: Self.shape(Body.self)))
+    }
+
+    private static func shape<Body: APIBody>(_ type: Body.Type) -> (@Sendable () throws -> APIShape)? {
+        Body.self == NoContent.self ? nil : { @Sendable in try APIShape.of(Body.example) }
+    }
+
+    private static func answer<Body: APIBody>(_ body: Body, status: HTTPResponse.Status) throws -> Response {
+        if Body.self == NoContent.self { return Response(status: .noContent) }
+        return try JSONBody.response(body, status: body.status ?? status)
+    }
+}
