@@ -43,13 +43,10 @@ def main():
         fix(node, shape, False)
         return node
 
-    def set_type(node, wanted, optional):
-        types = node.get("type")
-        types = [types] if isinstance(types, str) else list(types or [])
-        nullable = "null" in types and optional
+    def set_type(node, wanted, nullable):
         node["type"] = [wanted, "null"] if nullable else wanted
 
-    def fix(node, shape, optional):
+    def fix(node, shape, nullable):
         while "$ref" in node:
             node = components[node["$ref"].split("/")[-1]]
         if "allOf" in node:
@@ -62,23 +59,23 @@ def main():
         if shape == "free-form":
             return
         if shape in ("integer", "number", "boolean"):
-            set_type(node, shape, optional)
+            set_type(node, shape, nullable)
             node.pop("format", None) if shape == "boolean" else None
             return
         if "string" in shape:
-            set_type(node, "string", optional)
+            set_type(node, "string", nullable)
             if shape["string"]["format"]:
                 node["format"] = shape["string"]["format"]
             if shape["string"]["values"]:
                 node["enum"] = shape["string"]["values"]
             return
         if "array" in shape:
-            set_type(node, "array", optional)
+            set_type(node, "array", nullable)
             node.setdefault("items", {})
             fix(node["items"], shape["array"], False)
             return
         fields = shape["object"]
-        set_type(node, "object", optional)
+        set_type(node, "object", nullable)
         properties = node.setdefault("properties", {})
         for key in list(properties):
             if key not in fields:
@@ -86,8 +83,10 @@ def main():
         for key, field in fields.items():
             if key not in properties:
                 properties[key] = generate(field["shape"])
+                if field["nullable"]:
+                    properties[key]["type"] = [properties[key]["type"], "null"]
             else:
-                fix(properties[key], field["shape"], field["optional"])
+                fix(properties[key], field["shape"], field["nullable"])
         required = [key for key in fields if not fields[key]["optional"]]
         order = list(node.get("required", [])) + sorted(required)
         node["required"] = [key for i, key in enumerate(order) if key in required and key not in order[:i]]

@@ -43,7 +43,7 @@ struct APIContractTests {
                 let answerSchema = ((answer["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"]
                 if let shape = try contract.response?() {
                     if let answerSchema {
-                        problems += checker.mismatches(shape, answerSchema, at: "\(name) → \(contract.status)", optional: false)
+                        problems += checker.mismatches(shape, answerSchema, at: "\(name) → \(contract.status)", nullable: false)
                     } else {
                         problems.append("\(name): the \(contract.status) answer has no JSON schema, the handler answers \(shape)")
                     }
@@ -54,7 +54,7 @@ struct APIContractTests {
                     as? [String: Any])?["schema"]
                 if let shape = try contract.request?() {
                     if let requestSchema {
-                        problems += checker.mismatches(shape, requestSchema, at: "\(name) request", optional: false)
+                        problems += checker.mismatches(shape, requestSchema, at: "\(name) request", nullable: false)
                     } else {
                         problems.append("\(name): the handler reads a JSON body the document does not describe")
                     }
@@ -81,7 +81,7 @@ struct APIContractTests {
     static func json(_ shape: APIShape) -> Any {
         switch shape {
         case .object(let fields):
-            return ["object": fields.mapValues { ["optional": $0.optional, "shape": json($0.shape)] }]
+            return ["object": fields.mapValues { ["optional": $0.optional, "nullable": $0.nullable, "shape": json($0.shape)] }]
         case .array(let element): return ["array": json(element)]
         case .string(let format, let values): return ["string": ["format": format as Any? ?? NSNull(), "values": values as Any? ?? NSNull()]]
         case .integer: return "integer"
@@ -110,21 +110,21 @@ struct APIContractTests {
             "name": APIField(shape: .string(format: nil, values: nil), optional: false),
             "count": APIField(shape: .integer, optional: true),
         ])
-        #expect(checker.mismatches(exact, schema, at: "t", optional: false).isEmpty)
+        #expect(checker.mismatches(exact, schema, at: "t", nullable: false).isEmpty)
         var fields: [String: APIField] = [:]
         if case .object(let f) = exact { fields = f }
         var extra = fields
         extra["colour"] = APIField(shape: .string(format: nil, values: nil), optional: false)
-        #expect(checker.mismatches(.object(extra), schema, at: "t", optional: false).count == 1)
+        #expect(checker.mismatches(.object(extra), schema, at: "t", nullable: false).count == 1)
         var missing = fields
         missing["count"] = nil
-        #expect(checker.mismatches(.object(missing), schema, at: "t", optional: false).count == 1)
+        #expect(checker.mismatches(.object(missing), schema, at: "t", nullable: false).count == 1)
         var wrongType = fields
         wrongType["count"] = APIField(shape: .string(format: nil, values: nil), optional: true)
-        #expect(checker.mismatches(.object(wrongType), schema, at: "t", optional: false).count == 1)
+        #expect(checker.mismatches(.object(wrongType), schema, at: "t", nullable: false).count == 1)
         var wrongRequired = fields
         wrongRequired["name"] = APIField(shape: .string(format: nil, values: nil), optional: true)
-        #expect(checker.mismatches(.object(wrongRequired), schema, at: "t", optional: false).count == 1)
+        #expect(checker.mismatches(.object(wrongRequired), schema, at: "t", nullable: false).count == 1)
     }
 }
 
@@ -164,11 +164,11 @@ struct SchemaChecker {
         return []
     }
 
-    func mismatches(_ shape: APIShape, _ rawSchema: Any, at path: String, optional: Bool) -> [String] {
+    func mismatches(_ shape: APIShape, _ rawSchema: Any, at path: String, nullable: Bool) -> [String] {
         let schema = resolve(rawSchema)
         let types = types(schema)
-        if types.contains("null"), !optional {
-            return ["\(path): documented as nullable, the type never writes null"]
+        if types.contains("null") != nullable {
+            return [nullable ? "\(path): accepts null, the document does not say so" : "\(path): documented as nullable, but null is never written or accepted here"]
         }
         func expect(_ type: String) -> [String] {
             types.contains(type) ? [] : ["\(path): the type writes \(type), the document says \(types.sorted())"]
@@ -194,7 +194,7 @@ struct SchemaChecker {
             return problems
         case .array(let element):
             var problems = expect("array")
-            if problems.isEmpty { problems += mismatches(element, schema["items"] ?? [:], at: "\(path)[]", optional: false) }
+            if problems.isEmpty { problems += mismatches(element, schema["items"] ?? [:], at: "\(path)[]", nullable: false) }
             return problems
         case .object(let fields):
             var problems = expect("object")
@@ -212,7 +212,7 @@ struct SchemaChecker {
                 if field.optional == required.contains(key) {
                     problems.append("\(path).\(key): \(field.optional ? "optional in the type, required in the document" : "required in the type, not in the document's required list")")
                 }
-                problems += mismatches(field.shape, property, at: "\(path).\(key)", optional: field.optional)
+                problems += mismatches(field.shape, property, at: "\(path).\(key)", nullable: field.nullable)
             }
             return problems
         }

@@ -68,6 +68,7 @@ struct PeopleAPI: Sendable {
             case name, email, department, company, level, managerId, location, timezone, languages, strengths, wants, interests
             case availability, bio, offLimits, meetingFrequency, formality
         }
+        static var nullableKeys: Set<String> { ["manager_id"] }
         init() {}
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -16,10 +16,23 @@ protocol APIBody: Codable, Sendable {
     /// A status other than the route's, for bodies that report a refusal (an import that wrote
     /// nothing answers 422 with its report).
     var status: HTTPResponse.Status? { get }
+    /// Request keys where `null` means something ("remove the manager"). Everywhere else an
+    /// optional field is left out, never sent as `null`, and a `null` is refused.
+    static var nullableKeys: Set<String> { get }
 }
 
 extension APIBody {
     var status: HTTPResponse.Status? { nil }
+    static var nullableKeys: Set<String> { [] }
+
+    /// The shape the contract test compares: the example's, with ``nullableKeys`` marked.
+    static var shape: APIShape {
+        get throws {
+            guard case .object(var fields) = try APIShape.of(example) else { return try APIShape.of(example) }
+            for key in nullableKeys { fields[key]?.nullable = true }
+            return .object(fields)
+        }
+    }
 }
 
 /// The body of a `204 No Content` answer: nothing.

@@ -52,10 +52,13 @@ public struct APIField: Sendable, Equatable {
     public var shape: APIShape
     /// Written only when present (a Swift optional): not in the document's `required`.
     public var optional: Bool
+    /// Accepts `null` (with a meaning of its own); nothing else is ever `null`.
+    public var nullable: Bool
 
-    public init(shape: APIShape, optional: Bool) {
+    public init(shape: APIShape, optional: Bool, nullable: Bool = false) {
         self.shape = shape
         self.optional = optional
+        self.nullable = nullable
     }
 }
 

@@ -26,7 +26,7 @@ enum JSONBody {
     static func decode<T: APIBody>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         let shape = try? APIShape.of(T.example)
         do {
-            return try await decode(type, from: request, context: context, allowedKeys: shape?.keys ?? [])
+            return try await decode(type, from: request, context: context, allowedKeys: shape?.keys ?? [], nullableKeys: T.nullableKeys)
         } catch var problem as APIProblem {
             // "Cannot initialize Role from invalid String value x" helps nobody: name the values.
             if problem.title == "Invalid value", let field = problem.field,
@@ -40,7 +40,7 @@ enum JSONBody {
 
     /// Decodes a JSON object body into `T`, refusing keys outside `allowedKeys`.
     private static func decode<T: Decodable>(
-        _ type: T.Type, from request: Request, context: some RequestContext, allowedKeys: Set<String>
+        _ type: T.Type, from request: Request, context: some RequestContext, allowedKeys: Set<String>, nullableKeys: Set<String>
     ) async throws -> T {
         var request = request
         let buffer: ByteBuffer
@@ -64,6 +64,13 @@ enum JSONBody {
                 status: .badRequest, title: "Unknown field",
                 detail: "The field \"\(unknown)\" is not accepted here. Accepted fields: \(allowedKeys.sorted().joined(separator: ", ")).",
                 field: unknown)
+        }
+        // `null` where a field can be left out would mean "default" by accident; say so instead.
+        if let null = dictionary.keys.sorted().first(where: { dictionary[$0] == .null && !nullableKeys.contains($0) }) {
+            throw APIProblem(
+                status: .unprocessableContent, title: "Missing value",
+                detail: "The field \"\(null)\" cannot be null. Give it a value, or leave it out to keep the default or the current value.",
+                field: null)
         }
         do {
             return try decoder.decode(T.self, from: data)

@@ -48,11 +48,11 @@ extension RouteTable {
         }
         record(
             method, path,
-            APIContract(request: { @Sendable in try APIShape.of(Input.example) }, status: Int(success.code), response: Self.shape(Body.self)))
+            APIContract(request: { @Sendable in try Input.shape }, status: Int(success.code), response: Self.shape(Body.self)))
     }
 
     private static func shape<Body: APIBody>(_ type: Body.Type) -> (@Sendable () throws -> APIShape)? {
-        Body.self == NoContent.self ? nil : { @Sendable in try APIShape.of(Body.example) }
+        Body.self == NoContent.self ? nil : { @Sendable in try Body.shape }
     }
 
     private static func answer<Body: APIBody>(_ body: Body, status: HTTPResponse.Status) throws -> Response {
