@@ -16,7 +16,7 @@ APT_PACKAGES=(postgresql chromium chromium-driver fonts-liberation)
 # Pinned to versions checked together on Debian 12 with Chromium 156 and Python 3.11.
 # (selenium 4.52 needs a newer certifi than the registry mirror had.) Each name is also the
 # module the verification below imports.
-PIP_PACKAGES=(selenium==4.51.0 networkx==3.6.1 pytest==9.0.3 aiosmtpd==1.4.6 requests==2.34.2)
+PIP_PACKAGES=(selenium==4.51.0 networkx==3.6.1 pytest==9.0.3 aiosmtpd==1.4.6 requests==2.34.2 schemathesis==4.32.5)
 
 log() { printf '[install-test-deps] %s\n' "$*"; }
 

@@ -60,6 +60,10 @@ def main():
             return
         if shape in ("integer", "number", "boolean"):
             set_type(node, shape, nullable)
+            if shape == "integer":
+                # Swift's Int: a client (and schemathesis) must know a bigger number is refused.
+                node.setdefault("minimum", -9223372036854775808)
+                node.setdefault("maximum", 9223372036854775807)
             node.pop("format", None) if shape == "boolean" else None
             return
         if "string" in shape:

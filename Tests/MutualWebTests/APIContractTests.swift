@@ -161,6 +161,8 @@ struct SchemaChecker {
         if let one = schema["type"] as? String { return [one] }
         if let many = schema["type"] as? [String] { return Set(many) }
         if schema["properties"] != nil { return ["object"] }
+        // anyOf: a date or an empty string, say: the types of the branches.
+        if let branches = schema["anyOf"] as? [Any] { return branches.reduce(into: []) { $0.formUnion(types(resolve($1))) } }
         return []
     }
 

@@ -227,6 +227,12 @@ struct PeopleAPI: Sendable {
     @Sendable func mergeSkill(_ request: Request, _ context: SignedInContext, _ input: APIInput<MergeRequest>) async throws -> SkillBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "skill")
         let into = try await input.read().into
+        // The skill in the path is what this call is about; a missing target is a wrong field.
+        guard try await store.skills(of: context.identity).contains(where: { $0.id == into }) else {
+            throw APIProblem(
+                status: .unprocessableContent, title: "Invalid value",
+                detail: "No skill with the id in \"into\" exists in your organisation; GET /api/v1/skills lists them.", field: "into")
+        }
         try await store.mergeSkill(id, into: into, by: context.identity)
         return try await skillBody(into, context)
     }

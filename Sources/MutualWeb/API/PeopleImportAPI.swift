@@ -36,7 +36,8 @@ struct PeopleImportAPI: Sendable {
         let createdIds: [String], changedIds: [String], rejected: [RejectedRowBody], fileProblems: [ProblemBody]
         let warnings: [String], newSkills: [String], summary: String
 
-        var status: HTTPResponse.Status? { outcome == .nothingWritten ? .unprocessableContent : nil }
+        // A file that could not be read is refused, dry run or not; a dry run of a readable file is a report.
+        var status: HTTPResponse.Status? { outcome == .nothingWritten || !fileProblems.isEmpty ? .unprocessableContent : nil }
 
         static var example: ReportBody {
             ReportBody(

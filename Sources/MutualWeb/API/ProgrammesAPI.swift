@@ -67,6 +67,22 @@ struct ProgrammesAPI: Sendable {
                 questions: ["What do you want to learn?"], objectives: [.example])
         }
 
+        /// The pages drop the blank rows of the questions form; an API client that sends a blank
+        /// question, or more than the limit, is told so instead of having them dropped silently.
+        func checkQuestions() throws {
+            let questions = questions ?? []
+            if questions.count > Store.questionLimit {
+                throw APIProblem(
+                    status: .unprocessableContent, title: "Invalid value",
+                    detail: "A programme asks at most \(Store.questionLimit) questions; \(questions.count) were sent.", field: "questions")
+            }
+            if let blank = questions.firstIndex(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+                throw APIProblem(
+                    status: .unprocessableContent, title: "Invalid value",
+                    detail: "Question \(blank + 1) is empty. Write the question, or leave it out.", field: "questions.[\(blank)]")
+            }
+        }
+
         var draft: ProgrammeDraft {
             ProgrammeDraft(
                 name: name, description: description ?? "", model: model, structure: structure ?? .informal, cadence: cadence ?? "",
@@ -269,6 +285,7 @@ struct ProgrammesAPI: Sendable {
 
     @Sendable func create(_ request: Request, _ context: SignedInContext, _ input: APIInput<ProgrammeRequest>) async throws -> ProgrammeBody {
         let body = try await input.read()
+        try body.checkQuestions()
         return ProgrammeBody(try await store.createProgramme(body.draft, objectives: body.objectiveDrafts, by: context.identity))
     }
 
@@ -281,6 +298,7 @@ struct ProgrammesAPI: Sendable {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
         let body = try await input.read()
+        try body.checkQuestions()
         return ProgrammeBody(try await store.updateProgramme(id: id, body.draft, objectives: body.objectiveDrafts, by: context.identity))
     }
 

@@ -94,6 +94,11 @@ enum JSONBody {
         case .valueNotFound(let type, let context):
             let field = path(context.codingPath)
             return APIProblem(status: .unprocessableContent, title: "Missing value", detail: "The field \"\(field)\" must be \(describe(type)), not null.", field: field)
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // The JSON parsed, so the decoder refused a value it cannot hold: a number too big.
+            return APIProblem(
+                status: .unprocessableContent, title: "Invalid value",
+                detail: "A number in the body is out of range: whole numbers must be between -9223372036854775808 and 9223372036854775807.")
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
             return APIProblem(status: .unprocessableContent, title: "Invalid value", detail: "The field \"\(field)\" has an invalid value: \(context.debugDescription)", field: field.isEmpty ? nil : field)
