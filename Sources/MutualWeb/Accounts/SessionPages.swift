@@ -146,8 +146,15 @@ struct SessionPages: Sendable {
     }
 
     /// Only local paths, so a crafted link cannot bounce a person to another site after sign-in.
+    /// Where to go after signing in: `/` or a path on this site, nothing else. The query value
+    /// is decoded once (by the router); browsers then drop tabs and newlines anywhere in a URL
+    /// and read `\` as `/`, so `/\t/evil.example` and `/\evil.example` are `//evil.example`, a
+    /// link off-site. A path must start with `/` followed by anything but `/`, `\` or a control
+    /// character, and hold no control character or `\` at all.
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/sign-") else { return nil }
+        guard let next, next.hasPrefix("/"), next.utf8.count <= 2_048, !next.hasPrefix("/sign-") else { return nil }
+        guard !next.unicodeScalars.contains(where: { $0 == "\\" || $0.properties.generalCategory == .control }) else { return nil }
+        guard next.dropFirst().first != "/" else { return nil }
         return next
     }
 }
