@@ -79,6 +79,7 @@ public func buildApplication(
     let routePatterns = RoutePatterns()
     router.addMiddleware {
         LogRequestsMiddleware(.info)
+        SecurityHeadersMiddleware(https: configuration.usesHTTPS)
         MetricsMiddleware()
         ClientAddressMiddleware(trustProxy: configuration.trustProxy)
         ErrorMiddleware(pages: pages)
