@@ -55,6 +55,29 @@ struct SecurityTests {
         }
     }
 
+    @Test("A CSRF cookie and token taken from another browser are refused with the victim's session")
+    func csrfTokenIsBoundToTheSession() async throws {
+        try await withTestApp(.sqlite) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            // The attacker signs in to their own account and keeps their CSRF cookie and token.
+            let attacker = app.browser()
+            _ = try await attacker.get("/sign-in")
+            #expect(try await attacker.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password]).status == .seeOther)
+            _ = try await attacker.get("/account/tokens")
+            let stolen = try #require(attacker.csrfToken)
+
+            let victim = app.browser()
+            _ = try await victim.get("/sign-in")
+            #expect(try await victim.post("/sign-in", form: ["email": org.adminEmail, "password": Seeds.password]).status == .seeOther)
+            _ = try await victim.get("/account/tokens")
+            #expect(try await victim.post("/account/tokens", form: ["name": "mine"]).status == .ok, "the victim's own token works")
+            victim.setCookie("mutual_csrf", stolen)
+            let forged = try await victim.post("/account/tokens", form: ["name": "planted", "csrf_token": stolen], csrf: false)
+            #expect(forged.status == .forbidden)
+            #expect(try await app.store.apiTokens(of: org.admin).map(\.name) == ["mine"])
+        }
+    }
+
     @Test("Failed sign-ins are limited per account with a 429 and Retry-After", arguments: TestBackend.all)
     func perAccountLimit(backend: TestBackend) async throws {
         let options = TestAppOptions(signInLimits: SignInLimits(perAccount: 3, perAddress: 50, window: 900))

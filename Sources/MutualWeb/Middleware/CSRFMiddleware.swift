@@ -33,10 +33,13 @@ struct CSRFMiddleware: RouterMiddleware {
         var context = context
         var request = request
         var issueCookie = false
-        if let existing = request.cookies[Self.cookieName]?.value, signer.isValid(existing) {
+        // Bound to this browser's session cookie (or to having none): a cookie and token taken
+        // from another browser, or planted in this one, do not match the victim's session.
+        let session = request.cookies[SessionMiddleware.cookieName]?.value ?? ""
+        if let existing = request.cookies[Self.cookieName]?.value, signer.isValid(existing, session: session) {
             context.csrfToken = existing
         } else {
-            context.csrfToken = signer.makeToken()
+            context.csrfToken = signer.makeToken(session: session)
             issueCookie = true
         }
         if [.post, .put, .patch, .delete].contains(request.method) {
@@ -59,10 +62,22 @@ struct CSRFMiddleware: RouterMiddleware {
             }
         }
         var response = try await next(request, context)
-        if issueCookie {
+        if let newSession = Self.sessionSet(by: response) {
+            // Signing in or out changes the session: the next form needs a token bound to it.
+            response.setCookie(cookies.make(Self.cookieName, value: signer.makeToken(session: newSession)))
+        } else if issueCookie {
             response.setCookie(cookies.make(Self.cookieName, value: context.csrfToken))
         }
         return response
+    }
+
+    /// The session cookie `response` sets (empty when it clears it), or nil when it leaves it.
+    static func sessionSet(by response: Response) -> String? {
+        let prefix = SessionMiddleware.cookieName + "="
+        guard let header = response.headers[values: .setCookie].last(where: { $0.hasPrefix(prefix) }) else { return nil }
+        let value = header.dropFirst(prefix.count).prefix { $0 != ";" }
+        let cleared = header.lowercased().contains("max-age=0") || value.isEmpty
+        return cleared ? "" : String(value)
     }
 
     /// Compares in time independent of where the strings differ, so the token cannot be guessed byte by byte.
@@ -76,7 +91,8 @@ struct CSRFMiddleware: RouterMiddleware {
 /// A form arrived without the right CSRF token (or the browser's cookie was missing).
 struct CSRFRejected: Error {}
 
-/// Signs and checks CSRF tokens of the form `nonce.signature`.
+/// Signs and checks CSRF tokens of the form `nonce.signature`, where the signature covers the
+/// nonce and the session cookie the token was issued with (HMAC, keyed by the server secret).
 struct CSRFTokenSigner: Sendable {
     let key: SymmetricKey
     let nonces: @Sendable () -> String
@@ -86,19 +102,22 @@ struct CSRFTokenSigner: Sendable {
         self.nonces = nonces
     }
 
-    func makeToken() -> String {
+    /// A new token for a browser whose session cookie is `session` (empty when signed out).
+    func makeToken(session: String) -> String {
         let nonce = nonces()
-        return nonce + "." + signature(of: nonce)
+        return nonce + "." + signature(of: nonce, session: session)
     }
 
-    func isValid(_ token: String) -> Bool {
+    func isValid(_ token: String, session: String) -> Bool {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty else { return false }
-        return signature(of: String(parts[0])) == parts[1]
+        return CSRFMiddleware.constantTimeEquals(signature(of: String(parts[0]), session: session), String(parts[1]))
     }
 
-    private func signature(of nonce: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: key)
+    private func signature(of nonce: String, session: String) -> String {
+        // The session cookie is hashed first: the signed text never holds the secret itself.
+        let sessionDigest = SHA256.hash(data: Data(session.utf8)).map { String(format: "%02x", $0) }.joined()
+        return HMAC<SHA256>.authenticationCode(for: Data((nonce + "|" + sessionDigest).utf8), using: key)
             .prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 }
