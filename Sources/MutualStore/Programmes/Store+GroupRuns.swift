@@ -3,8 +3,6 @@ import Foundation
 import MutualMatching
 
 extension Store {
-    /// The model name a run records for mastermind group formation.
-    static let groupsModelName = "groups"
     /// Group sizes the app forms for mastermind programmes: four to six, the size at which
     /// everyone gets airtime at a meeting and the group still has enough different backgrounds.
     public static let groupSizeRange = 4...6
@@ -25,17 +23,7 @@ extension Store {
         await recorder.write(RunProgress.forming)
         let result = await GroupEngine.run(
             people: people, rules: rules, history: history, options: GroupOptions(sizeRange: Self.groupSizeRange, seed: UInt64(run.seed)))
-        run.participants = people.count
-        run.matched = result.placedCount
-        run.totalWeight = Int(result.totalWeight)
-        run.upperBound = Int(result.totalWeight)
-        run.optimality = Self.heuristicOptimality
-        run.gapMillipercent = 0
-        run.result = JSONWriter.write(result.json(includeTimings: false))
-        run.progress = ""
+        try run.record(engineJSON: JSONWriter.write(result.json(includeTimings: false)))
         try await finish(run)
     }
-
-    /// The optimality a group run records: good groups found by search, with no proof of the best.
-    public static let heuristicOptimality = "heuristic"
 }

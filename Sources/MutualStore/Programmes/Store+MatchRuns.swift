@@ -2,36 +2,6 @@ import FluentKit
 import Foundation
 import MutualMatching
 
-/// A finished or running match run, as pages and the API show it.
-public struct MatchRunSummary: Sendable, Equatable {
-    public let id: UUID
-    public let programmeID: UUID
-    public let status: MatchRun.Status
-    public let model: String
-    public let seed: Int
-    public let participants: Int
-    public let matched: Int
-    public let totalWeight: Int
-    public let upperBound: Int
-    /// `optimal` or `gap` once done; empty while running.
-    public let optimality: String
-    /// The certified gap in percent (0 when optimal).
-    public let gapPercent: Double
-    public let failure: String
-    public let createdAt: Date
-    public let finishedAt: Date?
-    /// The engine's JSON, empty until done.
-    public let resultJSON: String
-    /// What a running run is doing, in words; empty once finished.
-    public var progress: String = ""
-    /// The rules the run used, as a complete rules document (empty for runs made before rules were recorded: the defaults).
-    public var rulesJSON: String = ""
-    /// The manager's edits to the proposal, oldest first.
-    public var edits: [ProposalEdit] = []
-    /// What the run was run around (empty for a plain run).
-    public var frame = RunFrame()
-}
-
 /// The payload of a match run's job.
 public struct MatchRunJob: Codable, Sendable, Equatable {
     public var runID: UUID
@@ -46,8 +16,6 @@ extension Store {
     public func startMatchRun(programmeID: UUID, seed: Int = 1, by identity: Identity) async throws -> MatchRunSummary {
         try requireRole(.programmeManager, identity)
         let programme = try await scopedProgramme(id: programmeID, of: identity)
-        // Pairs, buddies and mentoring go to the matching engine; mastermind groups to the group engine.
-        let modelName = Self.engineModel(programme.model)?.rawValue ?? Self.groupsModelName
         try MatchRun.checkSeed(seed)
         let enrolled = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).count()
         guard enrolled >= 2 else {
@@ -55,7 +23,7 @@ extension Store {
         }
         // The rules are written out in full, so the run can be reproduced from its rules and seed.
         let run = MatchRun(
-            queuedIn: identity.organisationID, programmeID: programmeID, model: modelName, rules: try Self.runRules(of: programme),
+            queuedIn: identity.organisationID, programmeID: programmeID, model: programme.model, rules: try Self.runRules(of: programme),
             seed: seed, participants: enrolled)
         return try await queue(run, by: identity)
     }
@@ -71,7 +39,7 @@ extension Store {
             try await self.record(
                 NewEvent(
                     .matchRunStarted, organisationID: identity.organisationID, actor: identity.personID, subject: id,
-                    payload: ["programme_id": .id(run.programmeID), "model": .string(run.model), "seed": .int(run.seed)]),
+                    payload: ["programme_id": .id(run.programmeID), "model": .string(run.model.rawValue), "seed": .int(run.seed)]),
                 on: database)
             try await self.enqueue(
                 NewJob(
@@ -109,11 +77,10 @@ extension Store {
             guard let run = try await MatchRun.find(id, on: try db()), run.status == .running,
                 let programme = try await Programme.find(run.programmeID, on: try db())
             else { return }
-            if run.model == Self.groupsModelName {
+            guard let model = Self.engineModel(run.model) else {
                 try await executeGroupRun(run, programme: programme)
                 return
             }
-            guard let model = MatchModel(rawValue: run.model) else { return }
             let people = try await matchingPeople(of: programme)
             let options = MatchOptions(model: model, seed: UInt64(run.seed))
             // Declined matches and past relationships are history: never matched together again.
@@ -122,15 +89,7 @@ extension Store {
             let recorder = RunProgressRecorder(runID: id, database: database)
             let result = try await engineResult(for: run, people: people, history: history, options: options, progress: recorder.report)
             await recorder.write(RunProgress.saving)
-            // The people the engine saw (a re-run leaves out the people the manager left out).
-            run.participants = result.people.count
-            run.matched = result.matchedCount
-            run.totalWeight = Int(result.totalWeight)
-            run.upperBound = Int(result.upperBound)
-            run.optimality = result.status.rawValue
-            run.gapMillipercent = Int(result.gapPerHundredThousand)
-            run.result = JSONWriter.write(result.json(includeTimings: false))
-            run.progress = ""
+            try run.record(engineJSON: JSONWriter.write(result.json(includeTimings: false)))
             try await finish(run)
         } catch {
             if throwing, Self.isUnavailable(error) { throw error }
@@ -230,13 +189,16 @@ extension Store {
         }
     }
 
+    /// The run as pages and the API show it; its stored result is decoded here, once.
     static func summary(_ run: MatchRun) -> MatchRunSummary {
-        MatchRunSummary(
-            id: run.id ?? UUID(), programmeID: run.programmeID, status: run.status, model: run.model, seed: run.seed,
-            participants: run.participants, matched: run.matched, totalWeight: run.totalWeight, upperBound: run.upperBound,
-            optimality: run.optimality, gapPercent: Double(run.gapMillipercent) / 1000, failure: run.failure, createdAt: run.createdAt,
-            finishedAt: run.finishedAt, resultJSON: run.result, progress: run.status == .running ? run.progress : "", rulesJSON: run.rules,
-            edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
+        let result = run.status == .done ? RunResult.decode(run.result) : nil
+        return MatchRunSummary(
+            id: run.id ?? UUID(), programmeID: run.programmeID, status: run.status, model: run.model,
+            seed: run.seed, participants: run.participants, matched: result?.matched ?? run.matched,
+            totalWeight: result?.totalWeight ?? run.totalWeight, upperBound: result?.upperBound ?? run.upperBound,
+            optimality: result?.optimality, gapPercent: Double(result?.gapMillipercent ?? 0) / 1000, failure: run.failure,
+            createdAt: run.createdAt, finishedAt: run.finishedAt, result: result, progress: run.status == .running ? run.progress : "",
+            rulesJSON: run.rules, edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
     }
 
     /// The enrolled people without a pending match or open relationship, as the engine reads them (``enginePeople(_:organisationID:)``, the people export's conversion),

@@ -255,35 +255,3 @@ extension Store {
     }
 
 }
-
-/// A pair, triad or group of a finished run, by the people file's ids.
-public struct RunGroup: Sendable, Equatable {
-    public let members: [String]
-    public let score: Int
-    public let reasons: [String]
-}
-
-extension MatchRunSummary {
-    /// The run's pairs, then its triads (or its groups, for group formation), read from the
-    /// engine's JSON (empty until done).
-    public var groups: [RunGroup] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(resultJSON.utf8)) as? [String: Any] else { return [] }
-        let pairs = (object["pairs"] as? [[String: Any]] ?? []).map { pair in
-            RunGroup(members: [pair["a"] as? String ?? "", pair["b"] as? String ?? ""], score: pair["score"] as? Int ?? 0, reasons: pair["reasons"] as? [String] ?? [])
-        }
-        let triads = (object["triads"] as? [[String: Any]] ?? []).map { triad in
-            RunGroup(members: triad["members"] as? [String] ?? [], score: triad["score"] as? Int ?? 0, reasons: triad["reasons"] as? [String] ?? [])
-        }
-        // Group formation writes `groups` (each with its members, score and reasons).
-        let formed = (object["groups"] as? [[String: Any]] ?? []).map { group in
-            RunGroup(members: group["members"] as? [String] ?? [], score: group["score"] as? Int ?? 0, reasons: group["reasons"] as? [String] ?? [])
-        }
-        return pairs + triads + formed
-    }
-
-    /// Everyone the run left out, with the engine's reason, by the people file's ids.
-    public var unmatched: [(id: String, reason: String)] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(resultJSON.utf8)) as? [String: Any] else { return [] }
-        return (object["unmatched"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0["reason"] as? String ?? "") }
-    }
-}

@@ -153,9 +153,9 @@ struct ProgrammesAPI: Sendable {
         let iso = Date.ISO8601FormatStyle()
         var object: [String: Any] = [
             "id": run.id.uuidString, "programme_id": run.programmeID.uuidString,
-            "status": run.status.rawValue, "model": run.model, "seed": run.seed,
+            "status": run.status.rawValue, "model": run.model.rawValue, "seed": run.seed,
             "participants": run.participants, "matched": run.matched, "total_weight": run.totalWeight, "upper_bound": run.upperBound,
-            "optimality": run.optimality, "gap_percent": run.gapPercent, "failure": run.failure, "progress": run.progress,
+            "optimality": run.optimality?.rawValue ?? "", "gap_percent": run.gapPercent, "failure": run.failure, "progress": run.progress,
             "created_at": run.createdAt.formatted(iso),
         ]
         if let finished = run.finishedAt { object["finished_at"] = finished.formatted(iso) }

@@ -17,7 +17,7 @@ struct MatchRunStoreTests {
             #expect(started.status == .running && started.participants == 7)
             await store.executeMatchRun(id: started.id)
             let run = try await store.matchRun(id: started.id, of: org.manager)
-            #expect(run.status == .done && run.matched == 6 && run.optimality == "optimal")
+            #expect(run.status == .done && run.matched == 6 && run.optimality == .optimal)
             let result = try #require(try JSONSerialization.jsonObject(with: Data(run.resultJSON.utf8)) as? [String: Any])
             let pairs = try #require(result["pairs"] as? [[String: Any]])
             let matched = Set(pairs.map { Set([$0["a"] as? String ?? "", $0["b"] as? String ?? ""]) })
@@ -42,7 +42,7 @@ struct MatchRunStoreTests {
             let org = try await Seeds.organisation("Acme", in: store)
             let programme = try await ProgrammeSeeds.programme(store, org, model: .groups)
             let run = try await ProgrammeSeeds.run(store, programme, org)
-            #expect(run.status == .done && run.model == "groups" && run.optimality == Store.heuristicOptimality)
+            #expect(run.status == .done && run.model == .groups && run.optimality == .heuristic)
             // Six share English and form one group; Zed speaks only Japanese and is left out with the reason.
             #expect(run.groups.map { Set($0.members) } == [["A1", "B1", "C1", "D1", "E1", "F1"]])
             #expect(run.unmatched.map(\.id) == ["Z1"])
@@ -89,7 +89,7 @@ struct MatchRunStoreTests {
             let run = try await store.startMatchRun(programmeID: programme.id, by: org.manager)
             await store.executeMatchRun(id: run.id)
             let done = try await store.matchRun(id: run.id, of: org.manager)
-            #expect(done.status == .done && done.model == "mentoring")
+            #expect(done.status == .done && done.model == .mentoring)
             let result = try #require(try JSONSerialization.jsonObject(with: Data(done.resultJSON.utf8)) as? [String: Any])
             let pairs = Set((result["pairs"] as? [[String: Any]] ?? []).map { "\($0["a"] as? String ?? "")>\($0["b"] as? String ?? "")" })
             #expect(pairs == ["B1>A1", "D1>C1"])
@@ -114,7 +114,7 @@ struct DemoProgrammeTests {
                 let runs = try await store.matchRuns(of: summary.id, by: admin)
                 #expect(runs.count == 1 && runs[0].status == .done && runs[0].matched >= 10, "\(summary.name): \(runs)")
                 // Pairs are proven best; group formation is a search and says so.
-                #expect(runs.first?.optimality == (summary.model == .groups ? Store.heuristicOptimality : "optimal"), "\(summary.name)")
+                #expect(runs.first?.optimality == (summary.model == .groups ? .heuristic : .optimal), "\(summary.name)")
                 if summary.model == .groups {
                     #expect(runs[0].groups.allSatisfy { Store.groupSizeRange.contains($0.members.count) }, "\(runs[0].groups.map(\.members.count))")
                 }

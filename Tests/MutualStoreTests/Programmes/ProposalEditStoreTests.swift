@@ -40,7 +40,7 @@ struct ProposalEditStoreTests {
             #expect(broken.edit.by == org.manager.name && broken.edit.accountID == org.manager.accountID)
             #expect(broken.run.matched == 6 && !Self.pairs(broken.run).contains(["A1", "B1"]))
             #expect(broken.run.unmatched.contains { $0.id == "A1" && $0.reason == "the programme manager broke their pair with Ben" })
-            #expect(broken.run.optimality == "gap" && broken.run.brokenPairs.map(Set.init) == [["A1", "B1"]])
+            #expect(broken.run.optimality == .gap && broken.run.brokenPairs.map(Set.init) == [["A1", "B1"]])
 
             let locked = try await store.editProposal(runID: run.id, .lock("C1", "D1"), by: org.manager)
             #expect(locked.edit.delta == 0 && locked.run.isLocked("D1", "C1"))

@@ -28,7 +28,7 @@ enum ProposalEditing {
         let people = { (ids: Set<String>) in ids.map { Person(id: $0, name: name($0)) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) } }
         let style = Date.FormatStyle(date: .abbreviated, time: .shortened)
         var model = Model()
-        model.editable = editable && MatchRunSummary.editableModels.contains(run.model)
+        model.editable = editable && run.model != .groups
         model.editCount = run.edits.count
         model.matchedPeople = people(matched)
         model.everyone = people(everyone)
@@ -73,11 +73,6 @@ enum ProposalEditing {
             throw StoreError.invalid(field: "action", message: "Choose what to do: lock, unlock or break a pair, swap two people, or leave someone out.")
         }
     }
-}
-
-extension MatchRunSummary {
-    /// The models whose proposals can be edited (pairs with scores; groups are not).
-    static let editableModels: Set<String> = ["pairs", "buddies", "mentoring"]
 }
 
 extension MatchRunPages {
