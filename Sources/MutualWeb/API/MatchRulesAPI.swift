@@ -133,7 +133,7 @@ struct MatchRulesAPI: Sendable {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
         _ = try await store.matchRun(id: id, of: context.identity)
         let body = try await JSONBody.decode(ProgrammesAPI.RunRequest.self, from: request, context: context, allowedKeys: ["seed"])
-        let run = try await store.rerunMatchRun(id: id, seed: body.seed, by: context.identity)
+        let run = try await store.matchRunner.rerun(runID: id, seed: body.seed, by: context.identity)
         var object = ProgrammesAPI.runObject(run, now: store.clock.now, includeResult: false)
         object.merge(Self.stateObject(run)) { _, new in new }
         return try ProgrammesAPI.jsonResponse(object, status: .accepted)

@@ -181,7 +181,7 @@ struct ProgrammesAPI: Sendable {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
         let body = try await JSONBody.decode(RunRequest.self, from: request, context: context, allowedKeys: ["seed"])
-        let run = try await store.startMatchRun(programmeID: id, seed: body.seed ?? 1, by: context.identity)
+        let run = try await store.matchRunner.start(programmeID: id, seed: body.seed ?? 1, by: context.identity)
         return try Self.jsonResponse(Self.runObject(run, now: store.clock.now, includeResult: false), status: .accepted)
     }
 

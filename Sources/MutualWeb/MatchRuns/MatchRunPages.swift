@@ -23,7 +23,7 @@ struct MatchRunPages: Sendable {
         guard let seed = seedText.isEmpty ? 1 : Int(seedText) else {
             throw StoreError.invalid(field: "seed", message: "The seed must be a whole number, such as 1. The same seed gives the same matches.")
         }
-        let run = try await store.startMatchRun(programmeID: id, seed: seed, by: context.identity)
+        let run = try await store.matchRunner.start(programmeID: id, seed: seed, by: context.identity)
         return .redirect(to: "/runs/\(run.id.uuidString)", type: .normal)
     }
 

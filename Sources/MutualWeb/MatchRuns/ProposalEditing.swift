@@ -105,7 +105,7 @@ extension MatchRunPages {
                 }
                 seed = number
             }
-            let run = try await store.rerunMatchRun(id: id, seed: seed, by: context.identity)
+            let run = try await store.matchRunner.rerun(runID: id, seed: seed, by: context.identity)
             return .redirect(to: "/runs/\(run.id.uuidString)", type: .normal)
         } catch let error as StoreError where error.isInputProblem {
             var model = try await model(context, id: id)

@@ -115,9 +115,9 @@ struct ProposalEditStoreTests {
             _ = try await store.editProposal(runID: run.id, .breakPair("A1", "B1"), by: org.manager)
             _ = try await store.editProposal(runID: run.id, .exclude("Z1"), by: org.manager)
 
-            let started = try await store.rerunMatchRun(id: run.id, seed: 5, by: org.manager)
+            let started = try await store.matchRunner.rerun(runID: run.id, seed: 5, by: org.manager)
             #expect(started.status == .running && started.seed == 5 && started.frame.fromRun == run.id)
-            await store.executeMatchRun(id: started.id)
+            await store.matchRunner.execute(runID: started.id)
             let rerun = try await store.matchRun(id: started.id, of: org.manager)
             #expect(rerun.status == .done && rerun.rulesJSON == run.rulesJSON)
             let pairs = Self.pairs(rerun)
@@ -137,7 +137,7 @@ struct ProposalEditStoreTests {
             } catch let error as StoreError {
                 #expect(error.errorDescription?.contains("published") == true)
             }
-            await #expect(throws: StoreError.self) { _ = try await store.rerunMatchRun(id: run.id, by: org.manager) }
+            await #expect(throws: StoreError.self) { _ = try await store.matchRunner.rerun(runID: run.id, by: org.manager) }
             _ = programme
         }
     }

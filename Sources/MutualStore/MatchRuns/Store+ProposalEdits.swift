@@ -172,55 +172,10 @@ extension Store {
         return ProposalEditOutcome(edit: edit, run: try await matchRun(id: runID, of: identity))
     }
 
-    /// Starts a new run of the same programme with the same rules (and the given seed, or the
-    /// same), around this run's proposal: its locked pairs are kept as they are, its broken
-    /// pairs are never proposed again, and the people left out stay out. ``executeMatchRun(id:)``
-    /// does the work.
-    public func rerunMatchRun(id: UUID, seed: Int? = nil, by identity: Identity) async throws -> MatchRunSummary {
-        try requireRole(.programmeManager, identity)
-        guard let source = try await MatchRun.query(on: try db()).filter(\.$id == id)
-            .filter(\.$organisationID == identity.organisationID).first()
-        else { throw StoreError.notFound(what: "match run") }
-        try await requireEditable(source)
-        let seed = seed ?? source.seed
-        try MatchRun.checkSeed(seed)
-        let summary = Self.summary(source)
-        let run = MatchRun(
-            queuedIn: identity.organisationID, programmeID: source.programmeID, model: source.model, rules: source.rules, seed: seed,
-            participants: source.participants)
-        run.frame = try ProposalCoding.text(
-            RunFrame(fromRun: id, locked: summary.lockedPairs, broken: summary.brokenPairs, excluded: summary.excludedPeople))
-        return try await queue(run, by: identity)
-    }
-
-    /// The engine's result for a run: its own recorded rules (the defaults when none were
-    /// recorded) and, for a re-run, its frame. The same run inputs give the same bytes.
-    func engineResult(
-        for run: MatchRun, people: [MutualMatching.Person], history: [(String, String)], options: MatchOptions,
-        progress: (@Sendable (MatchPhase, Double) -> Void)? = nil
-    ) async throws -> MatchResult {
-        let rules: MatchRules
-        if run.rules.isEmpty {
-            rules = MatchRules.defaults(for: options.model)
-        } else {
-            do {
-                rules = try RulesFile.decode(run.rules, model: options.model)
-            } catch {
-                throw StoreError.invalid(field: "rules", message: "The run's rules could not be read (\(error.description)). Fix the programme's rules and run again.")
-            }
-        }
-        let frame = ProposalCoding.frame(run.frame)
-        guard !(frame.locked.isEmpty && frame.broken.isEmpty && frame.excluded.isEmpty) else {
-            return await MatchEngine.run(people: people, rules: rules, history: history, options: options, progress: progress)
-        }
-        func pairs(_ list: [[String]]) -> [ProposalFrame.Pair] { list.filter { $0.count == 2 }.map { ProposalFrame.Pair($0[0], $0[1]) } }
-        let around = ProposalFrame(locked: pairs(frame.locked), broken: pairs(frame.broken), excluded: frame.excluded)
-        return await MatchEngine.run(people: people, rules: rules, history: history, around: around, options: options, progress: progress)
-    }
-
     // MARK: Helpers
 
-    private func requireEditable(_ run: MatchRun) async throws {
+    /// Refuses edits and re-runs of a run that is not finished, forms groups, or is published.
+    func requireEditable(_ run: MatchRun) async throws {
         guard run.status == .done else {
             throw StoreError.conflict(field: nil, message: "This run has not finished (it is \(run.status.rawValue)). Wait for it to finish, or run matching again.")
         }
@@ -237,7 +192,7 @@ extension Store {
     /// programme's history and the pairs broken so far.
     private func editContext(run: MatchRun, summary: MatchRunSummary, programme: Programme, proposal: RunResult) async throws -> ScoringContext {
         guard let model = Self.engineModel(run.model) else { throw StoreError.notFound(what: "match run") }
-        let rules = run.rules.isEmpty ? MatchRules.defaults(for: model) : try Self.decodeRules(run.rules, model: programme.model)
+        let rules = try Self.runRules(of: run)
         let ids = proposal.people
         let people = try await matchingPeople(of: programme).filter { ids.contains($0.id) }
         let broken = summary.brokenPairs.filter { $0.count == 2 }.map { ($0[0], $0[1]) }

@@ -10,24 +10,6 @@ public struct MatchRunJob: Codable, Sendable, Equatable {
 }
 
 extension Store {
-    /// Starts a match run of the programme's enrolled people and returns it at once, still
-    /// running: the run is a durable job (``JobKind/matchRun``), which a worker runs with
-    /// ``executeMatchRun(id:)``; if that worker dies, another takes the job over.
-    public func startMatchRun(programmeID: UUID, seed: Int = 1, by identity: Identity) async throws -> MatchRunSummary {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
-        try MatchRun.checkSeed(seed)
-        let enrolled = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).count()
-        guard enrolled >= 2 else {
-            throw StoreError.conflict(field: nil, message: "Matching needs at least two enrolled people; \(programme.name) has \(enrolled). Enrol people first.")
-        }
-        // The rules are written out in full, so the run can be reproduced from its rules and seed.
-        let run = MatchRun(
-            queuedIn: identity.organisationID, programmeID: programmeID, model: programme.model, rules: try Self.runRules(of: programme),
-            seed: seed, participants: enrolled)
-        return try await queue(run, by: identity)
-    }
-
     /// Writes a new run with its event and its job in one transaction, so a run exists exactly
     /// when the job that will finish it does.
     func queue(_ run: MatchRun, by identity: Identity) async throws -> MatchRunSummary {
@@ -53,7 +35,7 @@ extension Store {
     /// The match-run job's handler.
     func runMatchRunJob(_ job: ClaimedJob) async throws -> JobOutcome {
         let payload = try job.decode(MatchRunJob.self)
-        try await executeMatchRun(id: payload.runID, throwing: true)
+        try await matchRunner.execute(runID: payload.runID, throwing: true)
         return .finished
     }
 
@@ -61,42 +43,6 @@ extension Store {
     func giveUpMatchRun(_ job: ClaimedJob, reason: String) async {
         guard let payload = try? job.decode(MatchRunJob.self) else { return }
         await recordRunFailure(id: payload.runID, message: reason)
-    }
-
-    /// Runs the engine for a started run and stores its result (or why it failed). A run that
-    /// is no longer running (another worker finished it) is left alone, so running a run's job
-    /// twice is safe: the same rules and seed give the same result.
-    public func executeMatchRun(id: UUID) async {
-        try? await executeMatchRun(id: id, throwing: false)
-    }
-
-    /// As ``executeMatchRun(id:)``; with `throwing`, a failure to reach the database is thrown
-    /// (so the job is retried) instead of being recorded as the run's failure.
-    func executeMatchRun(id: UUID, throwing: Bool) async throws {
-        do {
-            guard let run = try await MatchRun.find(id, on: try db()), run.status == .running,
-                let programme = try await Programme.find(run.programmeID, on: try db())
-            else { return }
-            guard let model = Self.engineModel(run.model) else {
-                try await executeGroupRun(run, programme: programme)
-                return
-            }
-            let people = try await matchingPeople(of: programme)
-            let options = MatchOptions(model: model, seed: UInt64(run.seed))
-            // Declined matches and past relationships are history: never matched together again.
-            let history = try await previousPairs(in: run.programmeID)
-            // The run's own rules (and frame, for a re-run), not the programme's current ones.
-            let recorder = RunProgressRecorder(runID: id, database: database)
-            let result = try await engineResult(for: run, people: people, history: history, options: options, progress: recorder.report)
-            await recorder.write(RunProgress.saving)
-            try run.record(engineJSON: JSONWriter.write(result.json(includeTimings: false)))
-            try await finish(run)
-        } catch {
-            if throwing, Self.isUnavailable(error) { throw error }
-            logger.error("Match run failed", metadata: ["run": "\(id)", "error": "\(error)"])
-            await recordRunFailure(
-                id: id, message: "The run stopped with an error (\(error)). Run it again; if it fails again, tell your administrator.")
-        }
     }
 
     /// Stores a finished run with its event, unless another worker finished it first.
@@ -200,25 +146,4 @@ extension Store {
             createdAt: run.createdAt, finishedAt: run.finishedAt, result: result, progress: run.status == .running ? run.progress : "",
             rulesJSON: run.rules, edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
     }
-
-    /// The enrolled people without a pending match or open relationship, as the engine reads them (``enginePeople(_:organisationID:)``, the people export's conversion),
-    /// so a run in the app and `mutual match` on the exported file see the same pool. Sorted by
-    /// id, so the same enrolment always gives the engine the same input.
-    func matchingPeople(of programme: Programme) async throws -> [MutualMatching.Person] {
-        let programmeID = try programme.requireID()
-        // People with a pending match or an open relationship sit this run out.
-        let busy = try await busyPeople(in: programmeID)
-        let enrolments = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).all()
-            .filter { !busy.contains($0.personID) }
-        let roles = Dictionary(enrolments.map { ($0.personID, $0.role) }, uniquingKeysWith: { a, _ in a })
-        return try await enginePeople(Array(roles.keys), organisationID: programme.organisationID)
-            .map { id, person -> MutualMatching.Person in
-                var converted = person
-                converted.capacity = programme.capacity
-                if programme.model == .mentoring { converted.role = Self.mentoringRole(roles[id]) }
-                return converted
-            }
-            .sorted { $0.id < $1.id }
-    }
 }
-
