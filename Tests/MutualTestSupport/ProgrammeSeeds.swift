@@ -50,8 +50,8 @@ public enum ProgrammeSeeds {
 
     /// Runs matching on the programme and waits for the result.
     public static func run(_ store: Store, _ programme: ProgrammeDetail, _ org: SeededOrganisation) async throws -> MatchRunSummary {
-        let started = try await store.startMatchRun(programmeID: programme.id, by: org.manager)
-        await store.executeMatchRun(id: started.id)
+        let started = try await store.matchRunner.start(programmeID: programme.id, by: org.manager)
+        await store.matchRunner.execute(runID: started.id)
         return try await store.matchRun(id: started.id, of: org.manager)
     }
 

@@ -188,7 +188,7 @@ struct MatchRunWebTests {
             #expect(try await browser.get("/programmes/\(programme.id)").text.contains("Run matching"))
             #expect(try await browser.post("/programmes/\(programme.id)/runs", form: ["seed": "soon"]).status == .unprocessableContent)
             // A run that has not got going yet shows what it is doing and refreshes itself.
-            let waiting = try await app.store.startMatchRun(programmeID: programme.id, by: org.manager)
+            let waiting = try await app.store.matchRunner.start(programmeID: programme.id, by: org.manager)
             let waitingPage = try await browser.get("/runs/\(waiting.id)")
             #expect(waitingPage.text.contains("Now: Loading the enrolled people and their skills") && waitingPage.text.contains("http-equiv=\"refresh\""))
             let started = try await browser.post("/programmes/\(programme.id)/runs", form: ["seed": "3"])

@@ -24,8 +24,8 @@ struct TenantIsolationTests {
             // Merging into one of A's own skills is what an attacker in A would try.
             let aSkill = try #require(try await app.store.skills(of: a.admin).first)
             let bProgramme = try await ProgrammeSeeds.programme(app.store, b)
-            let bRun = try await app.store.startMatchRun(programmeID: bProgramme.id, by: b.admin)
-            await app.store.executeMatchRun(id: bRun.id)
+            let bRun = try await app.store.matchRunner.start(programmeID: bProgramme.id, by: b.admin)
+            await app.store.matchRunner.execute(runID: bRun.id)
             #expect(try await app.store.publishMatchRun(id: bRun.id, by: b.admin) == 3)
             let bMatch = try #require(try await app.store.publishedMatches(in: bProgramme.id, by: b.admin).matchIDs.first)
             let (_, bRelationship) = try await ProgrammeSeeds.relationship(app.store, b)

@@ -50,7 +50,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Match runs in the app (issue 6). Each database is set up once (setup, not measured: for
     // the demo that includes loading it, which runs and publishes every programme); each
-    // iteration is a fresh run, and only `startMatchRun` + `executeMatchRun` are measured (what
+    // iteration is a fresh run, and only `matchRunner.start` + `matchRunner.execute` are measured (what
     // the server does: load the pool from SQLite, run the engine, store the result). A run that
     // did not finish or matched other people than expected throws, so no figure is reported.
     // The run's counts as custom metrics, so the output shows what each timed run did.

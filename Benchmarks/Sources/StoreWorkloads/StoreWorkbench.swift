@@ -62,15 +62,15 @@ extension StoreWorkbench {
     }
 
     /// One match run of the programme, start to stored result, as the server does it
-    /// (`startMatchRun`, then `executeMatchRun`, which the server calls in the background).
+    /// (`matchRunner.start`, then `matchRunner.execute`, which the server calls in the background).
     /// `start` and `stop` bracket exactly those two calls (package-benchmark measures between
     /// them); reading the stored result back happens after `stop`.
     public func runMatching(
         programmeID: UUID, seed: Int = 1, start: () -> Void = {}, stop: () -> Void = {}
     ) async throws -> MatchRunSummary {
         start()
-        let run = try await store.startMatchRun(programmeID: programmeID, seed: seed, by: admin)
-        await store.executeMatchRun(id: run.id)
+        let run = try await store.matchRunner.start(programmeID: programmeID, seed: seed, by: admin)
+        await store.matchRunner.execute(runID: run.id)
         stop()
         return try await store.matchRun(id: run.id, of: admin)
     }

@@ -18,14 +18,7 @@ public enum GroupEngine {
         people: [Person], rules: MatchRules, history: [(String, String)] = [], options: GroupOptions,
         repeatCosts: [(Int, Int, Int64)] = [], rotation: (round: Int, zeroRepeats: Bool, metBefore: Set<UInt64>)? = nil
     ) async -> GroupResult {
-        let clock = ContinuousClock()
-        var timings: [(String, Int)] = []
-        var phaseStart = clock.now
-        func endPhase(_ name: String) {
-            let elapsed = phaseStart.duration(to: clock.now)
-            timings.append((name, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
-            phaseStart = clock.now
-        }
+        var timer = PhaseTimer<String>()
 
         let context = ScoringContext(people: people, rules: rules, model: .pairs, history: history)
         let scorer = GroupScorer(context: context, familyDiversityWeight: options.skillFamilyDiversityWeight, repeatCosts: repeatCosts)
@@ -44,10 +37,10 @@ public enum GroupEngine {
         for person in eligible.suffix(plan.leftOver) {
             unmatched.append(MatchResult.Unmatched(person: Int(person), reason: "group sizes: \(plan.explanation)"))
         }
-        endPhase("plan")
+        timer.end("plan")
 
         let outcome = await GroupSearch.run(scorer: scorer, people: planned, plan: plan, options: options)
-        endPhase("search")
+        timer.end("search")
 
         var groups = outcome.groups
         var unplaced = GroupRepair.repair(groups: &groups, scorer: scorer, sizeRange: options.sizeRange)
@@ -79,7 +72,7 @@ public enum GroupEngine {
             if reason.onlyHistory { couldNotAvoidRepeat.append(Int(person)) }
             unmatched.append(MatchResult.Unmatched(person: Int(person), reason: reason.text))
         }
-        endPhase("repair")
+        timer.end("repair")
 
         var fairness = GroupFairness.Report(exchanges: 0, objectiveBefore: 0, objectiveAfter: 0)
         if options.protectWorstGroup {
@@ -91,7 +84,7 @@ public enum GroupEngine {
             let objective = groups.reduce(0) { $0 + scorer.evaluate($1).objective }
             fairness = GroupFairness.Report(exchanges: 0, objectiveBefore: objective, objectiveAfter: objective)
         }
-        endPhase("fairness")
+        timer.end("fairness")
 
         var formed: [GroupResult.Group] = []
         formed.reserveCapacity(groups.count)
@@ -116,7 +109,7 @@ public enum GroupEngine {
             formed.append(GroupResult.Group(members: facilitation.facilitatorOrder, value: value, score: scorer.displayScore(value),
                                             coverage: coverage, reasons: reasons, facilitation: facilitation, repeats: repeats))
         }
-        endPhase("explain")
+        timer.end("explain")
 
         // The baselines group exactly the people Mutual placed, into the sizes of Mutual's groups.
         var yardsticks = [yardstick("mutual", groups, scorer: scorer)]
@@ -130,7 +123,7 @@ public enum GroupEngine {
             yardsticks.append(yardstick("stratified", stratified.groups, leftOut: stratified.leftOut,
                                         cornered: stratified.cornered, scorer: scorer))
         }
-        endPhase("yardsticks")
+        timer.end("yardsticks")
 
         unmatched.sort { $0.person < $1.person }
         let summary = rotation.map {
@@ -140,7 +133,7 @@ public enum GroupEngine {
         return GroupResult(people: people, modelName: rotation == nil ? "groups" : "rotation", plan: plan, groups: formed,
                            unmatched: unmatched, totalWeight: formed.reduce(0) { $0 + $1.value.weight }, yardsticks: yardsticks,
                            fairness: fairness, stoppedByTimeBudget: stoppedByTimeBudget, seed: options.seed,
-                           rotation: summary, timings: timings)
+                           rotation: summary, timings: timer.timings)
     }
 
     /// Mean and minimum display score and coverage of a partition, as the yardsticks compare

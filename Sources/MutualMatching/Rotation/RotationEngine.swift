@@ -17,14 +17,7 @@ public enum RotationEngine {
     public static func pairs(
         people: [Person], rules: MatchRules, history: RoundHistory, options: RotationOptions
     ) async -> RotationPairsResult {
-        let clock = ContinuousClock()
-        var timings: [(MatchPhase, Int)] = []
-        var phaseStart = clock.now
-        func endPhase(_ phase: MatchPhase) {
-            let elapsed = phaseStart.duration(to: clock.now)
-            timings.append((phase, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
-            phaseStart = clock.now
-        }
+        var timer = PhaseTimer<MatchPhase>()
         var pairRules = rules
         pairRules.history = .forbid
         let context = ScoringContext(people: people, rules: pairRules, model: .pairs,
@@ -42,7 +35,7 @@ public enum RotationEngine {
             }
         }
         let candidates = await CandidateGenerator.build(context)
-        endPhase(.candidates)
+        timer.end(.candidates)
 
         var edges = candidates.edges
         if !costs.isEmpty {
@@ -53,10 +46,10 @@ public enum RotationEngine {
         }
         let graph = WeightedGraph(vertexCount: people.count, edges: edges)
         let solution = MaximumWeightMatching.solve(graph)
-        endPhase(.solve)
+        timer.end(.solve)
         // Penalties only lower weights, so the candidate search's outside bounds still hold.
         let bound = PoolBound(graph: graph, maxOutsideWeight: candidates.outsideBound, candidateSolution: solution)
-        endPhase(.bound)
+        timer.end(.bound)
 
         var pairs: [MatchResult.Pair] = []
         var repeats = 0
@@ -101,10 +94,10 @@ public enum RotationEngine {
                 exhaustive: candidates.exhaustive[person], onlyOneLeft: eligible % 2 == 1 && leftOver == [person],
                 detailed: Int64(unmatchedPeople.count) * Int64(people.count) <= 20_000_000)))
         }
-        endPhase(.explain)
+        timer.end(.explain)
         let match = MatchResult(people: people, model: .pairs, pairs: pairs, triads: [], unmatched: unmatched,
                                 totalWeight: solution.totalWeight, upperBound: max(solution.totalWeight, bound.upperBound),
-                                pricingRounds: 0, graph: graph.edges.filter { $0.weight > 0 }, timings: timings)
+                                pricingRounds: 0, graph: graph.edges.filter { $0.weight > 0 }, timings: timer.timings)
         return RotationPairsResult(match: match, round: history.nextRound, repeats: repeats,
                                    zeroRepeatsRequired: options.zeroRepeats, couldNotAvoidRepeat: couldNotAvoid)
     }

@@ -3,7 +3,7 @@ extension MatchEngine {
     /// (``CapacitatedMatching``) on the candidate graph, its whole-pool bound, and with `--prove`
     /// pricing rounds that complete the partner lists of the people the bound still pays for.
     static func finishCapacitated(
-        context: ScoringContext, candidates: CandidateGraph, options: MatchOptions, timer: PhaseTimer
+        context: ScoringContext, candidates: CandidateGraph, options: MatchOptions, timer: PhaseTimer<MatchPhase>
     ) async -> MatchResult {
         var timer = timer
         let n = context.count
@@ -74,7 +74,7 @@ extension MatchEngine {
                            graph: edges, timings: timer.timings, openPlaces: openPlaces, capacitated: true)
     }
 
-    private static func progress(_ timer: PhaseTimer, _ rounds: Int, _ options: MatchOptions) {
+    private static func progress(_ timer: PhaseTimer<MatchPhase>, _ rounds: Int, _ options: MatchOptions) {
         timer.progress?(.pricing, Double(rounds) / Double(max(1, options.maximumPricingRounds)))
     }
 

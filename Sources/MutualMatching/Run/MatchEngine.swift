@@ -159,7 +159,7 @@ public enum MatchEngine {
     }
 
     static func finishMentoring(
-        context: ScoringContext, candidates: CandidateGraph, options: MatchOptions, timer: PhaseTimer
+        context: ScoringContext, candidates: CandidateGraph, options: MatchOptions, timer: PhaseTimer<MatchPhase>
     ) async -> MatchResult {
         var timer = timer
         var edges = candidates.edges

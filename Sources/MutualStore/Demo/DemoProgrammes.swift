@@ -76,8 +76,8 @@ extension Store {
             for (role, members) in byRole.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 _ = try await enrol(personIDs: members, role: role, in: programme.id, by: admin)
             }
-            let run = try await startMatchRun(programmeID: programme.id, seed: 1, by: admin)
-            await executeMatchRun(id: run.id)
+            let run = try await matchRunner.start(programmeID: programme.id, seed: 1, by: admin)
+            await matchRunner.execute(runID: run.id)
             guard try await matchRun(id: run.id, of: admin).status == .done else { continue }
             _ = try await publishMatchRun(id: run.id, by: admin)
             try await acceptDemoMatches(runID: run.id, count: 2, sparing: admin.organisationID)

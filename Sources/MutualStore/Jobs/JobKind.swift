@@ -1,7 +1,7 @@
 /// The kinds of job Mutual runs. A kind is the name a handler is registered under; it is
 /// stored with each job, so a kind is never renamed once released.
 public enum JobKind {
-    /// Runs a match run (``Store/executeMatchRun(id:)``); payload ``MatchRunJob``.
+    /// Runs a match run (``Store/matchRunner.execute(runID:)``); payload ``MatchRunJob``.
     public static let matchRun = "match_run.execute"
     /// Sends one email; payload ``EmailJob``.
     public static let email = "email.send"

@@ -43,15 +43,10 @@ extension Store {
         }
         let taken = try await placesTaken(in: programmeID)
         let others = enrolments.filter { $0.personID != identity.personID && taken[$0.personID, default: 0] < programme.capacity }
-        let converted = try await enginePeople([mine.personID] + others.map(\.personID), organisationID: programme.organisationID)
-        let roles = Dictionary(enrolments.map { ($0.personID, $0.role) }, uniquingKeysWith: { a, _ in a })
+        let converted = try await enrolledPeople([mine] + others, in: programme)
         let ordered = ([mine] + others).compactMap { enrolment in converted[enrolment.personID].map { (enrolment.personID, $0) } }
         guard ordered.count >= 2, ordered[0].0 == identity.personID else { return [] }
-        var people = ordered.map(\.1)
-        for index in people.indices {
-            people[index].capacity = programme.capacity
-            if model == .mentoring { people[index].role = Self.mentoringRole(roles[ordered[index].0]) }
-        }
+        let people = ordered.map(\.1)
         let context = ScoringContext(
             people: people, rules: try Self.rules(of: programme), model: model, history: try await previousPairs(in: programmeID))
         let pending = Set(
@@ -109,15 +104,8 @@ extension Store {
             throw StoreError.conflict(field: nil, message: "\(other.name) has no room left in \(programme.name). Choose someone else.")
         }
         // The pair must pass the same hard rules as a run.
-        let converted = try await enginePeople([identity.personID, personID], organisationID: identity.organisationID)
-        guard var me = converted[identity.personID], var them = converted[personID] else { throw StoreError.notFound(what: "participant") }
-        me.capacity = programme.capacity
-        them.capacity = programme.capacity
-        if model == .mentoring {
-            let roles = Dictionary(enrolments.map { ($0.personID, $0.role) }, uniquingKeysWith: { a, _ in a })
-            me.role = Self.mentoringRole(roles[identity.personID])
-            them.role = Self.mentoringRole(roles[personID])
-        }
+        let converted = try await enrolledPeople(enrolments, in: programme)
+        guard let me = converted[identity.personID], let them = converted[personID] else { throw StoreError.notFound(what: "participant") }
         let context = ScoringContext(
             people: [me, them], rules: try Self.rules(of: programme), model: model, history: try await previousPairs(in: programmeID))
         if Self.orientation(context, viewer: 0, other: 1) == nil {
@@ -273,14 +261,6 @@ extension Store {
         if context.isAllowed(other, viewer) { return (other, viewer) }
         if context.isAllowed(viewer, other) { return (viewer, other) }
         return nil
-    }
-
-    static func mentoringRole(_ role: EnrolmentRole?) -> MentoringRole {
-        switch role {
-        case .mentor: .mentor
-        case .mentee: .mentee
-        default: .both
-        }
     }
 
     /// Places each person uses in the programme: open relationships and pending matches.

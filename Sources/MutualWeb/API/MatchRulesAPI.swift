@@ -202,7 +202,7 @@ struct MatchRulesAPI: Sendable {
     @Sendable func rerun(_ request: Request, _ context: SignedInContext, _ input: APIInput<ProgrammesAPI.RunRequest>) async throws -> RerunBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
         _ = try await store.matchRun(id: id, of: context.identity)
-        let run = try await store.rerunMatchRun(id: id, seed: try await input.read().seed, by: context.identity)
+        let run = try await store.matchRunner.rerun(runID: id, seed: try await input.read().seed, by: context.identity)
         return RerunBody(run: ProgrammesAPI.runBody(run, includeResult: false), state: Self.stateBody(run))
     }
 }

@@ -20,3 +20,4 @@ extension PeopleImportMode: APIEnumeration {}
 extension PeopleImportReport.Outcome: APIEnumeration {}
 extension Job.Status: APIEnumeration {}
 extension EventType: APIEnumeration {}
+extension RunOptimality: APIEnumeration {}

@@ -237,7 +237,7 @@ struct ProgrammePages: Sendable {
                 case .failed: status = "Failed"
                 case .done:
                     status = "\(run.matched) of \(run.participants) matched, "
-                        + (run.optimality == "optimal" ? "proven best" : String(format: "within %.3f %% of the best", run.gapPercent))
+                        + (run.optimality == .optimal ? "proven best" : String(format: "within %.3f %% of the best", run.gapPercent))
                 }
                 return RunRow(id: run.id.uuidString, started: MemberPages.dateFormatter.string(from: run.createdAt), status: status)
             },

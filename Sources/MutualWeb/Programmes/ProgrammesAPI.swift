@@ -173,14 +173,19 @@ struct ProgrammesAPI: Sendable {
 
     /// A run; `result` is the engine's output (the same JSON as `mutual match`) once done.
     struct RunBody: APIBody {
-        let id: UUID, programmeId: UUID, status: MatchRun.Status, model: String, seed: Int, participants: Int, matched: Int
-        let totalWeight: Int, upperBound: Int, optimality: String, gapPercent: Double, failure: String, progress: String
+        let id: UUID, programmeId: UUID, status: MatchRun.Status, model: ProgrammeModel, seed: Int, participants: Int, matched: Int
+        /// In the solver's weight units, not the 0–100 pair scores; `upper_bound` bounds it only
+        /// while `optimality` is optimal or gap.
+        let totalWeight: Int, upperBound: Int
+        /// Absent until the run is done.
+        let optimality: RunOptimality?
+        let gapPercent: Double, failure: String, progress: String
         let createdAt: Date, finishedAt: Date?
         let result: JSONFragment?
         static var example: RunBody {
             RunBody(
-                id: UUID(), programmeId: UUID(), status: .done, model: "pairs", seed: 1, participants: 40, matched: 38, totalWeight: 4_200,
-                upperBound: 4_200, optimality: "optimal", gapPercent: 0, failure: "", progress: "", createdAt: Date(), finishedAt: Date(),
+                id: UUID(), programmeId: UUID(), status: .done, model: .pairs, seed: 1, participants: 40, matched: 38, totalWeight: 4_200,
+                upperBound: 4_200, optimality: .optimal, gapPercent: 0, failure: "", progress: "", createdAt: Date(), finishedAt: Date(),
                 result: .object([:]))
         }
     }
@@ -233,7 +238,7 @@ struct ProgrammesAPI: Sendable {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
         let body = try await input.read()
-        let run = try await store.startMatchRun(programmeID: id, seed: body.seed ?? 1, by: context.identity)
+        let run = try await store.matchRunner.start(programmeID: id, seed: body.seed ?? 1, by: context.identity)
         return Self.runBody(run, includeResult: false)
     }
 

@@ -13,11 +13,11 @@ struct MatchRunStoreTests {
             let org = try await Seeds.organisation("Acme", in: store)
             let programme = try await ProgrammeSeeds.programme(store, org)
 
-            let started = try await store.startMatchRun(programmeID: programme.id, seed: 7, by: org.manager)
+            let started = try await store.matchRunner.start(programmeID: programme.id, seed: 7, by: org.manager)
             #expect(started.status == .running && started.participants == 7)
-            await store.executeMatchRun(id: started.id)
+            await store.matchRunner.execute(runID: started.id)
             let run = try await store.matchRun(id: started.id, of: org.manager)
-            #expect(run.status == .done && run.matched == 6 && run.optimality == "optimal")
+            #expect(run.status == .done && run.matched == 6 && run.optimality == .optimal)
             let result = try #require(try JSONSerialization.jsonObject(with: Data(run.resultJSON.utf8)) as? [String: Any])
             let pairs = try #require(result["pairs"] as? [[String: Any]])
             let matched = Set(pairs.map { Set([$0["a"] as? String ?? "", $0["b"] as? String ?? ""]) })
@@ -28,8 +28,8 @@ struct MatchRunStoreTests {
             #expect((unmatched.first?["reason"] as? String)?.isEmpty == false)
 
             // The same enrolment, rules and seed give byte-identical results.
-            let again = try await store.startMatchRun(programmeID: programme.id, seed: 7, by: org.manager)
-            await store.executeMatchRun(id: again.id)
+            let again = try await store.matchRunner.start(programmeID: programme.id, seed: 7, by: org.manager)
+            await store.matchRunner.execute(runID: again.id)
             #expect(try await store.matchRun(id: again.id, of: org.manager).resultJSON == run.resultJSON)
             #expect(try await store.matchRuns(of: programme.id, by: org.manager).count == 2)
         }
@@ -42,7 +42,7 @@ struct MatchRunStoreTests {
             let org = try await Seeds.organisation("Acme", in: store)
             let programme = try await ProgrammeSeeds.programme(store, org, model: .groups)
             let run = try await ProgrammeSeeds.run(store, programme, org)
-            #expect(run.status == .done && run.model == "groups" && run.optimality == Store.heuristicOptimality)
+            #expect(run.status == .done && run.model == .groups && run.optimality == .heuristic)
             // Six share English and form one group; Zed speaks only Japanese and is left out with the reason.
             #expect(run.groups.map { Set($0.members) } == [["A1", "B1", "C1", "D1", "E1", "F1"]])
             #expect(run.unmatched.map(\.id) == ["Z1"])
@@ -63,17 +63,17 @@ struct MatchRunStoreTests {
             let org = try await Seeds.organisation("Acme", in: store)
             let empty = try await store.createProgramme(
                 ProgrammeDraft(name: "Empty", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31"), objectives: [], by: org.manager)
-            await #expect(throws: StoreError.self) { _ = try await store.startMatchRun(programmeID: empty.id, by: org.manager) }
+            await #expect(throws: StoreError.self) { _ = try await store.matchRunner.start(programmeID: empty.id, by: org.manager) }
             _ = try await store.importPeople(into: org.admin.organisationID, csv: ProgrammeSeeds.people, options: .init(mode: .allOrNothing))
             let pairs = try await store.createProgramme(
                 ProgrammeDraft(name: "Pairs", model: .pairs, cycleStart: "2027-02-01", cycleEnd: "2027-07-31"), objectives: [], by: org.manager)
             _ = try await store.enrol(csv: "id\nA1\nB1\n", in: pairs.id, by: org.manager)
-            let run = try await store.startMatchRun(programmeID: pairs.id, by: org.manager)
-            await #expect(throws: StoreError.self) { _ = try await store.startMatchRun(programmeID: pairs.id, by: org.participant) }
+            let run = try await store.matchRunner.start(programmeID: pairs.id, by: org.manager)
+            await #expect(throws: StoreError.self) { _ = try await store.matchRunner.start(programmeID: pairs.id, by: org.participant) }
             await #expect(throws: StoreError.self) { _ = try await store.matchRun(id: run.id, of: org.participant) }
             let other = try await Seeds.organisation("Globex", in: store)
             await #expect(throws: StoreError.notFound(what: "match run")) { _ = try await store.matchRun(id: run.id, of: other.admin) }
-            await #expect(throws: StoreError.notFound(what: "programme")) { _ = try await store.startMatchRun(programmeID: pairs.id, by: other.admin) }
+            await #expect(throws: StoreError.notFound(what: "programme")) { _ = try await store.matchRunner.start(programmeID: pairs.id, by: other.admin) }
         }
     }
 
@@ -86,10 +86,10 @@ struct MatchRunStoreTests {
             let programme = try await store.createProgramme(
                 ProgrammeDraft(name: "Mentors", model: .mentoring, cycleStart: "2027-02-01", cycleEnd: "2027-07-31", capacity: 2), objectives: [], by: org.manager)
             _ = try await store.enrol(csv: "id,role\nB1,mentor\nA1,mentee\nD1,mentor\nC1,mentee\n", in: programme.id, by: org.manager)
-            let run = try await store.startMatchRun(programmeID: programme.id, by: org.manager)
-            await store.executeMatchRun(id: run.id)
+            let run = try await store.matchRunner.start(programmeID: programme.id, by: org.manager)
+            await store.matchRunner.execute(runID: run.id)
             let done = try await store.matchRun(id: run.id, of: org.manager)
-            #expect(done.status == .done && done.model == "mentoring")
+            #expect(done.status == .done && done.model == .mentoring)
             let result = try #require(try JSONSerialization.jsonObject(with: Data(done.resultJSON.utf8)) as? [String: Any])
             let pairs = Set((result["pairs"] as? [[String: Any]] ?? []).map { "\($0["a"] as? String ?? "")>\($0["b"] as? String ?? "")" })
             #expect(pairs == ["B1>A1", "D1>C1"])
@@ -114,9 +114,9 @@ struct DemoProgrammeTests {
                 let runs = try await store.matchRuns(of: summary.id, by: admin)
                 #expect(runs.count == 1 && runs[0].status == .done && runs[0].matched >= 10, "\(summary.name): \(runs)")
                 // Pairs are proven best; group formation is a search and says so.
-                #expect(runs.first?.optimality == (summary.model == .groups ? Store.heuristicOptimality : "optimal"), "\(summary.name)")
+                #expect(runs.first?.optimality == (summary.model == .groups ? .heuristic : .optimal), "\(summary.name)")
                 if summary.model == .groups {
-                    #expect(runs[0].groups.allSatisfy { Store.groupSizeRange.contains($0.members.count) }, "\(runs[0].groups.map(\.members.count))")
+                    #expect(runs[0].groups.allSatisfy { MatchRunner.groupSizeRange.contains($0.members.count) }, "\(runs[0].groups.map(\.members.count))")
                 }
                 let published = try await store.publishedMatches(in: summary.id, by: admin)
                 #expect(

@@ -40,7 +40,7 @@ struct ProposalEditStoreTests {
             #expect(broken.edit.by == org.manager.name && broken.edit.accountID == org.manager.accountID)
             #expect(broken.run.matched == 6 && !Self.pairs(broken.run).contains(["A1", "B1"]))
             #expect(broken.run.unmatched.contains { $0.id == "A1" && $0.reason == "the programme manager broke their pair with Ben" })
-            #expect(broken.run.optimality == "gap" && broken.run.brokenPairs.map(Set.init) == [["A1", "B1"]])
+            #expect(broken.run.optimality == .gap && broken.run.brokenPairs.map(Set.init) == [["A1", "B1"]])
 
             let locked = try await store.editProposal(runID: run.id, .lock("C1", "D1"), by: org.manager)
             #expect(locked.edit.delta == 0 && locked.run.isLocked("D1", "C1"))
@@ -115,9 +115,9 @@ struct ProposalEditStoreTests {
             _ = try await store.editProposal(runID: run.id, .breakPair("A1", "B1"), by: org.manager)
             _ = try await store.editProposal(runID: run.id, .exclude("Z1"), by: org.manager)
 
-            let started = try await store.rerunMatchRun(id: run.id, seed: 5, by: org.manager)
+            let started = try await store.matchRunner.rerun(runID: run.id, seed: 5, by: org.manager)
             #expect(started.status == .running && started.seed == 5 && started.frame.fromRun == run.id)
-            await store.executeMatchRun(id: started.id)
+            await store.matchRunner.execute(runID: started.id)
             let rerun = try await store.matchRun(id: started.id, of: org.manager)
             #expect(rerun.status == .done && rerun.rulesJSON == run.rulesJSON)
             let pairs = Self.pairs(rerun)
@@ -137,7 +137,7 @@ struct ProposalEditStoreTests {
             } catch let error as StoreError {
                 #expect(error.errorDescription?.contains("published") == true)
             }
-            await #expect(throws: StoreError.self) { _ = try await store.rerunMatchRun(id: run.id, by: org.manager) }
+            await #expect(throws: StoreError.self) { _ = try await store.matchRunner.rerun(runID: run.id, by: org.manager) }
             _ = programme
         }
     }

@@ -88,8 +88,8 @@ struct RulesStoreTests {
 extension Store {
     /// Starts a run with the same recorded rules and seed as `run` (a re-run around nothing) and waits for it.
     func rerunForTest(_ run: MatchRunSummary, by identity: Identity) async throws -> MatchRunSummary {
-        let again = try await rerunMatchRun(id: run.id, by: identity)
-        await executeMatchRun(id: again.id)
+        let again = try await matchRunner.rerun(runID: run.id, by: identity)
+        await matchRunner.execute(runID: again.id)
         return try await matchRun(id: again.id, of: identity)
     }
 }

@@ -13,7 +13,7 @@ struct RunProgressTests {
             let store = ProgrammeStoreTests.store(database)
             let org = try await Seeds.organisation("Acme", in: store)
             let programme = try await ProgrammeSeeds.programme(store, org)
-            let started = try await store.startMatchRun(programmeID: programme.id, by: org.manager)
+            let started = try await store.matchRunner.start(programmeID: programme.id, by: org.manager)
             #expect(started.progress == "Loading the enrolled people and their skills")
 
             // What the recorder writes is what the run shows.
@@ -23,7 +23,7 @@ struct RunProgressTests {
             await recorder.write(RunProgress.sentence(.pricing, 1))
             #expect(try await store.matchRun(id: started.id, of: org.manager).progress.hasPrefix("Checking that no better partner was overlooked (100 %"))
 
-            await store.executeMatchRun(id: started.id)
+            await store.matchRunner.execute(runID: started.id)
             let done = try await store.matchRun(id: started.id, of: org.manager)
             #expect(done.status == .done && done.progress.isEmpty)
             // A report arriving after the run finished does not bring the progress back.

@@ -72,25 +72,4 @@ extension Store {
         try await exportPeople(from: organisationID) { output += $0 }
         return output
     }
-
-    static func csvPerson(
-        _ person: Person, skills: [PersonSkill], skillNames: [UUID: String], externalIDs: [UUID: String]
-    ) -> MutualMatching.Person {
-        func name(_ line: PersonSkill) -> String { skillNames[line.skillID] ?? line.skillID.uuidString }
-        func byName(_ a: PersonSkill, _ b: PersonSkill) -> Bool {
-            let x = name(a).lowercased(), y = name(b).lowercased()
-            return x != y ? x < y : name(a) < name(b)
-        }
-        let strengths = skills.filter { $0.kind == .strength }
-            .sorted { $0.level != $1.level ? $0.level > $1.level : byName($0, $1) }
-            .map { SkillLevel(skill: name($0), displayName: name($0), level: $0.level) }
-        let wants = skills.filter { $0.kind == .want }
-            .sorted(by: byName)
-            .map { SkillWant(skill: name($0), displayName: name($0), currentLevel: $0.level, priority: $0.priority) }
-        return MutualMatching.Person(
-            id: person.externalID, name: person.name, email: person.email ?? "", department: person.department,
-            company: person.company, level: person.level, managerID: person.managerID.flatMap { externalIDs[$0] },
-            timeZoneName: person.timeZone, languages: Person.list(person.languages), strengths: strengths, wants: wants,
-            interests: Person.list(person.interests), exclude: Person.list(person.exclude))
-    }
 }

@@ -15,8 +15,8 @@ public final class MatchRun: Model, @unchecked Sendable {
     @Field(key: "organisation_id") public var organisationID: UUID
     @Field(key: "programme_id") public var programmeID: UUID
     @Field(key: "status") public var status: Status
-    /// The engine's model (`pairs`, `buddies`, `mentoring`).
-    @Field(key: "model") public var model: String
+    /// The engine's model (`pairs`, `buddies`, `mentoring`, or `groups` for group formation).
+    @Field(key: "model") public var model: ProgrammeModel
     /// The rules the run used, as the rules-file JSON (empty: the model's defaults).
     @Field(key: "rules") public var rules: String
     @Field(key: "seed") public var seed: Int
@@ -24,11 +24,12 @@ public final class MatchRun: Model, @unchecked Sendable {
     @Field(key: "matched") public var matched: Int
     @Field(key: "total_weight") public var totalWeight: Int
     @Field(key: "upper_bound") public var upperBound: Int
-    /// `optimal` when the result is a proven optimum for the whole pool, else `gap`.
+    /// ``RunOptimality``'s raw value once done (empty before); the result's own is what pages read.
     @Field(key: "optimality") public var optimality: String
     /// The certified gap in thousandths of a percent (0 when optimal).
     @Field(key: "gap_millipercent") public var gapMillipercent: Int
-    /// The engine's result JSON (pairs with scores and reasons, unmatched with reasons).
+    /// The result as JSON (``RunResult/decode(_:)`` reads it): the engine's document when the
+    /// run finished.
     @Field(key: "result") public var result: String
     /// Why a failed run failed, for the manager.
     @Field(key: "failure") public var failure: String
@@ -51,7 +52,7 @@ public final class MatchRun: Model, @unchecked Sendable {
 
     /// A run about to be queued (``Store/queue(_:by:)``): running, nothing measured yet, its
     /// inputs recorded so it can be reproduced from them.
-    convenience init(queuedIn organisationID: UUID, programmeID: UUID, model: String, rules: String, seed: Int, participants: Int) {
+    convenience init(queuedIn organisationID: UUID, programmeID: UUID, model: ProgrammeModel, rules: String, seed: Int, participants: Int) {
         self.init()
         self.organisationID = organisationID
         self.programmeID = programmeID
@@ -75,5 +76,26 @@ public final class MatchRun: Model, @unchecked Sendable {
         guard (0...Int(Int32.max)).contains(seed) else {
             throw StoreError.invalid(field: "seed", message: "The seed must be a whole number from 0 to \(Int32.max).")
         }
+    }
+
+    /// Records the engine's finished result: its document as stored text, and the totals the
+    /// run lists read from it the one way every reader reads it (``RunResult/decode(_:)``).
+    func record(engineJSON: String) throws {
+        guard let typed = RunResult.decode(engineJSON) else {
+            throw StoreError.conflict(field: nil, message: "The engine's result could not be read. Run matching again; if it fails again, tell your administrator.")
+        }
+        participants = typed.participants
+        result = engineJSON
+        progress = ""
+        recordTotals(of: typed)
+    }
+
+    /// Copies a proposal's totals onto the row (for lists and events that do not read the result).
+    func recordTotals(of typed: RunResult) {
+        matched = typed.matched
+        totalWeight = typed.totalWeight
+        upperBound = typed.upperBound
+        optimality = typed.optimality.rawValue
+        gapMillipercent = typed.gapMillipercent
     }
 }

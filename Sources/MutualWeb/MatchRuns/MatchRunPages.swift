@@ -23,7 +23,7 @@ struct MatchRunPages: Sendable {
         guard let seed = seedText.isEmpty ? 1 : Int(seedText) else {
             throw StoreError.invalid(field: "seed", message: "The seed must be a whole number, such as 1. The same seed gives the same matches.")
         }
-        let run = try await store.startMatchRun(programmeID: id, seed: seed, by: context.identity)
+        let run = try await store.matchRunner.start(programmeID: id, seed: seed, by: context.identity)
         return .redirect(to: "/runs/\(run.id.uuidString)", type: .normal)
     }
 
@@ -37,7 +37,9 @@ struct MatchRunPages: Sendable {
         let page: PageChrome
         let programmeID: String, programmeName: String
         let running: Bool, progress: String, failed: Bool, failure: String
-        let participants: Int, matched: Int, optimal: Bool, gapPercent: String, totalWeight: Int, upperBound: Int, seed: Int
+        let participants: Int, matched: Int, seed: Int
+        /// What is known about how good the proposal is (``RunQualityText``).
+        let quality: String, totalText: String, edited: Bool
         let pairs: [PairRow], hasPairs: Bool
         let unmatched: [UnmatchedRow], hasUnmatched: Bool
         let id: String, canPublish: Bool, published: Bool
@@ -89,8 +91,8 @@ struct MatchRunPages: Sendable {
             page: pages.chrome(title: "Match run", context: context, current: "programmes"), programmeID: run.programmeID.uuidString,
             programmeName: programme.draft.name, running: run.status == .running, progress: run.progress,
             failed: run.status == .failed, failure: run.failure, participants: run.participants,
-            matched: run.matched, optimal: run.optimality == "optimal", gapPercent: String(format: "%.3f", run.gapPercent),
-            totalWeight: run.totalWeight, upperBound: run.upperBound, seed: run.seed, pairs: rows, hasPairs: !rows.isEmpty,
+            matched: run.matched, seed: run.seed, quality: RunQualityText.quality(run), totalText: RunQualityText.total(run),
+            edited: run.isEditedByHand, pairs: rows, hasPairs: !rows.isEmpty,
             unmatched: unmatched.map { UnmatchedRow(name: names[$0.id] ?? $0.id, reason: $0.reason) }, hasUnmatched: !unmatched.isEmpty,
             id: id.uuidString, canPublish: run.status == .done && !published && !rows.isEmpty, published: published,
             editing: try await ProposalEditing.model(run, names: names, editable: run.status == .done && !published, store: store, identity: context.identity))

@@ -28,7 +28,7 @@ enum ProposalEditing {
         let people = { (ids: Set<String>) in ids.map { Person(id: $0, name: name($0)) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) } }
         let style = Date.FormatStyle(date: .abbreviated, time: .shortened)
         var model = Model()
-        model.editable = editable && MatchRunSummary.editableModels.contains(run.model)
+        model.editable = editable && run.model != .groups
         model.editCount = run.edits.count
         model.matchedPeople = people(matched)
         model.everyone = people(everyone)
@@ -75,11 +75,6 @@ enum ProposalEditing {
     }
 }
 
-extension MatchRunSummary {
-    /// The models whose proposals can be edited (pairs with scores; groups are not).
-    static let editableModels: Set<String> = ["pairs", "buddies", "mentoring"]
-}
-
 extension MatchRunPages {
     @Sendable func edit(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
@@ -110,7 +105,7 @@ extension MatchRunPages {
                 }
                 seed = number
             }
-            let run = try await store.rerunMatchRun(id: id, seed: seed, by: context.identity)
+            let run = try await store.matchRunner.rerun(runID: id, seed: seed, by: context.identity)
             return .redirect(to: "/runs/\(run.id.uuidString)", type: .normal)
         } catch let error as StoreError where error.isInputProblem {
             var model = try await model(context, id: id)

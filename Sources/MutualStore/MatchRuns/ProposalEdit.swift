@@ -6,6 +6,9 @@ public struct ProposalEdit: Codable, Sendable, Equatable {
         case lock, unlock
         case breakPair = "break"
         case swap, exclude
+
+        /// Whether the edit changes the pairs (locks only mark what a re-run keeps).
+        public var changesProposal: Bool { self == .breakPair || self == .swap || self == .exclude }
     }
 
     public var kind: Kind

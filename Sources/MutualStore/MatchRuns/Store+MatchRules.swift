@@ -93,6 +93,8 @@ extension Store {
         return try decodeRules(programme.matchingRules, model: programme.model)
     }
 
+    /// The one reading of a rules document (a programme's, a run's, or one sent to be checked),
+    /// with the failing key named in the error.
     static func decodeRules(_ document: String, model: ProgrammeModel) throws -> MatchRules {
         do {
             return try RulesFile.decode(document, model: rulesModel(model))
@@ -102,8 +104,10 @@ extension Store {
         }
     }
 
-    /// The rules document a new run records: the programme's saved rules, or the defaults written out.
-    static func runRules(of programme: Programme) throws -> String {
-        RulesFile.encodeText(try rules(of: programme))
+    /// The rules a run recorded (the defaults for runs made before rules were recorded). A run
+    /// is reproduced from these and its seed, whatever the programme's rules are now.
+    static func runRules(of run: MatchRun) throws -> MatchRules {
+        guard !run.rules.isEmpty else { return MatchRules.defaults(for: rulesModel(run.model)) }
+        return try decodeRules(run.rules, model: run.model)
     }
 }

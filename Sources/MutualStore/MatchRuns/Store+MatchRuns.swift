@@ -1,0 +1,149 @@
+import FluentKit
+import Foundation
+import MutualMatching
+
+/// The payload of a match run's job.
+public struct MatchRunJob: Codable, Sendable, Equatable {
+    public var runID: UUID
+
+    public init(runID: UUID) { self.runID = runID }
+}
+
+extension Store {
+    /// Writes a new run with its event and its job in one transaction, so a run exists exactly
+    /// when the job that will finish it does.
+    func queue(_ run: MatchRun, by identity: Identity) async throws -> MatchRunSummary {
+        run.createdBy = identity.accountID
+        run.createdAt = clock.now
+        try await transaction { database in
+            try await run.create(on: database)
+            let id = try run.requireID()
+            try await self.record(
+                NewEvent(
+                    .matchRunStarted, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                    payload: ["programme_id": .id(run.programmeID), "model": .string(run.model.rawValue), "seed": .int(run.seed)]),
+                on: database)
+            try await self.enqueue(
+                NewJob(
+                    kind: JobKind.matchRun, payload: MatchRunJob(runID: id), subject: "match_run:\(id.uuidString.lowercased())",
+                    organisationID: identity.organisationID, uniqueKey: "match_run:\(id.uuidString.lowercased())", policy: .matchRun),
+                on: database)
+        }
+        return Self.summary(run)
+    }
+
+    /// The match-run job's handler.
+    func runMatchRunJob(_ job: ClaimedJob) async throws -> JobOutcome {
+        let payload = try job.decode(MatchRunJob.self)
+        try await matchRunner.execute(runID: payload.runID, throwing: true)
+        return .finished
+    }
+
+    /// Marks a run failed when its job is given up (its worker died on every try).
+    func giveUpMatchRun(_ job: ClaimedJob, reason: String) async {
+        guard let payload = try? job.decode(MatchRunJob.self) else { return }
+        await recordRunFailure(id: payload.runID, message: reason)
+    }
+
+    /// Stores a finished run with its event, unless another worker finished it first.
+    func finish(_ run: MatchRun) async throws {
+        let id = try run.requireID()
+        let now = clock.now
+        try await transaction { database in
+            guard let current = try await MatchRun.find(id, on: database), current.status == .running else { return }
+            run.status = .done
+            run.finishedAt = now
+            try await run.save(on: database)
+            try await self.record(
+                NewEvent(
+                    .matchRunFinished, organisationID: run.organisationID, actor: nil, subject: id,
+                    payload: [
+                        "programme_id": .id(run.programmeID), "participants": .int(run.participants), "matched": .int(run.matched),
+                        "optimality": .string(run.optimality),
+                    ]),
+                on: database)
+        }
+    }
+
+    /// Marks a running run failed, with its event.
+    func recordRunFailure(id: UUID, message: String) async {
+        let now = clock.now
+        do {
+            try await transaction { database in
+                guard let run = try await MatchRun.find(id, on: database), run.status == .running else { return }
+                run.status = .failed
+                run.failure = message
+                run.progress = ""
+                run.finishedAt = now
+                try await run.save(on: database)
+                try await self.record(
+                    NewEvent(.matchRunFailed, organisationID: run.organisationID, actor: nil, subject: id, payload: ["programme_id": .id(run.programmeID)]),
+                    on: database)
+            }
+        } catch {
+            logger.error("Could not record a match run's failure", metadata: ["run": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Whether an error means the database could not be used (worth retrying), rather than a
+    /// problem with the run itself (which would fail the same way again).
+    static func isUnavailable(_ error: any Error) -> Bool {
+        if let error = error as? StoreError, error == .unavailable { return true }
+        let text = String(reflecting: error)
+        return text.contains("connection") || text.contains("Connection") || text.contains("PSQLError")
+    }
+
+    /// Names of the organisation's people by their external id, for showing results.
+    public func personNames(externalIDs: [String], of identity: Identity) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        let unique = Array(Set(externalIDs))
+        for slice in unique.queryBatches() {
+            for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
+                .filter(\.$externalID ~~ Array(slice)).all()
+            {
+                names[person.externalID] = person.name
+            }
+        }
+        return names
+    }
+
+    /// One run; "not found" for another organisation's run.
+    public func matchRun(id: UUID, of identity: Identity) async throws -> MatchRunSummary {
+        try requireRole(.programmeManager, identity)
+        guard let run = try await MatchRun.query(on: try db()).filter(\.$id == id)
+            .filter(\.$organisationID == identity.organisationID).first()
+        else { throw StoreError.notFound(what: "match run") }
+        return Self.summary(run)
+    }
+
+    /// A programme's runs, newest first.
+    public func matchRuns(of programmeID: UUID, by identity: Identity) async throws -> [MatchRunSummary] {
+        try requireRole(.programmeManager, identity)
+        _ = try await scopedProgramme(id: programmeID, of: identity)
+        return try await MatchRun.query(on: try db()).filter(\.$programmeID == programmeID).sort(\.$createdAt, .descending).all()
+            .map(Self.summary)
+    }
+
+    // MARK: Helpers
+
+    static func engineModel(_ model: ProgrammeModel) -> MatchModel? {
+        switch model {
+        case .pairs: .pairs
+        case .buddies: .buddies
+        case .mentoring: .mentoring
+        case .groups: nil
+        }
+    }
+
+    /// The run as pages and the API show it; its stored result is decoded here, once.
+    static func summary(_ run: MatchRun) -> MatchRunSummary {
+        let result = run.status == .done ? RunResult.decode(run.result) : nil
+        return MatchRunSummary(
+            id: run.id ?? UUID(), programmeID: run.programmeID, status: run.status, model: run.model,
+            seed: run.seed, participants: run.participants, matched: result?.matched ?? run.matched,
+            totalWeight: result?.totalWeight ?? run.totalWeight, upperBound: result?.upperBound ?? run.upperBound,
+            optimality: result?.optimality, gapPercent: Double(result?.gapMillipercent ?? 0) / 1000, failure: run.failure,
+            createdAt: run.createdAt, finishedAt: run.finishedAt, result: result, progress: run.status == .running ? run.progress : "",
+            rulesJSON: run.rules, edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
+    }
+}
