@@ -104,6 +104,7 @@ public func buildApplication(
     PeopleAPI(store: store).register(on: routes)
     ProgrammePages(store: store, pages: pages).register(on: routes)
     ProgrammesAPI(store: store).register(on: routes)
+    MatchRunsAPI(store: store).register(on: routes)
     MatchRunPages(store: store, pages: pages).register(on: routes)
     RulesPages(store: store, pages: pages).register(on: routes)
     MatchRulesAPI(store: store).register(on: routes)

@@ -14,7 +14,7 @@ struct MatchRulesAPI: Sendable {
         routes.api(.post, "/api/v1/programmes/:id/rules/effect", role: .programmeManager, checkRules)
         routes.api(.get, "/api/v1/runs/:id/edits", role: .programmeManager, listEdits)
         routes.api(.post, "/api/v1/runs/:id/edits", role: .programmeManager, reads: EditRequest.self, edit)
-        routes.api(.post, "/api/v1/runs/:id/rerun", role: .programmeManager, reads: ProgrammesAPI.RunRequest.self, status: .accepted, rerun)
+        routes.api(.post, "/api/v1/runs/:id/rerun", role: .programmeManager, reads: MatchRunsAPI.RunRequest.self, status: .accepted, rerun)
     }
 
     // MARK: Shapes
@@ -50,14 +50,14 @@ struct MatchRulesAPI: Sendable {
     }
     /// A re-run: the run's fields and the state it runs around, in one object.
     struct RerunBody: APIBody {
-        let run: ProgrammesAPI.RunBody
+        let run: MatchRunsAPI.RunBody
         let state: StateBody
-        init(run: ProgrammesAPI.RunBody, state: StateBody) {
+        init(run: MatchRunsAPI.RunBody, state: StateBody) {
             self.run = run
             self.state = state
         }
         init(from decoder: any Decoder) throws {
-            run = try ProgrammesAPI.RunBody(from: decoder)
+            run = try MatchRunsAPI.RunBody(from: decoder)
             state = try StateBody(from: decoder)
         }
         func encode(to encoder: any Encoder) throws {
@@ -68,17 +68,17 @@ struct MatchRulesAPI: Sendable {
     }
     /// An edit's answer: the run with its edited result, its state and the edit just made.
     struct EditedRunBody: APIBody {
-        let run: ProgrammesAPI.RunBody
+        let run: MatchRunsAPI.RunBody
         let state: StateBody
         let edit: EditBody
         enum CodingKeys: CodingKey { case edit }
-        init(run: ProgrammesAPI.RunBody, state: StateBody, edit: EditBody) {
+        init(run: MatchRunsAPI.RunBody, state: StateBody, edit: EditBody) {
             self.run = run
             self.state = state
             self.edit = edit
         }
         init(from decoder: any Decoder) throws {
-            run = try ProgrammesAPI.RunBody(from: decoder)
+            run = try MatchRunsAPI.RunBody(from: decoder)
             state = try StateBody(from: decoder)
             edit = try decoder.container(keyedBy: CodingKeys.self).decode(EditBody.self, forKey: .edit)
         }
@@ -196,13 +196,13 @@ struct MatchRulesAPI: Sendable {
         let body = try await input.read()
         let outcome = try await store.editProposal(runID: id, try body.change(), expectedEdits: body.expectedEdits, by: context.identity)
         return EditedRunBody(
-            run: ProgrammesAPI.runBody(outcome.run, includeResult: true), state: Self.stateBody(outcome.run), edit: Self.editBody(outcome.edit))
+            run: MatchRunsAPI.runBody(outcome.run, includeResult: true), state: Self.stateBody(outcome.run), edit: Self.editBody(outcome.edit))
     }
 
-    @Sendable func rerun(_ request: Request, _ context: SignedInContext, _ input: APIInput<ProgrammesAPI.RunRequest>) async throws -> RerunBody {
+    @Sendable func rerun(_ request: Request, _ context: SignedInContext, _ input: APIInput<MatchRunsAPI.RunRequest>) async throws -> RerunBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "match run")
         _ = try await store.matchRun(id: id, of: context.identity)
         let run = try await store.matchRunner.rerun(runID: id, seed: try await input.read().seed, by: context.identity)
-        return RerunBody(run: ProgrammesAPI.runBody(run, includeResult: false), state: Self.stateBody(run))
+        return RerunBody(run: MatchRunsAPI.runBody(run, includeResult: false), state: Self.stateBody(run))
     }
 }
