@@ -218,8 +218,8 @@ browser_missing=""
 for path in "${CHROMIUM_BIN:-/usr/bin/chromium}" "${CHROMEDRIVER:-/usr/bin/chromedriver}"; do
     [[ -x "$path" ]] || browser_missing+="$path missing; "
 done
-# selenium and pytest drive the suite; aiosmtpd (an SMTP server) and requests are its peers.
-py_missing="$("$PYTHON" - selenium pytest aiosmtpd requests <<'PY' 2>/dev/null || echo "$PYTHON"
+# selenium and pytest drive the suite; aiosmtpd (an SMTP server), requests and schemathesis are its peers.
+py_missing="$("$PYTHON" - selenium pytest aiosmtpd requests schemathesis <<'PY' 2>/dev/null || echo "$PYTHON"
 import importlib.util, sys
 print(" ".join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))
 PY
