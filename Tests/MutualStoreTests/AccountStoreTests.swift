@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import MutualStore
 import MutualTestSupport
@@ -158,6 +159,89 @@ struct AccountStoreTests {
             clock.advance(by: 600)
             let account = try await store.signIn(email: org.adminEmail, password: Seeds.password, clientAddress: "10.0.0.1")
             #expect(account.email == org.adminEmail)
+        }
+    }
+
+    /// What each of `attempts` parallel sign-ins got: a real password check (`wrongCredentials`),
+    /// a refusal before it (`tooManyAttempts`), or anything else (which must never happen).
+    static func parallelSignIns(
+        _ store: Store, attempts: Int, email: @escaping @Sendable (Int) -> String, address: String
+    ) async throws -> (checked: Int, refused: Int, other: [String]) {
+        try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<attempts {
+                group.addTask {
+                    do {
+                        _ = try await store.signIn(email: email(index), password: "wrong-password", clientAddress: address)
+                        return "signed in"
+                    } catch StoreError.wrongCredentials {
+                        return "checked"
+                    } catch StoreError.tooManyAttempts {
+                        return "refused"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            var outcome = (checked: 0, refused: 0, other: [String]())
+            for try await result in group {
+                switch result {
+                case "checked": outcome.checked += 1
+                case "refused": outcome.refused += 1
+                default: outcome.other.append(result)
+                }
+            }
+            return outcome
+        }
+    }
+
+    @Test("50 parallel wrong passwords for one account get at most the limit of real checks", arguments: TestBackend.all)
+    func parallelGuessesPerAccount(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Store(
+                database: database, clock: TestClock().mutualClock, passwords: PasswordHasher(cost: 4),
+                limits: SignInLimits(perAccount: 5, perAddress: 1_000, window: 900), logger: .init(label: "test"))
+            let org = try await Seeds.organisation("Acme", in: store)
+            let outcome = try await Self.parallelSignIns(store, attempts: 50, email: { _ in org.adminEmail }, address: "10.0.0.9")
+            #expect(outcome.other.isEmpty, "\(outcome.other)")
+            #expect(outcome.checked <= 5, "\(outcome.checked) passwords were checked against a limit of 5")
+            #expect(outcome.checked + outcome.refused == 50)
+            let left = try await SignInFailure.query(on: database.database()).filter(\.$subject == "account:\(org.adminEmail)").count()
+            #expect(left == outcome.checked, "every checked guess counts once, and no refused one counts")
+        }
+    }
+
+    @Test("50 parallel sign-ins with different emails from one address get at most the address limit of checks", arguments: TestBackend.all)
+    func parallelGuessesPerAddress(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Store(
+                database: database, clock: TestClock().mutualClock, passwords: PasswordHasher(cost: 4),
+                limits: SignInLimits(perAccount: 5, perAddress: 20, window: 900), logger: .init(label: "test"))
+            let outcome = try await Self.parallelSignIns(store, attempts: 50, email: { "person\($0)@acme.example" }, address: "10.0.0.7")
+            #expect(outcome.other.isEmpty, "\(outcome.other)")
+            #expect(outcome.checked <= 20, "\(outcome.checked) passwords were checked against a limit of 20")
+            #expect(outcome.checked + outcome.refused == 50)
+        }
+    }
+
+    @Test("50 concurrent right sign-ins all succeed, and the database answers meanwhile", arguments: TestBackend.all)
+    func parallelRightSignIns(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            // Limits high enough that every attempt is allowed: this is about the database.
+            let store = Store(
+                database: database, passwords: PasswordHasher(cost: 4), limits: SignInLimits(perAccount: 100, perAddress: 100),
+                logger: .init(label: "test"))
+            let org = try await Seeds.organisation("Acme", in: store)
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        let email = [org.adminEmail, org.managerEmail, org.participantEmail][index % 3]
+                        return (try? await store.signIn(email: email, password: Seeds.password, clientAddress: "10.0.1.\(index)")) != nil
+                    }
+                }
+                group.addTask { (try? await store.members(of: org.admin).count) == 3 }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0 }, "\(results.filter { !$0 }.count) of 51 failed")
         }
     }
 

@@ -1,4 +1,5 @@
 import HummingbirdBcrypt
+import NIOCore
 import NIOPosix
 
 /// Bcrypt hashing, off the event loops because it is deliberately slow.
@@ -16,13 +17,22 @@ public struct PasswordHasher: Sendable {
         self.timingDummyHash = Bcrypt.hash("mutual-timing-dummy", cost: cost)
     }
 
+    /// Threads of bcrypt's own. SQLite's blocking calls run on `NIOThreadPool.singleton`; when
+    /// bcrypt shared it, a burst of sign-ins queued every database query behind password checks
+    /// until the pool's wait limit failed them (and `/healthz` took seconds).
+    static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount))
+        pool.start()
+        return pool
+    }()
+
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        return try await Self.threads.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
     public func verify(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        try await Self.threads.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
     /// The rules for a new password, with the message a person sees when one is broken.
