@@ -23,8 +23,13 @@ public struct AppConfiguration: Sendable {
     public var secretIsEphemeral = false
     /// Bcrypt cost for new passwords.
     public var passwordCost: UInt8 = 12
-    /// Trust the first `X-Forwarded-For` address (only behind your own load balancer).
+    /// Trust a proxy on loopback (`MUTUAL_TRUST_PROXY=true`, the README's nginx on the same host).
     public var trustProxy = false
+    /// Proxies whose `X-Forwarded-For` entries are believed (`MUTUAL_TRUSTED_PROXIES`, CIDRs).
+    public var trustedProxies: [IPNetwork] = []
+
+    /// Every trusted proxy network: the configured ones, and loopback with ``trustProxy``.
+    public var proxiesTrusted: [IPNetwork] { trustedProxies + (trustProxy ? IPNetwork.loopback : []) }
     /// Largest request body accepted, in bytes.
     public var maxBodySize = 1_048_576
     /// The mail server (`smtp://…` or `smtps://…`); `nil` keeps messages in the outbox table.
@@ -56,7 +61,8 @@ public struct AppConfiguration: Sendable {
         ("mutual.base.url", "MUTUAL_BASE_URL", "public address, used in links and to decide Secure cookies (default http://HOST:PORT)"),
         ("mutual.secret", "MUTUAL_SECRET", "signing secret, at least 32 characters; the same on every replica"),
         ("mutual.password.cost", "MUTUAL_PASSWORD_COST", "bcrypt cost 4–31 (default 12)"),
-        ("mutual.trust.proxy", "MUTUAL_TRUST_PROXY", "true to take the client address from X-Forwarded-For (default false)"),
+        ("mutual.trust.proxy", "MUTUAL_TRUST_PROXY", "true to trust a proxy on this host (loopback) for X-Forwarded-For (default false)"),
+        ("mutual.trusted.proxies", "MUTUAL_TRUSTED_PROXIES", "comma-separated CIDRs of the proxies in front of Mutual, e.g. 10.0.0.0/8; the client is the right-most X-Forwarded-For address not in them"),
         ("mutual.smtp.url", "MUTUAL_SMTP_URL", "mail server, smtp://USER:PASSWORD@HOST:587 (STARTTLS) or smtps://…:465; unset keeps mail in the outbox table"),
         ("mutual.mail.from", "MUTUAL_MAIL_FROM", "sender address, e.g. Mutual <mentoring@example.org>"),
         ("mutual.smtp.rate", "MUTUAL_SMTP_RATE", "at most this many messages a minute across all replicas (default no limit; Microsoft 365 accepts about 30)"),
@@ -139,6 +145,15 @@ public struct AppConfiguration: Sendable {
             case "true", "yes", "1": self.trustProxy = true
             case "false", "no", "0": self.trustProxy = false
             default: throw ConfigurationError("MUTUAL_TRUST_PROXY must be true or false, not \"\(trust)\".")
+            }
+        }
+        if let proxies = reader.string(forKey: "mutual.trusted.proxies"), !proxies.trimmingCharacters(in: .whitespaces).isEmpty {
+            self.trustedProxies = try proxies.split(separator: ",").map { entry in
+                guard let network = IPNetwork(cidr: String(entry)) else {
+                    throw ConfigurationError(
+                        "MUTUAL_TRUSTED_PROXIES holds \"\(entry.trimmingCharacters(in: .whitespaces))\", which is not an address or a network; write CIDRs such as 10.0.0.0/8,2001:db8::/32.")
+                }
+                return network
             }
         }
         if let url = reader.string(forKey: "mutual.smtp.url", isSecret: true), !url.isEmpty {

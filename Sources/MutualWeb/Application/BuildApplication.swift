@@ -81,7 +81,7 @@ public func buildApplication(
         LogRequestsMiddleware(.info)
         SecurityHeadersMiddleware(https: configuration.usesHTTPS)
         MetricsMiddleware()
-        ClientAddressMiddleware(trustProxy: configuration.trustProxy)
+        ClientAddressMiddleware(trustedProxies: configuration.proxiesTrusted)
         ErrorMiddleware(pages: pages)
         MethodCheckMiddleware(routes: routePatterns)
         SessionMiddleware(store: store, cookies: cookies)
