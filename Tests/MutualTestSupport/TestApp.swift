@@ -26,6 +26,8 @@ public struct TestAppOptions: Sendable {
     public var signInLimits = SignInLimits()
     /// `.router` drives the router in-process; `.live` starts a real HTTP server on a free port.
     public var live = false
+    /// A logger of the test's own (to read what the application logs); it then logs at info.
+    public var logger: Logger?
 
     public init(baseURL: String = "http://mutual.test", trustProxy: Bool = true, signInLimits: SignInLimits = SignInLimits(), live: Bool = false) {
         self.baseURL = baseURL
@@ -47,13 +49,13 @@ public func withTestApp(
     configuration.secret = "test-secret-which-is-at-least-32-characters-long"
     configuration.passwordCost = 4
     configuration.trustProxy = options.trustProxy
-    configuration.logLevel = .warning
+    configuration.logLevel = options.logger == nil ? .warning : .info
     let dependencies = AppDependencies(
         clock: clock.mutualClock, tokens: .seeded(UInt64.random(in: 1...UInt64.max)),
         signInLimits: options.signInLimits, database: database)
     var built: Bool = false
     do {
-        let application = try await buildApplication(configuration, dependencies: dependencies, logger: TestBackend.logger)
+        let application = try await buildApplication(configuration, dependencies: dependencies, logger: options.logger ?? TestBackend.logger)
         built = true
         try await run(application, clock: clock, backend: backend, live: options.live, body)
     } catch {

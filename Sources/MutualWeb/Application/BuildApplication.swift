@@ -78,7 +78,7 @@ public func buildApplication(
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let routePatterns = RoutePatterns()
     router.addMiddleware {
-        LogRequestsMiddleware(.info)
+        RequestLogMiddleware()
         SecurityHeadersMiddleware(https: configuration.usesHTTPS)
         MetricsMiddleware()
         ClientAddressMiddleware(trustedProxies: configuration.proxiesTrusted)
