@@ -26,20 +26,27 @@ extension Store {
     /// because nobody could then manage the organisation.
     public func changeRole(ofMember id: UUID, to role: Role, by identity: Identity) async throws -> Member {
         try requireRole(.admin, identity)
-        let account = try await scopedAccount(id: id, of: identity)
-        if account.role == .admin && role != .admin {
-            let admins = try await Account.query(on: try db())
-                .filter(\.$organisationID == identity.organisationID)
-                .filter(\.$role == .admin)
-                .count()
-            if admins <= 1 {
-                throw StoreError.conflict(
-                    field: "role",
-                    message: "\(account.name) is the only admin. Make someone else an admin first, then change this role.")
+        _ = try await scopedAccount(id: id, of: identity)
+        let organisationID = identity.organisationID
+        let account = try await transaction { transaction -> Account in
+            // The organisation's admins are locked before they are counted: two admins demoting
+            // each other at once would otherwise both see two admins and leave none.
+            try await Self.lockRows(Account.schema, where: "organisation_id", equals: organisationID, on: transaction)
+            guard let account = try await Account.find(id, on: transaction), account.organisationID == organisationID else {
+                throw StoreError.notFound(what: "member")
             }
+            if account.role == .admin && role != .admin {
+                let admins = try await Account.query(on: transaction).filter(\.$organisationID == organisationID).filter(\.$role == .admin).count()
+                if admins <= 1 {
+                    throw StoreError.conflict(
+                        field: "role",
+                        message: "\(account.name) is the only admin. Make someone else an admin first, then change this role.")
+                }
+            }
+            account.role = role
+            try await account.save(on: transaction)
+            return account
         }
-        account.role = role
-        try await account.save(on: try db())
         return try Member(account: account, person: try await Person.find(account.personID, on: try db()))
     }
 

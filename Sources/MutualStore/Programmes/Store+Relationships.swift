@@ -176,19 +176,29 @@ extension Store {
             }
             clean[field] = text
         }
-        let changed = relationship.vision != clean["vision"] || me.goals != clean["goals"] || relationship.boundaries != clean["boundaries"]
-            || relationship.confidentiality != clean["confidentiality"] || relationship.cadence != clean["cadence"]
-            || relationship.structure != draft.structure
-        guard changed else { return }
         let text = clean
+        let myID = try me.requireID()
         try await transaction { transaction in
+            // Read again under the row's lock: two edits at once each see the other's version,
+            // so every text gets a version of its own and the versions stay contiguous.
+            try await Self.lockRows(Relationship.schema, where: "id", equals: id, on: transaction)
+            guard let relationship = try await Relationship.find(id, on: transaction),
+                let me = try await RelationshipMember.find(myID, on: transaction)
+            else { throw StoreError.notFound(what: "relationship") }
+            guard relationship.status.isOpen else {
+                throw StoreError.conflict(field: nil, message: "This relationship is \(relationship.status.rawValue), so its agreement can no longer change.")
+            }
+            let changed = relationship.vision != text["vision"] || me.goals != text["goals"] || relationship.boundaries != text["boundaries"]
+                || relationship.confidentiality != text["confidentiality"] || relationship.cadence != text["cadence"]
+                || relationship.structure != draft.structure
+            guard changed else { return }
             relationship.vision = text["vision"] ?? ""
             relationship.boundaries = text["boundaries"] ?? ""
             relationship.confidentiality = text["confidentiality"] ?? ""
             relationship.cadence = text["cadence"] ?? ""
             relationship.structure = draft.structure
             relationship.agreementVersion += 1
-            relationship.agreementUpdatedAt = clock.now
+            relationship.agreementUpdatedAt = self.clock.now
             try await relationship.save(on: transaction)
             me.goals = text["goals"] ?? ""
             try await me.save(on: transaction)
@@ -210,18 +220,25 @@ extension Store {
         guard relationship.status.isOpen else {
             throw StoreError.conflict(field: nil, message: "This relationship is \(relationship.status.rawValue); there is nothing left to sign.")
         }
-        guard version == relationship.agreementVersion else {
-            throw StoreError.conflict(
-                field: "version", message: "The agreement changed since you opened it. Read the new version and sign again.")
-        }
-        guard !relationship.vision.isEmpty, !relationship.cadence.isEmpty else {
-            throw StoreError.invalid(
-                field: relationship.vision.isEmpty ? "vision" : "cadence",
-                message: "Write down the shared vision and how often you meet before signing.")
-        }
-        me.signedVersion = version
-        me.signedAt = clock.now
+        let myID = try me.requireID()
         try await transaction { database in
+            // The version is compared under the row's lock: an edit committed meanwhile cannot
+            // slip between the check and the signature.
+            try await Self.lockRows(Relationship.schema, where: "id", equals: id, on: database)
+            guard let relationship = try await Relationship.find(id, on: database), let me = try await RelationshipMember.find(myID, on: database) else {
+                throw StoreError.notFound(what: "relationship")
+            }
+            guard version == relationship.agreementVersion else {
+                throw StoreError.conflict(
+                    field: "version", message: "The agreement changed since you opened it. Read the new version and sign again.")
+            }
+            guard !relationship.vision.isEmpty, !relationship.cadence.isEmpty else {
+                throw StoreError.invalid(
+                    field: relationship.vision.isEmpty ? "vision" : "cadence",
+                    message: "Write down the shared vision and how often you meet before signing.")
+            }
+            me.signedVersion = version
+            me.signedAt = self.clock.now
             try await me.save(on: database)
             try await self.record(
                 NewEvent(.agreementSigned, organisationID: identity.organisationID, actor: identity.personID, subject: id, payload: ["version": .int(version)]),
