@@ -8,7 +8,7 @@ import MutualMatching
 ///
 /// `start` → ``Store/queue(_:by:)`` (run, event, job in one transaction) → the job worker →
 /// `execute` → `MatchEngine.run` or `GroupEngine.run` → ``MatchRun/record(engineJSON:)`` →
-/// ``Store/finish(_:)``; pages and the API then read it through ``Store/matchRun(id:of:)``.
+/// ``Store/finish(_:proposal:)`` (the proposal's rows); pages and the API then read it through ``Store/matchRun(id:of:)``.
 public struct MatchRunner: Sendable {
     /// Group sizes the app forms for mastermind programmes: four to six, the size at which
     /// everyone gets airtime at a meeting and the group still has enough different backgrounds.
@@ -86,8 +86,8 @@ public struct MatchRunner: Sendable {
                 engineJSON = await GroupEngine.run(people: people, rules: rules, history: history, options: options).json(includeTimings: false)
             }
             await recorder.write(RunProgress.saving)
-            try run.record(engineJSON: JSONWriter.write(engineJSON))
-            try await store.finish(run)
+            let proposal = try run.record(engineJSON: JSONWriter.write(engineJSON))
+            try await store.finish(run, proposal: proposal)
         } catch {
             if throwing, Store.isUnavailable(error) { throw error }
             store.logger.error("Match run failed", metadata: ["run": "\(id)", "error": "\(error)"])

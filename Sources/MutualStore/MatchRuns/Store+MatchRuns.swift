@@ -45,8 +45,8 @@ extension Store {
         await recordRunFailure(id: payload.runID, message: reason)
     }
 
-    /// Stores a finished run with its event, unless another worker finished it first.
-    func finish(_ run: MatchRun) async throws {
+    /// Stores a finished run, its proposal's rows and its event, unless another worker finished it first.
+    func finish(_ run: MatchRun, proposal: RunResult) async throws {
         let id = try run.requireID()
         let now = clock.now
         try await transaction { database in
@@ -54,6 +54,7 @@ extension Store {
             run.status = .done
             run.finishedAt = now
             try await run.save(on: database)
+            try await ProposalRows.insert(proposal, runID: id, organisationID: run.organisationID, on: database)
             try await self.record(
                 NewEvent(
                     .matchRunFinished, organisationID: run.organisationID, actor: nil, subject: id,
@@ -113,15 +114,18 @@ extension Store {
         guard let run = try await MatchRun.query(on: try db()).filter(\.$id == id)
             .filter(\.$organisationID == identity.organisationID).first()
         else { throw StoreError.notFound(what: "match run") }
-        return Self.summary(run)
+        return try await summary(run, on: try db())
     }
 
-    /// A programme's runs, newest first.
-    public func matchRuns(of programmeID: UUID, by identity: Identity) async throws -> [MatchRunSummary] {
+    /// A programme's runs, newest first; their proposals only when asked for (a list shows totals).
+    public func matchRuns(of programmeID: UUID, includingProposals: Bool = false, by identity: Identity) async throws -> [MatchRunSummary] {
         try requireRole(.programmeManager, identity)
         _ = try await scopedProgramme(id: programmeID, of: identity)
-        return try await MatchRun.query(on: try db()).filter(\.$programmeID == programmeID).sort(\.$createdAt, .descending).all()
-            .map(Self.summary)
+        let runs = try await MatchRun.query(on: try db()).filter(\.$programmeID == programmeID).sort(\.$createdAt, .descending).all()
+        guard includingProposals else { return runs.map { Self.summary($0) } }
+        var summaries: [MatchRunSummary] = []
+        for run in runs { summaries.append(try await summary(run, on: try db())) }
+        return summaries
     }
 
     // MARK: Helpers
@@ -135,15 +139,19 @@ extension Store {
         }
     }
 
-    /// The run as pages and the API show it; its stored result is decoded here, once.
-    static func summary(_ run: MatchRun) -> MatchRunSummary {
-        let result = run.status == .done ? RunResult.decode(run.result) : nil
-        return MatchRunSummary(
+    /// The run as pages and the API show it, with its proposal read from its rows once done.
+    func summary(_ run: MatchRun, on database: any Database) async throws -> MatchRunSummary {
+        Self.summary(run, proposal: run.status == .done ? try await ProposalRows.load(run, on: database) : nil)
+    }
+
+    /// The run as pages and the API show it, with the given proposal (`nil`: totals only).
+    static func summary(_ run: MatchRun, proposal result: RunResult? = nil) -> MatchRunSummary {
+        // The row's totals are written with every change of the proposal (``MatchRun/recordTotals(of:)``).
+        MatchRunSummary(
             id: run.id ?? UUID(), programmeID: run.programmeID, status: run.status, model: run.model,
-            seed: run.seed, participants: run.participants, matched: result?.matched ?? run.matched,
-            totalWeight: result?.totalWeight ?? run.totalWeight, upperBound: result?.upperBound ?? run.upperBound,
-            optimality: result?.optimality, gapPercent: Double(result?.gapMillipercent ?? 0) / 1000, failure: run.failure,
-            createdAt: run.createdAt, finishedAt: run.finishedAt, result: result, progress: run.status == .running ? run.progress : "",
-            rulesJSON: run.rules, edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
+            seed: run.seed, participants: run.participants, matched: run.matched, totalWeight: run.totalWeight, upperBound: run.upperBound,
+            optimality: run.status == .done ? RunOptimality(rawValue: run.optimality) : nil, gapPercent: Double(run.gapMillipercent) / 1000,
+            failure: run.failure, createdAt: run.createdAt, finishedAt: run.finishedAt, result: result,
+            progress: run.status == .running ? run.progress : "", rulesJSON: run.rules, edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
     }
 }
