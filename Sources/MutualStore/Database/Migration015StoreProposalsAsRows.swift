@@ -46,13 +46,23 @@ struct StoreProposalsAsRows015: AsyncMigration {
         try await sql.create(index: "proposed_match_members_match").on(ProposedMatchMember.schema).column("proposed_match_id").run()
         try await sql.create(index: "proposed_match_members_run_person").on(ProposedMatchMember.schema).column("run_id").column("person_key").run()
         try await sql.create(index: "unplaced_people_run_ordinal").on(UnplacedPerson.schema).column("run_id").column("ordinal").run()
+        try await Self.copyProposals(on: database)
+    }
 
+    /// Existing finished runs without rows: their current proposal (the `result` text) becomes rows.
+    static func copyProposals(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
         // Existing finished runs: their current proposal becomes rows. Read with plain SQL, so a
         // later column on `match_runs` cannot break this migration.
         let rows = try await sql.select().columns("id", "organisation_id", "result").from(MatchRun.schema)
             .where("status", .equal, SQLBind(MatchRun.Status.done.rawValue)).all()
+        let withRows = Set(try await sql.select().distinct().column("run_id").from(ProposedMatch.schema).all()
+            .map { try $0.decode(column: "run_id", as: UUID.self) })
+            .union(try await sql.select().distinct().column("run_id").from(UnplacedPerson.schema).all()
+                .map { try $0.decode(column: "run_id", as: UUID.self) })
         for row in rows {
             let id = try row.decode(column: "id", as: UUID.self)
+            guard !withRows.contains(id) else { continue }
             let organisationID = try row.decode(column: "organisation_id", as: UUID.self)
             guard let result = RunResult.decode(try row.decode(column: "result", as: String.self)) else { continue }
             try await ProposalRows.insert(result, runID: id, organisationID: organisationID, on: database)
