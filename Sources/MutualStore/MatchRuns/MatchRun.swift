@@ -84,22 +84,6 @@ public final class MatchRun: Model, @unchecked Sendable {
         }
     }
 
-    /// Records the engine's finished result: its document as stored text, and the totals the
-    /// run lists read from it the one way every reader reads it (``RunResult/decode(_:)``).
-    @discardableResult
-    func record(engineJSON: String) throws -> RunResult {
-        guard let typed = RunResult.decode(engineJSON) else {
-            throw StoreError.conflict(field: nil, message: "The engine's result could not be read. Run matching again; if it fails again, tell your administrator.")
-        }
-        participants = typed.participants
-        pricingRounds = typed.pricingRounds
-        capacitated = typed.openPlaces != nil
-        result = engineJSON
-        progress = ""
-        recordTotals(of: typed)
-        return typed
-    }
-
     /// Copies a proposal's totals onto the row (for lists and events that do not read the result).
     func recordTotals(of typed: RunResult) {
         matched = typed.matched
