@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import MutualMatching
+import SQLKit
 
 /// The payload of a match run's job.
 public struct MatchRunJob: Codable, Sendable, Equatable {
@@ -50,6 +51,9 @@ extension Store {
         let id = try run.requireID()
         let now = clock.now
         try await transaction { database in
+            // Two workers can finish the same run (the first died before settling its job): the
+            // row lock makes the second see the first's `done` and write no second set of rows.
+            try await Self.lockRun(id, on: database)
             guard let current = try await MatchRun.find(id, on: database), current.status == .running else { return }
             run.status = .done
             run.finishedAt = now
@@ -71,6 +75,7 @@ extension Store {
         let now = clock.now
         do {
             try await transaction { database in
+                try await Self.lockRun(id, on: database)
                 guard let run = try await MatchRun.find(id, on: database), run.status == .running else { return }
                 run.status = .failed
                 run.failure = message
@@ -129,6 +134,15 @@ extension Store {
     }
 
     // MARK: Helpers
+
+    /// Locks a run's row until the transaction ends (PostgreSQL; SQLite's single writer already
+    /// runs one write transaction at a time), so a change checked against the row's state is
+    /// the only one made from that state.
+    static func lockRun(_ id: UUID, on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT id FROM match_runs WHERE id = \(bind: id) FOR UPDATE").run()
+        }
+    }
 
     static func engineModel(_ model: ProgrammeModel) -> MatchModel? {
         switch model {

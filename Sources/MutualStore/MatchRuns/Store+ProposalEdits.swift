@@ -1,7 +1,6 @@
 import FluentKit
 import Foundation
 import MutualMatching
-import SQLKit
 
 /// An edit as it was applied: the log entry and the run with its new proposal.
 public struct ProposalEditOutcome: Sendable, Equatable {
@@ -158,9 +157,7 @@ extension Store {
         let edited = proposal
         let edits = try ProposalCoding.text(summary.edits + [edit])
         try await transaction { transaction in
-            if let sql = transaction as? any SQLDatabase, sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT id FROM match_runs WHERE id = \(bind: runID) FOR UPDATE").run()
-            }
+            try await Self.lockRun(runID, on: transaction)
             guard let current = try await MatchRun.find(runID, on: transaction), current.edits == oldEdits else {
                 throw StoreError.conflict(field: nil, message: "Someone changed this proposal at the same moment. Here it is as it is now; make your change again if it still applies.")
             }
