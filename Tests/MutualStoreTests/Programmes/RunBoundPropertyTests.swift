@@ -113,6 +113,32 @@ struct RunBoundPropertyTests {
         }
     }
 
+    @Test("Two workers finishing the same run at once store one proposal, not two", arguments: TestBackend.all)
+    func concurrentFinishStoresOneProposal(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = ProgrammeStoreTests.store(database)
+            let org = try await Seeds.organisation("Acme", in: store)
+            let programme = try await Self.triadProgramme(store, org)
+            let started = try await store.matchRunner.start(programmeID: programme.id, by: org.manager)
+            // Both have the engine's result in hand and the run still running, as two workers would.
+            let engineRun = try await ProgrammeSeeds.run(store, programme, org)
+            let engineJSON = try #require(try await MatchRun.find(engineRun.id, on: try store.db())).result
+            var finishing: [(MatchRun, RunResult)] = []
+            for _ in 0..<2 {
+                let copy = try #require(try await MatchRun.find(started.id, on: try store.db()))
+                finishing.append((copy, try MatchRunner.record(engineJSON, on: copy)))
+            }
+            let (a, b) = (finishing[0], finishing[1])
+            async let first: Void = store.finish(a.0, proposal: a.1)
+            async let second: Void = store.finish(b.0, proposal: b.1)
+            _ = try await (first, second)
+            let run = try await store.matchRun(id: started.id, of: org.manager)
+            try Self.check(run, "after two finishes")
+            #expect(run.result?.pairs.count == 3 && run.result?.triads.count == 1)
+            #expect(try await ProposedMatch.query(on: try store.db()).filter(\.$runID == started.id).count() == 4)
+        }
+    }
+
     @Test("The engine's triads count in both the total and the bound, so an untouched run with a triad reads as it was proven")
     func triadsCountInTotalAndBound() throws {
         // The engine's total (100) and bound (110) are for its matching; the triad adds 15 on top of its pair (20).
