@@ -65,6 +65,22 @@ struct RulesAndEditsWebTests {
         }
     }
 
+    @Test("The run page labels pair scores and the run total as different scales, and after an edit says it was edited instead of proven best", arguments: TestBackend.all)
+    func runPageTotalsAfterEdit(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let programme = try await ProgrammeSeeds.programme(app.store, org)
+            let run = try await ProgrammeSeeds.run(app.store, programme, org)
+            let browser = app.browser()
+            try await browser.post("/sign-in", form: ["email": org.managerEmail, "password": Seeds.password])
+            let page = try await browser.get("/runs/\(run.id)")
+            #expect(page.text.contains("Proven best possible for this pool") && page.text.contains("Run total (solver weight)"))
+            #expect(page.text.contains("pair score ") && page.text.contains(" / 100") && page.text.contains("upper bound"))
+            let broken = try await browser.post("/runs/\(run.id)/edits", form: ["action": "break", "a": "A1", "b": "B1", "expected_edits": "0"])
+            #expect(broken.status == .ok && broken.text.contains("Edited by hand") && !broken.text.contains("Proven best possible"))
+        }
+    }
+
     @Test("On the run page a manager breaks and locks pairs with the effect shown, a forbidden swap is refused in words, and a re-run keeps the locks", arguments: TestBackend.all)
     func runPageEdits(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in

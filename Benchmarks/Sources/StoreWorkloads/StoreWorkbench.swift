@@ -179,8 +179,8 @@ public struct MatchRunExpectation: Sendable {
         guard run.participants == participants, matched.contains(run.matched) else {
             throw WorkloadError("match run \(run.id): \(run.matched) of \(run.participants) matched, expected \(matched) of \(participants)")
         }
-        guard run.optimality == "optimal" || run.optimality == "gap", run.gapPercent <= maximumGapPercent else {
-            throw WorkloadError("match run \(run.id): \(run.optimality), gap \(run.gapPercent) % (at most \(maximumGapPercent) % expected)")
+        guard run.optimality?.hasBound == true, run.gapPercent <= maximumGapPercent else {
+            throw WorkloadError("match run \(run.id): \(run.optimality?.rawValue ?? "not done"), gap \(run.gapPercent) % (at most \(maximumGapPercent) % expected)")
         }
         if let totalWeight, run.totalWeight != totalWeight {
             throw WorkloadError("match run \(run.id): total weight \(run.totalWeight), expected \(totalWeight)")

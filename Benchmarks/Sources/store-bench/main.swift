@@ -52,7 +52,7 @@ do {
         times.append(seconds(elapsed) * 1000)
     }
     times.sort()
-    print("match run, demo skill swap (\(last?.participants ?? 0) people, \(last?.matched ?? 0) matched, \(last?.optimality ?? "")): median \(String(format: "%.0f", times[2])) ms, best \(String(format: "%.0f", times[0])) ms")
+    print("match run, demo skill swap (\(last?.participants ?? 0) people, \(last?.matched ?? 0) matched, \(last?.optimality?.rawValue ?? "")): median \(String(format: "%.0f", times[2])) ms, best \(String(format: "%.0f", times[0])) ms")
     await demo.close()
 
     let runPeople = min(count, 10_000)
@@ -67,7 +67,7 @@ do {
         runTimes.append(seconds(elapsed))
     }
     runTimes.sort()
-    print("match run, \(runPeople)-person programme (\(last?.matched ?? 0) matched, \(last?.optimality ?? ""), certified gap \(last?.gapPercent ?? 0) %): median \(String(format: "%.2f", runTimes[1])) s, best \(String(format: "%.2f", runTimes[0])) s")
+    print("match run, \(runPeople)-person programme (\(last?.matched ?? 0) matched, \(last?.optimality?.rawValue ?? ""), certified gap \(last?.gapPercent ?? 0) %): median \(String(format: "%.2f", runTimes[1])) s, best \(String(format: "%.2f", runTimes[0])) s")
     await workbench.close()
     try? FileManager.default.removeItem(atPath: runFile)
 }

@@ -34,7 +34,8 @@ struct CreateJobs012: AsyncMigration {
         // Runs a previous version left running were detached tasks in some process; give each
         // a job, so a worker finishes it (running a run again is safe: it is reproducible).
         let now = Date()
-        for run in try await MatchRun.query(on: database).filter(\.$status == .running).all() {
+        // Only the two columns it needs: columns later migrations add to `match_runs` do not exist yet here.
+        for run in try await MatchRun.query(on: database).filter(\.$status == .running).field(\.$id).field(\.$organisationID).all() {
             let id = try run.requireID()
             let job = Job()
             job.id = UUID()

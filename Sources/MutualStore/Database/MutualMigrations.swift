@@ -18,5 +18,6 @@ public enum MutualMigrations {
         CreateJobs012(),
         CreateEventsAndAudit013(),
         CreateEmailRecords014(),
+        StoreProposalsAsRows015(),
     ]
 }

@@ -28,13 +28,17 @@ public final class MatchRun: Model, @unchecked Sendable {
     @Field(key: "optimality") public var optimality: String
     /// The certified gap in thousandths of a percent (0 when optimal).
     @Field(key: "gap_millipercent") public var gapMillipercent: Int
-    /// The result as JSON (``RunResult/decode(_:)`` reads it): the engine's document when the
-    /// run finished.
+    /// The engine's document as the run finished (``RunResult/decode(_:)`` reads it), kept as
+    /// the engine wrote it; the current proposal, edits included, is rows (``ProposalRows``).
     @Field(key: "result") public var result: String
     /// Why a failed run failed, for the manager.
     @Field(key: "failure") public var failure: String
     /// What a running run is doing, in words (see ``RunProgress``); empty once finished.
     @Field(key: "progress") public var progress: String
+    /// Pricing rounds the engine performed.
+    @Field(key: "pricing_rounds") public var pricingRounds: Int
+    /// Whether capacities above one made this a run with open places.
+    @Field(key: "capacitated") public var capacitated: Bool
     @Field(key: "created_by") public var createdBy: UUID
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "finished_at") public var finishedAt: Date?
@@ -69,6 +73,8 @@ public final class MatchRun: Model, @unchecked Sendable {
         result = ""
         failure = ""
         progress = RunProgress.loading
+        pricingRounds = 0
+        capacitated = false
     }
 
     /// A run's seed must fit the engine's 32-bit seed.
@@ -76,18 +82,6 @@ public final class MatchRun: Model, @unchecked Sendable {
         guard (0...Int(Int32.max)).contains(seed) else {
             throw StoreError.invalid(field: "seed", message: "The seed must be a whole number from 0 to \(Int32.max).")
         }
-    }
-
-    /// Records the engine's finished result: its document as stored text, and the totals the
-    /// run lists read from it the one way every reader reads it (``RunResult/decode(_:)``).
-    func record(engineJSON: String) throws {
-        guard let typed = RunResult.decode(engineJSON) else {
-            throw StoreError.conflict(field: nil, message: "The engine's result could not be read. Run matching again; if it fails again, tell your administrator.")
-        }
-        participants = typed.participants
-        result = engineJSON
-        progress = ""
-        recordTotals(of: typed)
     }
 
     /// Copies a proposal's totals onto the row (for lists and events that do not read the result).

@@ -7,8 +7,8 @@ import MutualMatching
 /// which hands the run's people, rules, seed and history to the engine and records its result.
 ///
 /// `start` → ``Store/queue(_:by:)`` (run, event, job in one transaction) → the job worker →
-/// `execute` → `MatchEngine.run` or `GroupEngine.run` → ``MatchRun/record(engineJSON:)`` →
-/// ``Store/finish(_:)``; pages and the API then read it through ``Store/matchRun(id:of:)``.
+/// `execute` → `MatchEngine.run` or `GroupEngine.run` → ``record(_:on:)`` (``RunResult/decode(_:)``) →
+/// ``Store/finish(_:proposal:)`` (the proposal's rows); pages and the API then read it through ``Store/matchRun(id:of:)``.
 public struct MatchRunner: Sendable {
     /// Group sizes the app forms for mastermind programmes: four to six, the size at which
     /// everyone gets airtime at a meeting and the group still has enough different backgrounds.
@@ -86,14 +86,30 @@ public struct MatchRunner: Sendable {
                 engineJSON = await GroupEngine.run(people: people, rules: rules, history: history, options: options).json(includeTimings: false)
             }
             await recorder.write(RunProgress.saving)
-            try run.record(engineJSON: JSONWriter.write(engineJSON))
-            try await store.finish(run)
+            let proposal = try Self.record(JSONWriter.write(engineJSON), on: run)
+            try await store.finish(run, proposal: proposal)
         } catch {
             if throwing, Store.isUnavailable(error) { throw error }
             store.logger.error("Match run failed", metadata: ["run": "\(id)", "error": "\(error)"])
             await store.recordRunFailure(
                 id: id, message: "The run stopped with an error (\(error)). Run it again; if it fails again, tell your administrator.")
         }
+    }
+
+    /// Records the engine's finished result on the run: its document as stored text, and the
+    /// totals read from it the one way every reader reads it (``RunResult/decode(_:)``). Returns
+    /// the proposal, whose rows ``Store/finish(_:proposal:)`` writes.
+    static func record(_ engineJSON: String, on run: MatchRun) throws -> RunResult {
+        guard let typed = RunResult.decode(engineJSON) else {
+            throw StoreError.conflict(field: nil, message: "The engine's result could not be read. Run matching again; if it fails again, tell your administrator.")
+        }
+        run.participants = typed.participants
+        run.pricingRounds = typed.pricingRounds
+        run.capacitated = typed.openPlaces != nil
+        run.result = engineJSON
+        run.progress = ""
+        run.recordTotals(of: typed)
+        return typed
     }
 
     /// The matching engine's result for a run, around its frame for a re-run. The same run

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import MutualMatching
+import SQLKit
 
 /// The payload of a match run's job.
 public struct MatchRunJob: Codable, Sendable, Equatable {
@@ -45,15 +46,19 @@ extension Store {
         await recordRunFailure(id: payload.runID, message: reason)
     }
 
-    /// Stores a finished run with its event, unless another worker finished it first.
-    func finish(_ run: MatchRun) async throws {
+    /// Stores a finished run, its proposal's rows and its event, unless another worker finished it first.
+    func finish(_ run: MatchRun, proposal: RunResult) async throws {
         let id = try run.requireID()
         let now = clock.now
         try await transaction { database in
+            // Two workers can finish the same run (the first died before settling its job): the
+            // row lock makes the second see the first's `done` and write no second set of rows.
+            try await Self.lockRun(id, on: database)
             guard let current = try await MatchRun.find(id, on: database), current.status == .running else { return }
             run.status = .done
             run.finishedAt = now
             try await run.save(on: database)
+            try await ProposalRows.insert(proposal, runID: id, organisationID: run.organisationID, on: database)
             try await self.record(
                 NewEvent(
                     .matchRunFinished, organisationID: run.organisationID, actor: nil, subject: id,
@@ -70,6 +75,7 @@ extension Store {
         let now = clock.now
         do {
             try await transaction { database in
+                try await Self.lockRun(id, on: database)
                 guard let run = try await MatchRun.find(id, on: database), run.status == .running else { return }
                 run.status = .failed
                 run.failure = message
@@ -113,18 +119,30 @@ extension Store {
         guard let run = try await MatchRun.query(on: try db()).filter(\.$id == id)
             .filter(\.$organisationID == identity.organisationID).first()
         else { throw StoreError.notFound(what: "match run") }
-        return Self.summary(run)
+        return try await summary(run, on: try db())
     }
 
-    /// A programme's runs, newest first.
-    public func matchRuns(of programmeID: UUID, by identity: Identity) async throws -> [MatchRunSummary] {
+    /// A programme's runs, newest first; their proposals only when asked for (a list shows totals).
+    public func matchRuns(of programmeID: UUID, includingProposals: Bool = false, by identity: Identity) async throws -> [MatchRunSummary] {
         try requireRole(.programmeManager, identity)
         _ = try await scopedProgramme(id: programmeID, of: identity)
-        return try await MatchRun.query(on: try db()).filter(\.$programmeID == programmeID).sort(\.$createdAt, .descending).all()
-            .map(Self.summary)
+        let runs = try await MatchRun.query(on: try db()).filter(\.$programmeID == programmeID).sort(\.$createdAt, .descending).all()
+        guard includingProposals else { return runs.map { Self.summary($0) } }
+        var summaries: [MatchRunSummary] = []
+        for run in runs { summaries.append(try await summary(run, on: try db())) }
+        return summaries
     }
 
     // MARK: Helpers
+
+    /// Locks a run's row until the transaction ends (PostgreSQL; SQLite's single writer already
+    /// runs one write transaction at a time), so a change checked against the row's state is
+    /// the only one made from that state.
+    static func lockRun(_ id: UUID, on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT id FROM match_runs WHERE id = \(bind: id) FOR UPDATE").run()
+        }
+    }
 
     static func engineModel(_ model: ProgrammeModel) -> MatchModel? {
         switch model {
@@ -135,15 +153,19 @@ extension Store {
         }
     }
 
-    /// The run as pages and the API show it; its stored result is decoded here, once.
-    static func summary(_ run: MatchRun) -> MatchRunSummary {
-        let result = run.status == .done ? RunResult.decode(run.result) : nil
-        return MatchRunSummary(
+    /// The run as pages and the API show it, with its proposal read from its rows once done.
+    func summary(_ run: MatchRun, on database: any Database) async throws -> MatchRunSummary {
+        Self.summary(run, proposal: run.status == .done ? try await ProposalRows.load(run, on: database) : nil)
+    }
+
+    /// The run as pages and the API show it, with the given proposal (`nil`: totals only).
+    static func summary(_ run: MatchRun, proposal result: RunResult? = nil) -> MatchRunSummary {
+        // The row's totals are written with every change of the proposal (``MatchRun/recordTotals(of:)``).
+        MatchRunSummary(
             id: run.id ?? UUID(), programmeID: run.programmeID, status: run.status, model: run.model,
-            seed: run.seed, participants: run.participants, matched: result?.matched ?? run.matched,
-            totalWeight: result?.totalWeight ?? run.totalWeight, upperBound: result?.upperBound ?? run.upperBound,
-            optimality: result?.optimality, gapPercent: Double(result?.gapMillipercent ?? 0) / 1000, failure: run.failure,
-            createdAt: run.createdAt, finishedAt: run.finishedAt, result: result, progress: run.status == .running ? run.progress : "",
-            rulesJSON: run.rules, edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
+            seed: run.seed, participants: run.participants, matched: run.matched, totalWeight: run.totalWeight, upperBound: run.upperBound,
+            optimality: run.status == .done ? RunOptimality(rawValue: run.optimality) : nil, gapPercent: Double(run.gapMillipercent) / 1000,
+            failure: run.failure, createdAt: run.createdAt, finishedAt: run.finishedAt, result: result,
+            progress: run.status == .running ? run.progress : "", rulesJSON: run.rules, edits: ProposalCoding.edits(run.edits), frame: ProposalCoding.frame(run.frame))
     }
 }

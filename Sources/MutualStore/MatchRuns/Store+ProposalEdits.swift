@@ -1,7 +1,6 @@
 import FluentKit
 import Foundation
 import MutualMatching
-import SQLKit
 
 /// An edit as it was applied: the log entry and the run with its new proposal.
 public struct ProposalEditOutcome: Sendable, Equatable {
@@ -11,9 +10,9 @@ public struct ProposalEditOutcome: Sendable, Equatable {
 
 extension Store {
     /// Changes a finished, unpublished run's proposal: lock or unlock a pair, break a pair, swap
-    /// two people between their pairs, or leave someone out. The run's `result` stays the
-    /// engine's JSON for the current proposal (so publishing reads it unchanged) and the edit is
-    /// logged with who, when and what it did to the score. A swap or lock that a hard rule
+    /// two people between their pairs, or leave someone out. The proposal's rows change in the
+    /// same transaction as the edit log (who, when and what it did to the score) and the run's
+    /// totals. A swap or lock that a hard rule
     /// forbids is refused with the rule in words.
     ///
     /// - Parameter expectedEdits: the number of edits the caller saw; when another edit came
@@ -26,7 +25,7 @@ extension Store {
             .filter(\.$organisationID == identity.organisationID).first()
         else { throw StoreError.notFound(what: "match run") }
         try await requireEditable(run)
-        let summary = Self.summary(run)
+        let summary = try await self.summary(run, on: try db())
         if let expectedEdits, expectedEdits != summary.edits.count {
             throw StoreError.conflict(
                 field: nil, message: "Someone changed this proposal while you were looking at it. Here it is as it is now; make your change again if it still applies.")
@@ -158,16 +157,14 @@ extension Store {
         let edited = proposal
         let edits = try ProposalCoding.text(summary.edits + [edit])
         try await transaction { transaction in
-            if let sql = transaction as? any SQLDatabase, sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT id FROM match_runs WHERE id = \(bind: runID) FOR UPDATE").run()
-            }
+            try await Self.lockRun(runID, on: transaction)
             guard let current = try await MatchRun.find(runID, on: transaction), current.edits == oldEdits else {
                 throw StoreError.conflict(field: nil, message: "Someone changed this proposal at the same moment. Here it is as it is now; make your change again if it still applies.")
             }
-            current.result = edited.encodedText()
             current.edits = edits
             current.recordTotals(of: edited)
             try await current.save(on: transaction)
+            try await ProposalRows.apply(edited, runID: runID, organisationID: current.organisationID, on: transaction)
         }
         return ProposalEditOutcome(edit: edit, run: try await matchRun(id: runID, of: identity))
     }

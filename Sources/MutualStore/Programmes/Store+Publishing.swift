@@ -52,24 +52,23 @@ extension Store {
         if try await PublishedMatch.query(on: try db()).filter(\.$runID == id).first() != nil {
             throw StoreError.conflict(field: nil, message: "This run is already published.")
         }
-        let groups = Self.summary(run).groups
-        let externalIDs = Array(Set(groups.flatMap(\.members)))
-        var people: [String: Person] = [:]
-        for slice in externalIDs.queryBatches() {
-            for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
-                .filter(\.$externalID ~~ Array(slice)).all()
-            {
-                people[person.externalID] = person
-            }
-        }
         let busy = try await busyPeople(in: try programme.requireID())
-        if let taken = people.values.first(where: { busy.contains($0.id!) }) {
-            throw StoreError.conflict(
-                field: nil, message: "\(taken.name) already has a pending or accepted match in \(programme.name), so this run is out of date. Run matching again and publish the new run.")
-        }
         let now = clock.now
-        let found = people
-        try await transaction { transaction in
+        return try await transaction { transaction in
+            // The proposal is read on the transaction that publishes it, so an edit cannot slip in between.
+            let groups = Self.summary(run, proposal: try await ProposalRows.load(run, on: transaction)).groups
+            var found: [String: Person] = [:]
+            for slice in Array(Set(groups.flatMap(\.members))).queryBatches() {
+                for person in try await Person.query(on: transaction).filter(\.$organisationID == identity.organisationID)
+                    .filter(\.$externalID ~~ Array(slice)).all()
+                {
+                    found[person.externalID] = person
+                }
+            }
+            if let taken = found.values.first(where: { busy.contains($0.id!) }) {
+                throw StoreError.conflict(
+                    field: nil, message: "\(taken.name) already has a pending or accepted match in \(programme.name), so this run is out of date. Run matching again and publish the new run.")
+            }
             for group in groups {
                 let members = group.members.compactMap { found[$0] }
                 guard members.count == group.members.count else { continue }
@@ -102,8 +101,8 @@ extension Store {
                         ]),
                     on: transaction)
             }
+            return groups.count
         }
-        return groups.count
     }
 
     /// The signed-in member's published matches, newest first.

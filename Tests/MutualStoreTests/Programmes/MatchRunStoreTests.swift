@@ -111,7 +111,7 @@ struct DemoProgrammeTests {
             for summary in programmes {
                 let detail = try await store.programme(id: summary.id, of: admin)
                 #expect(!detail.objectives.isEmpty && detail.enrolled >= 10, "\(summary.name)")
-                let runs = try await store.matchRuns(of: summary.id, by: admin)
+                let runs = try await store.matchRuns(of: summary.id, includingProposals: true, by: admin)
                 #expect(runs.count == 1 && runs[0].status == .done && runs[0].matched >= 10, "\(summary.name): \(runs)")
                 // Pairs are proven best; group formation is a search and says so.
                 #expect(runs.first?.optimality == (summary.model == .groups ? .heuristic : .optimal), "\(summary.name)")
