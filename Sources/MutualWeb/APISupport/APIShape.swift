@@ -106,7 +106,7 @@ extension APIShape {
         if let known = keyCache.withLock({ $0[property] }) { return known }
         let key: String
         if let data = try? JSONBody.encoder.encode(SingleKey(name: property)),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let converted = object.keys.first
+            case .object(let object)? = try? JSONDecoder().decode(JSONFragment.self, from: data), let converted = object.keys.first
         {
             key = converted
         } else {
