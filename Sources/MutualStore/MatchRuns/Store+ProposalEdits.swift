@@ -161,6 +161,10 @@ extension Store {
             guard let current = try await MatchRun.find(runID, on: transaction), current.edits == oldEdits else {
                 throw StoreError.conflict(field: nil, message: "Someone changed this proposal at the same moment. Here it is as it is now; make your change again if it still applies.")
             }
+            // Publishing takes the same lock: a publish that committed meanwhile shows here.
+            guard try await PublishedMatch.query(on: transaction).filter(\.$runID == runID).count() == 0 else {
+                throw StoreError.conflict(field: nil, message: "This run was published a moment ago, so its matches can no longer be edited.")
+            }
             current.edits = edits
             current.recordTotals(of: edited)
             try await current.save(on: transaction)

@@ -7,16 +7,21 @@ extension Store {
     /// People with a pending match or an open (active or paused) relationship in the programme:
     /// the next run leaves them out. A decline, or a relationship that ended, returns them.
     func busyPeople(in programmeID: UUID) async throws -> Set<UUID> {
-        let pending = try await PublishedMatch.query(on: try db()).filter(\.$programmeID == programmeID)
+        try await busyPeople(in: programmeID, on: try db())
+    }
+
+    /// ``busyPeople(in:)`` read on `database` (a transaction's handle, when publishing).
+    func busyPeople(in programmeID: UUID, on database: any Database) async throws -> Set<UUID> {
+        let pending = try await PublishedMatch.query(on: database).filter(\.$programmeID == programmeID)
             .filter(\.$status == .pending).all().map { try $0.requireID() }
         var busy = Set<UUID>()
         for slice in pending.queryBatches() {
-            for member in try await MatchMember.query(on: try db()).filter(\.$matchID ~~ Array(slice)).all() { busy.insert(member.personID) }
+            for member in try await MatchMember.query(on: database).filter(\.$matchID ~~ Array(slice)).all() { busy.insert(member.personID) }
         }
-        let open = try await Relationship.query(on: try db()).filter(\.$programmeID == programmeID)
+        let open = try await Relationship.query(on: database).filter(\.$programmeID == programmeID)
             .filter(\.$status ~~ [.active, .paused]).all().map { try $0.requireID() }
         for slice in open.queryBatches() {
-            for member in try await RelationshipMember.query(on: try db()).filter(\.$relationshipID ~~ Array(slice)).all() {
+            for member in try await RelationshipMember.query(on: database).filter(\.$relationshipID ~~ Array(slice)).all() {
                 busy.insert(member.personID)
             }
         }

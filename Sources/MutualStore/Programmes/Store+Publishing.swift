@@ -49,13 +49,21 @@ extension Store {
         guard run.status == .done else {
             throw StoreError.conflict(field: nil, message: "Only a finished run can be published; this one is \(run.status.rawValue).")
         }
-        if try await PublishedMatch.query(on: try db()).filter(\.$runID == id).first() != nil {
-            throw StoreError.conflict(field: nil, message: "This run is already published.")
-        }
-        let busy = try await busyPeople(in: try programme.requireID())
+        let programmeID = try programme.requireID()
         let now = clock.now
         return try await transaction { transaction in
-            // The proposal is read on the transaction that publishes it, so an edit cannot slip in between.
+            // Checked under the run's row lock (the one edits take), on the transaction that
+            // writes: a second publish at the same moment waits here and then finds this one's
+            // matches, and an edit either commits before (and is published) or finds the run
+            // published and is refused.
+            try await Self.lockRun(id, on: transaction)
+            if try await PublishedMatch.query(on: transaction).filter(\.$runID == id).first() != nil {
+                throw StoreError.conflict(field: nil, message: "This run is already published.")
+            }
+            // Locks the programme's other runs' publishing too: two runs of one programme
+            // published at once must not both give someone a match.
+            try await Self.lockRows(Programme.schema, where: "id", equals: programmeID, on: transaction)
+            let busy = try await self.busyPeople(in: programmeID, on: transaction)
             let groups = Self.summary(run, proposal: try await ProposalRows.load(run, on: transaction)).groups
             var found: [String: Person] = [:]
             for slice in Array(Set(groups.flatMap(\.members))).queryBatches() {
@@ -69,9 +77,11 @@ extension Store {
                 throw StoreError.conflict(
                     field: nil, message: "\(taken.name) already has a pending or accepted match in \(programme.name), so this run is out of date. Run matching again and publish the new run.")
             }
+            var published = 0
             for group in groups {
                 let members = group.members.compactMap { found[$0] }
-                guard members.count == group.members.count else { continue }
+                guard !members.isEmpty, members.count == group.members.count else { continue }
+                published += 1
                 let match = PublishedMatch()
                 match.organisationID = identity.organisationID
                 match.programmeID = run.programmeID
@@ -101,7 +111,7 @@ extension Store {
                         ]),
                     on: transaction)
             }
-            return groups.count
+            return published
         }
     }
 

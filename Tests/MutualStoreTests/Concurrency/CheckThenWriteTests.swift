@@ -78,4 +78,51 @@ struct CheckThenWriteTests {
             #expect(try await store.enrolments(in: programme.id, by: org.manager).filter { $0.personID == org.participant.personID }.count == 1)
         }
     }
+
+    @Test("20 parallel publishes of one run: one publishes, one set of matches, one match event each", arguments: TestBackend.all)
+    func publishOnce(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Self.store(database)
+            let org = try await Seeds.organisation("Acme", in: store)
+            let programme = try await ProgrammeSeeds.programme(store, org)
+            let run = try await ProgrammeSeeds.run(store, programme, org)
+            let groups = run.groups.count
+            let successes = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try? await store.publishMatchRun(id: run.id, by: org.manager) }
+                }
+                return try await group.reduce(into: [Int]()) { if let count = $1 { $0.append(count) } }
+            }
+            #expect(successes == [groups])
+            #expect(try await PublishedMatch.query(on: database.database()).filter(\.$runID == run.id).count() == groups)
+            let events = try await DomainEvent.query(on: database.database()).filter(\.$type == EventType.matchPublished.rawValue).count()
+            #expect(events == groups, "one event, so one email, per match")
+        }
+    }
+
+    @Test("An edit racing a publish either lands before it or is refused: the published matches are the proposal", arguments: TestBackend.all)
+    func editAgainstPublish(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Self.store(database)
+            let org = try await Seeds.organisation("Acme", in: store)
+            let programme = try await ProgrammeSeeds.programme(store, org)
+            let run = try await ProgrammeSeeds.run(store, programme, org)
+            let pair = try #require(run.groups.first { $0.members.count == 2 })
+            async let edited: Void = { _ = try? await store.editProposal(runID: run.id, .breakPair(pair.members[0], pair.members[1]), by: org.manager) }()
+            async let published: Void = { _ = try? await store.publishMatchRun(id: run.id, by: org.manager) }()
+            _ = await (edited, published)
+            let proposal = try await store.matchRun(id: run.id, of: org.manager).groups.map { Set($0.members) }
+            let matches = try await PublishedMatch.query(on: database.database()).filter(\.$runID == run.id).all()
+            var publishedGroups: [Set<String>] = []
+            for match in matches {
+                let members = try await MatchMember.query(on: database.database()).filter(\.$matchID == match.requireID()).all()
+                var ids: Set<String> = []
+                for member in members {
+                    if let person = try await Person.find(member.personID, on: database.database()) { ids.insert(person.externalID) }
+                }
+                publishedGroups.append(ids)
+            }
+            #expect(Set(publishedGroups) == Set(proposal), "the published matches must be the run's proposal as it stands")
+        }
+    }
 }
