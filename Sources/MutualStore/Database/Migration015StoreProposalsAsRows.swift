@@ -54,7 +54,7 @@ struct StoreProposalsAsRows015: AsyncMigration {
         guard let sql = database as? any SQLDatabase else { return }
         // Existing finished runs: their current proposal becomes rows. Read with plain SQL, so a
         // later column on `match_runs` cannot break this migration.
-        let rows = try await sql.select().columns("id", "organisation_id", "result").from(MatchRun.schema)
+        let rows = try await sql.select().columns("id", "organisation_id", "result", "edits").from(MatchRun.schema)
             .where("status", .equal, SQLBind(MatchRun.Status.done.rawValue)).all()
         let withRows = Set(try await sql.select().distinct().column("run_id").from(ProposedMatch.schema).all()
             .map { try $0.decode(column: "run_id", as: UUID.self) })
@@ -64,7 +64,17 @@ struct StoreProposalsAsRows015: AsyncMigration {
             let id = try row.decode(column: "id", as: UUID.self)
             guard !withRows.contains(id) else { continue }
             let organisationID = try row.decode(column: "organisation_id", as: UUID.self)
-            guard let result = RunResult.decode(try row.decode(column: "result", as: String.self)) else { continue }
+            let text = try row.decode(column: "result", as: String.self)
+            guard var result = RunResult.decode(text) else { continue }
+            // The editor before this migration rewrote the stored result on every edit, locks
+            // included: it kept the engine's bound while the total counted triads and edits, and
+            // called the result optimal whenever the total reached the bound. Decoding clamps
+            // such a bound up to the total, which would read as "proven best". A run edited by
+            // hand, or one whose stored total passed its stored bound, makes no claim any more.
+            let edits = ProposalCoding.edits((try? row.decode(column: "edits", as: String.self)) ?? "")
+            if edits.contains(where: \.kind.changesProposal) || Self.storedTotalPassesBound(text) {
+                result.optimality = .edited
+            }
             try await ProposalRows.insert(result, runID: id, organisationID: organisationID, on: database)
             try await sql.update(MatchRun.schema)
                 .set("matched", to: SQLBind(result.matched)).set("total_weight", to: SQLBind(result.totalWeight))
@@ -73,6 +83,19 @@ struct StoreProposalsAsRows015: AsyncMigration {
                 .set("capacitated", to: SQLBind(result.openPlaces != nil))
                 .where("id", .equal, SQLBind(id)).run()
         }
+    }
+
+    /// Whether an engine document's `total_weight` is above its `upper_bound`, as written.
+    static func storedTotalPassesBound(_ text: String) -> Bool {
+        struct Totals: Decodable {
+            let totalWeight: Int64?
+            let upperBound: Int64?
+            enum CodingKeys: String, CodingKey { case totalWeight = "total_weight", upperBound = "upper_bound" }
+        }
+        guard let totals = try? JSONDecoder().decode(Totals.self, from: Data(text.utf8)),
+            let total = totals.totalWeight, let bound = totals.upperBound
+        else { return false }
+        return total > bound
     }
 
     func revert(on database: any Database) async throws {

@@ -39,7 +39,7 @@ enum ProposalRows {
         let unplaced = try await UnplacedPerson.query(on: database).filter(\.$runID == id).sort(\.$ordinal).all()
         var result = RunResult(
             model: run.model, participants: run.participants, totalWeight: run.totalWeight, upperBound: run.upperBound,
-            optimality: RunOptimality(rawValue: run.optimality) ?? .gap, pricingRounds: run.pricingRounds, openPlaces: run.capacitated ? [] : nil)
+            optimality: RunOptimality(rawValue: run.optimality) ?? .edited, pricingRounds: run.pricingRounds, openPlaces: run.capacitated ? [] : nil)
         for match in matches {
             let people = match.id.flatMap { members[$0] } ?? []
             let reasons = (try? JSONDecoder().decode([String].self, from: Data(match.reasonsJSON.utf8))) ?? []

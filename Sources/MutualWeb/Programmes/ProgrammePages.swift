@@ -236,8 +236,14 @@ struct ProgrammePages: Sendable {
                 case .running: status = "Running"
                 case .failed: status = "Failed"
                 case .done:
-                    status = "\(run.matched) of \(run.participants) matched, "
-                        + (run.optimality == .optimal ? "proven best" : String(format: "within %.3f %% of the best", run.gapPercent))
+                    let quality: String
+                    switch run.optimality {
+                    case .optimal?: quality = "proven best"
+                    case .gap?: quality = String(format: "within %.3f %% of the best", run.gapPercent)
+                    case .heuristic?: quality = "groups found by search"
+                    case .edited?, nil: quality = "edited by hand"
+                    }
+                    status = "\(run.matched) of \(run.participants) matched, " + quality
                 }
                 return RunRow(id: run.id.uuidString, started: MemberPages.dateFormatter.string(from: run.createdAt), status: status)
             },

@@ -196,4 +196,34 @@ struct RunBoundPropertyTests {
             #expect(try await store.matchRun(id: run.id, of: org.manager).result == expected)
         }
     }
+
+    @Test("Migration 015 makes no claim for a run the old editor left with its total past its bound", arguments: TestBackend.all)
+    func migrationDropsOldFalseClaims(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = ProgrammeStoreTests.store(database)
+            let org = try await Seeds.organisation("Acme", in: store)
+            let programme = try await Self.triadProgramme(store, org)
+            let run = try await ProgrammeSeeds.run(store, programme, org)
+            let fluent = try store.db()
+            try await ProposedMatchMember.query(on: fluent).filter(\.$runID == run.id).delete()
+            try await ProposedMatch.query(on: fluent).filter(\.$runID == run.id).delete()
+            try await UnplacedPerson.query(on: fluent).filter(\.$runID == run.id).delete()
+            // As the editor before 015 wrote it: "optimal", with a total above the engine's bound
+            // (it counted the triad's extra weight in the total only).
+            var old = try #require(run.result)
+            old.optimality = .optimal
+            var text = old.encodedText()
+            text = text.replacingOccurrences(of: "\"upper_bound\":\(old.upperBound)", with: "\"upper_bound\":\(old.totalWeight - 1000)")
+            #expect(StoreProposalsAsRows015.storedTotalPassesBound(text), "the test document must have its total past its bound")
+            let row = try #require(try await MatchRun.find(run.id, on: fluent))
+            row.result = text
+            try await row.save(on: fluent)
+
+            try await StoreProposalsAsRows015.copyProposals(on: fluent)
+            let migrated = try await store.matchRun(id: run.id, of: org.manager)
+            #expect(migrated.optimality == .edited, "an old total past its bound must not read as proven best")
+            #expect(migrated.optimality?.hasBound == false)
+        }
+    }
 }
+
