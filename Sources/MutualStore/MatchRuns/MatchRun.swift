@@ -43,7 +43,7 @@ public final class MatchRun: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "finished_at") public var finishedAt: Date?
     /// The manager's edits to the proposal, oldest first, as JSON (see ``ProposalEdit``); empty
-    /// when untouched. `result` always holds the current proposal.
+    /// when untouched. The current proposal, edits applied, is the run's rows (``ProposalRows``).
     @Field(key: "edits") public var edits: String
     /// What this run was run around (locked and broken pairs, people left out, the run it
     /// re-runs), as JSON (see ``RunFrame``); empty for a plain run.

@@ -5,7 +5,7 @@ import Foundation
 /// and ``UnplacedPerson``. The run row keeps the totals (``MatchRun/recordTotals(of:)``), so a
 /// ``RunResult`` is the run row plus these rows.
 enum ProposalRows {
-    /// Rows per insert statement (SQLite's limit on bound values is 32,766; nine columns each).
+    /// Rows per insert statement (SQLite's limit on bound values is 32,766; eight columns each).
     static let rowsPerInsert = 500
 
     /// Writes a whole proposal (a run that just finished, or one migrated from its JSON text).
