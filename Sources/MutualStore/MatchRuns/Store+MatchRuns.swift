@@ -139,9 +139,7 @@ extension Store {
     /// runs one write transaction at a time), so a change checked against the row's state is
     /// the only one made from that state.
     static func lockRun(_ id: UUID, on database: any Database) async throws {
-        if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
-            try await sql.raw("SELECT id FROM match_runs WHERE id = \(bind: id) FOR UPDATE").run()
-        }
+        try await lockRows(MatchRun.schema, where: "id", equals: id, on: database)
     }
 
     static func engineModel(_ model: ProgrammeModel) -> MatchModel? {

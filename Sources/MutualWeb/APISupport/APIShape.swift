@@ -116,14 +116,26 @@ extension APIShape {
         return key
     }
 
-    private static let keyCache = NSLockedDictionary()
+    private static let keyCache = LockedDictionary<String, String>()
+
+    /// The shape of `T`'s example, recorded once per type: every request a body type reads
+    /// asks for it (for the keys it accepts and its enumerations' values).
+    static func cached<T: APIBody>(_ type: T.Type) -> APIShape? {
+        let key = ObjectIdentifier(type)
+        if let known = shapeCache.withLock({ $0[key] }) { return known }
+        let shape = try? T.shape
+        shapeCache.withLock { $0[key] = shape }
+        return shape
+    }
+
+    private static let shapeCache = LockedDictionary<ObjectIdentifier, APIShape?>()
 }
 
-/// A tiny lock-guarded cache (the key conversion runs on every request's accepted-keys check).
-private final class NSLockedDictionary: @unchecked Sendable {
+/// A small lock-guarded cache (the shapes and key conversions every request's body reading uses).
+private final class LockedDictionary<Key: Hashable, Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var values: [String: String] = [:]
-    func withLock<T>(_ body: (inout [String: String]) -> T) -> T {
+    private var values: [Key: Value] = [:]
+    func withLock<T>(_ body: (inout [Key: Value]) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         return body(&values)

@@ -24,7 +24,7 @@ enum JSONBody {
 
     /// Decodes a JSON object body into `T`, refusing keys the type does not have.
     static func decode<T: APIBody>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
-        let shape = try? APIShape.of(T.example)
+        let shape = APIShape.cached(T.self)
         do {
             return try await decode(type, from: request, context: context, allowedKeys: shape?.keys ?? [], nullableKeys: T.nullableKeys)
         } catch var problem as APIProblem {
