@@ -12,6 +12,12 @@ public struct PeopleCSVReader: Sendable {
     private var parser = CSVParser()
     private var columnIndex: [PeopleColumn: Int] = [:]
     private var headerSeen = false
+    /// How many cells the header has (known columns and ignored ones).
+    private var headerFieldCount = 0
+
+    /// Whether a row whose `name` cell is empty is refused (when the header has a name column).
+    /// The server's import sets it, as its forms require a name; `mutual match` does not need one.
+    public var requiresNames = false
     private var people: [Person] = []
     private var warnings: [String] = []
     private var issues: [PeopleImportError.Issue] = []
@@ -152,6 +158,7 @@ public struct PeopleCSVReader: Sendable {
     }
 
     private mutating func readHeader(_ record: CSVRecord) {
+        headerFieldCount = record.fields.count
         var unknown: [String] = []
         for (index, raw) in record.fields.enumerated() {
             let name = raw.trimmingSpaces().lowercased()
@@ -191,6 +198,12 @@ public struct PeopleCSVReader: Sendable {
             issues.append(.init(line: line, column: nil, reason: "the row has \(record.fields.count) fields but the header has \(expected); check for a missing comma or an unquoted field"))
             return nil
         }
+        // More cells than the header names: a comma inside an unquoted value, or a column
+        // shifted; reading on would put values under the wrong headings.
+        if record.fields.count > headerFieldCount {
+            issues.append(.init(line: line, column: nil, reason: "the row has \(record.fields.count) fields but the header has \(headerFieldCount); quote a value that contains a comma, or remove the extra ones"))
+            return nil
+        }
         var problems: [PeopleImportError.Issue] = []
         func problem(_ column: PeopleColumn, _ reason: String) {
             problems.append(.init(line: line, column: column.rawValue, reason: reason))
@@ -198,6 +211,9 @@ public struct PeopleCSVReader: Sendable {
 
         let id = cell(record, .id)
         if id.isEmpty { problem(.id, "the id is empty; every person needs one") }
+        if requiresNames, columnIndex[.name] != nil, cell(record, .name).isEmpty {
+            problem(.name, "the name is empty; every person needs one")
+        }
 
         var level: Int?
         let levelText = cell(record, .level)

@@ -10,7 +10,7 @@ public struct IssuedAPIToken: Sendable {
 extension Store {
     /// Creates a personal API token for the signed-in member.
     public func createAPIToken(named rawName: String, for identity: Identity) async throws -> IssuedAPIToken {
-        let name = try InputRules.requiredText(rawName, field: "name", label: "a name for the token", maxLength: 100)
+        let name = try InputRules.requiredText(rawName, field: "name", label: "a name for the token", maxLength: TextLimits.tokenName)
         let secret = tokens.makeToken(prefix: "mut_")
         let token = APIToken(
             organisationID: identity.organisationID, accountID: identity.accountID, name: name,

@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 import MutualMatching
 
@@ -49,13 +50,24 @@ public final class SkillResolver: @unchecked Sendable {
         guard !slug.isEmpty else { return nil }
         if let id = lock.withLock({ bySlug[slug] }) { return id }
         let skill = Skill(
-            organisationID: organisationID, slug: slug, name: Self.displayName(text), family: Self.uncategorised)
-        try await skill.create(on: database)
-        let id = try skill.requireID()
+            id: UUID(), organisationID: organisationID, slug: slug, name: Self.displayName(text), family: Self.uncategorised)
+        // Another request may add the same new skill between this resolver's load and now (two
+        // profiles naming "Rust" at once). Insert only when absent, then use whichever row won:
+        // a plain insert would fail the unique index and, on PostgreSQL, the whole transaction.
+        guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+        try await sql.insert(into: Skill.schema)
+            .columns("id", "organisation_id", "slug", "name", "family")
+            .values(SQLBind(skill.id), SQLBind(organisationID), SQLBind(slug), SQLBind(skill.name), SQLBind(skill.family))
+            .ignoringConflicts(with: ["organisation_id", "slug"])
+            .run()
+        guard let stored = try await Skill.query(on: database)
+            .filter(\.$organisationID == organisationID).filter(\.$slug == slug).first()
+        else { throw StoreError.unavailable }
+        let id = try stored.requireID()
         lock.withLock {
             bySlug[slug] = id
-            names[id] = skill.name
-            created.append(skill)
+            names[id] = stored.name
+            if id == skill.id { created.append(stored) }
         }
         return id
     }

@@ -40,24 +40,25 @@ extension Store {
             throw StoreError.forbidden(message: "You can edit your own profile; only an admin can edit someone else's.")
         }
         let db = try db()
-        let name = try InputRules.requiredText(update.name, field: "name", label: "a name")
+        let name = try InputRules.requiredText(update.name, field: "name", label: "a name", maxLength: TextLimits.name)
+        let department = try InputRules.optionalText(update.department, field: "department", label: "the department", maxLength: TextLimits.department)
+        let company = try InputRules.optionalText(update.company, field: "company", label: "the company", maxLength: TextLimits.department)
+        let location = try InputRules.optionalText(update.location, field: "location", label: "the location", maxLength: TextLimits.department)
+        let languages = try InputRules.listItems(update.languages, field: "languages", label: "languages")
+        let interests = try InputRules.listItems(update.interests, field: "interests", label: "interests")
+        let offLimits = try InputRules.listItems(update.offLimits, field: "off_limits", label: "topics that are off limits")
+        let bio = try InputRules.longText(update.bio, field: "bio", label: "the text about you", maxLength: TextLimits.bio)
+        for (field, entries) in [("strengths", update.strengths.map(\.skill)), ("wants", update.wants.map(\.skill))] {
+            _ = try InputRules.listItems(entries, field: field, label: "skills under \(field)", maxItemLength: TextLimits.skillName)
+        }
         var email: String?
         if let raw = update.email, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
-            let checked = try InputRules.email(raw)
-            let clash = try await Person.query(on: db)
-                .filter(\.$organisationID == identity.organisationID)
-                .filter(\.$email == checked)
-                .filter(\.$id != personID)
-                .first()
-            if let clash {
-                throw StoreError.conflict(field: "email", message: "\(checked) already belongs to \(clash.name) in this organisation.")
-            }
-            email = checked
+            email = try InputRules.email(raw)
         }
         guard (0...20).contains(update.level) else {
             throw StoreError.invalid(field: "level", message: "Seniority level must be a whole number from 0 to 20.")
         }
-        let timeZone = update.timeZone.trimmingCharacters(in: .whitespaces)
+        let timeZone = try InputRules.optionalText(update.timeZone, field: "timezone", label: "the time zone", maxLength: TextLimits.timeZone)
         guard TimeZone(identifier: timeZone) != nil else {
             throw StoreError.invalid(
                 field: "timezone", message: "\"\(timeZone)\" is not a time zone. Use an IANA name such as Europe/Lisbon or America/New_York.")
@@ -90,19 +91,35 @@ extension Store {
         let checkedEmail = email
         let now = clock.now
         try await transaction { transaction in
+            // Two saves of one profile at once would each delete the skill rows and insert their
+            // own: on PostgreSQL the second insert hits the first's rows. One at a time per person.
+            try await Self.lockRows(Person.schema, where: "id", equals: personID, on: transaction)
+            if let checkedEmail {
+                // Checked under the organisation's lock, in the transaction that writes: two
+                // people given one address at once cannot both keep it.
+                try await Self.lockRows(Organisation.schema, where: "id", equals: organisationID, on: transaction)
+                let clash = try await Person.query(on: transaction)
+                    .filter(\.$organisationID == organisationID)
+                    .filter(\.$email == checkedEmail)
+                    .filter(\.$id != personID)
+                    .first()
+                if let clash {
+                    throw StoreError.conflict(field: "email", message: "\(checkedEmail) already belongs to \(clash.name) in this organisation.")
+                }
+            }
             person.name = name
             person.email = checkedEmail
-            person.department = update.department.trimmingCharacters(in: .whitespaces)
-            person.company = update.company.trimmingCharacters(in: .whitespaces)
+            person.department = department
+            person.company = company
             person.level = update.level
             person.managerID = update.managerID
-            person.location = update.location.trimmingCharacters(in: .whitespaces)
+            person.location = location
             person.timeZone = timeZone
-            person.languages = Self.joinList(update.languages)
-            person.interests = Self.joinList(update.interests)
+            person.languages = Self.joinList(languages)
+            person.interests = Self.joinList(interests)
             person.availability = AvailabilityWindow.encodeList(update.availability)
-            person.bio = String(update.bio.trimmingCharacters(in: .whitespacesAndNewlines).prefix(2000))
-            person.offLimits = Self.joinList(update.offLimits)
+            person.bio = bio
+            person.offLimits = Self.joinList(offLimits)
             person.meetingFrequency = update.meetingFrequency
             person.formality = update.formality
             person.updatedAt = now

@@ -50,19 +50,24 @@ extension Store {
     /// Adds a skill to the taxonomy. Refused when its name already means another skill.
     public func createSkill(name rawName: String, family rawFamily: String, by identity: Identity) async throws -> Skill {
         try requireRole(.admin, identity)
-        let name = try InputRules.requiredText(rawName, field: "name", label: "the skill's name", maxLength: 80)
-        let family = try InputRules.requiredText(rawFamily, field: "family", label: "a family such as Technical or Leadership", maxLength: 60)
-        let resolver = try await skillResolver(for: identity.organisationID)
+        let name = try InputRules.requiredText(rawName, field: "name", label: "the skill's name", maxLength: TextLimits.skillName)
+        let family = try InputRules.requiredText(rawFamily, field: "family", label: "a family such as Technical or Leadership", maxLength: TextLimits.skillFamily)
         let slug = SkillResolver.slug(name)
         guard !slug.isEmpty else {
             throw StoreError.invalid(field: "name", message: "A skill's name needs at least one letter or digit.")
         }
-        if let existing = resolver.existingSkillID(for: name) {
-            throw StoreError.conflict(
-                field: "name", message: "\(name) already means the skill \(resolver.name(of: existing) ?? slug). Use that skill, or rename it.")
-        }
         let skill = Skill(organisationID: identity.organisationID, slug: slug, name: name, family: family)
-        try await skill.create(on: db())
+        try await transaction { transaction in
+            // Checked and written under the organisation's lock: 50 admins adding "SQL" at once
+            // make one skill, and the rest hear that it exists.
+            try await Self.lockRows(Organisation.schema, where: "id", equals: identity.organisationID, on: transaction)
+            let resolver = try await self.skillResolver(for: identity.organisationID, on: transaction)
+            if let existing = resolver.existingSkillID(for: name) {
+                throw StoreError.conflict(
+                    field: "name", message: "\(name) already means the skill \(resolver.name(of: existing) ?? slug). Use that skill, or rename it.")
+            }
+            try await skill.create(on: transaction)
+        }
         return skill
     }
 
@@ -70,17 +75,22 @@ extension Store {
     public func addAlias(_ alias: String, toSkill skillID: UUID, by identity: Identity) async throws {
         try requireRole(.admin, identity)
         let skill = try await scopedSkill(id: skillID, of: identity)
+        let alias = try InputRules.optionalText(alias, field: "alias", label: "the alias", maxLength: TextLimits.skillName)
         let slug = SkillResolver.slug(alias)
         guard !slug.isEmpty else {
             throw StoreError.invalid(field: "alias", message: "An alias needs at least one letter or digit.")
         }
-        let resolver = try await skillResolver(for: identity.organisationID)
-        if let existing = resolver.existingSkillID(for: alias) {
-            if existing == skillID { return }
-            throw StoreError.conflict(
-                field: "alias", message: "\(alias) already means \(resolver.name(of: existing) ?? "another skill"). Merge the two skills instead.")
+        let target = try skill.requireID()
+        try await transaction { transaction in
+            try await Self.lockRows(Organisation.schema, where: "id", equals: identity.organisationID, on: transaction)
+            let resolver = try await self.skillResolver(for: identity.organisationID, on: transaction)
+            if let existing = resolver.existingSkillID(for: alias) {
+                if existing == skillID { return }
+                throw StoreError.conflict(
+                    field: "alias", message: "\(alias) already means \(resolver.name(of: existing) ?? "another skill"). Merge the two skills instead.")
+            }
+            try await SkillAlias(organisationID: identity.organisationID, skillID: target, slug: slug).create(on: transaction)
         }
-        try await SkillAlias(organisationID: identity.organisationID, skillID: try skill.requireID(), slug: slug).create(on: db())
     }
 
     /// Merges `sourceID` into `targetID`: every profile that used the source now has the target

@@ -77,7 +77,9 @@ extension Store {
         let database = try db()
         let ids = records.dropFirst().map { $0.fields.indices.contains(idColumn) ? $0.fields[idColumn].trimmingCharacters(in: .whitespaces) : "" }
         var people: [String: UUID] = [:]
-        for slice in Array(Set(ids)).queryBatches() {
+        // An id with a control character matches nobody; PostgreSQL would refuse it in a query.
+        let searchable = Set(ids).filter { InputRules.forbiddenScalar(in: $0, allowingLineBreaks: false) == nil && $0.count <= TextLimits.externalID }
+        for slice in Array(searchable).queryBatches() {
             for person in try await Person.query(on: database).filter(\.$organisationID == identity.organisationID)
                 .filter(\.$externalID ~~ Array(slice)).all()
             {
@@ -111,9 +113,12 @@ extension Store {
                 }
                 role = parsed
             }
-            let goals = goalsColumn.flatMap { record.fields.indices.contains($0) ? record.fields[$0].trimmingCharacters(in: .whitespacesAndNewlines) : nil } ?? ""
-            guard goals.count <= 2_000 else {
-                report.problems.append(.init(line: record.line, reason: "the goals are longer than 2,000 characters; shorten them"))
+            let rawGoals = goalsColumn.flatMap { record.fields.indices.contains($0) ? record.fields[$0] : nil } ?? ""
+            let goals: String
+            do {
+                goals = try InputRules.longText(rawGoals, field: "goals", label: "the goals", maxLength: TextLimits.enrolmentText)
+            } catch StoreError.invalid(_, let message) {
+                report.problems.append(.init(line: record.line, reason: message))
                 continue
             }
             entries.append((personID, try Self.role(role, for: programme), goals))
@@ -140,19 +145,18 @@ extension Store {
             throw StoreError.conflict(
                 field: nil, message: "\(programme.name) is not taking enrolments now. Ask the programme manager to add you.")
         }
-        let goals = rawGoals.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard goals.count <= 2_000 else {
-            throw StoreError.invalid(field: "goals", message: "Shorten your goals to at most 2,000 characters.")
-        }
+        let goals = try InputRules.longText(rawGoals, field: "goals", label: "your goals", maxLength: TextLimits.enrolmentText)
         let questions = Self.questions(of: programme)
         guard rawAnswers.count <= questions.count else {
             throw StoreError.invalid(field: "answers", message: "\(programme.name) asks \(questions.count) question(s); \(rawAnswers.count) answers were sent.")
         }
-        let answers = questions.enumerated().map { index, question in
-            QuestionAnswer(question: question, answer: index < rawAnswers.count ? rawAnswers[index].trimmingCharacters(in: .whitespacesAndNewlines) : "")
-        }
-        if let long = answers.firstIndex(where: { $0.answer.count > 2_000 }) {
-            throw StoreError.invalid(field: "answers", message: "Shorten your answer to question \(long + 1) to at most 2,000 characters.")
+        let answers = try questions.enumerated().map { index, question in
+            QuestionAnswer(
+                question: question,
+                answer: index < rawAnswers.count
+                    ? try InputRules.longText(
+                        rawAnswers[index], field: "answers[\(index)]", label: "your answer to question \(index + 1)", maxLength: TextLimits.enrolmentText)
+                    : "")
         }
         let outcome = try await addEnrolments(
             [(identity.personID, try Self.role(role, for: programme), goals)], to: programme, source: .own, by: identity, on: try db())

@@ -86,13 +86,14 @@ extension Store {
         try requireRole(.programmeManager, identity)
         let draft = try Self.validated(draft)
         let objectives = try Self.validated(objectives)
-        let database = try db()
-        try await requireUniqueName(draft.name, except: nil, in: identity.organisationID, on: database)
         let programme = Programme()
         programme.organisationID = identity.organisationID
         programme.createdAt = clock.now
         Self.apply(draft, to: programme, now: clock.now)
         try await transaction { transaction in
+            // The name check and the insert are one step: two managers creating "Peers" at once
+            // get one programme and one clear conflict.
+            try await Self.requireUniqueName(draft.name, except: nil, in: identity.organisationID, on: transaction)
             try await programme.create(on: transaction)
             try await Self.replaceObjectives(of: programme, with: objectives, on: transaction)
             try await self.record(
@@ -110,9 +111,9 @@ extension Store {
         let draft = try Self.validated(draft)
         let objectives = try Self.validated(objectives)
         let programme = try await scopedProgramme(id: id, of: identity)
-        try await requireUniqueName(draft.name, except: id, in: identity.organisationID, on: try db())
         Self.apply(draft, to: programme, now: clock.now)
         try await transaction { transaction in
+            try await Self.requireUniqueName(draft.name, except: id, in: identity.organisationID, on: transaction)
             try await programme.save(on: transaction)
             try await Self.replaceObjectives(of: programme, with: objectives, on: transaction)
             try await self.record(
@@ -193,7 +194,11 @@ extension Store {
         return counts
     }
 
-    private func requireUniqueName(_ name: String, except id: UUID?, in organisationID: UUID, on database: any Database) async throws {
+    /// Refuses a name another programme of the organisation has (in any case). Call it inside
+    /// the writing transaction: it locks the organisation's row first, so on PostgreSQL two
+    /// transactions cannot both pass the check (SQLite writes one transaction at a time).
+    private static func requireUniqueName(_ name: String, except id: UUID?, in organisationID: UUID, on database: any Database) async throws {
+        try await lockRows(Organisation.schema, where: "id", equals: organisationID, on: database)
         let same = try await Programme.query(on: database).filter(\.$organisationID == organisationID).all()
             .filter { $0.name.lowercased() == name.lowercased() && $0.id != id }
         if !same.isEmpty {
@@ -248,18 +253,13 @@ extension Store {
     /// Checks and tidies a draft; every message says what to change.
     static func validated(_ draft: ProgrammeDraft) throws -> ProgrammeDraft {
         var draft = draft
-        draft.name = try InputRules.requiredText(draft.name, field: "name", label: "the programme's name", maxLength: 120)
-        draft.description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard draft.description.count <= 4_000 else {
-            throw StoreError.invalid(field: "description", message: "Shorten the description to at most 4,000 characters.")
-        }
-        draft.cadence = draft.cadence.trimmingCharacters(in: .whitespacesAndNewlines)
-        draft.agendaTemplate = draft.agendaTemplate.trimmingCharacters(in: .whitespacesAndNewlines)
+        draft.name = try InputRules.requiredText(draft.name, field: "name", label: "the programme's name", maxLength: TextLimits.programmeName)
+        draft.description = try InputRules.longText(draft.description, field: "description", label: "the description", maxLength: TextLimits.programmeText)
+        draft.cadence = try InputRules.optionalText(draft.cadence, field: "cadence", label: "the cadence", maxLength: TextLimits.cadence)
+        draft.agendaTemplate = try InputRules.longText(
+            draft.agendaTemplate, field: "agenda_template", label: "the agenda template", maxLength: TextLimits.programmeText)
         if draft.structure == .formal, draft.cadence.isEmpty {
             throw StoreError.invalid(field: "cadence", message: "A formal programme needs a cadence, such as \"every two weeks\". Enter one, or make the programme informal.")
-        }
-        guard draft.cadence.count <= 120, draft.agendaTemplate.count <= 4_000 else {
-            throw StoreError.invalid(field: "agenda_template", message: "Shorten the cadence (120 characters) or the agenda (4,000 characters).")
         }
         draft.cycleStart = try isoDate(draft.cycleStart, field: "cycle_start", label: "the cycle's start", required: true)
         draft.cycleEnd = try isoDate(draft.cycleEnd, field: "cycle_end", label: "the cycle's end", required: true)
@@ -280,8 +280,8 @@ extension Store {
         guard draft.questions.count <= Self.questionLimit else {
             throw StoreError.invalid(field: "questions", message: "Ask at most \(Self.questionLimit) questions; there are \(draft.questions.count).")
         }
-        if let long = draft.questions.firstIndex(where: { $0.count > 500 }) {
-            throw StoreError.invalid(field: "questions", message: "Question \(long + 1) is longer than 500 characters; shorten it.")
+        draft.questions = try draft.questions.enumerated().map { index, question in
+            try InputRules.optionalText(question, field: "questions[\(index)]", label: "question \(index + 1)", maxLength: TextLimits.question)
         }
         return draft
     }
@@ -292,7 +292,7 @@ extension Store {
         }
         return try objectives.enumerated().map { index, objective in
             let goal = try InputRules.requiredText(
-                objective.goal, field: "objectives[\(index)].goal", label: "the organisational goal objective \(index + 1) serves", maxLength: 300)
+                objective.goal, field: "objectives[\(index)].goal", label: "the organisational goal objective \(index + 1) serves", maxLength: TextLimits.objectiveGoal)
             guard !objective.kpis.isEmpty else {
                 throw StoreError.invalid(
                     field: "objectives[\(index)].kpis", message: "Objective \(index + 1) (\(goal)) needs at least one KPI with a target, such as \"retention of participants ≥ 85 %\".")
@@ -300,8 +300,9 @@ extension Store {
             let kpis = try objective.kpis.enumerated().map { kpiIndex, kpi in
                 var kpi = kpi
                 kpi.name = try InputRules.requiredText(
-                    kpi.name, field: "objectives[\(index)].kpis[\(kpiIndex)].name", label: "what KPI \(kpiIndex + 1) of objective \(index + 1) measures", maxLength: 200)
-                kpi.unit = kpi.unit.trimmingCharacters(in: .whitespacesAndNewlines)
+                    kpi.name, field: "objectives[\(index)].kpis[\(kpiIndex)].name", label: "what KPI \(kpiIndex + 1) of objective \(index + 1) measures", maxLength: TextLimits.kpiText)
+                kpi.unit = try InputRules.optionalText(
+                    kpi.unit, field: "objectives[\(index)].kpis[\(kpiIndex)].unit", label: "the unit of KPI \(kpiIndex + 1)", maxLength: TextLimits.kpiText)
                 guard kpi.target.isFinite, kpi.target >= 0, kpi.target <= 1_000_000_000 else {
                     throw StoreError.invalid(field: "objectives[\(index)].kpis[\(kpiIndex)].target", message: "The target of \(kpi.name) must be a number of 0 or more.")
                 }

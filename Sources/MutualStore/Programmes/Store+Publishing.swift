@@ -150,10 +150,7 @@ extension Store {
         guard match.status == .pending, member.response == .pending else {
             throw StoreError.conflict(field: nil, message: "You already answered: this match is \(match.status.rawValue).")
         }
-        let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard reason.count <= 1_000 else {
-            throw StoreError.invalid(field: "reason", message: "Shorten the reason to at most 1,000 characters.")
-        }
+        let reason = try InputRules.longText(rawReason, field: "reason", label: "the reason", maxLength: TextLimits.message)
         try await transaction { transaction in
             member.response = accept ? .accepted : .declined
             member.reason = accept ? "" : reason

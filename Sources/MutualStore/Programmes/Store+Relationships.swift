@@ -71,7 +71,7 @@ public struct AgreementDraft: Sendable, Equatable {
 
 extension Store {
     /// Longest text accepted in any agreement field.
-    public static let agreementFieldLimit = 4_000
+    public static let agreementFieldLimit = TextLimits.agreementField
 
     /// Opens a relationship for people who just agreed to work together, with the agreement's
     /// cadence and structure started from the programme's. Runs inside the caller's transaction.
@@ -170,11 +170,7 @@ extension Store {
         ]
         var clean: [String: String] = [:]
         for (field, label, value) in fields {
-            let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard text.count <= Self.agreementFieldLimit else {
-                throw StoreError.invalid(field: field, message: "Shorten the \(label) to at most \(Self.agreementFieldLimit.formatted()) characters; it has \(text.count.formatted()).")
-            }
-            clean[field] = text
+            clean[field] = try InputRules.longText(value, field: field, label: "the \(label)", maxLength: Self.agreementFieldLimit)
         }
         let text = clean
         let myID = try me.requireID()
@@ -251,10 +247,7 @@ extension Store {
     /// history keeps them from being matched together again.
     public func changeRelationship(id: UUID, to status: Relationship.Status, reason rawReason: String = "", by identity: Identity) async throws {
         let (relationship, _) = try await scopedRelationship(id: id, of: identity)
-        let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard reason.count <= 1_000 else {
-            throw StoreError.invalid(field: "reason", message: "Shorten the reason to at most 1,000 characters.")
-        }
+        let reason = try InputRules.longText(rawReason, field: "reason", label: "the reason", maxLength: TextLimits.message)
         guard relationship.status.isOpen else {
             throw StoreError.conflict(field: "status", message: "This relationship is already \(relationship.status.rawValue); it cannot change any more.")
         }

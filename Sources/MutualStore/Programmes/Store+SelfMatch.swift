@@ -74,10 +74,7 @@ extension Store {
         guard personID != identity.personID else {
             throw StoreError.invalid(field: "person", message: "Choose someone other than yourself.")
         }
-        let message = rawMessage.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard message.count <= 1_000 else {
-            throw StoreError.invalid(field: "message", message: "Shorten the message to at most 1,000 characters.")
-        }
+        let message = try InputRules.longText(rawMessage, field: "message", label: "the message", maxLength: TextLimits.message)
         let enrolments = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID)
             .filter(\.$personID ~~ [identity.personID, personID]).all()
         guard enrolments.contains(where: { $0.personID == identity.personID }) else {

@@ -72,6 +72,7 @@ enum JSONBody {
                 detail: "The field \"\(null)\" cannot be null. Give it a value, or leave it out to keep the default or the current value.",
                 field: null)
         }
+        try TextInputGuard.check(object)
         do {
             return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {

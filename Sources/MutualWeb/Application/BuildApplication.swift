@@ -84,6 +84,7 @@ public func buildApplication(
         ClientAddressMiddleware(trustedProxies: configuration.proxiesTrusted)
         ErrorMiddleware(pages: pages)
         MethodCheckMiddleware(routes: routePatterns)
+        TextInputGuardMiddleware()
         SessionMiddleware(store: store, cookies: cookies)
         CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, streamingUploads: [PeopleImportPages.importPath])
     }

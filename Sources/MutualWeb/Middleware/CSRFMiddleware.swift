@@ -59,6 +59,7 @@ struct CSRFMiddleware: RouterMiddleware {
                 guard !issueCookie, let sent = context.form[Self.fieldName], Self.constantTimeEquals(sent, context.csrfToken) else {
                     throw CSRFRejected()
                 }
+                try TextInputGuard.check(context.form)
             }
         }
         var response = try await next(request, context)

@@ -51,6 +51,12 @@ struct StreamingFormUpload {
             try? FileManager.default.removeItem(atPath: path)
             throw CSRFRejected()
         }
+        do {
+            try TextInputGuard.check(fields)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
         if receiver.fileBytes == 0 { try? FileManager.default.removeItem(atPath: path) }
         return StreamingFormUpload(fields: fields, filePath: receiver.fileBytes > 0 ? path : nil)
     }

@@ -59,6 +59,7 @@ final class PeopleImporter: @unchecked Sendable {
         self.progress = progress
         self.report = PeopleImportReport(mode: options.mode, dryRun: options.dryRun)
         self.spool = try PeopleImportSpool()
+        reader.requiresNames = true
     }
 
     // MARK: Phase 1: each row on its own
@@ -118,6 +119,7 @@ final class PeopleImporter: @unchecked Sendable {
                     problem(.email, "\"\(person.email)\" is not an email address like name@example.org")
                 }
             }
+            Self.checkTexts(of: person, problem: problem)
             checkSameSkillTwice(person.strengths.map { ($0.displayName, $0.skill) }, column: .strengths, problem: problem)
             checkSameSkillTwice(person.wants.map { ($0.displayName, $0.skill) }, column: .wants, problem: problem)
             guard problems.isEmpty else {
@@ -131,6 +133,40 @@ final class PeopleImporter: @unchecked Sendable {
             try spool.append(person)
         }
         if report.rowsRead % 1_000 == 0 { reportProgress(.reading, written: 0) }
+    }
+
+    /// The rules the profile form and the API apply to the same fields (`InputRules`,
+    /// `TextLimits`): a name is required, no cell holds a control character or a line break,
+    /// and each field keeps to its length limit, so an import stores nothing a form would refuse.
+    static func checkTexts(of person: MutualMatching.Person, problem: (PeopleColumn, String) -> Void) {
+        func check(_ column: PeopleColumn, _ text: String, limit: Int, what: String) {
+            if let scalar = InputRules.forbiddenScalar(in: text, allowingLineBreaks: false) {
+                let character = [0x09, 0x0A, 0x0D].contains(scalar.value) ? "a line break or tab" : "an invisible control character (\(InputRules.codePoint(scalar)))"
+                problem(column, "the \(what) contains \(character); remove it")
+            } else if text.count > limit {
+                problem(column, "the \(what) has \(text.count) characters; at most \(limit) are allowed")
+            }
+        }
+        func checkList(_ column: PeopleColumn, _ items: [String], limit: Int, what: String) {
+            if items.count > TextLimits.listItems {
+                problem(column, "\(items.count) \(what)s are listed; at most \(TextLimits.listItems) are allowed")
+            }
+            for item in items { check(column, item, limit: limit, what: what) }
+        }
+        // An empty name cell is refused by the reader (`requiresNames`); without a name column
+        // the file keeps stored names, and `checkAgainstOrganisation` refuses a new person then.
+        check(.id, person.id, limit: TextLimits.externalID, what: "id")
+        check(.name, person.name, limit: TextLimits.name, what: "name")
+        check(.email, person.email, limit: TextLimits.email, what: "email")
+        check(.department, person.department, limit: TextLimits.department, what: "department")
+        check(.company, person.company, limit: TextLimits.department, what: "company")
+        check(.timezone, person.timeZoneName, limit: TextLimits.timeZone, what: "time zone")
+        if let manager = person.managerID { check(.managerID, manager, limit: TextLimits.externalID, what: "manager id") }
+        checkList(.languages, person.languages, limit: TextLimits.listItem, what: "language")
+        checkList(.interests, person.interests, limit: TextLimits.listItem, what: "interest")
+        checkList(.exclude, person.exclude, limit: TextLimits.externalID, what: "excluded id")
+        checkList(.strengths, person.strengths.map(\.displayName), limit: TextLimits.skillName, what: "strength")
+        checkList(.wants, person.wants.map(\.displayName), limit: TextLimits.skillName, what: "want")
     }
 
     /// Whether Foundation knows the IANA name; remembered, because on Linux each lookup reads
@@ -271,6 +307,11 @@ final class PeopleImporter: @unchecked Sendable {
         let ordered = entries.sorted { $0.value.line < $1.value.line }.map(\.key)
         func isValid(_ id: String) -> Bool { entries[id].map { !$0.isRejected } ?? false }
 
+        if !columns.contains(.name) {
+            for id in ordered where existing[id] == nil {
+                reject(id, column: .name, "the file has no name column, so this new person would have no name; add a name column")
+            }
+        }
         for id in ordered {
             guard let email = entries[id]?.email, let holder = emailHolders[email], holder != id, !isValid(holder) else { continue }
             reject(id, column: .email, "email \(email) already belongs to \(holder) in the organisation; each email may belong to one person")
