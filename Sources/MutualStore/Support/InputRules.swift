@@ -44,7 +44,7 @@ public enum InputRules {
             throw StoreError.invalid(field: field, message: "\(capitalised(label)) contains \(what). Remove it and try again.")
         }
         guard text.count <= maxLength else {
-            throw StoreError.invalid(field: field, message: "Shorten \(label) to at most \(maxLength) characters (it has \(text.count)).")
+            throw StoreError.invalid(field: field, message: "Shorten \(label) to at most \(maxLength.formatted()) characters; it has \(text.count.formatted()).")
         }
         return text
     }
