@@ -36,15 +36,20 @@ struct PeoplePages: Sendable {
     }
 
     static func query(from parameters: [String: String]) throws -> DirectoryQuery {
+        // A filter longer than the field it filters can match nothing; the limits are the
+        // stored fields' (TextLimits), as the OpenAPI document states them.
+        func filter(_ name: String, _ label: String, limit: Int) throws -> String {
+            try InputRules.optionalText(parameters[name], field: name, label: label, maxLength: limit)
+        }
         var query = DirectoryQuery()
-        query.text = parameters["q"] ?? ""
-        query.skill = parameters["skill"] ?? ""
+        query.text = try filter("q", "the search text", limit: TextLimits.name)
+        query.skill = try filter("skill", "the skill", limit: TextLimits.skillName)
         query.minimumLevel = try ProfileForm.integer(parameters["min_level"], field: "min_level", label: "The minimum level") ?? 1
-        query.want = parameters["want"] ?? ""
-        query.department = parameters["department"] ?? ""
+        query.want = try filter("want", "the wanted skill", limit: TextLimits.skillName)
+        query.department = try filter("department", "the department", limit: TextLimits.department)
         query.level = try ProfileForm.integer(parameters["level"], field: "level", label: "The level")
-        query.timeZone = parameters["timezone"] ?? ""
-        query.language = parameters["language"] ?? ""
+        query.timeZone = try filter("timezone", "the time zone", limit: TextLimits.timeZone)
+        query.language = try filter("language", "the language", limit: TextLimits.listItem)
         query.page = try ProfileForm.integer(parameters["page"], field: "page", label: "The page") ?? 1
         query.pageSize = try ProfileForm.integer(parameters["page_size"], field: "page_size", label: "The page size") ?? 25
         guard (1...5).contains(query.minimumLevel) else {
