@@ -10,7 +10,10 @@ extension Store {
     /// see each other's rows, so no more than the limit ever reach bcrypt, however many arrive
     /// at once. A successful sign-in takes its own rows back and clears the account's count.
     /// Once a limit is reached it throws `tooManyAttempts` before checking anything.
-    public func signIn(email rawEmail: String, password: String, clientAddress: String?) async throws -> Account {
+    ///
+    /// Returns the login; which organisation to enter is the caller's next step
+    /// (``defaultMembership(of:)``, ``memberships(ofLogin:)``).
+    public func signIn(email rawEmail: String, password: String, clientAddress: String?) async throws -> Login {
         let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let subjects = ["account:\(email)"] + (clientAddress.map { ["address:\($0)"] } ?? [])
         let now = clock.now
@@ -37,23 +40,23 @@ extension Store {
                 throw StoreError.tooManyAttempts(retryAfterSeconds: max(1, retry))
             }
         }
-        let account = try await Account.query(on: try db()).filter(\.$email == email).first()
+        let login = try await Login.query(on: try db()).filter(\.$email == email).first()
         let matches: Bool
-        if let account {
-            matches = try await passwords.verify(password, hash: account.passwordHash)
+        if let login {
+            matches = try await passwords.verify(password, hash: login.passwordHash)
         } else {
             // Spend the same time as a real check so response times do not reveal which emails exist.
             _ = try await passwords.verify(password, hash: passwords.timingDummyHash)
             matches = false
         }
-        guard let account, matches else {
+        guard let login, matches else {
             // The rows recorded above are the failure.
             throw StoreError.wrongCredentials
         }
         for attempt in reserved { try await attempt.delete(on: try db()) }
         try await SignInFailure.query(on: try db()).filter(\.$subject == "account:\(email)").delete()
-        account.lastSignInAt = now
-        try await account.save(on: try db())
-        return account
+        login.lastSignInAt = now
+        try await login.save(on: try db())
+        return login
     }
 }
