@@ -79,6 +79,11 @@ struct SeparateLoginsFromMemberships016: AsyncMigration {
                 throw error
             }
             try await sql.raw("PRAGMA foreign_keys = ON").run()
+            // The rebuild opened this connection's temporary database; SQLite then refuses to
+            // change `temp_store` inside a transaction (the people import does). Changing it
+            // here, outside one, closes the temporary database again.
+            try await sql.raw("PRAGMA temp_store = MEMORY").run()
+            try await sql.raw("PRAGMA temp_store = DEFAULT").run()
         }
     }
 

@@ -25,6 +25,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case relationshipUnwound = "relationship.unwound"
     case agreementChanged = "agreement.changed"
     case agreementSigned = "agreement.signed"
+    case passwordResetRequested = "password.reset_requested"
+    case passwordReset = "password.reset"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -40,6 +42,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .relationshipOpened, .relationshipPaused, .relationshipResumed, .relationshipCompleted, .relationshipUnwound,
             .agreementChanged, .agreementSigned:
             "relationship"
+        // About a membership (the login's, in each organisation it belongs to).
+        case .passwordResetRequested, .passwordReset: "account"
         }
     }
 
@@ -70,6 +74,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .relationshipUnwound: "unwound a relationship"
         case .agreementChanged: "changed an agreement"
         case .agreementSigned: "signed an agreement"
+        case .passwordResetRequested: "asked for a password reset link"
+        case .passwordReset: "set a new password with a reset link"
         }
     }
 }

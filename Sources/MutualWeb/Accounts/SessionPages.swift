@@ -67,7 +67,7 @@ struct SessionPages: Sendable {
 
     struct SignInPage {
         let page: PageChrome
-        var email = "", next = "", error = ""
+        var email = "", next = "", error = "", notice = ""
     }
 
     @Sendable func showSignIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -75,6 +75,9 @@ struct SessionPages: Sendable {
         if context.identity != nil { return .redirect(to: "/dashboard", type: .normal) }
         var model = SignInPage(page: pages.chrome(title: "Sign in", context: context))
         model.next = Self.safeNext(request.uri.queryParameters.get("next")) ?? ""
+        if request.uri.queryParameters.get("reset") == "done" {
+            model.notice = "Your new password is saved and every session of your account was signed out. Sign in with the new password."
+        }
         return try pages.render("sign-in", model)
     }
 
