@@ -77,6 +77,7 @@ struct LogRedactionTests {
         #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/invitations/abc123") == "/invitations/…")
         #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/email/unsubscribe/p/c/sig") == "/email/unsubscribe/…")
         #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/password-reset/abc123") == "/password-reset/…")
+        #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/unlock/abc123") == "/unlock/…")
         #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/programmes/42") == "/programmes/42")
     }
 }

@@ -13,6 +13,9 @@ public final class Login: Model, @unchecked Sendable {
     @Field(key: "password_hash") public var passwordHash: String
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "last_sign_in_at") public var lastSignInAt: Date?
+    /// When the owner was emailed an unlock link for the current run of failed sign-ins; nil
+    /// when there is none. Claimed with a conditional update, so one lock sends one email.
+    @OptionalField(key: "lockout_notified_at") public var lockoutNotifiedAt: Date?
 
     public init() {}
 

@@ -129,6 +129,7 @@ extension Store {
                 throw StoreError.gone(message: "This password reset link is not valid any more. Ask for a new one from the sign-in page.")
             }
             login.passwordHash = hash
+            login.lockoutNotifiedAt = nil
             try await login.save(on: database)
             let loginID = try login.requireID()
             try await LoginLink.query(on: database)

@@ -95,6 +95,7 @@ struct SeparateLoginsFromMemberships016: AsyncMigration {
             .field("password_hash", .string, .required)
             .field("created_at", .datetime, .required)
             .field("last_sign_in_at", .datetime)
+            .field("lockout_notified_at", .datetime)
             .unique(on: "email")
             .create()
         guard let sql = database as? any SQLDatabase else { return }

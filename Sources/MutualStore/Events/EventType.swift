@@ -27,6 +27,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case agreementSigned = "agreement.signed"
     case passwordResetRequested = "password.reset_requested"
     case passwordReset = "password.reset"
+    case accountLocked = "account.locked"
+    case accountUnlocked = "account.unlocked"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -43,7 +45,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
             .agreementChanged, .agreementSigned:
             "relationship"
         // About a membership (the login's, in each organisation it belongs to).
-        case .passwordResetRequested, .passwordReset: "account"
+        case .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked: "account"
         }
     }
 
@@ -76,6 +78,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .agreementSigned: "signed an agreement"
         case .passwordResetRequested: "asked for a password reset link"
         case .passwordReset: "set a new password with a reset link"
+        case .accountLocked: "had sign-ins slowed after repeated failures (unlock link emailed)"
+        case .accountUnlocked: "unlocked their account with the emailed link"
         }
     }
 }

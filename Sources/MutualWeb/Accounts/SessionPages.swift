@@ -77,6 +77,8 @@ struct SessionPages: Sendable {
         model.next = Self.safeNext(request.uri.queryParameters.get("next")) ?? ""
         if request.uri.queryParameters.get("reset") == "done" {
             model.notice = "Your new password is saved and every session of your account was signed out. Sign in with the new password."
+        } else if request.uri.queryParameters.get("unlocked") == "done" {
+            model.notice = "Your account is unlocked. Sign in now."
         }
         return try pages.render("sign-in", model)
     }
