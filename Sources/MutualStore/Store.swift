@@ -51,21 +51,28 @@ public struct Store: Sendable {
 
 /// Who is signed in, as far as every scoped query is concerned.
 public struct Identity: Sendable, Equatable {
+    /// The membership signed in to (sessions and API tokens are per membership).
     public let accountID: UUID
+    /// The login behind the membership; switching organisation stays within it.
+    public let loginID: UUID
     public let organisationID: UUID
     public let personID: UUID
     public let role: Role
     public let name: String
     public let email: String
     public let organisationName: String
+    /// How many organisations the login belongs to (more than one offers "Switch organisation").
+    public let organisationCount: Int
 
-    public init(account: Account, organisation: Organisation) throws {
+    public init(account: Account, login: Login, organisation: Organisation, organisationCount: Int = 1) throws {
         self.accountID = try account.requireID()
+        self.loginID = try login.requireID()
         self.organisationID = account.organisationID
         self.personID = account.personID
         self.role = account.role
         self.name = account.name
-        self.email = account.email
+        self.email = login.email
         self.organisationName = organisation.name
+        self.organisationCount = organisationCount
     }
 }

@@ -53,6 +53,13 @@ public enum Seeds {
     }
 
     public static func identity(for account: Account, in store: Store) async throws -> Identity {
-        try Identity(account: account, organisation: try await store.organisation(id: account.organisationID))
+        try await store.identity(for: account)
+    }
+
+    /// Signs a login in (as the sign-in page does) and returns the identity of the membership
+    /// it enters by default (the one it used last).
+    public static func signedIn(email: String, password: String, in store: Store) async throws -> Identity {
+        let login = try await store.signIn(email: email, password: password, clientAddress: nil)
+        return try await store.identity(for: try await store.defaultMembership(of: login))
     }
 }

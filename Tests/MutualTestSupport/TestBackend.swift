@@ -34,8 +34,9 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
     }()
 
     /// Runs `body` with a migrated, empty database and shuts it down afterwards.
-    public func withDatabase<T: Sendable>(_ body: (MutualDatabase) async throws -> T) async throws -> T {
-        let (database, cleanup) = try await makeDatabase()
+    /// `migrations` runs only that many (an older release's schema); nil runs them all.
+    public func withDatabase<T: Sendable>(migrations: Int? = nil, _ body: (MutualDatabase) async throws -> T) async throws -> T {
+        let (database, cleanup) = try await makeDatabase(migrations: migrations)
         do {
             let result = try await body(database)
             await database.shutdown()
@@ -49,11 +50,11 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
     }
 
     /// A migrated, empty database and the step that removes it. The caller shuts the database down.
-    public func makeDatabase() async throws -> (MutualDatabase, @Sendable () async throws -> Void) {
+    public func makeDatabase(migrations: Int? = nil) async throws -> (MutualDatabase, @Sendable () async throws -> Void) {
         switch self {
         case .sqlite:
             let database = try MutualDatabase(location: .sqliteMemory(identifier: UUID().uuidString), logger: Self.logger)
-            try await database.migrate()
+            try await migrate(database, migrations)
             return (database, {})
         case .postgres:
             guard let url = Self.postgresURL else {
@@ -71,7 +72,7 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
                 throw error
             }
             do {
-                try await database.migrate()
+                try await migrate(database, migrations)
             } catch {
                 await database.shutdown()
                 await PostgresGate.shared.release()
@@ -90,6 +91,10 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
                 }
             )
         }
+    }
+
+    private func migrate(_ database: MutualDatabase, _ count: Int?) async throws {
+        if let count { try await database.migrate(first: count) } else { try await database.migrate() }
     }
 
     private static func adminExecute(url: String, _ statement: String) async throws {

@@ -37,7 +37,7 @@ struct InvitationPagesTests {
         }
     }
 
-    @Test("Inviting an address that already has an account is refused with a message")
+    @Test("Inviting an address that is already a member of this organisation is refused with a message")
     func inviteExistingAccount() async throws {
         try await withTestApp(.sqlite) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
@@ -45,7 +45,7 @@ struct InvitationPagesTests {
             try await admin.post("/sign-in", form: ["email": org.adminEmail, "password": Seeds.password])
             let response = try await admin.post("/admin/members/invite", form: ["email": org.participantEmail, "role": "participant"])
             #expect(response.status == .conflict)
-            #expect(response.text.contains("already has an account"))
+            #expect(response.text.contains("already a member of this organisation"))
         }
     }
 

@@ -54,10 +54,30 @@ struct LogRedactionTests {
         }
     }
 
+    @Test("A password reset link's secret, used in the path, never appears in the log")
+    func resetTokenIsNotLogged() async throws {
+        let log = CapturedLog()
+        var options = TestAppOptions()
+        options.logger = log.logger
+        try await withTestApp(.sqlite, options: options) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let browser = app.browser()
+            _ = try await browser.post("/forgot-password", form: ["email": org.participantEmail])
+            let token = try #require(try await app.store.emailedSecret(under: "/password-reset/", to: org.participantEmail))
+            #expect(try await browser.get("/password-reset/\(token)").status == .ok)
+            _ = try await browser.post("/password-reset/\(token)", form: ["password": "a-long-enough-password"])
+            let text = log.text
+            #expect(text.contains("hb.request.path=/password-reset/…"), "the request is logged, without its secret")
+            #expect(!text.contains(token), "the reset secret is in the log")
+        }
+    }
+
     @Test("Paths that carry secrets are cut at their prefix; others are logged whole")
     func loggedPaths() {
         #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/invitations/abc123") == "/invitations/…")
         #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/email/unsubscribe/p/c/sig") == "/email/unsubscribe/…")
+        #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/password-reset/abc123") == "/password-reset/…")
+        #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/unlock/abc123") == "/unlock/…")
         #expect(RequestLogMiddleware<AppRequestContext>.loggedPath("/programmes/42") == "/programmes/42")
     }
 }

@@ -78,7 +78,7 @@ struct SecurityTests {
         }
     }
 
-    @Test("Failed sign-ins are limited per account with a 429 and Retry-After", arguments: TestBackend.all)
+    @Test("Failed sign-ins on an account are slowed with a 429 and Retry-After that point to the way out", arguments: TestBackend.all)
     func perAccountLimit(backend: TestBackend) async throws {
         let options = TestAppOptions(signInLimits: SignInLimits(perAccount: 3, perAddress: 50, window: 900))
         try await withTestApp(backend, options: options) { app in
@@ -89,14 +89,40 @@ struct SecurityTests {
             }
             let limited = try await browser.post("/sign-in", form: ["email": org.adminEmail, "password": Seeds.password])
             #expect(limited.status == .tooManyRequests)
-            #expect(limited.headers[.retryAfter] == "900")
-            #expect(limited.text.contains("Too many failed sign-in attempts"))
+            #expect(limited.headers[.retryAfter] == "1")
+            #expect(limited.text.contains("Too many failed sign-in attempts. Wait 1 second"))
+            #expect(limited.text.contains("Forgot your password?") && limited.text.contains("unlocks it at once"))
+            #expect(!limited.text.contains("ask your admin to reset your password"), "there was no such reset to ask for")
             #expect(browser.cookies["mutual_session"] == nil)
-            // Another account is not affected by this account's lock.
+            // Another account is not affected by this account's failures.
             let other = app.browser()
             #expect(try await other.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password]).status == .seeOther)
-            app.clock.advance(by: 901)
+            app.clock.advance(by: 1)
             #expect(try await browser.post("/sign-in", form: ["email": org.adminEmail, "password": Seeds.password]).status == .seeOther)
+        }
+    }
+
+    @Test("The emailed unlock link opens a page, and its button lets the owner sign in at once", arguments: TestBackend.all)
+    func unlockThroughPages(backend: TestBackend) async throws {
+        let options = TestAppOptions(signInLimits: SignInLimits(perAccount: 2, perAddress: 50, window: 900, lockThreshold: 3))
+        try await withTestApp(backend, options: options) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let browser = app.browser()
+            for _ in 0..<3 {
+                app.clock.advance(by: 60)
+                #expect(try await browser.post("/sign-in", form: ["email": org.managerEmail, "password": "wrong-password"]).status == .unauthorized)
+            }
+            #expect(try await browser.post("/sign-in", form: ["email": org.managerEmail, "password": Seeds.password]).status == .tooManyRequests)
+            let token = try #require(try await app.store.emailedSecret(under: "/unlock/", to: org.managerEmail))
+            #expect(try await app.store.outbox().contains { $0.body.contains("http://mutual.test/unlock/\(token)") })
+            let page = try await browser.get("/unlock/\(token)")
+            #expect(page.status == .ok && page.text.contains(org.managerEmail))
+            #expect(try await browser.post("/sign-in", form: ["email": org.managerEmail, "password": Seeds.password]).status == .tooManyRequests, "opening the page unlocks nothing")
+            let unlocked = try await browser.post("/unlock/\(token)")
+            #expect(unlocked.location == "/sign-in?unlocked=done")
+            #expect(try await browser.get("/sign-in?unlocked=done").text.contains("Your account is unlocked"))
+            #expect(try await browser.post("/sign-in", form: ["email": org.managerEmail, "password": Seeds.password]).location == "/dashboard")
+            #expect(try await app.browser().post("/unlock/\(token)").status == .gone)
         }
     }
 

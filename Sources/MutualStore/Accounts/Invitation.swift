@@ -8,6 +8,10 @@ public final class Invitation: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Field(key: "organisation_id") public var organisationID: UUID
     @Field(key: "email") public var email: String
+    /// The directory person the membership will be for, when the admin invited someone already
+    /// in the directory. Fixed when the invitation is made, so changing a person's email later
+    /// cannot redirect the invitation (and its account) to someone else.
+    @OptionalField(key: "person_id") public var personID: UUID?
     @Field(key: "role") public var role: Role
     /// SHA-256 of the token in the link; the token itself is only ever in the email.
     @Field(key: "token_digest") public var tokenDigest: String
@@ -20,12 +24,13 @@ public final class Invitation: Model, @unchecked Sendable {
     public init() {}
 
     public init(
-        id: UUID? = nil, organisationID: UUID, email: String, role: Role, tokenDigest: String,
+        id: UUID? = nil, organisationID: UUID, email: String, personID: UUID? = nil, role: Role, tokenDigest: String,
         invitedBy: UUID, createdAt: Date, expiresAt: Date
     ) {
         self.id = id
         self.organisationID = organisationID
         self.email = email
+        self.personID = personID
         self.role = role
         self.tokenDigest = tokenDigest
         self.invitedBy = invitedBy

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A member as pages and the API show them: an account with the person behind it.
+/// A member as pages and the API show them: a membership with its login's email and the person behind it.
 public struct Member: Sendable, Codable, Equatable {
     public var id: UUID
     /// The person in the directory behind the account.
@@ -12,11 +12,11 @@ public struct Member: Sendable, Codable, Equatable {
     public var joinedAt: Date
     public var lastSignInAt: Date?
 
-    init(account: Account, person: Person?) throws {
+    init(account: Account, login: Login?, person: Person?) throws {
         self.id = try account.requireID()
         self.personID = account.personID
         self.name = account.name
-        self.email = account.email
+        self.email = login?.email ?? ""
         self.role = account.role
         self.department = person?.department ?? ""
         self.joinedAt = account.createdAt

@@ -14,18 +14,42 @@ extension Store {
 
     /// Invites an email address to the admin's organisation and sends the link through the
     /// mail transport. `acceptURL` turns the token into the absolute link for the email.
+    ///
+    /// The answer is the same whether or not the address has a login anywhere (an admin must
+    /// not learn who uses Mutual elsewhere); only a membership of this organisation is refused,
+    /// as this organisation's own business. When the address belongs to someone already in the
+    /// directory, the invitation names that person, and only that person can be joined by it.
     public func invite(
         email rawEmail: String, role: Role, by identity: Identity, acceptURL: (String) -> String
     ) async throws -> IssuedInvitation {
         try requireRole(.admin, identity)
         let email = try InputRules.email(rawEmail)
-        if try await Account.query(on: try db()).filter(\.$email == email).first() != nil {
-            throw StoreError.conflict(field: "email", message: "\(email) already has an account, so there is no need to invite them.")
+        if let login = try await Login.query(on: try db()).filter(\.$email == email).first(),
+            try await Account.query(on: try db())
+                .filter(\.$loginID == login.requireID())
+                .filter(\.$organisationID == identity.organisationID)
+                .first() != nil
+        {
+            throw StoreError.conflict(field: "email", message: "\(email) is already a member of this organisation, so there is no need to invite them.")
+        }
+        var personID: UUID?
+        if let person = try await Person.query(on: try db())
+            .filter(\.$organisationID == identity.organisationID)
+            .filter(\.$email == email)
+            .first()
+        {
+            let id = try person.requireID()
+            if try await Account.query(on: try db()).filter(\.$personID == id).first() != nil {
+                throw StoreError.conflict(
+                    field: "email",
+                    message: "\(email) is the directory address of \(person.name), who is already a member of this organisation. Check the address.")
+            }
+            personID = id
         }
         let now = clock.now
         let token = tokens.makeToken()
         let invitation = Invitation(
-            organisationID: identity.organisationID, email: email, role: role,
+            organisationID: identity.organisationID, email: email, personID: personID, role: role,
             tokenDigest: SecretTokens.digest(token), invitedBy: identity.accountID,
             createdAt: now, expiresAt: now.addingTimeInterval(Self.invitationLifetime))
         let link = acceptURL(token)
@@ -99,14 +123,47 @@ extension Store {
         }
     }
 
-    /// Accepts an invitation: creates the person and the account, and uses up the link. Two
-    /// simultaneous accepts of one link create one account: the second finds it already used.
-    public func acceptInvitation(token: String, name rawName: String, password: String) async throws -> Account {
+    /// Accepts an invitation with a name and a password. An address without a login gets a new
+    /// login with that password; an address that already has one must give that login's
+    /// password (checked by ``signIn(email:password:clientAddress:)``, so the sign-in limits
+    /// hold here too), and the invitation adds a membership to it. Two simultaneous accepts of
+    /// one link create one membership: the second finds it already used.
+    public func acceptInvitation(
+        token: String, name rawName: String, password: String, clientAddress: String? = nil
+    ) async throws -> Account {
         let name = try InputRules.requiredText(rawName, field: "name", label: "your name")
-        try PasswordHasher.validate(password)
         let (invitation, _) = try await pendingInvitation(token: token)
+        if try await Login.query(on: try db()).filter(\.$email == invitation.email).first() != nil {
+            let login = try await signIn(email: invitation.email, password: password, clientAddress: clientAddress)
+            return try await claim(invitation, name: name, login: .existing(try login.requireID()))
+        }
+        try PasswordHasher.validate(password)
         let hash = try await passwords.hash(password)
+        return try await claim(invitation, name: name, login: .new(passwordHash: hash))
+    }
+
+    /// Accepts an invitation as the login already signed in, which must be the one the
+    /// invitation was sent to: the membership is added without asking for the password again.
+    public func acceptInvitation(token: String, as identity: Identity) async throws -> Account {
+        let (invitation, _) = try await pendingInvitation(token: token)
+        guard let login = try await Login.find(identity.loginID, on: try db()), login.email == invitation.email else {
+            throw StoreError.forbidden(
+                message: "This invitation is for \(invitation.email), but you are signed in as \(identity.email). Sign out, then open the link again.")
+        }
+        return try await claim(invitation, name: identity.name, login: .existing(identity.loginID))
+    }
+
+    enum InvitedLogin: Sendable {
+        case existing(UUID)
+        case new(passwordHash: String)
+    }
+
+    /// Uses up the invitation and adds the membership, in one transaction. The membership is for
+    /// the organisation the invitation names and the person it names (or a new person), never
+    /// for whoever holds the address in the directory now.
+    private func claim(_ invitation: Invitation, name: String, login invited: InvitedLogin) async throws -> Account {
         let now = clock.now
+        let invitationID = try invitation.requireID()
         return try await transaction { transaction in
             // Claim the invitation first with a conditional update, so only one request wins:
             // the loser's update matches no row and returns nothing.
@@ -115,42 +172,76 @@ extension Store {
             }
             let claimed = try await sql.update(Invitation.schema)
                 .set("accepted_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(try invitation.requireID()))
+                .where("id", .equal, SQLBind(invitationID))
                 .where("accepted_at", .is, SQLLiteral.null)
+                .where("revoked_at", .is, SQLLiteral.null)
+                .where("expires_at", .greaterThan, SQLBind(now))
                 .returning("id")
                 .all()
             guard !claimed.isEmpty else {
                 throw StoreError.gone(message: "This invitation has already been used. Sign in with the account it created.")
             }
-            if try await Account.query(on: transaction).filter(\.$email == invitation.email).first() != nil {
-                throw StoreError.conflict(field: "email", message: "\(invitation.email) already has an account. Sign in instead.")
+            let loginID: UUID
+            switch invited {
+            case .existing(let id):
+                loginID = id
+            case .new(let hash):
+                if try await Login.query(on: transaction).filter(\.$email == invitation.email).first() != nil {
+                    // A login for this address was made since the page was shown: its password is needed.
+                    throw StoreError.conflict(
+                        field: "password", message: "\(invitation.email) already has an account. Enter its password to accept.")
+                }
+                let login = Login(email: invitation.email, passwordHash: hash, createdAt: now)
+                try await login.create(on: transaction)
+                loginID = try login.requireID()
             }
-            let personID: UUID
-            if let existing = try await Person.query(on: transaction)
+            if try await Account.query(on: transaction)
+                .filter(\.$loginID == loginID)
                 .filter(\.$organisationID == invitation.organisationID)
-                .filter(\.$email == invitation.email)
-                .first()
+                .first() != nil
             {
-                // The person is already in the directory (an HR import): the account joins them.
-                personID = try existing.requireID()
-            } else {
-                let person = Person(
-                    organisationID: invitation.organisationID, externalID: "member-\(invitation.email)", name: name,
-                    email: invitation.email, department: "", company: "", level: 0, timeZone: "UTC",
-                    location: "", languages: [], createdAt: now)
-                try await person.create(on: transaction)
-                personID = try person.requireID()
+                throw StoreError.conflict(field: "email", message: "\(invitation.email) is already a member of this organisation. Sign in instead.")
             }
+            let personID = try await self.invitedPerson(invitation, name: name, now: now, on: transaction)
             let account = Account(
-                organisationID: invitation.organisationID, personID: personID,
-                email: invitation.email, name: name, passwordHash: hash, role: invitation.role, createdAt: now)
+                organisationID: invitation.organisationID, personID: personID, loginID: loginID, name: name,
+                role: invitation.role, createdAt: now)
             try await account.create(on: transaction)
             try await self.record(
                 NewEvent(
-                    .invitationAccepted, organisationID: invitation.organisationID, actor: personID, subject: try invitation.requireID(),
+                    .invitationAccepted, organisationID: invitation.organisationID, actor: personID, subject: invitationID,
                     payload: ["account_id": .id(try account.requireID()), "person_id": .id(personID), "role": .string(invitation.role.rawValue)]),
                 on: transaction)
             return account
         }
+    }
+
+    /// The person a claimed invitation's membership is for: the one it names, if they are still
+    /// in the organisation and have no membership; otherwise a new person. Never looked up by
+    /// email, which anyone who can edit a profile can change.
+    private func invitedPerson(_ invitation: Invitation, name: String, now: Date, on database: any Database) async throws -> UUID {
+        if let named = invitation.personID,
+            let person = try await Person.query(on: database)
+                .filter(\.$id == named)
+                .filter(\.$organisationID == invitation.organisationID)
+                .first(),
+            try await Account.query(on: database).filter(\.$personID == named).first() == nil
+        {
+            return try person.requireID()
+        }
+        var externalID = "member-\(invitation.email)"
+        if try await Person.query(on: database)
+            .filter(\.$organisationID == invitation.organisationID)
+            .filter(\.$externalID == externalID)
+            .first() != nil
+        {
+            externalID = "member-\(UUID().uuidString.lowercased())"
+        }
+        let person = Person(
+            organisationID: invitation.organisationID, externalID: externalID, name: name,
+            email: invitation.email, department: "", company: "", level: 0, timeZone: "UTC",
+            location: "", languages: [], createdAt: now)
+        try await person.create(on: database)
+        return try person.requireID()
     }
 }

@@ -13,13 +13,15 @@ extension Store {
             .filter(\.$id ~~ accounts.map(\.personID))
             .all()
         let peopleByID = Dictionary(people.compactMap { p in p.id.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
-        return try accounts.map { try Member(account: $0, person: peopleByID[$0.personID]) }
+        let logins = try await Login.query(on: try db()).filter(\.$id ~~ accounts.map(\.loginID)).all()
+        let loginsByID = Dictionary(logins.compactMap { l in l.id.map { ($0, l) } }, uniquingKeysWith: { a, _ in a })
+        return try accounts.map { try Member(account: $0, login: loginsByID[$0.loginID], person: peopleByID[$0.personID]) }
     }
 
     /// One member of the caller's organisation; an id from another organisation is "not found".
     public func member(id: UUID, of identity: Identity) async throws -> Member {
         let account = try await scopedAccount(id: id, of: identity)
-        return try Member(account: account, person: try await Person.find(account.personID, on: try db()))
+        return try await member(account)
     }
 
     /// Changes a member's role. An admin cannot demote themself if they are the last admin,
@@ -47,7 +49,13 @@ extension Store {
             try await account.save(on: transaction)
             return account
         }
-        return try Member(account: account, person: try await Person.find(account.personID, on: try db()))
+        return try await member(account)
+    }
+
+    func member(_ account: Account) async throws -> Member {
+        try Member(
+            account: account, login: try await Login.find(account.loginID, on: try db()),
+            person: try await Person.find(account.personID, on: try db()))
     }
 
     func scopedAccount(id: UUID, of identity: Identity) async throws -> Account {

@@ -129,6 +129,18 @@ public final class MutualDatabase: Sendable {
 
     /// Brings the schema up to date. Safe to run on every start and from several replicas in turn.
     public func migrate() async throws {
+        try await migrate(with: migrations)
+    }
+
+    /// Runs only the first `count` migrations: a database as an older release left it, for
+    /// testing what a later migration does to existing rows. `migrate()` then runs the rest.
+    public func migrate(first count: Int) async throws {
+        let older = Migrations()
+        older.add(Array(MutualMigrations.all.prefix(count)))
+        try await migrate(with: older)
+    }
+
+    private func migrate(with migrations: Migrations) async throws {
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: sqliteLoop ?? MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .info)

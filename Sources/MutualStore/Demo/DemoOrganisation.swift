@@ -60,14 +60,16 @@ extension Store {
                     ).create(on: transaction)
                 }
                 if demo.email == DemoOrganisation.participantEmail {
+                    let login = Login(email: demo.email, passwordHash: participantHash, createdAt: now)
+                    try await login.create(on: transaction)
                     try await Account(
-                        organisationID: organisationID, personID: personID, email: demo.email, name: demo.name,
-                        passwordHash: participantHash, role: .participant, createdAt: now
+                        organisationID: organisationID, personID: personID, loginID: try login.requireID(), name: demo.name,
+                        role: .participant, createdAt: now
                     ).create(on: transaction)
                 }
             }
         }
-        let identity = try Identity(account: admin, organisation: try await organisation(id: organisationID))
+        let identity = try await self.identity(for: admin)
         try await loadDemoProgrammes(admin: identity, people: people)
         return .created(people: people.count)
     }

@@ -25,6 +25,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case relationshipUnwound = "relationship.unwound"
     case agreementChanged = "agreement.changed"
     case agreementSigned = "agreement.signed"
+    case passwordResetRequested = "password.reset_requested"
+    case passwordReset = "password.reset"
+    case accountLocked = "account.locked"
+    case accountUnlocked = "account.unlocked"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -40,6 +44,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .relationshipOpened, .relationshipPaused, .relationshipResumed, .relationshipCompleted, .relationshipUnwound,
             .agreementChanged, .agreementSigned:
             "relationship"
+        // About a membership (the login's, in each organisation it belongs to).
+        case .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked: "account"
         }
     }
 
@@ -70,6 +76,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .relationshipUnwound: "unwound a relationship"
         case .agreementChanged: "changed an agreement"
         case .agreementSigned: "signed an agreement"
+        case .passwordResetRequested: "asked for a password reset link"
+        case .passwordReset: "set a new password with a reset link"
+        case .accountLocked: "had sign-ins slowed after repeated failures (unlock link emailed)"
+        case .accountUnlocked: "unlocked their account with the emailed link"
         }
     }
 }

@@ -113,13 +113,14 @@ extension Store {
             }
         case .matchRunFinished, .matchRunFailed:
             guard let runID = UUID(uuidString: event.subjectID), let run = try await MatchRun.find(runID, on: try db()),
-                let account = try await Account.find(run.createdBy, on: try db())
+                let account = try await Account.find(run.createdBy, on: try db()),
+                let login = try await Login.find(account.loginID, on: try db())
             else { return [] }
             let programme = try await Programme.find(run.programmeID, on: try db())
             return [
                 Notification(
                     template: "run-finished", category: .programmes,
-                    recipient: EmailRecipient(personID: account.personID, email: account.email, name: account.name),
+                    recipient: EmailRecipient(personID: account.personID, email: login.email, name: account.name),
                     values: [
                         "name": account.name, "programme": programme?.name ?? "your programme", "failed": type == .matchRunFailed,
                         "matched": String(run.matched), "participants": String(run.participants),
@@ -128,7 +129,7 @@ extension Store {
             ]
         case .peopleImported, .invitationCreated, .invitationAccepted, .invitationRevoked, .programmeCreated, .programmeChanged,
             .programmeRulesChanged, .enrolmentAdded, .enrolmentWithdrawn, .matchRunStarted, .matchAccepted, .matchRequestAnswered,
-            .agreementSigned:
+            .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked:
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
             return []

@@ -37,7 +37,7 @@ extension Store {
         let name = try InputRules.requiredText(request.adminName, field: "name", label: "your name")
         let email = try InputRules.email(request.email)
         try PasswordHasher.validate(request.password)
-        if try await Account.query(on: try db()).filter(\.$email == email).first() != nil {
+        if try await Login.query(on: try db()).filter(\.$email == email).first() != nil {
             throw StoreError.conflict(field: "email", message: "An account with \(email) already exists. Use another address or sign in.")
         }
         let hash = try await passwords.hash(request.password)
@@ -59,9 +59,11 @@ extension Store {
                 department: "", company: organisationName, level: 0, timeZone: "UTC", location: "",
                 languages: [], createdAt: now)
             try await person.create(on: transaction)
+            let login = Login(email: email, passwordHash: hash, createdAt: now)
+            try await login.create(on: transaction)
             let account = Account(
-                organisationID: organisationID, personID: try person.requireID(), email: email, name: name,
-                passwordHash: hash, role: .admin, createdAt: now)
+                organisationID: organisationID, personID: try person.requireID(), loginID: try login.requireID(), name: name,
+                role: .admin, createdAt: now)
             try await account.create(on: transaction)
             return account
         }

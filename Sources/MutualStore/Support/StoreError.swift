@@ -31,8 +31,14 @@ public enum StoreError: Error, LocalizedError, Equatable, Sendable {
         case .wrongCredentials:
             return "That email address and password do not match an account. Check both and try again."
         case .tooManyAttempts(let seconds):
-            let minutes = max(1, (seconds + 59) / 60)
-            return "Too many failed sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, or ask your admin to reset your password."
+            let wait: String
+            if seconds < 60 {
+                wait = "\(seconds) second\(seconds == 1 ? "" : "s")"
+            } else {
+                let minutes = (seconds + 59) / 60
+                wait = "\(minutes) minute\(minutes == 1 ? "" : "s")"
+            }
+            return "Too many failed sign-in attempts. Wait \(wait) and try again. If you forgot your password, use “Forgot your password?” to get a link by email; after repeated failures the account's owner is also emailed a link that unlocks it at once."
         case .forbidden(let message): return message
         case .invalidConfiguration(let message): return message
         case .unavailable: return "The database is not available right now. Try again in a moment; if it persists, ask your admin to check the server."

@@ -13,6 +13,7 @@ struct AccountsAPI: Sendable {
         routes.api(.get, "/api/v1/members", role: .programmeManager, listMembers)
         routes.api(.get, "/api/v1/members/:id", role: .programmeManager, getMember)
         routes.api(.patch, "/api/v1/members/:id", role: .admin, reads: RoleUpdate.self, updateMember)
+        routes.api(.post, "/api/v1/members/:id/password-reset", role: .admin, status: .accepted, sendPasswordReset)
         routes.api(.get, "/api/v1/invitations", role: .admin, listInvitations)
         routes.api(.post, "/api/v1/invitations", role: .admin, reads: InvitationRequest.self, status: .created, createInvitation)
         routes.api(.delete, "/api/v1/invitations/:id", role: .admin, revokeInvitation)
@@ -45,6 +46,11 @@ struct AccountsAPI: Sendable {
     struct RoleUpdate: APIBody {
         let role: Role
         static var example: RoleUpdate { RoleUpdate(role: .admin) }
+    }
+    /// A password reset link sent to a member: to which address, and until when it works.
+    struct PasswordResetBody: APIBody {
+        let memberId: UUID, email: String, expiresAt: Date
+        static var example: PasswordResetBody { PasswordResetBody(memberId: UUID(), email: "ana@example.org", expiresAt: Date()) }
     }
     struct InvitationRequest: APIBody {
         let email: String
@@ -94,6 +100,16 @@ struct AccountsAPI: Sendable {
         _ = try await store.member(id: id, of: context.identity)
         let update = try await input.read()
         return MemberBody(try await store.changeRole(ofMember: id, to: update.role, by: context.identity))
+    }
+
+    /// Sends the member the same single-use reset link as "Forgot your password?"; the link
+    /// itself is never in the answer.
+    @Sendable func sendPasswordReset(_ request: Request, _ context: SignedInContext) async throws -> PasswordResetBody {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "member")
+        let member = try await store.sendPasswordReset(
+            toMember: id, by: context.identity, resetURL: PasswordResetPages.resetURL(baseURL: baseURL))
+        return PasswordResetBody(
+            memberId: member.id, email: member.email, expiresAt: store.clock.now.addingTimeInterval(Store.passwordResetLifetime))
     }
 
     private func body(_ invitation: Invitation, token: String? = nil) throws -> InvitationBody {

@@ -13,6 +13,7 @@ struct MemberPages: Sendable {
         routes.member(.get, "/admin/members", role: .admin, showMembers)
         routes.member(.post, "/admin/members/invite", role: .admin, invite)
         routes.member(.post, "/admin/members/:id/role", role: .admin, changeRole)
+        routes.member(.post, "/admin/members/:id/password-reset", role: .admin, sendPasswordReset)
         routes.member(.post, "/admin/invitations/:id/revoke", role: .admin, revokeInvitation)
         routes.member(.get, "/account/tokens", role: .participant, showTokens)
         routes.member(.post, "/account/tokens", role: .participant, createToken)
@@ -125,6 +126,18 @@ struct MemberPages: Sendable {
             guard case .conflict = error else { throw error }
             return try pages.render("members", try await membersPage(context, error: error.errorDescription ?? ""), status: .conflict)
         }
+    }
+
+    /// "Send a password reset link": the member gets the same single-use link as "Forgot your
+    /// password?" sends; the admin never sees it.
+    @Sendable func sendPasswordReset(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try Self.uuid(context.parameters.get("id"), what: "member")
+        let member = try await store.sendPasswordReset(
+            toMember: id, by: context.identity, resetURL: PasswordResetPages.resetURL(baseURL: baseURL))
+        return try pages.render(
+            "members",
+            try await membersPage(
+                context, status: "A password reset link was sent to \(member.email). It works once, for 1 hour."))
     }
 
     @Sendable func revokeInvitation(_ request: Request, _ context: SignedInContext) async throws -> Response {

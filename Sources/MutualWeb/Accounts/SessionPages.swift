@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import MutualStore
 
-/// First-run setup, sign-in, sign-out and accepting an invitation: the pages that make or end
-/// a session.
+/// First-run setup, sign-in, choosing or switching organisation, sign-out and accepting an
+/// invitation: the pages that make or end a session.
 struct SessionPages: Sendable {
     let store: Store
     let pages: PageRenderer
@@ -16,6 +16,8 @@ struct SessionPages: Sendable {
         routes.open(.get, "/sign-in", showSignIn)
         routes.open(.post, "/sign-in", submitSignIn)
         routes.open(.post, "/sign-out", signOut)
+        routes.member(.get, "/organisations", role: .participant, showOrganisations)
+        routes.member(.post, "/organisations/switch", role: .participant, switchOrganisation)
         routes.open(.get, "/invitations/:token", showInvitation)
         routes.open(.post, "/invitations/:token", acceptInvitation)
     }
@@ -46,7 +48,7 @@ struct SessionPages: Sendable {
                 SetupRequest(
                     organisationName: form["organisation_name"] ?? "", adminName: form["name"] ?? "",
                     email: form["email"] ?? "", password: form["password"] ?? ""))
-            return try await signedInRedirect(account, to: "/dashboard")
+            return try await signedInRedirect(account, to: "/dashboard", context: context)
         } catch let error as StoreError {
             var model = SetupPage(page: pages.chrome(title: "Set up Mutual", context: context))
             model.organisationName = form["organisation_name"] ?? ""
@@ -65,7 +67,7 @@ struct SessionPages: Sendable {
 
     struct SignInPage {
         let page: PageChrome
-        var email = "", next = "", error = ""
+        var email = "", next = "", error = "", notice = ""
     }
 
     @Sendable func showSignIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -73,14 +75,27 @@ struct SessionPages: Sendable {
         if context.identity != nil { return .redirect(to: "/dashboard", type: .normal) }
         var model = SignInPage(page: pages.chrome(title: "Sign in", context: context))
         model.next = Self.safeNext(request.uri.queryParameters.get("next")) ?? ""
+        if request.uri.queryParameters.get("reset") == "done" {
+            model.notice = "Your new password is saved and every session of your account was signed out. Sign in with the new password."
+        } else if request.uri.queryParameters.get("unlocked") == "done" {
+            model.notice = "Your account is unlocked. Sign in now."
+        }
         return try pages.render("sign-in", model)
     }
 
     @Sendable func submitSignIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let email = context.form["email"] ?? ""
         do {
-            let account = try await store.signIn(email: email, password: context.form["password"] ?? "", clientAddress: context.clientAddress)
-            return try await signedInRedirect(account, to: Self.safeNext(context.form["next"]) ?? "/dashboard")
+            let login = try await store.signIn(email: email, password: context.form["password"] ?? "", clientAddress: context.clientAddress)
+            let next = Self.safeNext(context.form["next"])
+            let memberships = try await store.memberships(ofLogin: try login.requireID())
+            let account = try await store.defaultMembership(of: login)
+            guard memberships.count > 1 else {
+                return try await signedInRedirect(account, to: next ?? "/dashboard", context: context)
+            }
+            // Several organisations: signed in to the one used last, and asked which one to use.
+            let query = next.map { "?next=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+            return try await signedInRedirect(account, to: "/organisations" + query, context: context)
         } catch let error as StoreError {
             var model = SignInPage(page: pages.chrome(title: "Sign in", context: context))
             model.email = email
@@ -100,45 +115,100 @@ struct SessionPages: Sendable {
         return response
     }
 
+    // MARK: Choosing and switching organisation
+
+    struct OrganisationChoice { let accountID: String, name: String, roleLabel: String, current: Bool }
+    struct OrganisationsPage {
+        let page: PageChrome
+        let organisations: [OrganisationChoice]
+        let next: String
+    }
+
+    /// "Choose an organisation": every membership of the signed-in login, each a form that
+    /// switches to it.
+    @Sendable func showOrganisations(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let memberships = try await store.memberships(ofLogin: context.identity.loginID)
+        return try pages.render(
+            "choose-organisation",
+            OrganisationsPage(
+                page: pages.chrome(title: "Choose an organisation", context: context, current: "organisations"),
+                organisations: memberships.map {
+                    OrganisationChoice(
+                        accountID: $0.accountID.uuidString, name: $0.organisationName, roleLabel: $0.role.label.lowercased(),
+                        current: $0.accountID == context.identity.accountID)
+                },
+                next: Self.safeNext(request.uri.queryParameters.get("next")) ?? ""))
+    }
+
+    /// Switches to another organisation of the same login: a new session for that membership,
+    /// and the old session ends. A membership of any other login is "not found".
+    @Sendable func switchOrganisation(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        guard let id = context.form["account_id"].flatMap(UUID.init(uuidString:)) else {
+            throw StoreError.invalid(field: "account_id", message: "Choose one of your organisations from the list.")
+        }
+        let account = try await store.switchMembership(to: id, from: context.identity)
+        if let token = context.sessionToken { try await store.endSession(token: token) }
+        let session = try await store.startSession(for: account)
+        var response = Response.redirect(to: Self.safeNext(context.form["next"]) ?? "/dashboard", type: .normal)
+        response.setCookie(cookies.make(SessionMiddleware.cookieName, value: session.token, expires: session.expiresAt))
+        return response
+    }
+
     // MARK: Invitations
 
     struct AcceptPage {
         let page: PageChrome
         let organisationName: String, roleLabel: String, email: String, token: String
+        /// Signed in as the login the invitation is for: one button, no password.
+        var signedInAsInvitee = false
         var name = "", error = ""
     }
 
-    @Sendable func showInvitation(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let token = context.parameters.get("token") ?? ""
+    private func acceptPage(_ context: AppRequestContext, token: String) async throws -> AcceptPage {
         let (invitation, organisation) = try await store.pendingInvitation(token: token)
-        return try pages.render(
-            "accept-invitation",
-            AcceptPage(
-                page: pages.chrome(title: "Accept invitation", context: context), organisationName: organisation.name,
-                roleLabel: invitation.role.label.lowercased(), email: invitation.email, token: token))
+        var model = AcceptPage(
+            page: pages.chrome(title: "Accept invitation", context: context), organisationName: organisation.name,
+            roleLabel: invitation.role.label.lowercased(), email: invitation.email, token: token)
+        model.signedInAsInvitee = context.identity?.email == invitation.email
+        return model
+    }
+
+    @Sendable func showInvitation(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        try pages.render("accept-invitation", try await acceptPage(context, token: context.parameters.get("token") ?? ""))
     }
 
     @Sendable func acceptInvitation(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
         do {
-            let account = try await store.acceptInvitation(
-                token: token, name: context.form["name"] ?? "", password: context.form["password"] ?? "")
-            return try await signedInRedirect(account, to: "/dashboard")
+            let account: Account
+            if let identity = context.identity, try await acceptPage(context, token: token).signedInAsInvitee {
+                account = try await store.acceptInvitation(token: token, as: identity)
+            } else {
+                account = try await store.acceptInvitation(
+                    token: token, name: context.form["name"] ?? "", password: context.form["password"] ?? "",
+                    clientAddress: context.clientAddress)
+            }
+            return try await signedInRedirect(account, to: "/dashboard", context: context)
         } catch let error as StoreError {
-            guard case .invalid = error else { throw error }
-            let (invitation, organisation) = try await store.pendingInvitation(token: token)
-            var model = AcceptPage(
-                page: pages.chrome(title: "Accept invitation", context: context), organisationName: organisation.name,
-                roleLabel: invitation.role.label.lowercased(), email: invitation.email, token: token)
+            switch error {
+            case .invalid, .wrongCredentials, .tooManyAttempts, .conflict: break
+            default: throw error
+            }
+            var model = try await acceptPage(context, token: token)
             model.name = context.form["name"] ?? ""
             model.error = error.errorDescription ?? "\(error)"
-            return try pages.render("accept-invitation", model, status: .unprocessableContent)
+            let problem = APIProblem(error)
+            var response = try pages.render("accept-invitation", model, status: problem.status)
+            if let seconds = problem.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            return response
         }
     }
 
     // MARK: Helpers
 
-    private func signedInRedirect(_ account: Account, to target: String) async throws -> Response {
+    /// A new session for `account`; the browser's previous session, if any, ends.
+    private func signedInRedirect(_ account: Account, to target: String, context: AppRequestContext) async throws -> Response {
+        if let token = context.sessionToken { try await store.endSession(token: token) }
         let session = try await store.startSession(for: account)
         var response = Response.redirect(to: target, type: .normal)
         response.setCookie(cookies.make(SessionMiddleware.cookieName, value: session.token, expires: session.expiresAt))

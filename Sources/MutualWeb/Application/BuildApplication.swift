@@ -96,6 +96,8 @@ public func buildApplication(
         refreshGauges: { await jobGauges.refresh(from: store) }
     ).register(on: routes)
     SessionPages(store: store, pages: pages, cookies: cookies).register(on: routes)
+    PasswordResetPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
+    UnlockPages(store: store, pages: pages).register(on: routes)
     MemberPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
     AccountsAPI(store: store, baseURL: configuration.baseURL).register(on: routes)
     PeopleImportPages(store: store, pages: pages).register(on: routes)

@@ -2,12 +2,13 @@ import Hummingbird
 import Logging
 
 /// One log line per request, like Hummingbird's `LogRequestsMiddleware`, but with the secrets
-/// some paths carry left out: an invitation's token (`/invitations/…`) and an unsubscribe link's
-/// signature (`/email/unsubscribe/…`) would let whoever reads the logs accept the invitation or
-/// change someone's email. Queries are never logged (a `next=` can hold anything).
+/// some paths carry left out: an invitation's token (`/invitations/…`), a password reset link's
+/// secret (`/password-reset/…`), an unlock link's secret (`/unlock/…`) and an unsubscribe link's signature (`/email/unsubscribe/…`)
+/// would let whoever reads the logs accept the invitation, take over an account or change
+/// someone's email. Queries are never logged (a `next=` can hold anything).
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Path prefixes whose remainder is a secret.
-    static var secretPrefixes: [String] { ["/invitations/", "/email/unsubscribe/"] }
+    static var secretPrefixes: [String] { ["/invitations/", "/email/unsubscribe/", "/password-reset/", "/unlock/"] }
 
     static func loggedPath(_ path: String) -> String {
         for prefix in secretPrefixes where path.hasPrefix(prefix) && path.count > prefix.count {

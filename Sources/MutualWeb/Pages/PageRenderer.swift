@@ -74,6 +74,9 @@ struct PageChrome {
                 nav.append(NavItem(label: "Jobs", href: "/admin/jobs", current: current == "jobs"))
             }
             nav.append(NavItem(label: "API tokens", href: "/account/tokens", current: current == "tokens"))
+            if identity.organisationCount > 1 {
+                nav.append(NavItem(label: "Switch organisation", href: "/organisations", current: current == "organisations"))
+            }
         }
         self.nav = nav
     }

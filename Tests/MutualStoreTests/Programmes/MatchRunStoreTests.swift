@@ -104,8 +104,7 @@ struct DemoProgrammeTests {
         try await backend.withDatabase { database in
             let store = ProgrammeStoreTests.store(database)
             _ = try await store.loadDemo()
-            let account = try await store.signIn(email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword, clientAddress: nil)
-            let admin = try Identity(account: account, organisation: try await store.organisation(id: account.organisationID))
+            let admin = try await Seeds.signedIn(email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword, in: store)
             let programmes = try await store.programmes(of: admin)
             #expect(Set(programmes.map(\.model)) == Set(ProgrammeModel.allCases))
             for summary in programmes {
@@ -126,8 +125,7 @@ struct DemoProgrammeTests {
                 #expect(relationships.count == 2 && relationships.filter(\.isSigned).count == 1, "\(summary.name)")
             }
             // The demo participant can enrol in the open programme, and is already in the skill swap.
-            let participant = try await store.signIn(email: DemoOrganisation.participantEmail, password: DemoOrganisation.participantPassword, clientAddress: nil)
-            let ana = try Identity(account: participant, organisation: try await store.organisation(id: participant.organisationID))
+            let ana = try await Seeds.signedIn(email: DemoOrganisation.participantEmail, password: DemoOrganisation.participantPassword, in: store)
             #expect(try await store.programmes(of: ana).contains { $0.name == "Cross-team skill swap" && $0.viewerEnrolled })
         }
     }
