@@ -104,4 +104,17 @@ struct InputRulesWebTests {
             #expect(try await app.store.skills(of: org.admin).contains { $0.name.hasPrefix("Win") } == false)
         }
     }
+
+    @Test("A directory page number near Int.max is a 422, not an overflow that stops the server")
+    func hugePageNumber() async throws {
+        try await withTestApp(.sqlite) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let token = try await app.store.createAPIToken(named: "script", for: org.admin).secret
+            let (huge, problem) = try await call(app, .get, "/api/v1/people?page=9223372036854775806", token: token)
+            #expect(huge.status == .unprocessableContent)
+            #expect(problem["field"] as? String == "page")
+            let (last, _) = try await call(app, .get, "/api/v1/people?page=1000000", token: token)
+            #expect(last.status == .ok)
+        }
+    }
 }

@@ -50,7 +50,9 @@ struct PeoplePages: Sendable {
         query.level = try ProfileForm.integer(parameters["level"], field: "level", label: "The level")
         query.timeZone = try filter("timezone", "the time zone", limit: TextLimits.timeZone)
         query.language = try filter("language", "the language", limit: TextLimits.listItem)
-        query.page = try ProfileForm.integer(parameters["page"], field: "page", label: "The page") ?? 1
+        // Bounded: the offset is (page - 1) × page size, which overflowed (and stopped the
+        // server) for a page near Int.max.
+        query.page = try Paging.number(parameters["page"], field: "page", default: 1, range: 1...1_000_000)
         query.pageSize = try ProfileForm.integer(parameters["page_size"], field: "page_size", label: "The page size") ?? 25
         guard (1...5).contains(query.minimumLevel) else {
             throw StoreError.invalid(field: "min_level", message: "The minimum level must be from 1 to 5.")
