@@ -26,6 +26,12 @@ struct OperationsTests {
                         $0.method == method.uppercased() && $0.path.replacingOccurrences(of: ":id", with: "{id}") == path
                     }
                     if let route { #expect(role == route.access.description, "\(method) \(path) documents role \(role ?? "none")") }
+                    // The least token scope RouteTable lets through: admin routes need admin, other writes need write.
+                    let scope = (operations[method] as? [String: Any])?["x-mutual-scope"] as? String
+                    if let route, path.hasPrefix("/api/v1/") {
+                        let least = route.access == .member(.admin) ? "admin" : method == "get" ? "read" : "write"
+                        #expect(scope == least, "\(method) \(path) documents scope \(scope ?? "none"), the server takes \(least)")
+                    }
                 }
             }
             let served = Set(

@@ -19,5 +19,6 @@ public enum MutualMigrations {
         CreateEventsAndAudit013(),
         CreateEmailRecords014(),
         StoreProposalsAsRows015(),
+        AddTokenScopesAndIdempotencyKeys017(),
     ]
 }

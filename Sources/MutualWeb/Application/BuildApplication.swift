@@ -96,6 +96,7 @@ public func buildApplication(
     ).register(on: routes)
     SessionPages(store: store, pages: pages, cookies: cookies).register(on: routes)
     MemberPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
+    TokenPages(store: store, pages: pages).register(on: routes)
     AccountsAPI(store: store, baseURL: configuration.baseURL).register(on: routes)
     PeopleImportPages(store: store, pages: pages).register(on: routes)
     PeopleImportAPI(store: store).register(on: routes)

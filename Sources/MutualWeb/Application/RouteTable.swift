@@ -49,7 +49,9 @@ public final class RouteTable: @unchecked Sendable {
     }
 
     /// A route for signed-in members with at least `role`; others get 403 (401 or a sign-in
-    /// redirect when nobody is signed in).
+    /// redirect when nobody is signed in). A request made with an API token must also be
+    /// allowed by the token's scope (``scopeRefusal(_:method:role:)``): this is the one place
+    /// both are checked, so no route can forget either.
     func member(
         _ method: HTTPRequest.Method, _ path: String, role: Role,
         _ handler: @escaping @Sendable (Request, SignedInContext) async throws -> Response
@@ -59,9 +61,27 @@ public final class RouteTable: @unchecked Sendable {
                 throw StoreError.forbidden(
                     message: "This needs the \(role.label.lowercased()) role; you are signed in as a \(context.identity.role.label.lowercased()). Ask an admin if you need access.")
             }
+            if let scope = context.apiTokenScope, let refusal = Self.scopeRefusal(scope, method: request.method, role: role) {
+                throw StoreError.forbidden(message: refusal)
+            }
             return try await handler(request, context)
         }
         records.append(RouteRecord(method: method.rawValue, path: path, access: .member(role)))
+    }
+
+    /// Why a token with `scope` may not call a route with `method` that needs `role`, or nil
+    /// when it may. The owner's role is checked separately (and first): a scope only ever takes
+    /// away from what the role allows.
+    static func scopeRefusal(_ scope: APITokenScope, method: HTTPRequest.Method, role: Role) -> String? {
+        switch scope {
+        case .read where method != .get && method != .head:
+            return "This API token has the read scope, which only reads (GET). To make changes, create a token with the write scope under Account → API tokens (/account/tokens)."
+        case .read, .write:
+            guard role == .admin else { return nil }
+            return "This route is for organisation admins and needs a token with the admin scope; this token has the \(scope.rawValue) scope. An admin can create an admin token under Account → API tokens (/account/tokens)."
+        case .admin:
+            return nil
+        }
     }
 
     func record(_ method: HTTPRequest.Method, _ path: String, _ contract: APIContract) {
