@@ -50,7 +50,8 @@ struct OperationsTests {
             #expect(health.headers[.init("X-Request-Id")!]?.isEmpty == false)
             #expect(try await app.client.executeRequest(uri: "/readyz", method: .get, headers: [:], body: nil).text == "ready\n")
             _ = try await app.client.executeRequest(uri: "/sign-in", method: .get, headers: [:], body: nil)
-            let metrics = try await app.client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil)
+            let metrics = try await app.client.executeRequest(
+                uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(TestAppOptions.metricsToken)"], body: nil)
             #expect(metrics.status == .ok)
             #expect(metrics.text.contains("hb_requests"))
             #expect(metrics.text.contains(#"http_route="/sign-in""#))

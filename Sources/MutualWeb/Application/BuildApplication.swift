@@ -37,6 +37,8 @@ public struct BuiltApplication<App: ApplicationProtocol>: Sendable {
     public let routes: [RouteRecord]
     /// The typed API routes' contracts, by `"METHOD path"`.
     public let contracts: [String: APIContract]
+    /// The separate metrics listener's address, when `MUTUAL_METRICS_PORT` asks for one.
+    public let metricsListener: ListenerAddress?
 }
 
 /// Builds the whole Mutual application from explicit inputs: opens the database, runs the
@@ -89,10 +91,12 @@ public func buildApplication(
     }
     let routes = RouteTable(router: router)
     let jobGauges = JobQueueGauges()
+    let metricsEndpoint = MetricsEndpoint(
+        registry: MetricsBootstrap.registry, token: configuration.metricsToken, refreshGauges: { await jobGauges.refresh(from: store) })
+    let metricsExposure = MetricsExposure(token: configuration.metricsToken, port: configuration.metricsPort)
     OperationsRoutes(
-        database: database, metrics: MetricsBootstrap.registry,
-        openAPIDocument: openAPIDocument, stylesheet: stylesheet,
-        refreshGauges: { await jobGauges.refresh(from: store) }
+        database: database, metrics: metricsExposure == .mainPortWithToken ? metricsEndpoint : nil,
+        openAPIDocument: openAPIDocument, stylesheet: stylesheet
     ).register(on: routes)
     SessionPages(store: store, pages: pages, cookies: cookies).register(on: routes)
     MemberPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
@@ -126,6 +130,17 @@ public func buildApplication(
         },
         logger: logger)
     app.addServices(DatabaseService(database: database))
+    var metricsListener: ListenerAddress?
+    switch metricsExposure {
+    case .off:
+        logger.notice("\(MetricsExposure.howToTurnOn)")
+    case .mainPortWithToken:
+        break
+    case .separatePort(let port):
+        let address = ListenerAddress()
+        app.addServices(MetricsListener.make(host: configuration.host, port: port, endpoint: metricsEndpoint, address: address, logger: logger))
+        metricsListener = address
+    }
     if configuration.jobWorkers > 0 {
         var workerConfiguration = dependencies.jobWorker ?? JobWorkerConfiguration()
         workerConfiguration.concurrency = configuration.jobWorkers
@@ -133,7 +148,8 @@ public func buildApplication(
         app.addServices(
             JobWorker(store: store, handlers: store.jobHandlers(), schedules: Store.jobSchedules, configuration: workerConfiguration, logger: logger))
     }
-    return BuiltApplication(application: app, store: store, routes: routes.records, contracts: routes.contracts)
+    return BuiltApplication(
+        application: app, store: store, routes: routes.records, contracts: routes.contracts, metricsListener: metricsListener)
 }
 
 /// Reads files shipped in the module's resource bundle.
