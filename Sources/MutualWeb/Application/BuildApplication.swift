@@ -89,7 +89,7 @@ public func buildApplication(
         SessionMiddleware(store: store, cookies: cookies)
         CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, streamingUploads: [PeopleImportPages.importPath])
     }
-    let routes = RouteTable(router: router)
+    let routes = RouteTable(router: router, idempotencyKeys: IdempotencyKeys(store: store))
     let jobGauges = JobQueueGauges()
     let metricsEndpoint = MetricsEndpoint(
         registry: MetricsBootstrap.registry, token: configuration.metricsToken, refreshGauges: { await jobGauges.refresh(from: store) })

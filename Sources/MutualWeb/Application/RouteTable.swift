@@ -22,6 +22,8 @@ public struct RouteRecord: Sendable, Hashable {
     /// The path with Hummingbird parameters, e.g. `/api/v1/members/:id`.
     public let path: String
     public let access: RouteAccess
+    /// Whether the route honours an `Idempotency-Key` header (the API's POSTs).
+    public var takesIdempotencyKey = false
 }
 
 /// Registers routes on the router and remembers each with the role it needs, so tests can
@@ -34,9 +36,13 @@ public final class RouteTable: @unchecked Sendable {
     /// The typed API routes' contracts, by `"METHOD path"` (e.g. `"GET /api/v1/me"`).
     public private(set) var contracts: [String: APIContract] = [:]
 
-    init(router: Router<AppRequestContext>) {
+    /// What runs the API's POSTs under their `Idempotency-Key`.
+    let idempotencyKeys: IdempotencyKeys
+
+    init(router: Router<AppRequestContext>, idempotencyKeys: IdempotencyKeys) {
         self.router = router
         self.signedIn = router.group(context: SignedInContext.self)
+        self.idempotencyKeys = idempotencyKeys
     }
 
     /// A route anyone may call.
@@ -53,7 +59,7 @@ public final class RouteTable: @unchecked Sendable {
     /// allowed by the token's scope (``scopeRefusal(_:method:role:)``): this is the one place
     /// both are checked, so no route can forget either.
     func member(
-        _ method: HTTPRequest.Method, _ path: String, role: Role,
+        _ method: HTTPRequest.Method, _ path: String, role: Role, takesIdempotencyKey: Bool = false,
         _ handler: @escaping @Sendable (Request, SignedInContext) async throws -> Response
     ) {
         signedIn.on(RouterPath(path), method: method) { request, context in
@@ -66,7 +72,7 @@ public final class RouteTable: @unchecked Sendable {
             }
             return try await handler(request, context)
         }
-        records.append(RouteRecord(method: method.rawValue, path: path, access: .member(role)))
+        records.append(RouteRecord(method: method.rawValue, path: path, access: .member(role), takesIdempotencyKey: takesIdempotencyKey))
     }
 
     /// Why a token with `scope` may not call a route with `method` that needs `role`, or nil
