@@ -17,7 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
             email: MUTUAL_SMTP_URL (smtp://USER:PASS@HOST:587 or smtps://…:465; without it
               messages stay in the outbox table), MUTUAL_MAIL_FROM, MUTUAL_SMTP_RATE (a minute),
               MUTUAL_SMTP_CA_FILE; background jobs: MUTUAL_JOB_WORKERS (default 4, 0 for none),
-              MUTUAL_JOB_LEASE_SECONDS (default 60).
+              MUTUAL_JOB_LEASE_SECONDS (default 60); metrics: MUTUAL_METRICS_TOKEN (bearer
+              token for /metrics), MUTUAL_METRICS_PORT (a port of its own); with neither,
+              /metrics answers 404.
             """)
 
     @OptionGroup var options: ServerOptions

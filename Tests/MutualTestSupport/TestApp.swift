@@ -14,6 +14,8 @@ public struct TestApp: Sendable {
     public let contracts: [String: APIContract]
     public let clock: TestClock
     public let backend: TestBackend
+    /// The separate metrics listener, when the options ask for one (`metricsPort`).
+    public let metricsListener: ListenerAddress?
 
     /// A new browser with its own cookie jar.
     public func browser() -> BrowserSession { BrowserSession(client: client) }
@@ -28,6 +30,13 @@ public struct TestAppOptions: Sendable {
     public var live = false
     /// A logger of the test's own (to read what the application logs); it then logs at info.
     public var logger: Logger?
+    /// `MUTUAL_METRICS_TOKEN` and `MUTUAL_METRICS_PORT` (0: a free port, see `TestApp.metricsListener`).
+    /// By default /metrics is served on the main port to this token.
+    public var metricsToken: String? = TestAppOptions.metricsToken
+    public var metricsPort: Int?
+
+    /// The metrics token the test application takes unless a test sets another.
+    public static let metricsToken = "test-metrics-token-0123456789"
 
     public init(baseURL: String = "http://mutual.test", trustProxy: Bool = true, signInLimits: SignInLimits = SignInLimits(), live: Bool = false) {
         self.baseURL = baseURL
@@ -50,6 +59,8 @@ public func withTestApp(
     configuration.passwordCost = 4
     configuration.trustProxy = options.trustProxy
     configuration.logLevel = options.logger == nil ? .warning : .info
+    configuration.metricsToken = options.metricsToken
+    configuration.metricsPort = options.metricsPort
     let dependencies = AppDependencies(
         clock: clock.mutualClock, tokens: .seeded(UInt64.random(in: 1...UInt64.max)),
         signInLimits: options.signInLimits, database: database)
@@ -75,7 +86,11 @@ private func run<App: ApplicationProtocol>(
     let store = built.store
     let routes = built.routes
     let contracts = built.contracts
+    let metricsListener = built.metricsListener
     try await built.application.test(live ? .live : .router) { client in
-        try await body(TestApp(client: client, store: store, routes: routes, contracts: contracts, clock: clock, backend: backend))
+        try await body(
+            TestApp(
+                client: client, store: store, routes: routes, contracts: contracts, clock: clock, backend: backend,
+                metricsListener: metricsListener))
     }
 }

@@ -71,10 +71,11 @@ struct APIBodyRulesTests {
         try await withTestApp(.sqlite) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let token = try await app.store.createAPIToken(named: "t", for: org.admin).secret
-            let (status, problem) = try await call(app, .post, "/api/v1/tokens", token: token, json: #"{"name":"x","colour":"red"}"#)
+            let (status, problem) = try await call(
+                app, .post, "/api/v1/invitations", token: token, json: #"{"email":"x@acme.example","colour":"red"}"#)
             #expect(status == .badRequest)
             #expect(problem["field"] as? String == "colour")
-            #expect((problem["detail"] as? String)?.hasSuffix("Accepted fields: name.") == true)
+            #expect((problem["detail"] as? String)?.hasSuffix("Accepted fields: email, role.") == true, "\(problem)")
         }
     }
 

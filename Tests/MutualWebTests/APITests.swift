@@ -52,14 +52,14 @@ struct APITests {
             #expect(updated.status == .ok)
             #expect(updatedBody["role"] as? String == "programme_manager")
 
-            let (created, createdBody) = try await call(app, .post, "/api/v1/tokens", token: token, json: #"{"name":"second"}"#)
-            #expect(created.status == .created)
-            let secret = try #require(createdBody["token"] as? String)
+            let second = try await app.store.createAPIToken(named: "second", scope: .read, for: org.admin)
+            let secret = second.secret
             let (_, list) = try await call(app, .get, "/api/v1/tokens", token: secret)
             let items = try #require(list["items"] as? [[String: Any]])
             #expect(items.count == 2)
             #expect(items.allSatisfy { $0["token"] == nil }, "secrets are never listed")
-            let id = try #require(createdBody["id"] as? String)
+            #expect(Set(items.compactMap { $0["scope"] as? String }) == ["admin", "read"])
+            let id = try second.token.requireID().uuidString
             #expect(try await call(app, .delete, "/api/v1/tokens/\(id)", token: token).0.status == .noContent)
             #expect(try await call(app, .get, "/api/v1/me", token: secret).0.status == .unauthorized)
         }
@@ -75,8 +75,8 @@ struct APITests {
             ("POST", "/api/v1/invitations", #"{"email": "a@acme.example", "rol": "admin"}"#, 400, "rol"),
             ("POST", "/api/v1/invitations", #"{"email": "not-an-email"}"#, 422, "email"),
             ("POST", "/api/v1/invitations", #"{"email": "a@acme.example", "role": "king"}"#, 422, "role"),
-            ("POST", "/api/v1/tokens", #"{"name": null}"#, 422, "name"),
-            ("POST", "/api/v1/tokens", #"{"name": "   "}"#, 422, "name"),
+            ("POST", "/api/v1/skills", #"{"name": null, "family": "Data"}"#, 422, "name"),
+            ("POST", "/api/v1/skills", #"{"name": "   ", "family": "Data"}"#, 422, "name"),
             ("PATCH", "/api/v1/members/not-a-uuid", #"{"role": "admin"}"#, 404, nil),
             ("GET", "/api/v1/members/00000000-0000-0000-0000-000000000000", nil, 404, nil),
             ("DELETE", "/api/v1/tokens/12345", nil, 404, nil),
@@ -102,7 +102,7 @@ struct APITests {
             let org = try await Seeds.organisation("Acme", in: app.store)
             let token = try await app.store.createAPIToken(named: "t", for: org.admin).secret
             let huge = "{\"name\": \"" + String(repeating: "x", count: 2_000_000) + "\"}"
-            let (response, problem) = try await call(app, .post, "/api/v1/tokens", token: token, json: huge)
+            let (response, problem) = try await call(app, .post, "/api/v1/skills", token: token, json: huge)
             #expect(response.status == .contentTooLarge)
             #expect(problem["status"] as? Int == 413)
         }

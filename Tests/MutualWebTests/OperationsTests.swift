@@ -26,6 +26,12 @@ struct OperationsTests {
                         $0.method == method.uppercased() && $0.path.replacingOccurrences(of: ":id", with: "{id}") == path
                     }
                     if let route { #expect(role == route.access.description, "\(method) \(path) documents role \(role ?? "none")") }
+                    // The least token scope RouteTable lets through: admin routes need admin, other writes need write.
+                    let scope = (operations[method] as? [String: Any])?["x-mutual-scope"] as? String
+                    if let route, path.hasPrefix("/api/v1/") {
+                        let least = route.access == .member(.admin) ? "admin" : method == "get" ? "read" : "write"
+                        #expect(scope == least, "\(method) \(path) documents scope \(scope ?? "none"), the server takes \(least)")
+                    }
                 }
             }
             let served = Set(
@@ -44,7 +50,8 @@ struct OperationsTests {
             #expect(health.headers[.init("X-Request-Id")!]?.isEmpty == false)
             #expect(try await app.client.executeRequest(uri: "/readyz", method: .get, headers: [:], body: nil).text == "ready\n")
             _ = try await app.client.executeRequest(uri: "/sign-in", method: .get, headers: [:], body: nil)
-            let metrics = try await app.client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil)
+            let metrics = try await app.client.executeRequest(
+                uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(TestAppOptions.metricsToken)"], body: nil)
             #expect(metrics.status == .ok)
             #expect(metrics.text.contains("hb_requests"))
             #expect(metrics.text.contains(#"http_route="/sign-in""#))

@@ -65,6 +65,11 @@ public final class MutualDatabase: Sendable {
     /// runs in (waiting for the connection its own transaction holds) fails instead of hanging.
     static let sqliteWaitLimit: TimeAmount = .seconds(30)
 
+    /// How long a request waits for a PostgreSQL connection. Writes to one hot row queue behind
+    /// its lock while holding their connections (50 edits of one agreement at once); the driver's
+    /// 10 s default failed the last of them on a busy two-core machine, where 30 s lets them finish.
+    static let postgresWaitLimit: TimeAmount = .seconds(30)
+
     /// - Parameter postgresSearchPath: PostgreSQL schemas to use instead of `public` (tests give
     ///   each test a schema of its own).
     public init(
@@ -87,6 +92,7 @@ public final class MutualDatabase: Sendable {
                 databases.use(
                     .postgres(
                         configuration: configuration, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop,
+                        connectionPoolTimeout: Self.postgresWaitLimit,
                         encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace),
                     as: .psql)
             } catch {

@@ -19,13 +19,15 @@ extension Store {
     /// How long finished jobs stay on the jobs page.
     public static let finishedJobRetention: TimeInterval = 14 * 86_400
 
-    /// Daily: forgets finished jobs after two weeks and sessions that expired.
+    /// Daily: forgets finished jobs after two weeks, sessions that expired and idempotency keys
+    /// older than a day.
     func housekeeping(_ job: ClaimedJob) async throws -> JobOutcome {
         let now = clock.now
         try await transaction { database in
             try await Job.query(on: database).filter(\.$status == .finished)
                 .filter(\.$finishedAt < now.addingTimeInterval(-Self.finishedJobRetention)).delete()
             try await Session.query(on: database).filter(\.$expiresAt < now).delete()
+            try await self.purgeExpiredIdempotencyKeys(on: database, now: now)
         }
         return .finished
     }

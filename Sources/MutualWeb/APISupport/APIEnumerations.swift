@@ -3,6 +3,7 @@ import MutualStore
 // The store's enumerations the API reads and writes: the contract test compares their cases
 // with the document's `enum` lists.
 extension Role: APIEnumeration {}
+extension APITokenScope: APIEnumeration {}
 extension InvitationStatus: APIEnumeration {}
 extension ProgrammeModel: APIEnumeration {}
 extension ProgrammeStructure: APIEnumeration {}

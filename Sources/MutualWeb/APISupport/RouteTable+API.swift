@@ -25,13 +25,21 @@ struct APIInput<Body: APIBody>: Sendable {
 extension RouteTable {
     /// An API route for members with at least `role` that answers `Body` (as JSON, with
     /// `status` unless the body names its own; `NoContent` answers 204).
+    ///
+    /// Every POST takes an `Idempotency-Key` (``IdempotencyKeys``) unless `idempotencyKey` is
+    /// false, which a route sets only with a comment saying why a retry is harmless without one.
     func api<Body: APIBody>(
-        _ method: HTTPRequest.Method, _ path: String, role: Role, status: HTTPResponse.Status = .ok,
+        _ method: HTTPRequest.Method, _ path: String, role: Role, status: HTTPResponse.Status = .ok, idempotencyKey: Bool = true,
         _ handler: @escaping @Sendable (Request, SignedInContext) async throws -> Body
     ) {
         let success: HTTPResponse.Status = Body.self == NoContent.self ? .noContent : status
-        member(method, path, role: role) { request, context in
-            try Self.answer(try await handler(request, context), status: success)
+        let keys = method == .post && idempotencyKey ? idempotencyKeys : nil
+        let route = "\(method.rawValue) \(path)"
+        member(method, path, role: role, takesIdempotencyKey: keys != nil) { request, context in
+            guard let keys else { return try Self.answer(try await handler(request, context), status: success).response }
+            return try await keys.run(request, context, route: route) { request in
+                try Self.answer(try await handler(request, context), status: success)
+            }
         }
         record(method, path, APIContract(request: nil, status: Int(success.code), response: Self.shape(Body.self)))
     }
@@ -43,8 +51,16 @@ extension RouteTable {
         _ handler: @escaping @Sendable (Request, SignedInContext, APIInput<Input>) async throws -> Body
     ) {
         let success: HTTPResponse.Status = Body.self == NoContent.self ? .noContent : status
-        member(method, path, role: role) { request, context in
-            try Self.answer(try await handler(request, context, APIInput(request: request, context: context)), status: success)
+        let keys = method == .post ? idempotencyKeys : nil
+        let route = "\(method.rawValue) \(path)"
+        member(method, path, role: role, takesIdempotencyKey: keys != nil) { request, context in
+            guard let keys else {
+                return try Self.answer(try await handler(request, context, APIInput(request: request, context: context)), status: success)
+                    .response
+            }
+            return try await keys.run(request, context, route: route) { request in
+                try Self.answer(try await handler(request, context, APIInput(request: request, context: context)), status: success)
+            }
         }
         record(
             method, path,
@@ -55,8 +71,9 @@ extension RouteTable {
         Body.self == NoContent.self ? nil : { @Sendable in try Body.shape }
     }
 
-    private static func answer<Body: APIBody>(_ body: Body, status: HTTPResponse.Status) throws -> Response {
-        if Body.self == NoContent.self { return Response(status: .noContent) }
-        return try JSONBody.response(body, status: body.status ?? status)
+    private static func answer<Body: APIBody>(_ body: Body, status: HTTPResponse.Status) throws -> APIAnswer {
+        if Body.self == NoContent.self { return APIAnswer(status: .noContent, contentType: nil, body: nil) }
+        return APIAnswer(
+            status: body.status ?? status, contentType: "application/json", body: ByteBuffer(bytes: try JSONBody.encoder.encode(body)))
     }
 }

@@ -4,6 +4,10 @@ import MutualStore
 
 /// `/api/v1`: the current member, members, invitations and API tokens. Every route takes an
 /// `Authorization: Bearer` token; every query is scoped to the token's organisation.
+///
+/// Tokens are listed and revoked here but never made: a token that could mint tokens could
+/// outlive its own expiry or revocation (and widen its own scope), so new tokens come only
+/// from the tokens page, in a signed-in browser session (`MemberPages`).
 struct AccountsAPI: Sendable {
     let store: Store
     let baseURL: String
@@ -18,7 +22,6 @@ struct AccountsAPI: Sendable {
         routes.api(.post, "/api/v1/invitations", role: .admin, reads: InvitationRequest.self, status: .created, createInvitation)
         routes.api(.delete, "/api/v1/invitations/:id", role: .admin, revokeInvitation)
         routes.api(.get, "/api/v1/tokens", role: .participant, listTokens)
-        routes.api(.post, "/api/v1/tokens", role: .participant, reads: TokenRequest.self, status: .created, createToken)
         routes.api(.delete, "/api/v1/tokens/:id", role: .participant, revokeToken)
     }
 
@@ -66,14 +69,14 @@ struct AccountsAPI: Sendable {
                 acceptUrl: "https://mutual.example/invitations/abc")
         }
     }
-    struct TokenRequest: APIBody {
-        let name: String
-        static var example: TokenRequest { TokenRequest(name: "reporting") }
-    }
+    /// A token as its owner sees it; the secret is shown once, on the page that made it, never here.
     struct TokenBody: APIBody {
-        let id: UUID, name: String, prefix: String, createdAt: Date, lastUsedAt: Date?, token: String?
+        let id: UUID, name: String, prefix: String, scope: APITokenScope, createdAt: Date, expiresAt: Date?, expired: Bool
+        let lastUsedAt: Date?
         static var example: TokenBody {
-            TokenBody(id: UUID(), name: "reporting", prefix: "mut_abc", createdAt: Date(), lastUsedAt: Date(), token: "mut_abcdef")
+            TokenBody(
+                id: UUID(), name: "reporting", prefix: "mut_abc", scope: .read, createdAt: Date(), expiresAt: Date(), expired: false,
+                lastUsedAt: Date())
         }
     }
 
@@ -138,19 +141,14 @@ struct AccountsAPI: Sendable {
         return try body(try await store.revokeInvitation(id: id, by: context.identity))
     }
 
-    private func body(_ token: APIToken, secret: String? = nil) throws -> TokenBody {
+    private func body(_ token: APIToken) throws -> TokenBody {
         TokenBody(
-            id: try token.requireID(), name: token.name, prefix: token.prefix, createdAt: token.createdAt,
-            lastUsedAt: token.lastUsedAt, token: secret)
+            id: try token.requireID(), name: token.name, prefix: token.prefix, scope: token.scope, createdAt: token.createdAt,
+            expiresAt: token.expiresAt, expired: token.isExpired(at: store.clock.now), lastUsedAt: token.lastUsedAt)
     }
 
     @Sendable func listTokens(_ request: Request, _ context: SignedInContext) async throws -> ItemList<TokenBody> {
         ItemList(items: try await store.apiTokens(of: context.identity).map { try body($0) })
-    }
-
-    @Sendable func createToken(_ request: Request, _ context: SignedInContext, _ input: APIInput<TokenRequest>) async throws -> TokenBody {
-        let issued = try await store.createAPIToken(named: try await input.read().name, for: context.identity)
-        return try body(issued.token, secret: issued.secret)
     }
 
     @Sendable func revokeToken(_ request: Request, _ context: SignedInContext) async throws -> NoContent {

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import MutualStore
 
-/// The dashboard, the admin's members-and-invitations page and the API tokens page.
+/// The dashboard and the admin's members-and-invitations page. (API tokens: `TokenPages`.)
 struct MemberPages: Sendable {
     let store: Store
     let pages: PageRenderer
@@ -15,9 +15,6 @@ struct MemberPages: Sendable {
         routes.member(.post, "/admin/members/:id/role", role: .admin, changeRole)
         routes.member(.post, "/admin/members/:id/password-reset", role: .admin, sendPasswordReset)
         routes.member(.post, "/admin/invitations/:id/revoke", role: .admin, revokeInvitation)
-        routes.member(.get, "/account/tokens", role: .participant, showTokens)
-        routes.member(.post, "/account/tokens", role: .participant, createToken)
-        routes.member(.post, "/account/tokens/:id/revoke", role: .participant, revokeToken)
     }
 
     // MARK: Dashboard
@@ -144,51 +141,6 @@ struct MemberPages: Sendable {
         let id = try Self.uuid(context.parameters.get("id"), what: "invitation")
         let invitation = try await store.revokeInvitation(id: id, by: context.identity)
         return try pages.render("members", try await membersPage(context, status: "The invitation for \(invitation.email) was withdrawn."))
-    }
-
-    // MARK: API tokens
-
-    struct TokenRow { let id: String, name: String, prefix: String, created: String, lastUsed: String }
-    struct TokensPage {
-        let page: PageChrome
-        let tokens: [TokenRow]
-        let hasTokens: Bool
-        var newSecret = "", error = ""
-    }
-
-    private func tokensPage(_ context: SignedInContext, newSecret: String = "", error: String = "") async throws -> TokensPage {
-        let tokens = try await store.apiTokens(of: context.identity)
-        var model = TokensPage(
-            page: pages.chrome(title: "API tokens", context: context, current: "tokens"),
-            tokens: tokens.map {
-                TokenRow(
-                    id: $0.id?.uuidString ?? "", name: $0.name, prefix: $0.prefix,
-                    created: Self.dateFormatter.string(from: $0.createdAt),
-                    lastUsed: $0.lastUsedAt.map { Self.dateFormatter.string(from: $0) } ?? "never")
-            },
-            hasTokens: !tokens.isEmpty)
-        model.newSecret = newSecret
-        model.error = error
-        return model
-    }
-
-    @Sendable func showTokens(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        try pages.render("tokens", try await tokensPage(context))
-    }
-
-    @Sendable func createToken(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        do {
-            let issued = try await store.createAPIToken(named: context.form["name"] ?? "", for: context.identity)
-            return try pages.render("tokens", try await tokensPage(context, newSecret: issued.secret))
-        } catch let error as StoreError {
-            return try pages.render("tokens", try await tokensPage(context, error: error.errorDescription ?? ""), status: APIProblem(error).status)
-        }
-    }
-
-    @Sendable func revokeToken(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let id = try Self.uuid(context.parameters.get("id"), what: "API token")
-        try await store.revokeAPIToken(id: id, of: context.identity)
-        return .redirect(to: "/account/tokens", type: .normal)
     }
 
     // MARK: Helpers

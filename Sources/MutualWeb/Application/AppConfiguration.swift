@@ -45,6 +45,11 @@ public struct AppConfiguration: Sendable {
     public var jobLeaseSeconds: Double = 60
     /// Jobs this replica runs at once; 0 runs no worker here.
     public var jobWorkers: Int = 4
+    /// The bearer token `/metrics` asks for (`MUTUAL_METRICS_TOKEN`); nil for none.
+    public var metricsToken: String?
+    /// A port of its own for `/metrics` (`MUTUAL_METRICS_PORT`), on the same host as the server;
+    /// nil serves no separate listener. 0 (tests only) takes any free port.
+    public var metricsPort: Int?
 
     public init() {}
 
@@ -69,6 +74,8 @@ public struct AppConfiguration: Sendable {
         ("mutual.smtp.ca.file", "MUTUAL_SMTP_CA_FILE", "PEM file of extra certificate authorities to trust for the mail server"),
         ("mutual.job.lease.seconds", "MUTUAL_JOB_LEASE_SECONDS", "how long a job's claim lasts without renewal; a dead replica's jobs are taken over after it (default 60)"),
         ("mutual.job.workers", "MUTUAL_JOB_WORKERS", "jobs this replica runs at once; 0 runs no job worker here (default 4)"),
+        ("mutual.metrics.token", "MUTUAL_METRICS_TOKEN", "serve /metrics only to `Authorization: Bearer` this token (at least 16 characters); with neither this nor MUTUAL_METRICS_PORT, /metrics answers 404"),
+        ("mutual.metrics.port", "MUTUAL_METRICS_PORT", "serve /metrics on this port of MUTUAL_HOST instead of the main port (with MUTUAL_METRICS_TOKEN, the token is asked for there too)"),
     ]
 
     /// Reads the configuration. `flags` holds command-line values by key (e.g. `mutual.port`).
@@ -187,6 +194,21 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("MUTUAL_JOB_WORKERS must be a number from 0 to 64, not \"\(workers)\" (4 is the default).")
             }
             self.jobWorkers = value
+        }
+        if let token = reader.string(forKey: "mutual.metrics.token", isSecret: true), !token.isEmpty {
+            guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline && ($0.asciiValue ?? 0) >= 0x21 }) else {
+                throw ConfigurationError("MUTUAL_METRICS_TOKEN must be at least 16 printable characters without spaces, e.g. from `openssl rand -hex 32`.")
+            }
+            self.metricsToken = token
+        }
+        if let metricsPort = reader.string(forKey: "mutual.metrics.port"), !metricsPort.isEmpty {
+            guard let value = Int(metricsPort), (1...65535).contains(value) else {
+                throw ConfigurationError("MUTUAL_METRICS_PORT \"\(metricsPort)\" is not a number from 1 to 65535. Set it to a free port, e.g. 9464, or leave it unset.")
+            }
+            guard value != port else {
+                throw ConfigurationError("MUTUAL_METRICS_PORT is the same as the server's port (\(port)). Choose another port for metrics, e.g. 9464.")
+            }
+            self.metricsPort = value
         }
     }
 }

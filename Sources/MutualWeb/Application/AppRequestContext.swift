@@ -11,6 +11,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var identity: Identity?
     /// The raw session token from the cookie (needed to sign out).
     public var sessionToken: String?
+    /// The scope of the API token the request came with; nil for a browser session.
+    public var apiTokenScope: APITokenScope?
     /// The token every form on the page must send back as `csrf_token`.
     public var csrfToken = ""
     /// The fields of a submitted form, decoded once by the CSRF middleware.
@@ -32,6 +34,8 @@ public struct SignedInContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let identity: Identity
     public let sessionToken: String?
+    /// The scope of the API token the request came with; nil for a browser session.
+    public let apiTokenScope: APITokenScope?
     public let csrfToken: String
     public let form: FormFields
     public let clientAddress: String?
@@ -42,6 +46,7 @@ public struct SignedInContext: ChildRequestContext {
         self.coreContext = context.coreContext
         self.identity = identity
         self.sessionToken = context.sessionToken
+        self.apiTokenScope = context.apiTokenScope
         self.csrfToken = context.csrfToken
         self.form = context.form
         self.clientAddress = context.clientAddress

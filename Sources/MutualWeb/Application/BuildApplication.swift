@@ -37,6 +37,8 @@ public struct BuiltApplication<App: ApplicationProtocol>: Sendable {
     public let routes: [RouteRecord]
     /// The typed API routes' contracts, by `"METHOD path"`.
     public let contracts: [String: APIContract]
+    /// The separate metrics listener's address, when `MUTUAL_METRICS_PORT` asks for one.
+    public let metricsListener: ListenerAddress?
 }
 
 /// Builds the whole Mutual application from explicit inputs: opens the database, runs the
@@ -88,17 +90,20 @@ public func buildApplication(
         SessionMiddleware(store: store, cookies: cookies)
         CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, streamingUploads: [PeopleImportPages.importPath])
     }
-    let routes = RouteTable(router: router)
+    let routes = RouteTable(router: router, idempotencyKeys: IdempotencyKeys(store: store))
     let jobGauges = JobQueueGauges()
+    let metricsEndpoint = MetricsEndpoint(
+        registry: MetricsBootstrap.registry, token: configuration.metricsToken, refreshGauges: { await jobGauges.refresh(from: store) })
+    let metricsExposure = MetricsExposure(token: configuration.metricsToken, port: configuration.metricsPort)
     OperationsRoutes(
-        database: database, metrics: MetricsBootstrap.registry,
-        openAPIDocument: openAPIDocument, stylesheet: stylesheet,
-        refreshGauges: { await jobGauges.refresh(from: store) }
+        database: database, metrics: metricsExposure == .mainPortWithToken ? metricsEndpoint : nil,
+        openAPIDocument: openAPIDocument, stylesheet: stylesheet
     ).register(on: routes)
     SessionPages(store: store, pages: pages, cookies: cookies).register(on: routes)
     PasswordResetPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
     UnlockPages(store: store, pages: pages).register(on: routes)
     MemberPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
+    TokenPages(store: store, pages: pages).register(on: routes)
     AccountsAPI(store: store, baseURL: configuration.baseURL).register(on: routes)
     PeopleImportPages(store: store, pages: pages).register(on: routes)
     PeopleImportAPI(store: store).register(on: routes)
@@ -128,6 +133,17 @@ public func buildApplication(
         },
         logger: logger)
     app.addServices(DatabaseService(database: database))
+    var metricsListener: ListenerAddress?
+    switch metricsExposure {
+    case .off:
+        logger.notice("\(MetricsExposure.howToTurnOn)")
+    case .mainPortWithToken:
+        break
+    case .separatePort(let port):
+        let address = ListenerAddress()
+        app.addServices(MetricsListener.make(host: configuration.host, port: port, endpoint: metricsEndpoint, address: address, logger: logger))
+        metricsListener = address
+    }
     if configuration.jobWorkers > 0 {
         var workerConfiguration = dependencies.jobWorker ?? JobWorkerConfiguration()
         workerConfiguration.concurrency = configuration.jobWorkers
@@ -135,7 +151,8 @@ public func buildApplication(
         app.addServices(
             JobWorker(store: store, handlers: store.jobHandlers(), schedules: Store.jobSchedules, configuration: workerConfiguration, logger: logger))
     }
-    return BuiltApplication(application: app, store: store, routes: routes.records, contracts: routes.contracts)
+    return BuiltApplication(
+        application: app, store: store, routes: routes.records, contracts: routes.contracts, metricsListener: metricsListener)
 }
 
 /// Reads files shipped in the module's resource bundle.

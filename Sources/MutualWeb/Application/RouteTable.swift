@@ -22,6 +22,8 @@ public struct RouteRecord: Sendable, Hashable {
     /// The path with Hummingbird parameters, e.g. `/api/v1/members/:id`.
     public let path: String
     public let access: RouteAccess
+    /// Whether the route honours an `Idempotency-Key` header (the API's POSTs).
+    public var takesIdempotencyKey = false
 }
 
 /// Registers routes on the router and remembers each with the role it needs, so tests can
@@ -34,9 +36,13 @@ public final class RouteTable: @unchecked Sendable {
     /// The typed API routes' contracts, by `"METHOD path"` (e.g. `"GET /api/v1/me"`).
     public private(set) var contracts: [String: APIContract] = [:]
 
-    init(router: Router<AppRequestContext>) {
+    /// What runs the API's POSTs under their `Idempotency-Key`.
+    let idempotencyKeys: IdempotencyKeys
+
+    init(router: Router<AppRequestContext>, idempotencyKeys: IdempotencyKeys) {
         self.router = router
         self.signedIn = router.group(context: SignedInContext.self)
+        self.idempotencyKeys = idempotencyKeys
     }
 
     /// A route anyone may call.
@@ -49,9 +55,11 @@ public final class RouteTable: @unchecked Sendable {
     }
 
     /// A route for signed-in members with at least `role`; others get 403 (401 or a sign-in
-    /// redirect when nobody is signed in).
+    /// redirect when nobody is signed in). A request made with an API token must also be
+    /// allowed by the token's scope (``scopeRefusal(_:method:role:)``): this is the one place
+    /// both are checked, so no route can forget either.
     func member(
-        _ method: HTTPRequest.Method, _ path: String, role: Role,
+        _ method: HTTPRequest.Method, _ path: String, role: Role, takesIdempotencyKey: Bool = false,
         _ handler: @escaping @Sendable (Request, SignedInContext) async throws -> Response
     ) {
         signedIn.on(RouterPath(path), method: method) { request, context in
@@ -59,9 +67,27 @@ public final class RouteTable: @unchecked Sendable {
                 throw StoreError.forbidden(
                     message: "This needs the \(role.label.lowercased()) role; you are signed in as a \(context.identity.role.label.lowercased()). Ask an admin if you need access.")
             }
+            if let scope = context.apiTokenScope, let refusal = Self.scopeRefusal(scope, method: request.method, role: role) {
+                throw StoreError.forbidden(message: refusal)
+            }
             return try await handler(request, context)
         }
-        records.append(RouteRecord(method: method.rawValue, path: path, access: .member(role)))
+        records.append(RouteRecord(method: method.rawValue, path: path, access: .member(role), takesIdempotencyKey: takesIdempotencyKey))
+    }
+
+    /// Why a token with `scope` may not call a route with `method` that needs `role`, or nil
+    /// when it may. The owner's role is checked separately (and first): a scope only ever takes
+    /// away from what the role allows.
+    static func scopeRefusal(_ scope: APITokenScope, method: HTTPRequest.Method, role: Role) -> String? {
+        switch scope {
+        case .read where method != .get && method != .head:
+            return "This API token has the read scope, which only reads (GET). To make changes, create a token with the write scope under Account → API tokens (/account/tokens)."
+        case .read, .write:
+            guard role == .admin else { return nil }
+            return "This route is for organisation admins and needs a token with the admin scope; this token has the \(scope.rawValue) scope. An admin can create an admin token under Account → API tokens (/account/tokens)."
+        case .admin:
+            return nil
+        }
     }
 
     func record(_ method: HTTPRequest.Method, _ path: String, _ contract: APIContract) {

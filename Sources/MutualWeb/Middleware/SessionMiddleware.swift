@@ -13,14 +13,19 @@ struct SessionMiddleware: RouterMiddleware {
         var context = context
         if request.uri.path.hasPrefix("/api/") {
             if let authorization = request.headers[.authorization] {
-                guard authorization.lowercased().hasPrefix("bearer "),
-                    let identity = try await store.identity(forAPIToken: String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
-                else {
+                guard authorization.lowercased().hasPrefix("bearer ") else { throw Self.invalidToken }
+                let secret = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+                switch try await store.checkAPIToken(secret) {
+                case .valid(let identity, let scope, _):
+                    context.identity = identity
+                    context.apiTokenScope = scope
+                case .expired(let date):
                     throw APIProblem(
-                        status: .unauthorized, title: "Invalid API token",
-                        detail: "The Authorization header does not hold a valid API token. Send `Authorization: Bearer mut_…` with a token from Account → API tokens.")
+                        status: .unauthorized, title: "API token expired",
+                        detail: "This API token expired on \(MemberPages.dateFormatter.string(from: date)). Create a new one under Account → API tokens (/account/tokens) while signed in, and send it instead.")
+                case .unknown:
+                    throw Self.invalidToken
                 }
-                context.identity = identity
             }
             return try await next(request, context)
         }
@@ -39,4 +44,8 @@ struct SessionMiddleware: RouterMiddleware {
         }
         return response
     }
+
+    static let invalidToken = APIProblem(
+        status: .unauthorized, title: "Invalid API token",
+        detail: "The Authorization header does not hold a valid API token. Send `Authorization: Bearer mut_…` with a token from Account → API tokens.")
 }

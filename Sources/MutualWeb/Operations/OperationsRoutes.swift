@@ -1,16 +1,15 @@
 import Foundation
 import Hummingbird
 import MutualStore
-import Prometheus
 
-/// Health, readiness, Prometheus metrics, the OpenAPI document and the stylesheet.
+/// Health, readiness, Prometheus metrics (when they are served on this port), the OpenAPI
+/// document and the stylesheet.
 struct OperationsRoutes: Sendable {
     let database: MutualDatabase
-    let metrics: PrometheusCollectorRegistry
+    /// `/metrics` on the main port (token-guarded), or nil when it is off here (404).
+    let metrics: MetricsEndpoint?
     let openAPIDocument: ByteBuffer
     let stylesheet: ByteBuffer
-    /// Brings gauges read from the database (the job queue) up to date before a scrape.
-    var refreshGauges: @Sendable () async -> Void = {}
 
     func register(on routes: RouteTable) {
         routes.open(.get, "/healthz") { _, _ in
@@ -22,11 +21,8 @@ struct OperationsRoutes: Sendable {
                 status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unreachable\n")))
         }
-        routes.open(.get, "/metrics") { _, _ in
-            await refreshGauges()
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        if let metrics {
+            routes.open(.get, "/metrics") { request, _ in await metrics.respond(to: request) }
         }
         routes.open(.get, "/api/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPIDocument))

@@ -5,12 +5,18 @@ The run exercises every operation, `DELETE /api/v1/tokens/{id}` included, so it 
 very token it is using; the provider then signs in again and makes a new one. It checks the
 token with `GET /api/v1/me` before each case (cheap), so no case runs with a revoked token.
 
+Idempotency keys: a valid `Idempotency-Key` the run generates is replaced by a fresh UUID, so
+two cases never share a key by chance (short keys such as "0" come up again and again, and the
+same key with another body rightly answers 422). Invalid keys are left alone for the negative
+checks. Reusing a key is tested in Swift (IdempotencyKeyTests).
+
 Env: MUTUAL_ST_URL, MUTUAL_ST_EMAIL, MUTUAL_ST_PASSWORD.
 """
 from __future__ import annotations
 
 import os
 import re
+import uuid
 
 import requests
 import schemathesis
@@ -52,3 +58,6 @@ class MutualToken:
     def set(self, case, data, context):
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"
+        key = case.headers.get("Idempotency-Key")
+        if isinstance(key, str) and 1 <= len(key) <= 255 and all(0x20 <= ord(c) <= 0x7E for c in key):
+            case.headers["Idempotency-Key"] = str(uuid.uuid4())
