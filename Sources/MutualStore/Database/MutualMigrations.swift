@@ -20,5 +20,6 @@ public enum MutualMigrations {
         CreateEmailRecords014(),
         StoreProposalsAsRows015(),
         SeparateLoginsFromMemberships016(),
+        AddTwoFactor018(),
     ]
 }

@@ -25,6 +25,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case relationshipUnwound = "relationship.unwound"
     case agreementChanged = "agreement.changed"
     case agreementSigned = "agreement.signed"
+    case twoFactorEnabled = "two_factor.enabled"
+    case twoFactorDisabled = "two_factor.disabled"
+    case twoFactorRecoveryCodeUsed = "two_factor.recovery_code_used"
+    case twoFactorRecoveryCodesRegenerated = "two_factor.recovery_codes_regenerated"
+    case organisationSettingsChanged = "organisation_settings.changed"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -40,6 +45,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .relationshipOpened, .relationshipPaused, .relationshipResumed, .relationshipCompleted, .relationshipUnwound,
             .agreementChanged, .agreementSigned:
             "relationship"
+        case .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated: "login"
+        case .organisationSettingsChanged: "organisation"
         }
     }
 
@@ -70,6 +77,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .relationshipUnwound: "unwound a relationship"
         case .agreementChanged: "changed an agreement"
         case .agreementSigned: "signed an agreement"
+        case .twoFactorEnabled: "turned on two-factor sign-in"
+        case .twoFactorDisabled: "turned off two-factor sign-in"
+        case .twoFactorRecoveryCodeUsed: "used a two-factor recovery code"
+        case .twoFactorRecoveryCodesRegenerated: "made new two-factor recovery codes"
+        case .organisationSettingsChanged: "changed the organisation's settings"
         }
     }
 }
