@@ -87,7 +87,7 @@ public func buildApplication(
         SessionMiddleware(store: store, cookies: cookies)
         CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, streamingUploads: [PeopleImportPages.importPath])
     }
-    let routes = RouteTable(router: router)
+    let routes = RouteTable(router: router, staffPageGate: TwoFactorRequirementGate(store: store).check)
     let jobGauges = JobQueueGauges()
     OperationsRoutes(
         database: database, metrics: MetricsBootstrap.registry,
@@ -115,6 +115,7 @@ public func buildApplication(
     JobsPages(store: store, pages: pages).register(on: routes)
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)
+    TwoFactorPages(store: store, pages: pages).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(

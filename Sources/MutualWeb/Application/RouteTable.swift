@@ -34,9 +34,15 @@ public final class RouteTable: @unchecked Sendable {
     /// The typed API routes' contracts, by `"METHOD path"` (e.g. `"GET /api/v1/me"`).
     public private(set) var contracts: [String: APIContract] = [:]
 
-    init(router: Router<AppRequestContext>) {
+    /// Asked before every page that needs more than the participant role; a response it
+    /// returns is sent instead of the page (the two-factor set-up an organisation requires of
+    /// its admins, ``TwoFactorRequirementGate``).
+    private let staffPageGate: (@Sendable (Request, SignedInContext) async throws -> Response?)?
+
+    init(router: Router<AppRequestContext>, staffPageGate: (@Sendable (Request, SignedInContext) async throws -> Response?)? = nil) {
         self.router = router
         self.signedIn = router.group(context: SignedInContext.self)
+        self.staffPageGate = staffPageGate
     }
 
     /// A route anyone may call.
@@ -54,11 +60,13 @@ public final class RouteTable: @unchecked Sendable {
         _ method: HTTPRequest.Method, _ path: String, role: Role,
         _ handler: @escaping @Sendable (Request, SignedInContext) async throws -> Response
     ) {
+        let gate = role > .participant ? staffPageGate : nil
         signedIn.on(RouterPath(path), method: method) { request, context in
             guard context.identity.role >= role else {
                 throw StoreError.forbidden(
                     message: "This needs the \(role.label.lowercased()) role; you are signed in as a \(context.identity.role.label.lowercased()). Ask an admin if you need access.")
             }
+            if let gate, let stopped = try await gate(request, context) { return stopped }
             return try await handler(request, context)
         }
         records.append(RouteRecord(method: method.rawValue, path: path, access: .member(role)))
