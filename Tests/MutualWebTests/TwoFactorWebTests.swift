@@ -75,6 +75,29 @@ struct TwoFactorWebTests {
         }
     }
 
+    @Test("Accepting an invitation with the password of a login that has two-factor sign-in asks for the code before any session", arguments: TestBackend.all)
+    func invitationNeedsCode(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let a = try await Seeds.organisation("Acme", in: app.store)
+            let b = try await Seeds.organisation("Bolt", in: app.store)
+            let owner = app.browser()
+            try await owner.post("/sign-in", form: ["email": a.participantEmail, "password": Seeds.password])
+            let (key, _) = try await Self.enrolThroughPages(owner, app: app)
+            // Someone who knows the password and gets hold of an invitation for the address.
+            let issued = try await app.store.invite(email: a.participantEmail, role: .participant, by: b.admin) { "http://mutual.test/invitations/\($0)" }
+            let browser = app.browser()
+            let accepted = try await browser.post("/invitations/\(issued.token)", form: ["name": "Acme Participant", "password": Seeds.password])
+            #expect(accepted.status == .seeOther)
+            #expect(accepted.location == "/sign-in/code?next=%2Fdashboard")
+            #expect(browser.cookies["mutual_session"] == nil)
+            #expect(try await browser.get("/organisations").location?.hasPrefix("/sign-in") == true)
+            app.clock.advance(by: 30)
+            let code = try await browser.post("/sign-in/code", form: ["code": ReferenceTOTP.code(key: key, at: app.clock.now), "next": "/dashboard"])
+            #expect(code.location == "/organisations?next=%2Fdashboard")
+            #expect(browser.cookies["mutual_session"] != nil)
+        }
+    }
+
     @Test("The code step expires after five minutes and sends the person back to the password", arguments: TestBackend.all)
     func pendingExpires(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in

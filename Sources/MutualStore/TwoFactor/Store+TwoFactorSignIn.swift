@@ -9,14 +9,19 @@ extension Store {
     /// After a correct password for a login with two-factor sign-in: a token for the browser
     /// that stands for "password checked" for five minutes, once. No session exists yet.
     public func startPendingSignIn(for login: Login) async throws -> PendingSignInToken {
+        try await startPendingSignIn(loginID: try login.requireID())
+    }
+
+    /// ``startPendingSignIn(for:)`` by the login's id.
+    public func startPendingSignIn(loginID: UUID) async throws -> PendingSignInToken {
         let token = tokens.makeToken()
         let now = clock.now
         let pending = PendingSignIn(
-            tokenDigest: SecretTokens.digest(token), loginID: try login.requireID(), createdAt: now,
+            tokenDigest: SecretTokens.digest(token), loginID: loginID, createdAt: now,
             expiresAt: now.addingTimeInterval(Self.pendingSignInLifetime))
         try await pending.create(on: try db())
         // Expired halves of sign-ins are of no use to anyone; clear this login's.
-        try await PendingSignIn.query(on: try db()).filter(\.$loginID == (try login.requireID())).filter(\.$expiresAt <= now).delete()
+        try await PendingSignIn.query(on: try db()).filter(\.$loginID == loginID).filter(\.$expiresAt <= now).delete()
         return PendingSignInToken(token: token, expiresAt: pending.expiresAt)
     }
 

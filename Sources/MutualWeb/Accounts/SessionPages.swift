@@ -86,7 +86,7 @@ struct SessionPages: Sendable {
             let next = Self.safeNext(context.form["next"])
             if try await store.twoFactorEnabled(loginID: try login.requireID()) {
                 // No session yet: the code comes first (TwoFactorSignInPages.swift).
-                return try await askForSecondFactor(login, next: next)
+                return try await askForSecondFactor(loginID: try login.requireID(), next: next)
             }
             return try await enter(login, next: next, context: context)
         } catch let error as StoreError {
@@ -180,6 +180,10 @@ struct SessionPages: Sendable {
                 account = try await store.acceptInvitation(
                     token: token, name: context.form["name"] ?? "", password: context.form["password"] ?? "",
                     clientAddress: context.clientAddress)
+                if try await store.twoFactorEnabled(loginID: account.loginID) {
+                    // A password is not a session for a login with two-factor sign-in.
+                    return try await askForSecondFactor(loginID: account.loginID, next: "/dashboard")
+                }
             }
             return try await signedInRedirect(account, to: "/dashboard", context: context)
         } catch let error as StoreError {

@@ -18,9 +18,11 @@ extension SessionPages {
         var next = "", error = ""
     }
 
-    /// The password was right: remember that for five minutes, and ask for the code.
-    func askForSecondFactor(_ login: Login, next: String?) async throws -> Response {
-        let pending = try await store.startPendingSignIn(for: login)
+    /// The password was right: remember that for five minutes, and ask for the code. Every
+    /// path that checks a password of a login with two-factor sign-in comes here instead of
+    /// making a session (sign-in, and accepting an invitation with an existing login's password).
+    func askForSecondFactor(loginID: UUID, next: String?) async throws -> Response {
+        let pending = try await store.startPendingSignIn(loginID: loginID)
         let query = next.map { "?next=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
         var response = Response.redirect(to: "/sign-in/code" + query, type: .normal)
         response.setCookie(cookies.make(Self.pendingSignInCookie, value: pending.token, expires: pending.expiresAt))
