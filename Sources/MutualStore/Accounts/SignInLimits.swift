@@ -22,13 +22,19 @@ public struct SignInLimits: Sendable {
     public var accountWindow: TimeInterval
     /// Failures at which the account's owner is emailed an unlock link.
     public var lockThreshold: Int
+    /// Wrong two-factor codes per login in `window`. Codes have a limit of their own: they are
+    /// guessed only after the password, and a correct password does not clear them.
+    public var perSecondFactor: Int
 
     /// 3 free failures per account, then waits of 1 s doubling up to 15 minutes; the owner is
-    /// emailed at 5 failures; 20 failures per client address in 15 minutes.
+    /// emailed at 5 failures; 20 failures per client address in 15 minutes; 5 wrong two-factor
+    /// codes per login in 15 minutes.
     public init(
         perAccount: Int = 3, perAddress: Int = 20, window: TimeInterval = 15 * 60, firstDelay: TimeInterval = 1,
-        maxDelay: TimeInterval = 15 * 60, accountWindow: TimeInterval = 24 * 3600, lockThreshold: Int? = nil
+        maxDelay: TimeInterval = 15 * 60, accountWindow: TimeInterval = 24 * 3600, lockThreshold: Int? = nil,
+        perSecondFactor: Int = 5
     ) {
+        self.perSecondFactor = perSecondFactor
         self.perAccount = perAccount
         self.perAddress = perAddress
         self.window = window

@@ -21,5 +21,6 @@ public enum MutualMigrations {
         StoreProposalsAsRows015(),
         SeparateLoginsFromMemberships016(),
         AddTokenScopesAndIdempotencyKeys017(),
+        AddTwoFactor018(),
     ]
 }

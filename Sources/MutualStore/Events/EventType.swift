@@ -29,6 +29,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case passwordReset = "password.reset"
     case accountLocked = "account.locked"
     case accountUnlocked = "account.unlocked"
+    case twoFactorEnabled = "two_factor.enabled"
+    case twoFactorDisabled = "two_factor.disabled"
+    case twoFactorRecoveryCodeUsed = "two_factor.recovery_code_used"
+    case twoFactorRecoveryCodesRegenerated = "two_factor.recovery_codes_regenerated"
+    case organisationSettingsChanged = "organisation_settings.changed"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -46,6 +51,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
             "relationship"
         // About a membership (the login's, in each organisation it belongs to).
         case .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked: "account"
+        case .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated: "login"
+        case .organisationSettingsChanged: "organisation"
         }
     }
 
@@ -80,6 +87,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .passwordReset: "set a new password with a reset link"
         case .accountLocked: "had sign-ins slowed after repeated failures (unlock link emailed)"
         case .accountUnlocked: "unlocked their account with the emailed link"
+        case .twoFactorEnabled: "turned on two-factor sign-in"
+        case .twoFactorDisabled: "turned off two-factor sign-in"
+        case .twoFactorRecoveryCodeUsed: "used a two-factor recovery code"
+        case .twoFactorRecoveryCodesRegenerated: "made new two-factor recovery codes"
+        case .organisationSettingsChanged: "changed the organisation's settings"
         }
     }
 }

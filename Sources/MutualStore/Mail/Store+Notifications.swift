@@ -129,7 +129,9 @@ extension Store {
             ]
         case .peopleImported, .invitationCreated, .invitationAccepted, .invitationRevoked, .programmeCreated, .programmeChanged,
             .programmeRulesChanged, .enrolmentAdded, .enrolmentWithdrawn, .matchRunStarted, .matchAccepted, .matchRequestAnswered,
-            .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked:
+            .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked,
+            .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated,
+            .organisationSettingsChanged:
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
             return []

@@ -15,6 +15,7 @@ struct SessionPages: Sendable {
         routes.open(.post, "/setup", submitSetup)
         routes.open(.get, "/sign-in", showSignIn)
         routes.open(.post, "/sign-in", submitSignIn)
+        registerTwoFactorSignIn(on: routes)
         routes.open(.post, "/sign-out", signOut)
         routes.member(.get, "/organisations", role: .participant, showOrganisations)
         routes.member(.post, "/organisations/switch", role: .participant, switchOrganisation)
@@ -88,14 +89,11 @@ struct SessionPages: Sendable {
         do {
             let login = try await store.signIn(email: email, password: context.form["password"] ?? "", clientAddress: context.clientAddress)
             let next = Self.safeNext(context.form["next"])
-            let memberships = try await store.memberships(ofLogin: try login.requireID())
-            let account = try await store.defaultMembership(of: login)
-            guard memberships.count > 1 else {
-                return try await signedInRedirect(account, to: next ?? "/dashboard", context: context)
+            if try await store.twoFactorEnabled(loginID: try login.requireID()) {
+                // No session yet: the code comes first (TwoFactorSignInPages.swift).
+                return try await askForSecondFactor(loginID: try login.requireID(), next: next)
             }
-            // Several organisations: signed in to the one used last, and asked which one to use.
-            let query = next.map { "?next=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
-            return try await signedInRedirect(account, to: "/organisations" + query, context: context)
+            return try await enter(login, next: next, context: context)
         } catch let error as StoreError {
             var model = SignInPage(page: pages.chrome(title: "Sign in", context: context))
             model.email = email
@@ -187,6 +185,10 @@ struct SessionPages: Sendable {
                 account = try await store.acceptInvitation(
                     token: token, name: context.form["name"] ?? "", password: context.form["password"] ?? "",
                     clientAddress: context.clientAddress)
+                if try await store.twoFactorEnabled(loginID: account.loginID) {
+                    // A password is not a session for a login with two-factor sign-in.
+                    return try await askForSecondFactor(loginID: account.loginID, next: "/dashboard")
+                }
             }
             return try await signedInRedirect(account, to: "/dashboard", context: context)
         } catch let error as StoreError {
@@ -205,6 +207,20 @@ struct SessionPages: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Signs a checked login in: a session for the membership used last, then `next` (or the
+    /// two-factor set-up its organisation requires), or "Choose an organisation" when the login
+    /// has several.
+    func enter(_ login: Login, next: String?, context: AppRequestContext) async throws -> Response {
+        let memberships = try await store.memberships(ofLogin: try login.requireID())
+        let account = try await store.defaultMembership(of: login)
+        guard memberships.count > 1 else {
+            return try await signedInRedirect(account, to: try await landing(for: account, otherwise: next ?? "/dashboard"), context: context)
+        }
+        // Several organisations: signed in to the one used last, and asked which one to use.
+        let query = next.map { "?next=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+        return try await signedInRedirect(account, to: "/organisations" + query, context: context)
+    }
 
     /// A new session for `account`; the browser's previous session, if any, ends.
     private func signedInRedirect(_ account: Account, to target: String, context: AppRequestContext) async throws -> Response {

@@ -90,7 +90,8 @@ public func buildApplication(
         SessionMiddleware(store: store, cookies: cookies)
         CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, streamingUploads: [PeopleImportPages.importPath])
     }
-    let routes = RouteTable(router: router, idempotencyKeys: IdempotencyKeys(store: store))
+    let routes = RouteTable(
+        router: router, idempotencyKeys: IdempotencyKeys(store: store), memberGate: TwoFactorRequirementGate(store: store).check)
     let jobGauges = JobQueueGauges()
     let metricsEndpoint = MetricsEndpoint(
         registry: MetricsBootstrap.registry, token: configuration.metricsToken, refreshGauges: { await jobGauges.refresh(from: store) })
@@ -123,6 +124,7 @@ public func buildApplication(
     JobsPages(store: store, pages: pages).register(on: routes)
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)
+    TwoFactorPages(store: store, pages: pages).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(

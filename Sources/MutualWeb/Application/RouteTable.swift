@@ -38,11 +38,19 @@ public final class RouteTable: @unchecked Sendable {
 
     /// What runs the API's POSTs under their `Idempotency-Key`.
     let idempotencyKeys: IdempotencyKeys
+    /// Asked before every signed-in route; a response it returns is sent instead (the two-factor
+    /// set-up an organisation requires of its admins, ``TwoFactorRequirementGate``, which lets
+    /// through only the set-up itself, signing out and choosing an organisation).
+    private let memberGate: (@Sendable (Request, SignedInContext) async throws -> Response?)?
 
-    init(router: Router<AppRequestContext>, idempotencyKeys: IdempotencyKeys) {
+    init(
+        router: Router<AppRequestContext>, idempotencyKeys: IdempotencyKeys,
+        memberGate: (@Sendable (Request, SignedInContext) async throws -> Response?)? = nil
+    ) {
         self.router = router
         self.signedIn = router.group(context: SignedInContext.self)
         self.idempotencyKeys = idempotencyKeys
+        self.memberGate = memberGate
     }
 
     /// A route anyone may call.
@@ -62,6 +70,9 @@ public final class RouteTable: @unchecked Sendable {
         _ method: HTTPRequest.Method, _ path: String, role: Role, takesIdempotencyKey: Bool = false,
         _ handler: @escaping @Sendable (Request, SignedInContext) async throws -> Response
     ) {
+        // Every signed-in route, the participant's too: an admin who must set up two-factor
+        // sign-in could otherwise make an admin token or edit anyone's profile from them.
+        let gate = memberGate
         signedIn.on(RouterPath(path), method: method) { request, context in
             guard context.identity.role >= role else {
                 throw StoreError.forbidden(
@@ -70,6 +81,7 @@ public final class RouteTable: @unchecked Sendable {
             if let scope = context.apiTokenScope, let refusal = Self.scopeRefusal(scope, method: request.method, role: role) {
                 throw StoreError.forbidden(message: refusal)
             }
+            if let gate, let stopped = try await gate(request, context) { return stopped }
             return try await handler(request, context)
         }
         records.append(RouteRecord(method: method.rawValue, path: path, access: .member(role), takesIdempotencyKey: takesIdempotencyKey))
