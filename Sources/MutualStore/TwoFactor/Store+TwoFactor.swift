@@ -139,7 +139,7 @@ extension Store {
             guard let step = TOTPCodes(secret: try openSecret(row)).matchingStep(digits, at: now) else { throw wrong }
             claim = .step(step)
         } else if acceptRecoveryCode, let recovery = Self.normaliseRecoveryCode(typed) {
-            claim = .recoveryCode(digest: SecretTokens.digest(recovery))
+            claim = .recoveryCode(digest: recoveryCodeDigest(recovery))
         } else {
             throw wrong
         }
@@ -238,8 +238,15 @@ extension Store {
         let now = clock.now
         for code in codes {
             guard let normalised = Self.normaliseRecoveryCode(code) else { continue }
-            try await RecoveryCode(loginID: loginID, codeDigest: SecretTokens.digest(normalised), createdAt: now).create(on: database)
+            try await RecoveryCode(loginID: loginID, codeDigest: recoveryCodeDigest(normalised), createdAt: now).create(on: database)
         }
+    }
+
+    /// A recovery code's stored form: an HMAC under a key derived from `MUTUAL_SECRET`, not a plain
+    /// hash. A code has 48 bits, few enough that a plain SHA-256 from a stolen database could be
+    /// reversed by trying them all; without the server's secret there is nothing to try against.
+    func recoveryCodeDigest(_ normalised: String) -> String {
+        sealer.sign("recovery-code:" + normalised)
     }
 
     // MARK: Events

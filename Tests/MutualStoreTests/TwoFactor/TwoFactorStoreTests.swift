@@ -147,6 +147,14 @@ struct TwoFactorStoreTests {
             // Only digests are stored.
             let digests = try await RecoveryCode.query(on: database.database()).all().map(\.codeDigest)
             #expect(digests.count == 10 && !digests.contains { d in codes.contains { d.contains($0.replacingOccurrences(of: "-", with: "")) } })
+            // Nor plain hashes, which a stolen database could be searched against: without the
+            // server's secret, the digests match no code.
+            let plain = Set(codes.map { SecretTokens.digest($0.replacingOccurrences(of: "-", with: "")) })
+            #expect(plain.isDisjoint(with: digests))
+            let otherSecret = Store(
+                database: database, clock: clock.mutualClock, passwords: PasswordHasher(cost: 4), sealer: SecretSealer(secret: "another-secret-of-at-least-32-characters"),
+                logger: .init(label: "test"))
+            await #expect { _ = try await Self.signIn(org.managerEmail, code: codes[2], store: otherSecret) } throws: { Self.isWrongCode($0) }
 
             // New codes: the old ones stop working. Then turning it off with a recovery code.
             clock.advance(by: 30)
