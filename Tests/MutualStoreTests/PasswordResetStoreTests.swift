@@ -93,6 +93,25 @@ struct PasswordResetStoreTests {
         }
     }
 
+    @Test("50 parallel requests for one address send at most 3 links in the hour", arguments: TestBackend.all)
+    func parallelRequestsRespectTheHourlyLimit(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock()
+            let store = Self.store(database, clock: clock)
+            let org = try await Seeds.organisation("Acme", in: store)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { try await store.requestPasswordReset(email: org.managerEmail, resetURL: Self.resetURL) }
+                }
+                try await group.waitForAll()
+            }
+            try await store.runDueJobs()
+            #expect(try await LoginLink.query(on: database.database()).filter(\.$purpose == .passwordReset).count() == Store.passwordResetsPerHour)
+            let sent = try await OutboxMessage.query(on: database.database()).filter(\.$recipient == org.managerEmail).all()
+            #expect(sent.filter { $0.body.contains("/password-reset/") }.count == Store.passwordResetsPerHour)
+        }
+    }
+
     @Test("20 parallel uses of one reset link: exactly one sets its password", arguments: TestBackend.all)
     func parallelUses(backend: TestBackend) async throws {
         try await backend.withDatabase { database in

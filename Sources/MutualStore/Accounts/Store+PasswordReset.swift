@@ -20,6 +20,10 @@ extension Store {
         let now = clock.now
         try await transaction { database in
             guard let login else { return }
+            // Parallel requests for one address would each count the same links and all send;
+            // the login's row lock makes them count one after another (PostgreSQL; SQLite
+            // already runs one write transaction at a time).
+            try await Self.lockRows(Login.schema, where: "id", equals: try login.requireID(), on: database)
             let recent = try await LoginLink.query(on: database)
                 .filter(\.$loginID == login.requireID())
                 .filter(\.$purpose == .passwordReset)
