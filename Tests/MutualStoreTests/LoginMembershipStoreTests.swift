@@ -140,6 +140,24 @@ struct LoginMembershipStoreTests {
                     .run()
                 accounts.append((id, "\(name.lowercased())@old.example", password))
             }
+            // A directory person without a membership, invited before the upgrade (the
+            // invitation then had no person_id), and an earlier invitation already withdrawn.
+            let dee = Person(
+                organisationID: organisationID, externalID: "P9", name: "Dee Directory", email: "Dee@old.example",
+                department: "Data", company: "", level: 0, timeZone: "UTC", location: "", languages: [], createdAt: now)
+            try await dee.create(on: fluent)
+            let deeID = try dee.requireID()
+            let invitationToken = "invitation-before-upgrade"
+            let withdrawnID = UUID()
+            for (id, digest, revoked) in [(UUID(), SecretTokens.digest(invitationToken), false), (withdrawnID, SecretTokens.digest("withdrawn"), true)] {
+                try await sql.insert(into: "invitations")
+                    .columns("id", "organisation_id", "email", "role", "token_digest", "invited_by", "created_at", "expires_at", "revoked_at")
+                    .values(
+                        SQLBind(id), SQLBind(organisationID), SQLBind("dee@old.example"), SQLBind("participant"), SQLBind(digest),
+                        SQLBind(accounts[0].id), SQLBind(now), SQLBind(now.addingTimeInterval(3600)), revoked ? SQLBind(now) : SQLBind(Date?.none))
+                    .run()
+            }
+
             // A browser signed in before the upgrade.
             let token = "session-before-upgrade"
             try await sql.insert(into: "sessions")
@@ -158,7 +176,13 @@ struct LoginMembershipStoreTests {
                 }
             }
             #expect(try await store.identity(forSessionToken: token)?.accountID == accounts[1].id)
-            #expect(try await store.members(of: try await store.identity(for: try #require(try await Account.find(accounts[0].id, on: fluent)))).count == 3)
+            // The invitation open at the upgrade names Dee, so accepting it joins as Dee rather
+            // than making a second person with her address; the withdrawn one is left alone.
+            #expect(try await Invitation.find(withdrawnID, on: fluent)?.personID == nil)
+            let joined = try await store.acceptInvitation(token: invitationToken, name: "Dee", password: "dee-password-long")
+            #expect(joined.personID == deeID)
+            #expect(try await Person.query(on: fluent).filter(\.$organisationID == organisationID).count() == 4, "Ada, Bo, Cy and Dee, no second Dee")
+            #expect(try await store.members(of: try await store.identity(for: try #require(try await Account.find(accounts[0].id, on: fluent)))).count == 4, "Ada, Bo, Cy and Dee, who just joined")
             // The old credential columns are gone from the membership table.
             for column in ["password_hash", "email"] {
                 await #expect(throws: (any Error).self) {
