@@ -167,6 +167,12 @@ struct IdempotencyKeyTests {
                 let parameters = (operation?["parameters"] as? [[String: Any]]) ?? []
                 let documented = parameters.contains { $0["$ref"] as? String == "#/components/parameters/IdempotencyKey" }
                 #expect(documented == route.takesIdempotencyKey, "POST \(route.path): the document and the route disagree on Idempotency-Key")
+                // A key can be malformed (400), still in progress (409) or reused for another request (422).
+                if documented {
+                    let responses = (operation?["responses"] as? [String: Any]) ?? [:]
+                    let missing = ["400", "409", "422"].filter { responses[$0] == nil }
+                    #expect(missing.isEmpty, "POST \(route.path) takes an Idempotency-Key but does not document \(missing)")
+                }
             }
         }
     }
