@@ -259,7 +259,8 @@ else
         note "server is up (pid $SERVER_PID)"
         artifacts="${MUTUAL_BROWSER_ARTIFACTS:-$WORK/artifacts}"
         # MUTUAL_TEST_POSTGRES (exported in phase 0, when there is one) reaches the tests too.
-        MUTUAL_URL="$URL" MUTUAL_BIN="$MUTUAL_BIN" MUTUAL_BROWSER_ARTIFACTS="$artifacts" \
+        # MUTUAL_DATABASE lets a test read a link that goes only by email (an invitation's) from the outbox.
+        MUTUAL_URL="$URL" MUTUAL_BIN="$MUTUAL_BIN" MUTUAL_DATABASE="$DB" MUTUAL_BROWSER_ARTIFACTS="$artifacts" \
             "$PYTHON" -m pytest Tests/browser -q -p no:cacheprovider 2>&1 | tee "$WORK/pytest.log"
         rc=${PIPESTATUS[0]}
         count_pytest_results "$WORK/pytest.log"

@@ -140,6 +140,24 @@ struct LoginMembershipStoreTests {
                     .run()
                 accounts.append((id, "\(name.lowercased())@old.example", password))
             }
+            // A directory person without a membership, invited before the upgrade (the
+            // invitation then had no person_id), and an earlier invitation already withdrawn.
+            let dee = Person(
+                organisationID: organisationID, externalID: "P9", name: "Dee Directory", email: "Dee@old.example",
+                department: "Data", company: "", level: 0, timeZone: "UTC", location: "", languages: [], createdAt: now)
+            try await dee.create(on: fluent)
+            let deeID = try dee.requireID()
+            let invitationToken = "invitation-before-upgrade"
+            let withdrawnID = UUID()
+            for (id, digest, revoked) in [(UUID(), SecretTokens.digest(invitationToken), false), (withdrawnID, SecretTokens.digest("withdrawn"), true)] {
+                try await sql.insert(into: "invitations")
+                    .columns("id", "organisation_id", "email", "role", "token_digest", "invited_by", "created_at", "expires_at", "revoked_at")
+                    .values(
+                        SQLBind(id), SQLBind(organisationID), SQLBind("dee@old.example"), SQLBind("participant"), SQLBind(digest),
+                        SQLBind(accounts[0].id), SQLBind(now), SQLBind(now.addingTimeInterval(3600)), revoked ? SQLBind(now) : SQLBind(Date?.none))
+                    .run()
+            }
+
             // A browser signed in before the upgrade.
             let token = "session-before-upgrade"
             try await sql.insert(into: "sessions")
@@ -158,13 +176,96 @@ struct LoginMembershipStoreTests {
                 }
             }
             #expect(try await store.identity(forSessionToken: token)?.accountID == accounts[1].id)
-            #expect(try await store.members(of: try await store.identity(for: try #require(try await Account.find(accounts[0].id, on: fluent)))).count == 3)
+            // The invitation open at the upgrade names Dee, so accepting it joins as Dee rather
+            // than making a second person with her address; the withdrawn one is left alone.
+            #expect(try await Invitation.find(withdrawnID, on: fluent)?.personID == nil)
+            let joined = try await store.acceptInvitation(token: invitationToken, name: "Dee", password: "dee-password-long")
+            #expect(joined.personID == deeID)
+            #expect(try await Person.query(on: fluent).filter(\.$organisationID == organisationID).count() == 4, "Ada, Bo, Cy and Dee, no second Dee")
+            #expect(try await store.members(of: try await store.identity(for: try #require(try await Account.find(accounts[0].id, on: fluent)))).count == 4, "Ada, Bo, Cy and Dee, who just joined")
             // The old credential columns are gone from the membership table.
             for column in ["password_hash", "email"] {
                 await #expect(throws: (any Error).self) {
                     _ = try await sql.raw(SQLQueryString("SELECT \(unsafeRaw: column) FROM accounts")).all()
                 }
             }
+        }
+    }
+
+    /// What one of many simultaneous accepts came to: a membership, or a refusal a person can act on.
+    enum AcceptOutcome: Sendable, Equatable { case joined, refused(String) }
+
+    static func acceptAll(_ tokens: [String], password: @escaping @Sendable (Int) -> String, in store: Store) async throws -> [AcceptOutcome] {
+        try await withThrowingTaskGroup(of: AcceptOutcome.self) { group in
+            for (index, token) in tokens.enumerated() {
+                group.addTask {
+                    do {
+                        _ = try await store.acceptInvitation(token: token, name: "New Comer", password: password(index))
+                        return .joined
+                    } catch let error as StoreError {
+                        // Anything else (a database error: a 500) fails the test.
+                        switch error {
+                        case .conflict, .tooManyAttempts, .gone: return .refused(error.errorDescription ?? "")
+                        default: throw error
+                        }
+                    }
+                }
+            }
+            var outcomes: [AcceptOutcome] = []
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+    }
+
+    @Test("Invitations from 12 organisations to one new address, accepted at once: one login, no database error", arguments: TestBackend.all)
+    func simultaneousAcceptsAcrossOrganisations(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Self.store(database)
+            var tokens: [String] = []
+            for index in 0..<12 {
+                let org = try await Seeds.organisation("Org \(index)", in: store)
+                tokens.append(try await store.invite(email: "racer@new.example", role: .participant, by: org.admin, acceptURL: Self.link).token)
+            }
+            // The same person, one password: the later accepts prove it and join with the one login.
+            let outcomes = try await Self.acceptAll(tokens, password: { _ in Seeds.password }, in: store)
+            let logins = try await Login.query(on: database.database()).filter(\.$email == "racer@new.example").all()
+            #expect(logins.count == 1)
+            let login = try #require(logins.first)
+            let memberships = try await Account.query(on: database.database()).filter(\.$loginID == login.requireID()).count()
+            #expect(memberships == outcomes.filter { $0 == .joined }.count)
+            #expect(memberships >= 1)
+
+            // Someone else, with another password, racing the owner for a second address: one
+            // login, and whoever lost is told the address now has an account.
+            var more: [String] = []
+            for index in 0..<6 {
+                let org = try await Seeds.organisation("More \(index)", in: store)
+                more.append(try await store.invite(email: "contested@new.example", role: .participant, by: org.admin, acceptURL: Self.link).token)
+            }
+            let contested = try await Self.acceptAll(more, password: { "password-number-\($0)" }, in: store)
+            #expect(try await Login.query(on: database.database()).filter(\.$email == "contested@new.example").count() == 1)
+            #expect(contested.filter { $0 == .joined }.count >= 1)
+            for case .refused(let message) in contested {
+                #expect(message.contains("now has an account") || message.contains("Too many") || message.contains("try again"), "\(message)")
+            }
+        }
+    }
+
+    @Test("12 invitations from one organisation to one new address, accepted at once: one login, one membership, the rest 409", arguments: TestBackend.all)
+    func simultaneousAcceptsInOneOrganisation(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = Self.store(database)
+            let org = try await Seeds.organisation("Acme", in: store)
+            var tokens: [String] = []
+            for _ in 0..<12 {
+                tokens.append(try await store.invite(email: "twice@new.example", role: .participant, by: org.admin, acceptURL: Self.link).token)
+            }
+            let outcomes = try await Self.acceptAll(tokens, password: { _ in Seeds.password }, in: store)
+            #expect(outcomes.filter { $0 == .joined }.count == 1)
+            let logins = try await Login.query(on: database.database()).filter(\.$email == "twice@new.example").all()
+            #expect(logins.count == 1)
+            let login = try #require(logins.first)
+            #expect(try await Account.query(on: database.database()).filter(\.$loginID == login.requireID()).count() == 1)
         }
     }
 }

@@ -20,7 +20,7 @@ struct PasswordResetStoreTests {
         return messages.compactMap { $0.body.firstMatch(of: /password-reset\/([A-Za-z0-9_-]+)/).map { String($0.1) } }.last
     }
 
-    @Test("A reset link sets a new password once, ends every session of the login and clears its failed sign-ins", arguments: TestBackend.all)
+    @Test("A reset link sets a new password once, ends every session and API token of the login, voids its other links and clears its failed sign-ins", arguments: TestBackend.all)
     func resetOnce(backend: TestBackend) async throws {
         try await backend.withDatabase { database in
             let clock = TestClock()
@@ -33,14 +33,24 @@ struct PasswordResetStoreTests {
                     _ = try await store.signIn(email: org.participantEmail, password: "a-wrong-password", clientAddress: "10.0.0.9")
                 }
             }
+            let apiToken = try await store.createAPIToken(named: "script", for: try await store.identity(for: account)).secret
+            try await store.requestPasswordReset(email: org.participantEmail, resetURL: Self.resetURL)
+            let older = try #require(try await Self.emailedToken(to: org.participantEmail, in: store, on: database))
             try await store.requestPasswordReset(email: " Participant@Acme.example ", resetURL: Self.resetURL)
-            let token = try #require(try await Self.emailedToken(to: org.participantEmail, in: store, on: database))
+            try await store.runDueJobs()
+            let sent = try await OutboxMessage.query(on: database.database()).filter(\.$recipient == org.participantEmail).all()
+            let links = sent.compactMap { $0.body.firstMatch(of: /password-reset\/([A-Za-z0-9_-]+)/).map { String($0.1) } }
+            let token = try #require(links.first { $0 != older })
             let stored = try await LoginLink.query(on: database.database()).all()
-            #expect(stored.count == 1 && stored[0].tokenDigest == SecretTokens.digest(token), "only the digest is stored")
+            #expect(stored.count == 2 && stored.contains { $0.tokenDigest == SecretTokens.digest(token) }, "only the digest is stored")
+            #expect(!stored.contains { $0.tokenDigest == token || $0.tokenDigest == older })
 
             await #expect(throws: StoreError.self) { _ = try await store.resetPassword(token: token, newPassword: "short") }
             _ = try await store.resetPassword(token: token, newPassword: "a-brand-new-password")
             for session in sessions { #expect(try await store.identity(forSessionToken: session.token) == nil) }
+            // The login's API tokens end too, and so does its other unused link.
+            #expect(try await store.checkAPIToken(apiToken) == .unknown, "an API token survived the password reset")
+            await #expect(throws: StoreError.self) { _ = try await store.resetPassword(token: older, newPassword: "from-the-older-link") }
             #expect(try await SignInFailure.query(on: database.database()).filter(\.$subject == "account:\(org.participantEmail)").count() == 0)
             _ = try await store.signIn(email: org.participantEmail, password: "a-brand-new-password", clientAddress: nil)
             await #expect(throws: StoreError.wrongCredentials) {
@@ -90,6 +100,25 @@ struct PasswordResetStoreTests {
             #expect(try await LoginLink.query(on: database.database()).count() == 0)
             #expect(try await DomainEvent.query(on: database.database()).filter(\.$type == "password.reset_requested").count() == 0)
             await #expect(throws: StoreError.self) { try await store.requestPasswordReset(email: "not an address", resetURL: Self.resetURL) }
+        }
+    }
+
+    @Test("50 parallel requests for one address send at most 3 links in the hour", arguments: TestBackend.all)
+    func parallelRequestsRespectTheHourlyLimit(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock()
+            let store = Self.store(database, clock: clock)
+            let org = try await Seeds.organisation("Acme", in: store)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { try await store.requestPasswordReset(email: org.managerEmail, resetURL: Self.resetURL) }
+                }
+                try await group.waitForAll()
+            }
+            try await store.runDueJobs()
+            #expect(try await LoginLink.query(on: database.database()).filter(\.$purpose == .passwordReset).count() == Store.passwordResetsPerHour)
+            let sent = try await OutboxMessage.query(on: database.database()).filter(\.$recipient == org.managerEmail).all()
+            #expect(sent.filter { $0.body.contains("/password-reset/") }.count == Store.passwordResetsPerHour)
         }
     }
 

@@ -72,6 +72,25 @@ struct APITokenScopeTests {
         }
     }
 
+    @Test("An admin's write token edits only the admin's own profile; someone else's needs the admin scope", arguments: TestBackend.all)
+    func writeTokenEditsOnlyOwnProfile(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let write = try await app.store.createAPIToken(named: "w", scope: .write, for: org.admin).secret
+            let admin = try await app.store.createAPIToken(named: "a", scope: .admin, for: org.admin).secret
+            let other = org.participant.personID.uuidString
+            let (refused, problem) = try await call(app, .patch, "/api/v1/people/\(other)", token: write, json: #"{"department":"Written"}"#)
+            #expect(refused.status == .forbidden)
+            #expect((problem["detail"] as? String)?.contains("admin scope") == true, "\(problem)")
+            #expect(try await app.store.profile(personID: org.participant.personID, of: org.admin).department != "Written")
+            let (own, _) = try await call(app, .patch, "/api/v1/people/\(org.admin.personID.uuidString)", token: write, json: #"{"department":"Mine"}"#)
+            #expect(own.status == .ok)
+            let (allowed, _) = try await call(app, .patch, "/api/v1/people/\(other)", token: admin, json: #"{"department":"By admin"}"#)
+            #expect(allowed.status == .ok)
+            #expect(try await app.store.profile(personID: org.participant.personID, of: org.admin).department == "By admin")
+        }
+    }
+
     @Test("A token never does more than its owner's current role: an admin token of a demoted admin is refused admin routes", arguments: TestBackend.all)
     func roleStillBounds(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in

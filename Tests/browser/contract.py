@@ -29,7 +29,6 @@ FORM_ERROR_ID = "form-error"  # carries role="alert"
 INVITE_EMAIL_ID = "invite-email"
 INVITE_ROLE_ID = "invite-role"
 INVITE_ROLES = ("participant", "programme_manager", "admin")
-INVITATION_LINK_ID = "invitation-link"
 SIGN_OUT_FORM_CSS = "form[action$='/sign-out']"
 CSRF_FIELD = "csrf_token"
 

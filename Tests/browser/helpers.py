@@ -162,3 +162,29 @@ def browser_fetch(driver: WebDriver, path: str, timeout: float) -> tuple[int, di
     )
     status, headers, text = result
     return int(status), {str(k).lower(): str(v) for k, v in headers.items()}, text
+
+
+def emailed_link(base_url: str, recipient: str, path_prefix: str, timeout: float) -> str:
+    """The newest link under `path_prefix` (such as "/invitations/") in a message to `recipient`,
+    read from the outbox of the server's SQLite database (MUTUAL_DATABASE, which scripts/test.sh
+    sets): links such as an invitation's go only by email, never onto a page. Waits up to
+    `timeout` seconds for the email job to run."""
+    import os
+    import re
+    import sqlite3
+    import time
+
+    path = os.environ.get("MUTUAL_DATABASE", "")
+    assert path and os.path.isfile(path), (
+        f"MUTUAL_DATABASE ({path!r}) must name the server's SQLite file to read emailed links; run through scripts/test.sh")
+    pattern = re.compile(re.escape(base_url + path_prefix) + r"[A-Za-z0-9_\-]+")
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout) as db:
+            bodies = [row[0] for row in db.execute(
+                "SELECT body FROM outbox_messages WHERE recipient = ? ORDER BY created_at", (recipient.lower(),))]
+        links = [match.group(0) for body in bodies for match in pattern.finditer(body)]
+        if links:
+            return links[-1]
+        assert time.monotonic() < deadline, f"no email to {recipient} with a {path_prefix} link within {timeout}s"
+        time.sleep(0.2)

@@ -14,6 +14,7 @@ from selenium.webdriver.support.ui import Select
 
 import contract as C
 from helpers import (
+    emailed_link,
     describe, fill, heading_text, http_status, mark_page, open_path, path_of, sign_in,
     sign_out_form, submit, visible_alert, wait, wait_for_new_page, wait_for_path,
 )
@@ -116,8 +117,10 @@ def test_04_an_admin_invites_a_member_who_accepts_in_another_browser(driver, sec
     next(option for option in role.options if option.get_attribute("value") == "participant").click()
     submit(driver, C.INVITE_SUBMIT, timeout)
 
-    link = wait(driver, timeout).until(lambda d: d.find_elements(By.ID, C.INVITATION_LINK_ID) or False)[0]
-    href = link.get_dom_attribute("href") or ""
+    wait(driver, timeout).until(lambda d: any(MEMBER["email"].lower() in e.text for e in d.find_elements(By.CSS_SELECTOR, "[role=status]")))
+    # The link goes only by email to the invitee, never onto the admin's page.
+    assert not driver.find_elements(By.CSS_SELECTOR, f'a[href*="{C.INVITATION_PREFIX}"]'), "the members page shows an invitation link"
+    href = emailed_link(base_url, MEMBER["email"], C.INVITATION_PREFIX, timeout)
     assert re.fullmatch(re.escape(base_url + C.INVITATION_PREFIX) + r"[A-Za-z0-9_\-.~%=]{16,}", href), (
         f"the invitation link must be an absolute accept URL with an unguessable token, got {href!r}"
     )

@@ -26,6 +26,7 @@ from selenium.webdriver.support.ui import Select
 
 import contract as C
 from helpers import (
+    emailed_link,
     browser_fetch, describe, fill, mark_page, open_path, path_of, sign_in, submit, wait, wait_for_new_page, wait_for_path,
 )
 from test_accounts_flow import ADMIN
@@ -60,9 +61,11 @@ def invite(driver, second_driver, base_url, timeout, person) -> None:
     role = Select(driver.find_element(By.ID, C.INVITE_ROLE_ID))
     next(option for option in role.options if option.get_attribute("value") == "participant").click()
     submit(driver, C.INVITE_SUBMIT, timeout)
-    link = wait(driver, timeout).until(lambda d: d.find_elements(By.ID, C.INVITATION_LINK_ID) or False)[0]
+    wait(driver, timeout).until(lambda d: any(person["email"].lower() in e.text for e in d.find_elements(By.CSS_SELECTOR, "[role=status]")))
+    # The link goes only by email to the invitee, never onto the admin's page.
+    link = emailed_link(base_url, person["email"], C.INVITATION_PREFIX, timeout)
     second_driver.delete_all_cookies()
-    second_driver.get(link.get_dom_attribute("href"))
+    second_driver.get(link)
     fill(second_driver, {"name": person["name"], "password": person["password"]})
     submit(second_driver, C.ACCEPT_SUBMIT, timeout)
     wait_for_path(second_driver, C.DASHBOARD, timeout)

@@ -139,8 +139,26 @@ extension Store {
         }
         try PasswordHasher.validate(password)
         let hash = try await passwords.hash(password)
-        return try await claim(invitation, name: name, login: .new(passwordHash: hash))
+        do {
+            return try await claim(invitation, name: name, login: .new(passwordHash: hash))
+        } catch is LoginCreatedMeanwhile {
+            // The address got a login a moment ago (another invitation accepted at the same time):
+            // from now on this is an accept by that login, which needs its password.
+            let login: Login
+            do {
+                login = try await signIn(email: invitation.email, password: password, clientAddress: clientAddress)
+            } catch StoreError.wrongCredentials {
+                throw StoreError.conflict(
+                    field: "password",
+                    message: "\(invitation.email) now has an account (it was just created, perhaps by accepting another invitation). Sign in with that account, then open this link again and enter its password.")
+            }
+            return try await claim(invitation, name: name, login: .existing(try login.requireID()))
+        }
     }
+
+    /// Thrown inside ``claim(_:name:login:)`` when the login it was to create already exists;
+    /// the transaction rolls back, so the invitation stays pending for the existing-login path.
+    private struct LoginCreatedMeanwhile: Error {}
 
     /// Accepts an invitation as the login already signed in, which must be the one the
     /// invitation was sent to: the membership is added without asking for the password again.
@@ -186,15 +204,25 @@ extension Store {
             case .existing(let id):
                 loginID = id
             case .new(let hash):
-                if try await Login.query(on: transaction).filter(\.$email == invitation.email).first() != nil {
-                    // A login for this address was made since the page was shown: its password is needed.
-                    throw StoreError.conflict(
-                        field: "password", message: "\(invitation.email) already has an account. Enter its password to accept.")
-                }
-                let login = Login(email: invitation.email, passwordHash: hash, createdAt: now)
-                try await login.create(on: transaction)
-                loginID = try login.requireID()
+                // Another accept (say, another organisation's invitation to this address) may make
+                // the login between the caller's look and here: a plain insert would then break the
+                // unique email and, on PostgreSQL, the transaction (a 500). Insert only when absent;
+                // if the other one won, this becomes an existing-login accept (see the caller).
+                let id = UUID()
+                let inserted = try await sql.insert(into: Login.schema)
+                    .columns("id", "email", "password_hash", "created_at")
+                    .values(SQLBind(id), SQLBind(invitation.email), SQLBind(hash), SQLBind(now))
+                    .ignoringConflicts(with: ["email"])
+                    .returning("id")
+                    .all()
+                guard !inserted.isEmpty else { throw LoginCreatedMeanwhile() }
+                loginID = id
             }
+            // Two accepts for one login and organisation (two invitations to the address) wait for
+            // each other here, so the second finds the first's membership and answers 409 rather
+            // than breaking the unique (login_id, organisation_id) index (PostgreSQL; SQLite runs
+            // one write transaction at a time).
+            try await Self.lockRows(Login.schema, where: "id", equals: loginID, on: transaction)
             if try await Account.query(on: transaction)
                 .filter(\.$loginID == loginID)
                 .filter(\.$organisationID == invitation.organisationID)

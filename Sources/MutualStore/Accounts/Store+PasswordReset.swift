@@ -20,6 +20,10 @@ extension Store {
         let now = clock.now
         try await transaction { database in
             guard let login else { return }
+            // Parallel requests for one address would each count the same links and all send;
+            // the login's row lock makes them count one after another (PostgreSQL; SQLite
+            // already runs one write transaction at a time).
+            try await Self.lockRows(Login.schema, where: "id", equals: try login.requireID(), on: database)
             let recent = try await LoginLink.query(on: database)
                 .filter(\.$loginID == login.requireID())
                 .filter(\.$purpose == .passwordReset)
@@ -116,8 +120,8 @@ extension Store {
     }
 
     /// Sets a new password with a reset link. In one transaction: the link is claimed (once),
-    /// the hash replaced, every session of every membership of the login ended, the login's
-    /// other unused links voided and its failed sign-ins cleared.
+    /// the hash replaced, every session and API token of every membership of the login ended,
+    /// the login's other unused links (resets, unlocks) voided and its failed sign-ins cleared.
     public func resetPassword(token: String, newPassword: String) async throws -> Login {
         let (link, _) = try await pendingLoginLink(token: token, purpose: .passwordReset)
         try PasswordHasher.validate(newPassword)
@@ -138,7 +142,12 @@ extension Store {
                 .set(\.$usedAt, to: now)
                 .update()
             let memberships = try await Account.query(on: database).filter(\.$loginID == loginID).all()
-            try await Session.query(on: database).filter(\.$accountID ~~ memberships.map { try $0.requireID() }).delete()
+            let membershipIDs = try memberships.map { try $0.requireID() }
+            try await Session.query(on: database).filter(\.$accountID ~~ membershipIDs).delete()
+            // A reset is how an owner takes back a login someone else used (a guessed password, a
+            // squatted address): tokens minted meanwhile would outlive it, so they go too. The
+            // owner makes new ones on the tokens page.
+            try await APIToken.query(on: database).filter(\.$accountID ~~ membershipIDs).delete()
             try await SignInFailure.query(on: database).filter(\.$subject == "account:\(login.email)").delete()
             for account in memberships {
                 try await self.record(

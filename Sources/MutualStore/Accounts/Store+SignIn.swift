@@ -24,6 +24,13 @@ extension Store {
     /// (``defaultMembership(of:)``, ``memberships(ofLogin:)``).
     public func signIn(email rawEmail: String, password: String, clientAddress: String?) async throws -> Login {
         let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        // No login has such an address, and it must not reach the database: a long one overflows
+        // PostgreSQL's index on `sign_in_failures.subject`. It gets a wrong password's answer,
+        // after a wrong password's time.
+        if email.count > TextLimits.email || InputRules.forbiddenScalar(in: email, allowingLineBreaks: false) != nil {
+            _ = try await passwords.verify(password, hash: passwords.timingDummyHash)
+            throw StoreError.wrongCredentials
+        }
         let accountSubject = "account:\(email)"
         let addressSubject = clientAddress.map { "address:\($0)" }
         let now = clock.now

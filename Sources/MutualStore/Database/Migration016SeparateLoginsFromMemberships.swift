@@ -10,7 +10,8 @@ import SQLKit
 /// are dropped, so no copy of a password hash is left behind on the membership.
 ///
 /// Invitations gain `person_id`: the directory person an invitation was made for, fixed when it
-/// is made rather than looked up by email when it is accepted.
+/// is made rather than looked up by email when it is accepted; invitations open at the upgrade
+/// get the directory person with their address who has no membership yet.
 ///
 /// `login_links` holds the single-use links emailed to a login (password reset, unlock), by
 /// digest.
@@ -107,10 +108,25 @@ struct SeparateLoginsFromMemberships016: AsyncMigration {
         ).run()
     }
 
+    /// Adds `invitations.person_id` and fills it in for invitations still open at the upgrade,
+    /// as ``Store/invite(email:role:by:acceptURL:)`` would have: the organisation's directory
+    /// person with that address who has no membership yet (the earliest, if several). Left
+    /// empty, accepting one would make a second person with the same address.
     private static func addInvitationPerson(on database: any Database) async throws {
         try await database.schema(Invitation.schema)
             .field("person_id", .uuid, .references(Person.schema, .id, onDelete: .setNull))
             .update()
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.raw(
+            """
+            UPDATE invitations SET person_id = (
+                SELECT p.id FROM people p
+                WHERE p.organisation_id = invitations.organisation_id AND lower(p.email) = invitations.email
+                    AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)
+                ORDER BY p.created_at, p.id LIMIT 1)
+            WHERE accepted_at IS NULL AND revoked_at IS NULL
+            """
+        ).run()
     }
 
     private static func createLoginLinks(on database: any Database) async throws {

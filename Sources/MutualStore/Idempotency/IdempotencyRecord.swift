@@ -3,7 +3,7 @@ import Foundation
 
 /// One `Idempotency-Key` a caller sent to the API, and, once its request finished, the answer
 /// it got (migration 017). Only digests of the key and the request are kept; the answer's body
-/// is sealed, because a creating answer can hold a secret (an invitation's link).
+/// is sealed, because a creating answer holds personal data (an invitee's address) and could hold a secret.
 public final class IdempotencyRecord: Model, @unchecked Sendable {
     public static let schema = "idempotency_keys"
 

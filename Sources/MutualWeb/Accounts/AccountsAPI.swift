@@ -62,11 +62,10 @@ struct AccountsAPI: Sendable {
     }
     struct InvitationBody: APIBody {
         let id: UUID, email: String, role: Role, status: InvitationStatus
-        let createdAt: Date, expiresAt: Date, acceptUrl: String?
+        let createdAt: Date, expiresAt: Date
         static var example: InvitationBody {
             InvitationBody(
-                id: UUID(), email: "ana@example.org", role: .participant, status: .pending, createdAt: Date(), expiresAt: Date(),
-                acceptUrl: "https://mutual.example/invitations/abc")
+                id: UUID(), email: "ana@example.org", role: .participant, status: .pending, createdAt: Date(), expiresAt: Date())
         }
     }
     /// A token as its owner sees it; the secret is shown once, on the page that made it, never here.
@@ -115,11 +114,13 @@ struct AccountsAPI: Sendable {
             memberId: member.id, email: member.email, expiresAt: store.clock.now.addingTimeInterval(Store.passwordResetLifetime))
     }
 
-    private func body(_ invitation: Invitation, token: String? = nil) throws -> InvitationBody {
+    /// The invitation without its link: the link goes only by email to the invitee, so an admin
+    /// cannot accept in someone else's name (and so learn whether the address has a login elsewhere).
+    private func body(_ invitation: Invitation) throws -> InvitationBody {
         InvitationBody(
             id: try invitation.requireID(), email: invitation.email, role: invitation.role,
             status: invitation.status(at: store.clock.now), createdAt: invitation.createdAt,
-            expiresAt: invitation.expiresAt, acceptUrl: token.map { "\(baseURL)/invitations/\($0)" })
+            expiresAt: invitation.expiresAt)
     }
 
     @Sendable func listInvitations(_ request: Request, _ context: SignedInContext) async throws -> ItemList<InvitationBody> {
@@ -133,7 +134,7 @@ struct AccountsAPI: Sendable {
         let issued = try await store.invite(email: invitation.email, role: invitation.role ?? .participant, by: context.identity) {
             "\(baseURL)/invitations/\($0)"
         }
-        return try body(issued.invitation, token: issued.token)
+        return try body(issued.invitation)
     }
 
     @Sendable func revokeInvitation(_ request: Request, _ context: SignedInContext) async throws -> InvitationBody {

@@ -49,7 +49,7 @@ struct MemberPages: Sendable {
         let invitations: [InvitationRow]
         let hasInvitations: Bool
         let roles: [RoleOption]
-        var status = "", invitationLink = "", error = "", inviteEmail = ""
+        var status = "", error = "", inviteEmail = ""
     }
 
     static func roleOptions(selected: Role) -> [RoleOption] {
@@ -57,7 +57,7 @@ struct MemberPages: Sendable {
     }
 
     private func membersPage(
-        _ context: SignedInContext, status: String = "", link: String = "", error: String = "", inviteEmail: String = "",
+        _ context: SignedInContext, status: String = "", error: String = "", inviteEmail: String = "",
         inviteRole: Role = .participant
     ) async throws -> MembersPage {
         let members = try await store.members(of: context.identity)
@@ -80,7 +80,6 @@ struct MemberPages: Sendable {
             hasInvitations: !invitations.isEmpty,
             roles: Self.roleOptions(selected: inviteRole))
         model.status = status
-        model.invitationLink = link
         model.error = error
         model.inviteEmail = inviteEmail
         return model
@@ -99,10 +98,9 @@ struct MemberPages: Sendable {
         }
         do {
             let issued = try await store.invite(email: email, role: role, by: context.identity, acceptURL: acceptURL)
+            // The link goes only to the invitee's mailbox, never onto this page (see AccountsAPI.body).
             return try pages.render(
-                "members",
-                try await membersPage(
-                    context, status: "Invitation sent to \(issued.invitation.email).", link: acceptURL(issued.token)))
+                "members", try await membersPage(context, status: "We emailed an invitation to \(issued.invitation.email)."))
         } catch let error as StoreError {
             return try pages.render(
                 "members",

@@ -174,6 +174,13 @@ struct PeopleAPI: Sendable {
         guard store.canEditProfile(personID: id, by: context.identity) else {
             throw StoreError.forbidden(message: "You can edit your own profile; only an admin can edit someone else's.")
         }
+        // The route is open to participants (everyone edits their own profile), so the route
+        // table lets a write token through; editing someone else is admin work and needs the
+        // admin scope, as the admin-only routes do.
+        if id != context.identity.personID, let scope = context.apiTokenScope, scope != .admin {
+            throw StoreError.forbidden(
+                message: "Editing someone else's profile needs an API token with the admin scope; this token has the \(scope.rawValue) scope. An admin can create an admin token under Account → API tokens (/account/tokens).")
+        }
         let patch = try await input.read()
         var windows: [AvailabilityWindow] = current.availability
         if let availability = patch.availability {
