@@ -158,7 +158,10 @@ struct ProgrammeWebTests {
             let (put, putBody) = try await api(app, .put, "/api/v1/programmes/\(id)", token: manager, json: replaced)
             #expect(put.status == .ok && putBody["name"] as? String == "Buddies 2027-28" && putBody["enrolled"] as? Int == 3)
             #expect(try await api(app, .delete, "/api/v1/programmes/\(id)/enrol", token: participant).0.status == .noContent)
-            #expect(try await api(app, .delete, "/api/v1/programmes/\(id)/enrol", token: participant).0.status == .notFound)
+            // Idempotent: withdrawing again answers 204 and changes nothing; an unknown programme is 404.
+            #expect(try await api(app, .delete, "/api/v1/programmes/\(id)/enrol", token: participant).0.status == .noContent)
+            #expect(try await app.store.programme(id: UUID(uuidString: id)!, of: org.manager).enrolled == 2)
+            #expect(try await api(app, .delete, "/api/v1/programmes/\(UUID())/enrol", token: participant).0.status == .notFound)
             let p1 = try #require(items.first { $0["external_id"] as? String == "P1" }?["person_id"] as? String)
             #expect(try await api(app, .post, "/api/v1/programmes/\(id)/enrolments/remove", token: manager, json: "{\"person_id\": \"\(p1)\"}").0.status == .noContent)
             #expect(try await app.store.programme(id: UUID(uuidString: id)!, of: org.manager).enrolled == 1)

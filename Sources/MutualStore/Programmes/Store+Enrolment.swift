@@ -174,10 +174,13 @@ extension Store {
     public func withdraw(personID: UUID, from programmeID: UUID, by identity: Identity) async throws {
         if personID != identity.personID { try requireRole(.programmeManager, identity) }
         _ = try await scopedProgramme(id: programmeID, of: identity)
-        let deleted = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID)
-            .filter(\.$organisationID == identity.organisationID).filter(\.$personID == personID).all()
-        guard !deleted.isEmpty else { throw StoreError.notFound(what: "enrolment") }
         try await transaction { database in
+            // Read and deleted on one transaction, the row locked: two withdrawals at once record
+            // one event, and the second hears there was nothing to withdraw.
+            try await Self.lockRows(Person.schema, where: "id", equals: personID, on: database)
+            let deleted = try await Enrolment.query(on: database).filter(\.$programmeID == programmeID)
+                .filter(\.$organisationID == identity.organisationID).filter(\.$personID == personID).all()
+            guard !deleted.isEmpty else { throw StoreError.notFound(what: "enrolment") }
             for enrolment in deleted { try await enrolment.delete(on: database) }
             try await self.record(
                 NewEvent(

@@ -240,7 +240,13 @@ struct ProgrammesAPI: Sendable {
 
     @Sendable func withdrawSelf(_ request: Request, _ context: SignedInContext) async throws -> NoContent {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
-        try await store.withdraw(personID: context.identity.personID, from: id, by: context.identity)
+        do {
+            try await store.withdraw(personID: context.identity.personID, from: id, by: context.identity)
+        } catch StoreError.notFound(what: "enrolment") {
+            // DELETE is idempotent: not being enrolled is the state asked for, so a retry (or a
+            // withdrawal from a programme never joined) answers 204 as well. An unknown
+            // programme is still a 404.
+        }
         return NoContent()
     }
 }

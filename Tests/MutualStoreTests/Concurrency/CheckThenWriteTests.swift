@@ -79,7 +79,7 @@ struct CheckThenWriteTests {
         }
     }
 
-    @Test("20 parallel publishes of one run: one publishes, one set of matches, one match event each", arguments: TestBackend.all)
+    @Test("50 parallel publishes of one run: one publishes, one set of matches, one match event each (so one email per person)", arguments: TestBackend.all)
     func publishOnce(backend: TestBackend) async throws {
         try await backend.withDatabase { database in
             let store = Self.store(database)
@@ -88,7 +88,7 @@ struct CheckThenWriteTests {
             let run = try await ProgrammeSeeds.run(store, programme, org)
             let groups = run.groups.count
             let successes = try await withThrowingTaskGroup(of: Int?.self) { group in
-                for _ in 0..<20 {
+                for _ in 0..<50 {
                     group.addTask { try? await store.publishMatchRun(id: run.id, by: org.manager) }
                 }
                 return try await group.reduce(into: [Int]()) { if let count = $1 { $0.append(count) } }
