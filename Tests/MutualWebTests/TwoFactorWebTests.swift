@@ -25,7 +25,8 @@ struct TwoFactorWebTests {
         let key = try #require(ReferenceTOTP.base32Decode(secret))
         #expect(page.text.contains("otpauth://totp/Mutual:"))
         #expect(page.text.contains("secret=\(secret)&amp;issuer=Mutual") || page.text.contains("secret=\(secret)&issuer=Mutual"))
-        let enabled = try await browser.post("/account/two-factor/enable", form: ["code": ReferenceTOTP.code(key: key, at: app.clock.now)])
+        let enabled = try await browser.post(
+            "/account/two-factor/enable", form: ["password": Seeds.password, "code": ReferenceTOTP.code(key: key, at: app.clock.now)])
         #expect(enabled.status == .ok)
         let list = try #require(between(enabled.text, "id=\"recovery-codes\">", "</ul>"))
         let codes = list.components(separatedBy: "<code>").dropFirst().compactMap { $0.components(separatedBy: "</code>").first }
@@ -120,22 +121,96 @@ struct TwoFactorWebTests {
         }
     }
 
-    @Test("Turning two-factor off needs a current code or a recovery code", arguments: TestBackend.all)
+    @Test("Turning two-factor off needs the password and a current code or a recovery code", arguments: TestBackend.all)
     func disable(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let browser = app.browser()
             try await browser.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
             let (_, codes) = try await Self.enrolThroughPages(browser, app: app)
-            #expect(try await browser.post("/account/two-factor/disable", form: ["code": "000000"]).status == .unprocessableContent)
+            #expect(try await browser.post("/account/two-factor/disable", form: ["password": Seeds.password, "code": "000000"]).status == .unprocessableContent)
             #expect(try await app.store.twoFactorEnabled(loginID: org.participant.loginID))
-            let regenerated = try await browser.post("/account/two-factor/recovery-codes", form: ["code": codes[0]])
+            let regenerated = try await browser.post("/account/two-factor/recovery-codes", form: ["password": Seeds.password, "code": codes[0]])
             #expect(regenerated.status == .ok && regenerated.text.contains("id=\"recovery-codes\""))
-            let off = try await browser.post("/account/two-factor/disable", form: ["code": codes[1]])
+            let off = try await browser.post("/account/two-factor/disable", form: ["password": Seeds.password, "code": codes[1]])
             #expect(off.status == .unprocessableContent, "codes from before regenerating no longer work")
             let fresh = try #require(Self.between(regenerated.text, "id=\"recovery-codes\">", "</ul>")?.components(separatedBy: "<code>").dropFirst().first?
                 .components(separatedBy: "</code>").first)
-            #expect(try await browser.post("/account/two-factor/disable", form: ["code": fresh]).status == .ok)
+            #expect(try await browser.post("/account/two-factor/disable", form: ["password": Seeds.password, "code": fresh]).status == .ok)
+            #expect(try await !app.store.twoFactorEnabled(loginID: org.participant.loginID))
+        }
+    }
+
+    @Test("A signed-in session without the password cannot turn two-factor on, off or make new recovery codes", arguments: TestBackend.all)
+    func changesNeedThePassword(backend: TestBackend) async throws {
+        // Limits high enough that every refusal here is the missing or wrong password, not a wait.
+        let options = TestAppOptions(signInLimits: SignInLimits(perAccount: 100, perAddress: 100))
+        try await withTestApp(backend, options: options) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let browser = app.browser()
+            try await browser.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
+            let setUp = try await browser.get("/account/two-factor")
+            #expect(setUp.text.contains("<label for=\"enable-password\">Your current password</label>"))
+            #expect(setUp.text.contains("<input id=\"enable-password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\">"))
+            let secret = try #require(Self.between(setUp.text, "id=\"totp-secret\">", "<"))
+            let key = try #require(ReferenceTOTP.base32Decode(secret))
+            let code = ReferenceTOTP.code(key: key, at: app.clock.now)
+            for form in [["code": code], ["password": "wrong-password", "code": code]] {
+                let refused = try await browser.post("/account/two-factor/enable", form: form)
+                #expect(refused.status == .unprocessableContent)
+                #expect(refused.text.contains("That is not your current password") && refused.text.contains("“Your current password”"))
+                #expect(!refused.text.contains("id=\"recovery-codes\""))
+            }
+            #expect(try await !app.store.twoFactorEnabled(loginID: org.participant.loginID))
+            let (key2, codes) = try await Self.enrolThroughPages(browser, app: app)
+            #expect(key2 == key)
+
+            let page = try await browser.get("/account/two-factor")
+            for id in ["regenerate-password", "disable-password"] {
+                #expect(page.text.contains("<label for=\"\(id)\">Your current password</label>"), "\(id)")
+                #expect(page.text.contains("<input id=\"\(id)\" name=\"password\" type=\"password\" required autocomplete=\"current-password\">"), "\(id)")
+            }
+            app.clock.advance(by: 30)
+            let current = ReferenceTOTP.code(key: key, at: app.clock.now)
+            for path in ["/account/two-factor/recovery-codes", "/account/two-factor/disable"] {
+                for form in [["code": codes[0]], ["password": "", "code": current]] {
+                    let refused = try await browser.post(path, form: form)
+                    #expect(refused.status == .unprocessableContent, "\(path)")
+                    #expect(refused.text.contains("That is not your current password"), "\(path)")
+                }
+            }
+            #expect(try await app.store.twoFactorEnabled(loginID: org.participant.loginID))
+            #expect(try await app.store.twoFactorStatus(of: org.participant).recoveryCodesLeft == 10)
+            let regenerated = try await browser.post("/account/two-factor/recovery-codes", form: ["password": Seeds.password, "code": codes[0]])
+            #expect(regenerated.status == .ok && regenerated.text.contains("id=\"recovery-codes\""))
+            #expect(try await browser.post("/account/two-factor/disable", form: ["password": Seeds.password, "code": current]).status == .ok)
+            #expect(try await !app.store.twoFactorEnabled(loginID: org.participant.loginID))
+        }
+    }
+
+    @Test("Wrong passwords on the two-factor forms count against the sign-in limits: 429 with Retry-After", arguments: TestBackend.all)
+    func wrongPasswordsAreLimited(backend: TestBackend) async throws {
+        let options = TestAppOptions(signInLimits: SignInLimits(perAccount: 3, perAddress: 50, window: 900))
+        try await withTestApp(backend, options: options) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let browser = app.browser()
+            try await browser.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
+            let (key, _) = try await Self.enrolThroughPages(browser, app: app)
+            app.clock.advance(by: 30)
+            for guess in 0..<3 {
+                let wrong = try await browser.post("/account/two-factor/disable", form: ["password": "guess-\(guess)", "code": ReferenceTOTP.code(key: key, at: app.clock.now)])
+                #expect(wrong.status == .unprocessableContent)
+            }
+            let limited = try await browser.post("/account/two-factor/disable", form: ["password": Seeds.password, "code": ReferenceTOTP.code(key: key, at: app.clock.now)])
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] == "1")
+            #expect(try await app.store.twoFactorEnabled(loginID: org.participant.loginID))
+            // The same count as signing in: another browser's sign-in waits too.
+            let other = app.browser()
+            #expect(try await other.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password]).status == .tooManyRequests)
+            app.clock.advance(by: 1)
+            let off = try await browser.post("/account/two-factor/disable", form: ["password": Seeds.password, "code": ReferenceTOTP.code(key: key, at: app.clock.now)])
+            #expect(off.status == .ok)
             #expect(try await !app.store.twoFactorEnabled(loginID: org.participant.loginID))
         }
     }

@@ -31,6 +31,41 @@ extension Store {
             _ = try await passwords.verify(password, hash: passwords.timingDummyHash)
             throw StoreError.wrongCredentials
         }
+        let attempt = try await reservePasswordAttempt(email: email, clientAddress: clientAddress)
+        let login = try await Login.query(on: try db()).filter(\.$email == email).first()
+        let matches: Bool
+        if let login {
+            matches = try await passwords.verify(password, hash: login.passwordHash)
+        } else {
+            // Spend the same time as a real check so response times do not reveal which emails exist.
+            _ = try await passwords.verify(password, hash: passwords.timingDummyHash)
+            matches = false
+        }
+        guard let login, matches else {
+            try await passwordAttemptFailed(attempt, login: login)
+            throw StoreError.wrongCredentials
+        }
+        try await passwordAttemptSucceeded(attempt)
+        login.lastSignInAt = clock.now
+        login.lockoutNotifiedAt = nil
+        try await login.save(on: try db())
+        return login
+    }
+
+    /// A password check's reservation against the sign-in limits: its own rows (the account's
+    /// first, then the address's), and how many other failures the account had in its window.
+    struct PasswordAttempt {
+        let reserved: [SignInFailure]
+        let accountSubject: String
+        let earlierFailures: Int
+    }
+
+    /// Reserves one password attempt for `email` (already trimmed and lower-cased) and the
+    /// client address before any password is checked, as described on
+    /// ``signIn(email:password:clientAddress:)``. Over a limit, the reservation is taken back and
+    /// `tooManyAttempts` thrown. Every password check (sign-in, and confirming the password
+    /// before a two-factor change) goes through here, so they share one count.
+    func reservePasswordAttempt(email: String, clientAddress: String?) async throws -> PasswordAttempt {
         let accountSubject = "account:\(email)"
         let addressSubject = clientAddress.map { "address:\($0)" }
         let now = clock.now
@@ -67,28 +102,47 @@ extension Store {
         if wait > 0, let newest = earlier.last, now < newest.occurredAt.addingTimeInterval(wait) {
             try await refuse(until: newest.occurredAt.addingTimeInterval(wait))
         }
-        let login = try await Login.query(on: try db()).filter(\.$email == email).first()
+        return PasswordAttempt(reserved: reserved, accountSubject: accountSubject, earlierFailures: earlier.count)
+    }
+
+    /// A wrong password: the reserved rows stay as the failure, and the owner is emailed an
+    /// unlock link once the account reaches the lock threshold.
+    func passwordAttemptFailed(_ attempt: PasswordAttempt, login: Login?) async throws {
+        if let login, attempt.earlierFailures + 1 >= limits.lockThreshold {
+            try await notifyLocked(login, failures: attempt.earlierFailures + 1)
+        }
+    }
+
+    /// A right password: the reservation is not a failure, and the account's failures are cleared.
+    func passwordAttemptSucceeded(_ attempt: PasswordAttempt) async throws {
+        for row in attempt.reserved { try await row.delete(on: try db()) }
+        try await SignInFailure.query(on: try db()).filter(\.$subject == attempt.accountSubject).delete()
+    }
+
+    /// The message when the password confirming a two-factor change is wrong.
+    static let wrongCurrentPassword = StoreError.invalid(
+        field: "password",
+        message: "That is not your current password. Type the password you sign in with into “Your current password”, or use “Forgot your password?” on the sign-in page.")
+
+    /// Checks the signed-in login's current password before a change that a stolen session alone
+    /// must not make (turning two-factor sign-in on or off, new recovery codes). It is counted
+    /// against the sign-in limits before the check, exactly like a sign-in
+    /// (``reservePasswordAttempt(email:clientAddress:)``): too many throws `tooManyAttempts`, a
+    /// wrong password throws `invalid(field: "password")` and stays counted as a failure.
+    public func confirmCurrentPassword(_ password: String, for identity: Identity, clientAddress: String?) async throws {
+        let login = try await Login.find(identity.loginID, on: try db())
+        let attempt = try await reservePasswordAttempt(email: login?.email ?? identity.email, clientAddress: clientAddress)
         let matches: Bool
-        if let login {
+        if let login, !password.isEmpty {
             matches = try await passwords.verify(password, hash: login.passwordHash)
         } else {
-            // Spend the same time as a real check so response times do not reveal which emails exist.
-            _ = try await passwords.verify(password, hash: passwords.timingDummyHash)
             matches = false
         }
-        guard let login, matches else {
-            // The rows recorded above are the failure.
-            if let login, earlier.count + 1 >= limits.lockThreshold {
-                try await notifyLocked(login, failures: earlier.count + 1)
-            }
-            throw StoreError.wrongCredentials
+        guard matches else {
+            try await passwordAttemptFailed(attempt, login: login)
+            throw Self.wrongCurrentPassword
         }
-        for attempt in reserved { try await attempt.delete(on: try db()) }
-        try await SignInFailure.query(on: try db()).filter(\.$subject == accountSubject).delete()
-        login.lastSignInAt = now
-        login.lockoutNotifiedAt = nil
-        try await login.save(on: try db())
-        return login
+        try await passwordAttemptSucceeded(attempt)
     }
 
     /// Emails the owner of a login that reached the lock threshold a single-use unlock link,

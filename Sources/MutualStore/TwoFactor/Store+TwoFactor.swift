@@ -50,9 +50,12 @@ extension Store {
         return TwoFactorEnrolment(secretBase32: codes.base32, authenticatorURI: codes.authenticatorURI(email: identity.email))
     }
 
-    /// Turns two-factor sign-in on once `code` shows the app has the secret; returns the new
-    /// recovery codes, which are shown once and stored only as digests.
-    public func enableTwoFactor(for identity: Identity, code: String, clientAddress: String?) async throws -> [String] {
+    /// Turns two-factor sign-in on once `password` is the login's current password and `code`
+    /// shows the app has the secret; returns the new recovery codes, which are shown once and
+    /// stored only as digests. The password is asked so that a stolen session cannot put its own
+    /// authenticator app on the account and lock the owner out (a password reset does not clear
+    /// two-factor sign-in).
+    public func enableTwoFactor(for identity: Identity, password: String, code: String, clientAddress: String?) async throws -> [String] {
         let loginID = identity.loginID
         guard let row = try await LoginTwoFactor.find(loginID, on: try db()) else {
             throw StoreError.gone(message: "Set-up was not started. Open Two-factor sign-in again to see the secret for your app.")
@@ -60,6 +63,7 @@ extension Store {
         guard row.enabledAt == nil else {
             throw StoreError.conflict(field: nil, message: "Two-factor sign-in is already on for your account.")
         }
+        try await confirmCurrentPassword(password, for: identity, clientAddress: clientAddress)
         let now = clock.now
         let codes = makeRecoveryCodes()
         try await checkSecondFactor(
@@ -80,11 +84,12 @@ extension Store {
         return codes
     }
 
-    /// Turns two-factor sign-in off, given a current code or a recovery code. The secret and
-    /// every recovery code are deleted.
-    public func disableTwoFactor(for identity: Identity, code: String, clientAddress: String?) async throws {
+    /// Turns two-factor sign-in off, given the login's current password and a current code or a
+    /// recovery code. The secret and every recovery code are deleted.
+    public func disableTwoFactor(for identity: Identity, password: String, code: String, clientAddress: String?) async throws {
         let loginID = identity.loginID
         let row = try await enabledTwoFactor(loginID)
+        try await confirmCurrentPassword(password, for: identity, clientAddress: clientAddress)
         try await checkSecondFactor(
             loginID: loginID, email: identity.email, typed: code, clientAddress: clientAddress, row: row, acceptRecoveryCode: true
         ) { transaction, usedRecoveryCode in
@@ -95,10 +100,12 @@ extension Store {
         }
     }
 
-    /// New recovery codes (the old ones stop working), given a current code or a recovery code.
-    public func regenerateRecoveryCodes(for identity: Identity, code: String, clientAddress: String?) async throws -> [String] {
+    /// New recovery codes (the old ones stop working), given the login's current password and a
+    /// current code or a recovery code.
+    public func regenerateRecoveryCodes(for identity: Identity, password: String, code: String, clientAddress: String?) async throws -> [String] {
         let loginID = identity.loginID
         let row = try await enabledTwoFactor(loginID)
+        try await confirmCurrentPassword(password, for: identity, clientAddress: clientAddress)
         let codes = makeRecoveryCodes()
         try await checkSecondFactor(
             loginID: loginID, email: identity.email, typed: code, clientAddress: clientAddress, row: row, acceptRecoveryCode: true

@@ -68,7 +68,8 @@ struct TwoFactorPages: Sendable {
 
     @Sendable func enable(_ request: Request, _ context: SignedInContext) async throws -> Response {
         do {
-            let codes = try await store.enableTwoFactor(for: context.identity, code: context.form["code"] ?? "", clientAddress: context.clientAddress)
+            let codes = try await store.enableTwoFactor(
+                for: context.identity, password: context.form["password"] ?? "", code: context.form["code"] ?? "", clientAddress: context.clientAddress)
             var model = try await page(context)
             model.recoveryCodes = codes
             model.hasRecoveryCodes = true
@@ -81,7 +82,8 @@ struct TwoFactorPages: Sendable {
 
     @Sendable func disable(_ request: Request, _ context: SignedInContext) async throws -> Response {
         do {
-            try await store.disableTwoFactor(for: context.identity, code: context.form["code"] ?? "", clientAddress: context.clientAddress)
+            try await store.disableTwoFactor(
+                for: context.identity, password: context.form["password"] ?? "", code: context.form["code"] ?? "", clientAddress: context.clientAddress)
             var model = try await page(context)
             model.status = "Two-factor sign-in is off, and your recovery codes no longer work. Remove Mutual from your authenticator app."
             return try render(model)
@@ -93,7 +95,7 @@ struct TwoFactorPages: Sendable {
     @Sendable func regenerate(_ request: Request, _ context: SignedInContext) async throws -> Response {
         do {
             let codes = try await store.regenerateRecoveryCodes(
-                for: context.identity, code: context.form["code"] ?? "", clientAddress: context.clientAddress)
+                for: context.identity, password: context.form["password"] ?? "", code: context.form["code"] ?? "", clientAddress: context.clientAddress)
             var model = try await page(context)
             model.recoveryCodes = codes
             model.hasRecoveryCodes = true

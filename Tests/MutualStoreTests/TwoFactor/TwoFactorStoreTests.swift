@@ -19,7 +19,7 @@ struct TwoFactorStoreTests {
     static func enrol(_ identity: Identity, store: Store, clock: TestClock) async throws -> (key: [UInt8], recoveryCodes: [String]) {
         let enrolment = try await store.startTwoFactorEnrolment(for: identity)
         let key = try #require(ReferenceTOTP.base32Decode(enrolment.secretBase32))
-        let codes = try await store.enableTwoFactor(for: identity, code: ReferenceTOTP.code(key: key, at: clock.now), clientAddress: nil)
+        let codes = try await store.enableTwoFactor(for: identity, password: Seeds.password, code: ReferenceTOTP.code(key: key, at: clock.now), clientAddress: nil)
         return (key, codes)
     }
 
@@ -28,6 +28,16 @@ struct TwoFactorStoreTests {
         let login = try await store.signIn(email: email, password: Seeds.password, clientAddress: address)
         let pending = try await store.startPendingSignIn(for: login)
         return try await store.completeSignIn(pendingToken: pending.token, code: code, clientAddress: address)
+    }
+
+    static func isWrongPassword(_ error: any Error) -> Bool {
+        if case .invalid(field: "password", _) = error as? StoreError { return true }
+        return false
+    }
+
+    static func isTooMany(_ error: any Error) -> Bool {
+        if case .tooManyAttempts = error as? StoreError { return true }
+        return false
     }
 
     static func isWrongCode(_ error: any Error) -> Bool {
@@ -60,10 +70,10 @@ struct TwoFactorStoreTests {
             #expect(try await !store.twoFactorEnabled(loginID: org.admin.loginID))
             let key = try #require(ReferenceTOTP.base32Decode(enrolment.secretBase32))
             let wrongCode = ReferenceTOTP.code(key: key, at: clock.now.addingTimeInterval(300))
-            await #expect(throws: StoreError.self) { _ = try await store.enableTwoFactor(for: org.admin, code: wrongCode, clientAddress: nil) }
+            await #expect(throws: StoreError.self) { _ = try await store.enableTwoFactor(for: org.admin, password: Seeds.password, code: wrongCode, clientAddress: nil) }
             #expect(try await !store.twoFactorEnabled(loginID: org.admin.loginID))
 
-            let recovery = try await store.enableTwoFactor(for: org.admin, code: ReferenceTOTP.code(key: key, at: clock.now), clientAddress: nil)
+            let recovery = try await store.enableTwoFactor(for: org.admin, password: Seeds.password, code: ReferenceTOTP.code(key: key, at: clock.now), clientAddress: nil)
             #expect(recovery.count == 10 && Set(recovery).count == 10)
             #expect(try await store.twoFactorEnabled(loginID: org.admin.loginID))
 
@@ -84,6 +94,116 @@ struct TwoFactorStoreTests {
             let events = try await DomainEvent.query(on: database.database()).filter(\.$type == EventType.twoFactorEnabled.rawValue).all()
             #expect(events.count == 1 && events[0].subjectID == org.admin.loginID.uuidString.lowercased())
             #expect(!events[0].payload.contains(enrolment.secretBase32))
+        }
+    }
+
+    @Test("Turning it on, off and new recovery codes need the current password as well as a code; a session alone is not enough", arguments: TestBackend.all)
+    func changesNeedThePassword(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock()
+            let store = Self.store(database, clock: clock, limits: SignInLimits(perAccount: 1_000, perAddress: 1_000))
+            let org = try await Seeds.organisation("Acme", in: store)
+            let identity = org.participant
+            let enrolment = try await store.startTwoFactorEnrolment(for: identity)
+            let key = try #require(ReferenceTOTP.base32Decode(enrolment.secretBase32))
+            let code = ReferenceTOTP.code(key: key, at: clock.now)
+            for password in ["", "wrong-password", Seeds.password.uppercased()] {
+                await #expect("on with \(password.debugDescription)") {
+                    _ = try await store.enableTwoFactor(for: identity, password: password, code: code, clientAddress: nil)
+                } throws: { Self.isWrongPassword($0) }
+            }
+            #expect(try await !store.twoFactorEnabled(loginID: identity.loginID))
+            // The refused attempts did not use the code up: with the password the same code works.
+            let recovery = try await store.enableTwoFactor(for: identity, password: Seeds.password, code: code, clientAddress: nil)
+            #expect(try await store.twoFactorEnabled(loginID: identity.loginID))
+
+            clock.advance(by: 30)
+            let current = ReferenceTOTP.code(key: key, at: clock.now)
+            for password in ["", "wrong-password"] {
+                await #expect("new codes with \(password.debugDescription)") {
+                    _ = try await store.regenerateRecoveryCodes(for: identity, password: password, code: recovery[0], clientAddress: nil)
+                } throws: { Self.isWrongPassword($0) }
+                await #expect("off with \(password.debugDescription)") {
+                    try await store.disableTwoFactor(for: identity, password: password, code: current, clientAddress: nil)
+                } throws: { Self.isWrongPassword($0) }
+            }
+            #expect(try await store.twoFactorEnabled(loginID: identity.loginID))
+            #expect(try await store.twoFactorStatus(of: identity).recoveryCodesLeft == 10, "no recovery code was used up")
+            let regenerated = try await DomainEvent.query(on: database.database())
+                .filter(\.$type == EventType.twoFactorRecoveryCodesRegenerated.rawValue).count()
+            #expect(regenerated == 0)
+
+            // With the password, both work.
+            let fresh = try await store.regenerateRecoveryCodes(for: identity, password: Seeds.password, code: recovery[0], clientAddress: nil)
+            #expect(fresh.count == 10 && Set(fresh).isDisjoint(with: recovery))
+            try await store.disableTwoFactor(for: identity, password: Seeds.password, code: current, clientAddress: nil)
+            #expect(try await !store.twoFactorEnabled(loginID: identity.loginID))
+        }
+    }
+
+    @Test("A wrong password on a two-factor change counts against the sign-in limits, shared with sign-in", arguments: TestBackend.all)
+    func wrongPasswordCounts(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock()
+            let store = Self.store(database, clock: clock, limits: SignInLimits(perAccount: 3, perAddress: 1_000, window: 600, lockThreshold: 100))
+            let org = try await Seeds.organisation("Acme", in: store)
+            let identity = org.participant
+            let (key, recovery) = try await Self.enrol(identity, store: store, clock: clock)
+            clock.advance(by: 30)
+            // Three free failures, one through each form.
+            await #expect { _ = try await store.regenerateRecoveryCodes(for: identity, password: "guess-1", code: recovery[0], clientAddress: "10.0.0.1") }
+                throws: { Self.isWrongPassword($0) }
+            await #expect { try await store.disableTwoFactor(for: identity, password: "guess-2", code: recovery[0], clientAddress: "10.0.0.1") }
+                throws: { Self.isWrongPassword($0) }
+            await #expect { try await store.disableTwoFactor(for: identity, password: "guess-3", code: recovery[1], clientAddress: "10.0.0.1") }
+                throws: { Self.isWrongPassword($0) }
+            let failures = try await SignInFailure.query(on: database.database()).filter(\.$subject == "account:\(org.participantEmail)").count()
+            #expect(failures == 3)
+            // The fourth attempt waits, even with the right password, here and at sign-in.
+            await #expect(throws: StoreError.tooManyAttempts(retryAfterSeconds: 1)) {
+                try await store.disableTwoFactor(for: identity, password: Seeds.password, code: ReferenceTOTP.code(key: key, at: clock.now), clientAddress: "10.0.0.2")
+            }
+            await #expect(throws: StoreError.tooManyAttempts(retryAfterSeconds: 1)) {
+                _ = try await store.signIn(email: org.participantEmail, password: Seeds.password, clientAddress: "10.0.0.2")
+            }
+            #expect(try await store.twoFactorEnabled(loginID: identity.loginID))
+            // Once the wait is over, the right password works and clears the count.
+            clock.advance(by: 1)
+            try await store.disableTwoFactor(for: identity, password: Seeds.password, code: ReferenceTOTP.code(key: key, at: clock.now), clientAddress: "10.0.0.2")
+            #expect(try await !store.twoFactorEnabled(loginID: identity.loginID))
+            #expect(try await SignInFailure.query(on: database.database()).filter(\.$subject == "account:\(org.participantEmail)").count() == 0)
+        }
+    }
+
+    @Test("50 parallel wrong passwords on a two-factor change: no more are checked than sign-in would allow", arguments: TestBackend.all)
+    func parallelWrongPasswords(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock()
+            let limits = SignInLimits(perAccount: 3, perAddress: 1_000, window: 600, lockThreshold: 100)
+            let store = Self.store(database, clock: clock, limits: limits)
+            let org = try await Seeds.organisation("Acme", in: store)
+            let identity = org.participant
+            let (_, recovery) = try await Self.enrol(identity, store: store, clock: clock)
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        do {
+                            _ = try await store.regenerateRecoveryCodes(for: identity, password: "guess-\(index)", code: recovery[0], clientAddress: nil)
+                            return "changed"
+                        } catch {
+                            if Self.isWrongPassword(error) { return "checked" }
+                            if Self.isTooMany(error) { return "limited" }
+                            return "\(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            let checked = outcomes.filter { $0 == "checked" }.count
+            // Sign-in's rule: at the same instant, only the free failures are checked; each further attempt waits.
+            #expect(checked <= limits.perAccount, "\(checked) passwords were checked against \(limits.perAccount) free failures")
+            #expect(checked + outcomes.filter { $0 == "limited" }.count == 50, "\(Set(outcomes))")
+            #expect(try await store.twoFactorStatus(of: identity).recoveryCodesLeft == 10)
         }
     }
 
@@ -158,9 +278,9 @@ struct TwoFactorStoreTests {
 
             // New codes: the old ones stop working. Then turning it off with a recovery code.
             clock.advance(by: 30)
-            let fresh = try await store.regenerateRecoveryCodes(for: org.manager, code: codes[2], clientAddress: nil)
+            let fresh = try await store.regenerateRecoveryCodes(for: org.manager, password: Seeds.password, code: codes[2], clientAddress: nil)
             await #expect { _ = try await Self.signIn(org.managerEmail, code: codes[3], store: store) } throws: { Self.isWrongCode($0) }
-            try await store.disableTwoFactor(for: org.manager, code: fresh[0], clientAddress: nil)
+            try await store.disableTwoFactor(for: org.manager, password: Seeds.password, code: fresh[0], clientAddress: nil)
             #expect(try await !store.twoFactorEnabled(loginID: org.manager.loginID))
             #expect(try await RecoveryCode.query(on: database.database()).count() == 0)
             // Off: the password alone signs in again.
