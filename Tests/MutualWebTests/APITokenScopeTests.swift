@@ -11,14 +11,6 @@ import Testing
 /// make tokens.
 @Suite("API token scopes and expiry")
 struct APITokenScopeTests {
-    func call(_ app: TestApp, _ method: HTTPRequest.Method, _ path: String, token: String, json: String? = nil) async throws -> (TestResponse, [String: Any]) {
-        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
-        if json != nil { headers[.contentType] = "application/json" }
-        let response = try await app.client.executeRequest(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
-        let object = (try? JSONSerialization.jsonObject(with: Data(response.text.utf8))) as? [String: Any] ?? [:]
-        return (response, object)
-    }
-
     static func concrete(_ path: String) -> String {
         path.replacingOccurrences(of: ":id", with: UUID().uuidString)
     }
@@ -33,17 +25,17 @@ struct APITokenScopeTests {
             let writing = app.routes.filter { $0.path.hasPrefix("/api/v1/") && $0.method != "GET" && $0.method != "HEAD" }
             #expect(writing.count >= 20, "the route table lists the API's writing routes")
             for route in writing {
-                let (response, problem) = try await call(
-                    app, HTTPRequest.Method(route.method)!, Self.concrete(route.path), token: read, json: Self.anyBody)
+                let (response, problem) = try await app.callAPI(
+                    HTTPRequest.Method(route.method)!, Self.concrete(route.path), token: read, json: Self.anyBody)
                 #expect(response.status == .forbidden, "\(route.method) \(route.path) answered \(response.status) to a read token")
                 #expect((problem["detail"] as? String)?.contains("read scope") == true, "\(route.method) \(route.path): \(problem)")
             }
             #expect(try await app.store.invitations(of: org.admin).allSatisfy { $0.email != "x@acme.example" }, "nothing was written")
             #expect(try await app.store.skills(of: org.admin).allSatisfy { $0.name != "X" })
             // Reading works, admin routes included (a read token of an admin may not read them: they need admin scope).
-            #expect(try await call(app, .get, "/api/v1/me", token: read).0.status == .ok)
-            #expect(try await call(app, .get, "/api/v1/members", token: read).0.status == .ok)
-            #expect(try await call(app, .head, "/api/v1/me", token: read).0.status == .ok)
+            #expect(try await app.callAPI(.get, "/api/v1/me", token: read).0.status == .ok)
+            #expect(try await app.callAPI(.get, "/api/v1/members", token: read).0.status == .ok)
+            #expect(try await app.callAPI(.head, "/api/v1/me", token: read).0.status == .ok)
         }
     }
 
@@ -58,15 +50,15 @@ struct APITokenScopeTests {
             for route in adminRoutes {
                 let method = HTTPRequest.Method(route.method)!
                 let path = Self.concrete(route.path)
-                let (response, problem) = try await call(app, method, path, token: write, json: Self.anyBody)
+                let (response, problem) = try await app.callAPI(method, path, token: write, json: Self.anyBody)
                 #expect(response.status == .forbidden, "\(route.method) \(route.path) answered \(response.status) to a write token")
                 #expect((problem["detail"] as? String)?.contains("admin scope") == true, "\(route.method) \(route.path): \(problem)")
-                let (allowed, _) = try await call(app, method, path, token: admin, json: Self.anyBody)
+                let (allowed, _) = try await app.callAPI(method, path, token: admin, json: Self.anyBody)
                 #expect(allowed.status != .forbidden, "\(route.method) \(route.path) refused an admin token")
             }
             // A write token does everything else the role allows.
-            let (created, _) = try await call(
-                app, .post, "/api/v1/programmes", token: write,
+            let (created, _) = try await app.callAPI(
+                .post, "/api/v1/programmes", token: write,
                 json: #"{"name":"Swap","model":"pairs","cycle_start":"2027-01-04","cycle_end":"2027-06-30"}"#)
             #expect(created.status == .created)
         }
@@ -79,13 +71,13 @@ struct APITokenScopeTests {
             let write = try await app.store.createAPIToken(named: "w", scope: .write, for: org.admin).secret
             let admin = try await app.store.createAPIToken(named: "a", scope: .admin, for: org.admin).secret
             let other = org.participant.personID.uuidString
-            let (refused, problem) = try await call(app, .patch, "/api/v1/people/\(other)", token: write, json: #"{"department":"Written"}"#)
+            let (refused, problem) = try await app.callAPI(.patch, "/api/v1/people/\(other)", token: write, json: #"{"department":"Written"}"#)
             #expect(refused.status == .forbidden)
             #expect((problem["detail"] as? String)?.contains("admin scope") == true, "\(problem)")
             #expect(try await app.store.profile(personID: org.participant.personID, of: org.admin).department != "Written")
-            let (own, _) = try await call(app, .patch, "/api/v1/people/\(org.admin.personID.uuidString)", token: write, json: #"{"department":"Mine"}"#)
+            let (own, _) = try await app.callAPI(.patch, "/api/v1/people/\(org.admin.personID.uuidString)", token: write, json: #"{"department":"Mine"}"#)
             #expect(own.status == .ok)
-            let (allowed, _) = try await call(app, .patch, "/api/v1/people/\(other)", token: admin, json: #"{"department":"By admin"}"#)
+            let (allowed, _) = try await app.callAPI(.patch, "/api/v1/people/\(other)", token: admin, json: #"{"department":"By admin"}"#)
             #expect(allowed.status == .ok)
             #expect(try await app.store.profile(personID: org.participant.personID, of: org.admin).department == "By admin")
         }
@@ -99,11 +91,11 @@ struct APITokenScopeTests {
             let account = try #require(try await Account.find(org.manager.accountID, on: try app.store.database.database()))
             let manager = try await Seeds.identity(for: account, in: app.store)
             let token = try await app.store.createAPIToken(named: "a", scope: .admin, for: manager).secret
-            #expect(try await call(app, .get, "/api/v1/invitations", token: token).0.status == .ok)
+            #expect(try await app.callAPI(.get, "/api/v1/invitations", token: token).0.status == .ok)
             _ = try await app.store.changeRole(ofMember: org.manager.accountID, to: .participant, by: org.admin)
-            #expect(try await call(app, .get, "/api/v1/invitations", token: token).0.status == .forbidden)
-            #expect(try await call(app, .get, "/api/v1/members", token: token).0.status == .forbidden)
-            #expect(try await call(app, .get, "/api/v1/me", token: token).0.status == .ok)
+            #expect(try await app.callAPI(.get, "/api/v1/invitations", token: token).0.status == .forbidden)
+            #expect(try await app.callAPI(.get, "/api/v1/members", token: token).0.status == .forbidden)
+            #expect(try await app.callAPI(.get, "/api/v1/me", token: token).0.status == .ok)
         }
     }
 
@@ -114,16 +106,16 @@ struct APITokenScopeTests {
             let org = try await Seeds.organisation("Acme", in: app.store)
             let issued = try await app.store.createAPIToken(
                 named: "short", scope: .read, expiresAt: clock.now.addingTimeInterval(86_400), for: org.participant)
-            #expect(try await call(app, .get, "/api/v1/me", token: issued.secret).0.status == .ok)
+            #expect(try await app.callAPI(.get, "/api/v1/me", token: issued.secret).0.status == .ok)
             clock.advance(by: 86_400)
-            let (response, problem) = try await call(app, .get, "/api/v1/me", token: issued.secret)
+            let (response, problem) = try await app.callAPI(.get, "/api/v1/me", token: issued.secret)
             #expect(response.status == .unauthorized)
             #expect(response.headers[.contentType] == "application/problem+json")
             #expect(problem["title"] as? String == "API token expired")
             #expect((problem["detail"] as? String)?.contains("/account/tokens") == true)
             // The owner still sees it, marked expired, in the list (through another token).
             let other = try await app.store.createAPIToken(named: "other", for: org.participant).secret
-            let (_, list) = try await call(app, .get, "/api/v1/tokens", token: other)
+            let (_, list) = try await app.callAPI(.get, "/api/v1/tokens", token: other)
             let short = try #require((list["items"] as? [[String: Any]])?.first { $0["name"] as? String == "short" })
             #expect(short["expired"] as? Bool == true)
             #expect(short["scope"] as? String == "read")
@@ -140,7 +132,7 @@ struct APITokenScopeTests {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let admin = try await app.store.createAPIToken(named: "a", scope: .admin, for: org.admin).secret
-            let (response, problem) = try await call(app, .post, "/api/v1/tokens", token: admin, json: #"{"name":"child"}"#)
+            let (response, problem) = try await app.callAPI(.post, "/api/v1/tokens", token: admin, json: #"{"name":"child"}"#)
             #expect(!(200..<300).contains(Int(response.status.code)), "a token made a token: \(response.status)")
             #expect(response.headers[.contentType] == "application/problem+json")
             #expect(!(problem["detail"] as? String ?? "").isEmpty)

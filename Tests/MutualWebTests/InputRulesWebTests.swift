@@ -12,21 +12,13 @@ import Testing
 /// sequence 0x00`, `index row requires … bytes`) where SQLite stored the text.
 @Suite("Input rules")
 struct InputRulesWebTests {
-    func call(_ app: TestApp, _ method: HTTPRequest.Method, _ path: String, token: String, json: String? = nil) async throws -> (TestResponse, [String: Any]) {
-        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
-        if json != nil { headers[.contentType] = "application/json" }
-        let response = try await app.client.executeRequest(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
-        let object = (try? JSONSerialization.jsonObject(with: Data(response.text.utf8))) as? [String: Any] ?? [:]
-        return (response, object)
-    }
-
     @Test("A NUL byte in a JSON string is a 422 naming the field, nested paths included, and nothing changes", arguments: TestBackend.all)
     func nulInJSON(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let token = try await app.store.createAPIToken(named: "script", for: org.admin).secret
             let person = org.participant.personID.uuidString
-            let (patched, problem) = try await call(app, .patch, "/api/v1/people/\(person)", token: token, json: #"{"department":"Da\u0000ta"}"#)
+            let (patched, problem) = try await app.callAPI(.patch, "/api/v1/people/\(person)", token: token, json: #"{"department":"Da\u0000ta"}"#)
             #expect(patched.status == .unprocessableContent)
             #expect(problem["field"] as? String == "department")
             #expect((problem["detail"] as? String)?.contains("U+0000") == true)
@@ -36,10 +28,10 @@ struct InputRulesWebTests {
                 {"name":"Peers","model":"pairs","structure":"informal","cycle_start":"2027-01-01","cycle_end":"2027-06-30",
                  "objectives":[{"goal":"Retain\u0000","kpis":[{"name":"Retention","target":85,"unit":"%"}]}]}
                 """#
-            let (created, nested) = try await call(app, .post, "/api/v1/programmes", token: token, json: programme)
+            let (created, nested) = try await app.callAPI(.post, "/api/v1/programmes", token: token, json: programme)
             #expect(created.status == .unprocessableContent, "\(created.text)")
             #expect(nested["field"] as? String == "objectives[0].goal")
-            let (list, body) = try await call(app, .get, "/api/v1/programmes", token: token)
+            let (list, body) = try await app.callAPI(.get, "/api/v1/programmes", token: token)
             #expect(list.status == .ok)
             #expect((body["items"] as? [Any])?.isEmpty == true)
         }
@@ -60,12 +52,12 @@ struct InputRulesWebTests {
                 (#"{"strengths":[{"skill":"\#(String(repeating: "s", count: 3_000))","level":3}]}"#, "strengths[0]"),
             ]
             for (json, field) in cases {
-                let (answer, problem) = try await call(app, .patch, person, token: token, json: json)
+                let (answer, problem) = try await app.callAPI(.patch, person, token: token, json: json)
                 #expect(answer.status == .unprocessableContent, "\(field): \(answer.status) \(answer.text.prefix(200))")
                 #expect(problem["field"] as? String == field)
             }
             // A multi-line field keeps its line breaks.
-            let (bio, _) = try await call(app, .patch, person, token: token, json: #"{"bio":"First line\nSecond line"}"#)
+            let (bio, _) = try await app.callAPI(.patch, person, token: token, json: #"{"bio":"First line\nSecond line"}"#)
             #expect(bio.status == .ok)
             #expect(try await app.store.profile(personID: org.participant.personID, of: org.admin).bio == "First line\nSecond line")
         }
@@ -76,10 +68,10 @@ struct InputRulesWebTests {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let token = try await app.store.createAPIToken(named: "script", for: org.admin).secret
-            let (api, problem) = try await call(app, .get, "/api/v1/people?skill=S%00QL", token: token)
+            let (api, problem) = try await app.callAPI(.get, "/api/v1/people?skill=S%00QL", token: token)
             #expect(api.status == .unprocessableContent)
             #expect(problem["field"] as? String == "skill")
-            let (path, _) = try await call(app, .get, "/api/v1/programmes/abc%00def", token: token)
+            let (path, _) = try await app.callAPI(.get, "/api/v1/programmes/abc%00def", token: token)
             #expect(path.status == .notFound)
 
             let browser = app.browser()
@@ -110,10 +102,10 @@ struct InputRulesWebTests {
         try await withTestApp(.sqlite) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let token = try await app.store.createAPIToken(named: "script", for: org.admin).secret
-            let (huge, problem) = try await call(app, .get, "/api/v1/people?page=9223372036854775806", token: token)
+            let (huge, problem) = try await app.callAPI(.get, "/api/v1/people?page=9223372036854775806", token: token)
             #expect(huge.status == .unprocessableContent)
             #expect(problem["field"] as? String == "page")
-            let (last, _) = try await call(app, .get, "/api/v1/people?page=1000000", token: token)
+            let (last, _) = try await app.callAPI(.get, "/api/v1/people?page=1000000", token: token)
             #expect(last.status == .ok)
         }
     }

@@ -67,39 +67,40 @@ struct TwoFactorPages: Sendable {
     }
 
     @Sendable func enable(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        do {
-            let codes = try await store.enableTwoFactor(
-                for: context.identity, password: context.form["password"] ?? "", code: context.form["code"] ?? "", clientAddress: context.clientAddress)
-            var model = try await page(context)
-            model.recoveryCodes = codes
-            model.hasRecoveryCodes = true
-            model.status = "Two-factor sign-in is on. From now on Mutual asks for a code from your app after your password."
-            return try render(model)
-        } catch let error as StoreError {
-            return try render(try await page(context), error: error)
+        try await change(context, done: "Two-factor sign-in is on. From now on Mutual asks for a code from your app after your password.") {
+            try await store.enableTwoFactor(for: $0, password: $1, code: $2, clientAddress: $3)
         }
     }
 
     @Sendable func disable(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        do {
-            try await store.disableTwoFactor(
-                for: context.identity, password: context.form["password"] ?? "", code: context.form["code"] ?? "", clientAddress: context.clientAddress)
-            var model = try await page(context)
-            model.status = "Two-factor sign-in is off, and your recovery codes no longer work. Remove Mutual from your authenticator app."
-            return try render(model)
-        } catch let error as StoreError {
-            return try render(try await page(context), error: error)
+        try await change(context, done: "Two-factor sign-in is off, and your recovery codes no longer work. Remove Mutual from your authenticator app.") {
+            try await store.disableTwoFactor(for: $0, password: $1, code: $2, clientAddress: $3)
+            return nil
         }
     }
 
     @Sendable func regenerate(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try await change(context, done: "New recovery codes made; the old ones no longer work.") {
+            try await store.regenerateRecoveryCodes(for: $0, password: $1, code: $2, clientAddress: $3)
+        }
+    }
+
+    /// One of the three changes (on, off, new codes): each reads the password and the code from
+    /// the form, and shows the page again with what it did, the recovery codes it made (shown
+    /// once), or what was wrong.
+    private func change(
+        _ context: SignedInContext, done: String,
+        _ action: (Identity, String, String, String?) async throws -> [String]?
+    ) async throws -> Response {
         do {
-            let codes = try await store.regenerateRecoveryCodes(
-                for: context.identity, password: context.form["password"] ?? "", code: context.form["code"] ?? "", clientAddress: context.clientAddress)
+            let codes = try await action(
+                context.identity, context.form["password"] ?? "", context.form["code"] ?? "", context.clientAddress)
             var model = try await page(context)
-            model.recoveryCodes = codes
-            model.hasRecoveryCodes = true
-            model.status = "New recovery codes made; the old ones no longer work."
+            if let codes {
+                model.recoveryCodes = codes
+                model.hasRecoveryCodes = true
+            }
+            model.status = done
             return try render(model)
         } catch let error as StoreError {
             return try render(try await page(context), error: error)
