@@ -20,7 +20,7 @@ public final class StoreWorkbench: Sendable {
         let account = try await store.createOrganisation(
             SetupRequest(organisationName: "Bench Corp", adminName: "Bench Admin", email: "admin@bench.example", password: "benchmark-password"),
             slug: "bench")
-        let admin = try Identity(account: account, organisation: try await store.organisation(id: account.organisationID))
+        let admin = try await store.identity(for: account)
         return StoreWorkbench(store: store, database: database, admin: admin, path: path)
     }
 
@@ -107,8 +107,8 @@ public enum DemoWorkbench {
         let workbench = try await StoreWorkbench.make()
         _ = try await workbench.store.loadDemo()
         let store = workbench.store
-        let account = try await store.signIn(email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword, clientAddress: nil)
-        let admin = try Identity(account: account, organisation: try await store.organisation(id: account.organisationID))
+        let login = try await store.signIn(email: DemoOrganisation.adminEmail, password: DemoOrganisation.adminPassword, clientAddress: nil)
+        let admin = try await store.identity(for: try await store.defaultMembership(of: login))
         let programmes = try await store.programmes(of: admin)
         guard let demo = programmes.first(where: { $0.name == "Cross-team skill swap" && $0.model == .pairs }) else {
             throw WorkloadError("the demo has no pairs programme named Cross-team skill swap")
