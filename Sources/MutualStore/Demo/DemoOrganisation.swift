@@ -71,6 +71,7 @@ extension Store {
         }
         let identity = try await self.identity(for: admin)
         try await loadDemoProgrammes(admin: identity, people: people)
+        try await loadDemoRelationshipLife(admin: identity)
         return .created(people: people.count)
     }
 }

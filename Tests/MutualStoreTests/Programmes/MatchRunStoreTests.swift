@@ -122,11 +122,30 @@ struct DemoProgrammeTests {
                     published.publishedRunIDs == [runs[0].id] && published.accepted == 2 && published.pending == runs[0].groups.count - 2 && published.pending >= 1,
                     "\(summary.name): \(published), \(runs[0].groups.map(\.members))")
                 let relationships = try await store.relationships(in: summary.id, by: admin)
-                #expect(relationships.count == 2 && relationships.filter(\.isSigned).count == 1, "\(summary.name)")
+                // The buddies programme also holds the demo participant's own signed relationship.
+                let own = summary.model == .buddies ? 1 : 0
+                #expect(relationships.count == 2 + own && relationships.filter(\.isSigned).count == 1 + own, "\(summary.name)")
             }
             // The demo participant can enrol in the open programme, and is already in the skill swap.
             let ana = try await Seeds.signedIn(email: DemoOrganisation.participantEmail, password: DemoOrganisation.participantPassword, in: store)
             #expect(try await store.programmes(of: ana).contains { $0.name == "Cross-team skill swap" && $0.viewerEnrolled })
+
+            // Her own relationship: signed, three past meetings and one coming up.
+            let mine = try await store.myRelationships(of: ana)
+            #expect(mine.count == 1 && mine.allSatisfy(\.isSigned) && mine.first?.status == .active)
+            let meetings = try await store.meetings(inRelationship: try #require(mine.first).id, of: ana)
+            let now = store.clock.now
+            #expect(meetings.filter { $0.startsAt < now }.count == 3 && meetings.filter { $0.startsAt > now }.count == 1)
+            // The others spread: some met and meet again, some never met after weeks.
+            var upcoming = 0, neverMet = 0
+            for programme in programmes {
+                for relationship in try await store.relationships(in: programme.id, by: admin) where !mine.map(\.id).contains(relationship.id) {
+                    let theirs = try await store.meetings(inRelationship: relationship.id, of: admin)
+                    if theirs.contains(where: { $0.startsAt > now }) { upcoming += 1 }
+                    if theirs.isEmpty, try await store.relationship(id: relationship.id, of: admin).startedAt < now.addingTimeInterval(-30 * 86_400) { neverMet += 1 }
+                }
+            }
+            #expect(upcoming >= 2 && neverMet >= 2, "upcoming \(upcoming), never met \(neverMet)")
         }
     }
 }
