@@ -34,6 +34,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case twoFactorRecoveryCodeUsed = "two_factor.recovery_code_used"
     case twoFactorRecoveryCodesRegenerated = "two_factor.recovery_codes_regenerated"
     case organisationSettingsChanged = "organisation_settings.changed"
+    case messagePosted = "message.posted"
+    case nudgeRulesChanged = "nudge_rules.changed"
+    case matchRequestExpired = "match_request.expired"
+    case relationshipClosedForSilence = "relationship.closed_for_silence"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -53,6 +57,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked: "account"
         case .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated: "login"
         case .organisationSettingsChanged: "organisation"
+        case .messagePosted: "message"
+        case .nudgeRulesChanged: "programme"
+        case .matchRequestExpired: "match_request"
+        case .relationshipClosedForSilence: "relationship"
         }
     }
 
@@ -92,6 +100,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .twoFactorRecoveryCodeUsed: "used a two-factor recovery code"
         case .twoFactorRecoveryCodesRegenerated: "made new two-factor recovery codes"
         case .organisationSettingsChanged: "changed the organisation's settings"
+        case .messagePosted: "wrote in a relationship's thread"
+        case .nudgeRulesChanged: "changed a programme's nudge rules"
+        case .matchRequestExpired: "had a match request closed unanswered after 14 days"
+        case .relationshipClosedForSilence: "had a relationship closed after a long silence"
         }
     }
 }

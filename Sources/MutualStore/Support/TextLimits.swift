@@ -45,4 +45,6 @@ public enum TextLimits {
     public static let message = 1_000
     /// One field of an agreement (vision, boundaries, confidentiality, cadence, goals).
     public static let agreementField = 4_000
+    /// One message in a relationship's thread.
+    public static let threadMessage = 4_000
 }

@@ -29,6 +29,8 @@ struct RelationshipPages: Sendable {
         let version: Int, isMember: Bool, isSigned: Bool, viewerSigned: Bool, canSign: Bool
         let actions: [StatusAction]
         var notice = "", error = ""
+        /// The "Messages" section (`relationship-messages.mustache`).
+        var thread = MessageThreadSection.none
     }
 
     static func statusLabel(_ status: Relationship.Status) -> String {
@@ -40,8 +42,9 @@ struct RelationshipPages: Sendable {
         }
     }
 
-    private func model(_ context: SignedInContext, id: UUID) async throws -> RelationshipModel {
+    func model(_ context: SignedInContext, id: UUID) async throws -> RelationshipModel {
         let view = try await store.relationship(id: id, of: context.identity)
+        let thread = try await MessageThreadSection.load(store: store, identity: context.identity, relationship: view)
         var actions: [StatusAction] = []
         if view.status == .active { actions.append(.init(value: "paused", label: "Pause", explanation: "Take a break; you keep each other.")) }
         if view.status == .paused { actions.append(.init(value: "active", label: "Resume", explanation: "Pick up where you left off.")) }
@@ -73,7 +76,7 @@ struct RelationshipPages: Sendable {
             confidentialityShown: view.confidentiality.isEmpty ? "Not agreed yet." : view.confidentiality,
             cadenceShown: view.cadence.isEmpty ? "Not agreed yet." : view.cadence, hasVision: !view.vision.isEmpty, version: view.agreementVersion, isMember: view.viewerIsMember,
             isSigned: view.isSigned, viewerSigned: view.viewerSigned, canSign: view.viewerIsMember && view.status.isOpen && !view.viewerSigned,
-            actions: actions)
+            actions: actions, thread: thread)
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
