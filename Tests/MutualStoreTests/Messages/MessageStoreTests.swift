@@ -10,14 +10,17 @@ struct MessageStoreTests {
     @Test("Members write and read; managers read and post only as the manager; anyone else gets not found", arguments: TestBackend.all)
     func whoReadsAndWrites(backend: TestBackend) async throws {
         try await backend.withDatabase { database in
-            let store = ProgrammeStoreTests.store(database)
+            let clock = TestClock()
+            let store = ProgrammeStoreTests.store(database, clock: clock)
             let org = try await Seeds.organisation("Acme", in: store)
             let (_, id) = try await ProgrammeSeeds.relationship(store, org)
             // The participant and the manager are the members; the admin manages but is not one.
             let first = try await store.postMessage(in: id, body: "  Thursday at 10?  ", by: org.participant)
             #expect(first.body == "Thursday at 10?" && !first.fromManager)
+            clock.advance(by: 60)
             let nudge = try await store.postMessage(in: id, body: "How is it going?", by: org.admin)
             #expect(nudge.fromManager)
+            clock.advance(by: 60)
             let asMember = try await store.postMessage(in: id, body: "Thursday works.", by: org.manager)
             #expect(!asMember.fromManager)
             let thread = try await store.messages(inRelationship: id, of: org.manager)
