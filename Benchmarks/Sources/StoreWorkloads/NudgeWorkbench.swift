@@ -64,6 +64,8 @@ public final class NudgeWorkbench: Sendable {
                     relationship.boundaries = ""
                     relationship.confidentiality = ""
                     relationship.cadence = "fortnightly"
+                    relationship.cadenceInterval = ""
+                    relationship.cadenceDays = 0
                     relationship.structure = .informal
                     relationship.agreementVersion = 2
                     relationships.append(relationship)

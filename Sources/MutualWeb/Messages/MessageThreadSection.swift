@@ -17,7 +17,7 @@ struct MessageThreadSection {
     static let none = MessageThreadSection(messages: [], hasMessages: false, canWrite: false, asManager: false, limit: 0)
 
     static func load(store: Store, identity: Identity, relationship: RelationshipView) async throws -> MessageThreadSection {
-        let zone = try await store.viewerTimeZone(of: identity)
+        let zone = try await store.timeZone(of: identity)
         let messages = try await store.messages(inRelationship: relationship.id, of: identity).map {
             Row(author: $0.authorName, fromManager: $0.fromManager, body: $0.body, time: Store.shortTime($0.createdAt, in: zone), isViewer: $0.isViewer)
         }

@@ -30,7 +30,7 @@ struct AttentionPages: Sendable {
 
     private func model(_ context: SignedInContext, programmeID: UUID?, showSnoozed: Bool) async throws -> AttentionPage {
         let items = try await store.needsAttention(in: programmeID, includeSnoozed: showSnoozed, of: context.identity)
-        let zone = try await store.viewerTimeZone(of: context.identity)
+        let zone = try await store.timeZone(of: context.identity)
         var heading = "Needs attention in all programmes"
         if let programmeID { heading = "Needs attention in \(try await store.programme(id: programmeID, of: context.identity).draft.name)" }
         let rows = items.map { item in
@@ -63,7 +63,7 @@ struct AttentionPages: Sendable {
         // Another organisation's relationship is "not found" before any field is read.
         _ = try await store.relationship(id: id, of: context.identity)
         let programmeID = (context.form["programme_id"]).flatMap(UUID.init(uuidString:))
-        let zone = try await store.viewerTimeZone(of: context.identity)
+        let zone = try await store.timeZone(of: context.identity)
         do {
             try await action(id, zone)
         } catch let error as StoreError where error.isInputProblem {
