@@ -45,13 +45,12 @@ public final class NudgeWorkbench: Sendable {
         var written = 0
         while written < count {
             let size = min(batch, count - written)
-            let first = written
-            try await database.transaction { db in
+            do {
                 var people: [Person] = []
                 var relationships: [Relationship] = []
                 var members: [RelationshipMember] = []
                 var meetings: [(UUID, Date)] = []
-                for n in first..<(first + size) {
+                for n in written..<(written + size) {
                     let started = now.addingTimeInterval(-Double(seed.next(upTo: 200 * 86_400)))
                     let relationship = Relationship()
                     relationship.id = UUID()
@@ -109,10 +108,13 @@ public final class NudgeWorkbench: Sendable {
                         if seed.next(upTo: 7) == 0 { meetings.append((relationship.id!, now.addingTimeInterval(7 * 86_400))) }
                     }
                 }
-                try await people.create(on: db)
-                try await relationships.create(on: db)
-                try await members.create(on: db)
-                try await Self.insertMeetings(meetings, organisationID: organisationID, on: db)
+                let rows = (people, relationships, members, meetings)
+                try await database.transaction { db in
+                    try await rows.0.create(on: db)
+                    try await rows.1.create(on: db)
+                    try await rows.2.create(on: db)
+                    try await Self.insertMeetings(rows.3, organisationID: organisationID, on: db)
+                }
             }
             written += size
         }

@@ -182,8 +182,10 @@ struct NudgeScanTests {
         try await backend.withDatabase { database in
             let pair = try await NudgePair.make(database)
             let store = pair.store
-            // Bo (Lisbon) is asked by Cy and does not answer.
-            let request = try await store.sendMatchRequest(in: pair.pool.programme.id, to: pair.pool.bo.personID, message: "", by: pair.pool.cy)
+            // Bo (Lisbon) is asked by Dee and does not answer.
+            let dee = try await Seeds.participant("Dee", in: pair.org, store: store, strengths: [("SQL", 3)], wants: [("Python", 1)])
+            _ = try await store.enrol(personIDs: [dee.personID], in: pair.pool.programme.id, by: pair.org.manager)
+            let request = try await store.sendMatchRequest(in: pair.pool.programme.id, to: pair.pool.bo.personID, message: "", by: dee)
             try await store.runDueJobs()
             pair.clock.advance(by: 7 * 86_400)
             #expect(try await store.runNudgeScan().requestsClosed == 0)
@@ -194,7 +196,7 @@ struct NudgeScanTests {
             #expect(try await store.matchRequests(of: pair.pool.bo).first { $0.id == request }?.status == .expired)
             try await store.runDueJobs()
             let closed = try await store.outbox().filter { $0.subject.hasPrefix("Your match request in") }
-            #expect(Set(closed.map(\.recipient)) == [NudgePair.boEmail, "cy@acme.example"])
+            #expect(Set(closed.map(\.recipient)) == [NudgePair.boEmail, "dee@acme.example"])
             // Closing twice closes nothing more.
             #expect(try await store.runNudgeScan().requestsClosed == 0)
         }
