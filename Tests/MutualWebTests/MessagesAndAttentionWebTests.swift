@@ -42,13 +42,15 @@ struct MessagesAndAttentionWebTests {
 
     @Test("The messages API lists and posts; bad input is a specific 422; outsiders get 404", arguments: TestBackend.all)
     func messagesAPI(backend: TestBackend) async throws {
-        try await withTestApp(backend) { app in
+        let clock = TestClock()
+        try await withTestApp(backend, clock: clock) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let (_, id) = try await ProgrammeSeeds.relationship(app.store, org)
             let pia = try await app.store.createAPIToken(named: "p", for: org.participant).secret
             let admin = try await app.store.createAPIToken(named: "a", for: org.admin).secret
             let (created, body) = try await app.callAPI(.post, "/api/v1/relationships/\(id)/messages", token: pia, json: #"{"body": "Friday?"}"#)
             #expect(created.status == .created && body["body"] as? String == "Friday?" && body["from_manager"] as? Bool == false)
+            clock.advance(by: 60)
             let (_, nudge) = try await app.callAPI(.post, "/api/v1/relationships/\(id)/messages", token: admin, json: #"{"body": "Need help?"}"#)
             #expect(nudge["from_manager"] as? Bool == true)
             let (listed, list) = try await app.callAPI(.get, "/api/v1/relationships/\(id)/messages", token: pia)
