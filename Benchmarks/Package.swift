@@ -70,6 +70,12 @@ let package = Package(
             dependencies: ["StoreWorkloads"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The hourly nudge scan over 100,000 relationships (issue 14).
+        .executableTarget(
+            name: "nudge-bench",
+            dependencies: ["StoreWorkloads"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .executableTarget(
             name: "store-bench",
             dependencies: ["StoreWorkloads"],

@@ -20,6 +20,8 @@ SINGLE_LINE = f"^[^{CONTROL}]*$"
 MULTI_LINE = f"^[^{CONTROL_BUT_LINE_BREAKS}]*$"
 # Single line with at least one visible character (replaces a bare "\S").
 REQUIRED = f"^[^{CONTROL}]*[^\\s{CONTROL}][^{CONTROL}]*$"
+# Several lines with at least one visible character (a message in a relationship's thread).
+MULTI_LINE_REQUIRED = f"^[^{CONTROL_BUT_LINE_BREAKS}]*[^\\s{CONTROL}][^{CONTROL_BUT_LINE_BREAKS}]*$"
 # Single line with at least one letter or digit (replaces "[^\W_]").
 LETTER_OR_DIGIT = f"^[^{CONTROL}]*[^\\W_][^{CONTROL}]*$"
 
@@ -45,6 +47,7 @@ LIMITS = {
 FIXED = {
     ("AvailabilityWindow", "start"): ("^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", 5),
     ("AvailabilityWindow", "end"): ("^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", 5),
+    ("MessageCreate", "body"): (MULTI_LINE_REQUIRED, 4000),
 }
 
 

@@ -27,14 +27,16 @@ struct SpineWebTests {
             try await browser.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
             let page = try await browser.get("/profile/email")
             #expect(page.status == .ok)
-            #expect(page.text.components(separatedBy: "checked").count - 1 == 2, "every category a participant gets starts on")
+            #expect(page.text.components(separatedBy: "checked").count - 1 == 4, "every category a participant gets starts on")
             #expect(!page.text.contains("Programmes I manage"), "a participant is not asked about programme email")
 
             let saved = try await browser.post("/profile/email", form: ["matches": "on"])
             #expect(saved.status == .ok)
             #expect(saved.text.contains("Saved."))
             let preferences = try await app.store.emailPreferences(of: org.participant)
-            #expect(preferences == [.matches: true, .relationships: false, .programmes: true], "the category not offered keeps its setting")
+            #expect(
+                preferences == [.matches: true, .relationships: false, .messages: false, .nudges: false, .programmes: true],
+                "the category not offered keeps its setting")
 
             let token = try await app.store.createAPIToken(named: "phone", for: org.participant).secret
             let (read, body) = try await api(app, .get, "/api/v1/me/email-preferences", token: token)
@@ -50,7 +52,10 @@ struct SpineWebTests {
             let (put, _) = try await api(
                 app, .put, "/api/v1/me/email-preferences", token: token, json: #"{"matches":false,"relationships":true,"programmes":true}"#)
             #expect(put.status == .ok)
-            #expect(try await app.store.emailPreferences(of: org.participant) == [.matches: false, .relationships: true, .programmes: true])
+            // Messages and nudges, left out of the body, keep their setting (off, from the page above).
+            #expect(
+                try await app.store.emailPreferences(of: org.participant)
+                    == [.matches: false, .relationships: true, .messages: false, .nudges: false, .programmes: true])
         }
     }
 

@@ -104,6 +104,27 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(inRun, MatchRunCounts.of(run).participants)
         benchmark.measurement(matched, MatchRunCounts.of(run).matched)
     }
+
+    // The hourly nudge scan (issue 14): 100,000 active pairs, target under 10 s.
+    let nudges = Box<NudgeWorkbench>()
+    Benchmark(
+        "Nudge scan: 100,000 relationships, one morning hour",
+        configuration: .init(
+            metrics: [.wallClock, .peakMemoryResident], timeUnits: .seconds, warmupIterations: 0, maxDuration: .seconds(120),
+            maxIterations: 3,
+            setup: { nudges.value = try await NudgeWorkbench.make(relationships: 100_000) },
+            teardown: {
+                await nudges.value?.close()
+                nudges.value = nil
+            })
+    ) { benchmark in
+        guard let bench = nudges.value else { throw WorkloadError("the nudge workbench was not set up") }
+        benchmark.startMeasurement()
+        let result = try await bench.scan()
+        benchmark.stopMeasurement()
+        guard result.nudged > 0 else { throw WorkloadError("the scan nudged nobody") }
+        try await bench.reset()
+    }
 }
 
 /// Holds the directory benchmark's database between its setup and its iterations (the harness

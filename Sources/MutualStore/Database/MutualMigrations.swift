@@ -23,5 +23,6 @@ public enum MutualMigrations {
         AddTokenScopesAndIdempotencyKeys017(),
         AddTwoFactor018(),
         CreateMeetings019(),
+        AddMessagesAndNudges021(),
     ]
 }

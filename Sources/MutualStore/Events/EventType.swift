@@ -37,6 +37,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case meetingScheduled = "meeting.scheduled"
     case meetingChanged = "meeting.changed"
     case meetingCancelled = "meeting.cancelled"
+    case messagePosted = "message.posted"
+    case nudgeRulesChanged = "nudge_rules.changed"
+    case matchRequestExpired = "match_request.expired"
+    case relationshipClosedForSilence = "relationship.closed_for_silence"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -57,6 +61,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated: "login"
         case .organisationSettingsChanged: "organisation"
         case .meetingScheduled, .meetingChanged, .meetingCancelled: "meeting"
+        case .messagePosted: "message"
+        case .nudgeRulesChanged: "programme"
+        case .matchRequestExpired: "match_request"
+        case .relationshipClosedForSilence: "relationship"
         }
     }
 
@@ -99,6 +107,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .meetingScheduled: "scheduled a meeting"
         case .meetingChanged: "changed a meeting"
         case .meetingCancelled: "cancelled a meeting"
+        case .messagePosted: "wrote in a relationship's thread"
+        case .nudgeRulesChanged: "changed a programme's nudge rules"
+        case .matchRequestExpired: "had a match request closed unanswered after 14 days"
+        case .relationshipClosedForSilence: "had a relationship closed after a long silence"
         }
     }
 }

@@ -11,4 +11,10 @@ public enum JobKind {
     public static let notify = "event.notify"
     /// Daily: prunes finished jobs and expired sessions.
     public static let housekeeping = "housekeeping"
+    /// Emails one person the messages of the hour (and any since their last digest); payload
+    /// ``MessageDigestJob``.
+    public static let messageDigest = "message.digest"
+    /// Hourly: nudges the people whose local morning it is, closes requests and silent
+    /// relationships (``Store/nudgeScan(_:)``).
+    public static let nudgeScan = "nudges.scan"
 }

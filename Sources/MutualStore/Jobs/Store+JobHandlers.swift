@@ -10,11 +10,16 @@ extension Store {
             JobHandler(kind: JobKind.audit, run: consumeForAudit),
             JobHandler(kind: JobKind.notify, run: consumeForNotifications),
             JobHandler(kind: JobKind.housekeeping, run: housekeeping),
+            JobHandler(kind: JobKind.messageDigest, run: sendMessageDigest),
+            JobHandler(kind: JobKind.nudgeScan, run: nudgeScan),
         ]
     }
 
     /// The recurring jobs.
-    public static let jobSchedules = [JobSchedule(name: "housekeeping", kind: JobKind.housekeeping, period: .daily)]
+    public static let jobSchedules = [
+        JobSchedule(name: "housekeeping", kind: JobKind.housekeeping, period: .daily),
+        JobSchedule(name: "nudges", kind: JobKind.nudgeScan, period: .hourly),
+    ]
 
     /// How long finished jobs stay on the jobs page.
     public static let finishedJobRetention: TimeInterval = 14 * 86_400

@@ -8,6 +8,10 @@ extension Store {
     func consumeForNotifications(_ job: ClaimedJob) async throws -> JobOutcome {
         let payload = try job.decode(EventJob.self)
         guard let event = try await event(id: payload.eventID), let type = EventType(rawValue: event.type) else { return .finished }
+        if type == .messagePosted {
+            try await queueMessageDigests(for: event)
+            return .finished
+        }
         let eventKey = payload.eventID.uuidString.lowercased()
         let messages = try await notifications(for: type, event: event)
         guard !messages.isEmpty else { return .finished }
@@ -76,7 +80,22 @@ extension Store {
                         "link": "\(link)/matches", "action": "Answer the request",
                     ])
             ]
-        case .relationshipOpened, .agreementChanged, .relationshipPaused, .relationshipResumed, .relationshipCompleted, .relationshipUnwound:
+        case .matchRequestExpired:
+            guard let request = try await MatchRequest.find(UUID(uuidString: event.subjectID), on: try db()) else { return [] }
+            let people = try await Person.query(on: try db()).filter(\.$id ~~ [request.fromPersonID, request.toPersonID]).all()
+            let programme = try await Programme.find(request.programmeID, on: try db())
+            return people.compactMap { person in
+                guard let email = person.email else { return nil }
+                let asked = person.id == request.fromPersonID
+                return Notification(
+                    template: "match-request-expired", category: .matches, recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
+                    values: [
+                        "name": person.name, "programme": programme?.name ?? "your programme", "asked": asked,
+                        "other": Self.names(people.filter { $0.id != person.id }), "link": "\(link)/matches", "action": "Open My matches",
+                    ])
+            }
+        case .relationshipOpened, .agreementChanged, .relationshipPaused, .relationshipResumed, .relationshipCompleted, .relationshipUnwound,
+            .relationshipClosedForSilence:
             guard let relationshipID = UUID(uuidString: event.subjectID),
                 let relationship = try await Relationship.find(relationshipID, on: try db())
             else { return [] }
@@ -106,6 +125,7 @@ extension Store {
                     template = "relationship-changed"
                     values["status"] = Self.statusWord(type)
                     values["unwound"] = type == .relationshipUnwound
+                    if type == .relationshipClosedForSilence { values["actor"] = "Mutual" }
                 }
                 return Notification(
                     template: template, category: .relationships, recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
@@ -134,7 +154,7 @@ extension Store {
             .programmeRulesChanged, .enrolmentAdded, .enrolmentWithdrawn, .matchRunStarted, .matchAccepted, .matchRequestAnswered,
             .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked,
             .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated,
-            .organisationSettingsChanged:
+            .organisationSettingsChanged, .messagePosted, .nudgeRulesChanged:
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
             return []
@@ -159,6 +179,7 @@ extension Store {
         case .relationshipPaused: "paused"
         case .relationshipResumed: "active again"
         case .relationshipCompleted: "completed"
+        case .relationshipClosedForSilence: "closed after a long silence (no meeting for \(Store.silenceDays + Store.silenceGraceDays) days)"
         default: "ended (unwound)"
         }
     }

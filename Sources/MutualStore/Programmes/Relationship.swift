@@ -80,6 +80,8 @@ public final class MatchRequest: Model, @unchecked Sendable {
 
     public enum Status: String, Codable, Sendable, CaseIterable {
         case pending, accepted, declined, withdrawn
+        /// Closed by the nudge scan after 14 days without an answer.
+        case expired
     }
 
     @ID(key: .id) public var id: UUID?

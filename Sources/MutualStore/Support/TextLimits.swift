@@ -49,4 +49,6 @@ public enum TextLimits {
     public static let meetingPlace = 500
     /// A meeting's agenda.
     public static let meetingAgenda = 4_000
+    /// One message in a relationship's thread.
+    public static let threadMessage = 4_000
 }

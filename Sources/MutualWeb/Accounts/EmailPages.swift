@@ -58,14 +58,20 @@ struct EmailPages: Sendable {
         var matches: Bool
         var relationships: Bool
         var programmes: Bool
-        static var example: PreferencesBody { PreferencesBody(matches: true, relationships: true, programmes: false) }
+        /// The hourly digest of relationship messages; left out of a `PUT`, it keeps its setting.
+        var messages: Bool?
+        /// Morning nudges; left out of a `PUT`, it keeps its setting.
+        var nudges: Bool?
+        static var example: PreferencesBody {
+            PreferencesBody(matches: true, relationships: true, programmes: false, messages: true, nudges: true)
+        }
     }
 
     @Sendable func getPreferences(_ request: Request, _ context: SignedInContext) async throws -> PreferencesBody {
         let preferences = try await store.emailPreferences(of: context.identity)
         return PreferencesBody(
             matches: preferences[.matches] ?? true, relationships: preferences[.relationships] ?? true,
-            programmes: preferences[.programmes] ?? true)
+            programmes: preferences[.programmes] ?? true, messages: preferences[.messages] ?? true, nudges: preferences[.nudges] ?? true)
     }
 
     @Sendable func putPreferences(
@@ -76,8 +82,11 @@ struct EmailPages: Sendable {
         if body.matches { enabled.insert(.matches) }
         if body.relationships { enabled.insert(.relationships) }
         if body.programmes { enabled.insert(.programmes) }
+        let current = try await store.emailPreferences(of: context.identity)
+        if body.messages ?? current[.messages] ?? true { enabled.insert(.messages) }
+        if body.nudges ?? current[.nudges] ?? true { enabled.insert(.nudges) }
         try await store.setEmailPreferences(enabled, of: context.identity)
-        return body
+        return try await getPreferences(request, context)
     }
 
     // MARK: Unsubscribe

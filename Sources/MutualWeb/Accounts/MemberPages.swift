@@ -24,17 +24,22 @@ struct MemberPages: Sendable {
         let firstName: String, roleLabel: String
         let peopleCount: Int, memberCount: Int, skillCount: Int
         let isAdmin: Bool
+        /// Programme managers see how many relationships need attention, linking to the list.
+        var isManager = false, attentionCount = 0
     }
 
     @Sendable func dashboard(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let summary = try await store.summary(of: context.identity)
-        return try pages.render(
-            "dashboard",
-            DashboardPage(
-                page: pages.chrome(title: "Dashboard", context: context, current: "dashboard"),
-                firstName: context.identity.name.split(separator: " ").first.map(String.init) ?? context.identity.name,
-                roleLabel: context.identity.role.label.lowercased(), peopleCount: summary.people,
-                memberCount: summary.members, skillCount: summary.skills, isAdmin: context.identity.role >= .admin))
+        var page = DashboardPage(
+            page: pages.chrome(title: "Dashboard", context: context, current: "dashboard"),
+            firstName: context.identity.name.split(separator: " ").first.map(String.init) ?? context.identity.name,
+            roleLabel: context.identity.role.label.lowercased(), peopleCount: summary.people,
+            memberCount: summary.members, skillCount: summary.skills, isAdmin: context.identity.role >= .admin)
+        if context.identity.role >= .programmeManager {
+            page.isManager = true
+            page.attentionCount = try await store.needsAttention(of: context.identity).count
+        }
+        return try pages.render("dashboard", page)
     }
 
     // MARK: Members

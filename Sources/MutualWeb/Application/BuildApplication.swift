@@ -127,6 +127,11 @@ public func buildApplication(
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)
     TwoFactorPages(store: store, pages: pages).register(on: routes)
+    MessagePages(store: store, pages: pages).register(on: routes)
+    MessagesAPI(store: store).register(on: routes)
+    AttentionPages(store: store, pages: pages).register(on: routes)
+    NudgeRulesPages(store: store, pages: pages).register(on: routes)
+    NudgesAPI(store: store).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(

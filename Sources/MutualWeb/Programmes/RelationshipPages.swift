@@ -34,6 +34,8 @@ struct RelationshipPages: Sendable {
         let upcoming: [MeetingRow], past: [MeetingRow], hasUpcoming: Bool, hasPast: Bool, canSchedule: Bool
         let cadenceOptions: [CadenceOption], cadenceDays: String, cadenceChoice: String
         var notice = "", error = ""
+        /// The "Messages" section (`relationship-messages.mustache`).
+        var thread = MessageThreadSection.none
     }
 
     static func statusLabel(_ status: Relationship.Status) -> String {
@@ -45,7 +47,7 @@ struct RelationshipPages: Sendable {
         }
     }
 
-    private func model(_ context: SignedInContext, id: UUID) async throws -> RelationshipModel {
+    func model(_ context: SignedInContext, id: UUID) async throws -> RelationshipModel {
         let view = try await store.relationship(id: id, of: context.identity)
         let zone = try await store.timeZone(of: context.identity)
         let now = store.clock.now
@@ -57,6 +59,7 @@ struct RelationshipPages: Sendable {
         }
         let upcoming = meetings.filter { $0.endsAt > now }.map(row)
         let past = meetings.filter { $0.endsAt <= now }.reversed().map(row)
+        let thread = try await MessageThreadSection.load(store: store, identity: context.identity, relationship: view)
         var actions: [StatusAction] = []
         if view.status == .active { actions.append(.init(value: "paused", label: "Pause", explanation: "Take a break; you keep each other.")) }
         if view.status == .paused { actions.append(.init(value: "active", label: "Resume", explanation: "Pick up where you left off.")) }
@@ -95,7 +98,7 @@ struct RelationshipPages: Sendable {
                     CadenceOption(value: $0.rawValue, label: $0.label, selected: view.meetingCadence?.interval == $0)
                 },
             cadenceDays: view.meetingCadence.map { $0.days > 0 ? String($0.days) : "" } ?? "",
-            cadenceChoice: view.meetingCadence?.description ?? "Not chosen yet")
+            cadenceChoice: view.meetingCadence?.description ?? "Not chosen yet", thread: thread)
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
