@@ -37,6 +37,7 @@ LIMITS = {
     "message": 1000, "reason": 1000, "vision": 4000, "boundaries": 4000, "confidentiality": 4000,
     "languages": 80, "interests": 80, "off_limits": 80, "questions": 500, "email": 254, "external_id": 100,
     "people": 100, "skill": 80, "q": 200, "want": 80, "language": 80, "type": 100, "status": 40,
+    "title": 200,
 }
 
 

@@ -34,6 +34,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case twoFactorRecoveryCodeUsed = "two_factor.recovery_code_used"
     case twoFactorRecoveryCodesRegenerated = "two_factor.recovery_codes_regenerated"
     case organisationSettingsChanged = "organisation_settings.changed"
+    case goalCompleted = "goal.completed"
+    case milestoneCompleted = "milestone.completed"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -53,6 +55,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked: "account"
         case .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated: "login"
         case .organisationSettingsChanged: "organisation"
+        case .goalCompleted: "goal"
+        case .milestoneCompleted: "milestone"
         }
     }
 
@@ -92,6 +96,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .twoFactorRecoveryCodeUsed: "used a two-factor recovery code"
         case .twoFactorRecoveryCodesRegenerated: "made new two-factor recovery codes"
         case .organisationSettingsChanged: "changed the organisation's settings"
+        case .goalCompleted: "reached a goal"
+        case .milestoneCompleted: "completed a milestone"
         }
     }
 }

@@ -45,4 +45,6 @@ public enum TextLimits {
     public static let message = 1_000
     /// One field of an agreement (vision, boundaries, confidentiality, cadence, goals).
     public static let agreementField = 4_000
+    /// A goal's or milestone's title (and a programme's milestone template).
+    public static let goalTitle = 200
 }
