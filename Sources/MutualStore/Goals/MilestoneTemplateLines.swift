@@ -35,7 +35,7 @@ public enum MilestoneTemplateLines {
             throw StoreError.invalid(field: field, message: "Milestone line \(number): \(digits) is too large; a milestone is due at most two years after the match.")
         }
         var rest = line.dropFirst(digits.count).drop(while: \.isWhitespace)
-        let word = rest.prefix(while: { !$0.isWhitespace })
+        let word = rest.prefix(while: \.isLetter)
         let unit: MilestoneOffsetUnit
         switch word.lowercased() {
         case "d", "day", "days": unit = .days
