@@ -40,6 +40,7 @@ LIMITS = {
     "languages": 80, "interests": 80, "off_limits": 80, "questions": 500, "email": 254, "external_id": 100,
     "people": 100, "skill": 80, "q": 200, "want": 80, "language": 80, "type": 100, "status": 40,
     "place": 500, "agenda": 4000, "note": 1000,
+    "title": 200,
 }
 
 

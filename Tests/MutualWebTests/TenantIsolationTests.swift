@@ -29,9 +29,13 @@ struct TenantIsolationTests {
             #expect(try await app.store.publishMatchRun(id: bRun.id, by: b.admin) == 3)
             let bMatch = try #require(try await app.store.publishedMatches(in: bProgramme.id, by: b.admin).matchIDs.first)
             let (_, bRelationship) = try await ProgrammeSeeds.relationship(app.store, b)
+            let bGoal = try await app.store.addGoal(to: bRelationship, GoalDraft(title: "B's goal", progress: 20), by: b.participant)
+            let bMilestone = try await app.store.addMilestone(toGoal: bGoal.id, MilestoneDraft(title: "B's step", dueOn: "2027-03-01"), by: b.participant)
             let bPool = try await ProgrammeSeeds.selfMatchPool(app.store, b)
             let bRequest = try await app.store.sendMatchRequest(in: bPool.programme.id, to: bPool.bo.personID, message: "", by: bPool.xena)
             func foreignID(for path: String) -> UUID {
+                if path.contains("/goals/") { return bGoal.id }
+                if path.contains("/milestones/") { return bMilestone.id }
                 if path.contains("/people/") { return b.participant.personID }
                 if path.contains("/skills/") { return bSkill.id }
                 if path.contains("/programmes/") { return bProgramme.id }
@@ -76,6 +80,8 @@ struct TenantIsolationTests {
             let relationship = try await app.store.relationship(id: bRelationship, of: b.participant)
             #expect(relationship.status == .active && relationship.agreementVersion == 1 && !relationship.members.contains(where: \.signed))
             #expect(try await app.store.matchRequests(of: bPool.bo).map(\.status) == [.pending])
+            let goal = try await app.store.goal(id: bGoal.id, of: b.participant)
+            #expect(goal.title == "B's goal" && goal.progress == 20 && goal.status == .open && goal.milestones.map(\.isDone) == [false])
         }
     }
 

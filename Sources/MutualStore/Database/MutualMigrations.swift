@@ -23,6 +23,7 @@ public enum MutualMigrations {
         AddTokenScopesAndIdempotencyKeys017(),
         AddTwoFactor018(),
         CreateMeetings019(),
+        CreateGoalsAndMilestones020(),
         AddMessagesAndNudges021(),
     ]
 }

@@ -41,6 +41,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case nudgeRulesChanged = "nudge_rules.changed"
     case matchRequestExpired = "match_request.expired"
     case relationshipClosedForSilence = "relationship.closed_for_silence"
+    case goalCompleted = "goal.completed"
+    case milestoneCompleted = "milestone.completed"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -65,6 +67,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .nudgeRulesChanged: "programme"
         case .matchRequestExpired: "match_request"
         case .relationshipClosedForSilence: "relationship"
+        case .goalCompleted: "goal"
+        case .milestoneCompleted: "milestone"
         }
     }
 
@@ -111,6 +115,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .nudgeRulesChanged: "changed a programme's nudge rules"
         case .matchRequestExpired: "had a match request closed unanswered after 14 days"
         case .relationshipClosedForSilence: "had a relationship closed after a long silence"
+        case .goalCompleted: "reached a goal"
+        case .milestoneCompleted: "completed a milestone"
         }
     }
 }

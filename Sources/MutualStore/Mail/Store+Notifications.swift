@@ -154,7 +154,7 @@ extension Store {
             .programmeRulesChanged, .enrolmentAdded, .enrolmentWithdrawn, .matchRunStarted, .matchAccepted, .matchRequestAnswered,
             .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked,
             .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated,
-            .organisationSettingsChanged, .messagePosted, .nudgeRulesChanged:
+            .organisationSettingsChanged, .messagePosted, .nudgeRulesChanged, .goalCompleted, .milestoneCompleted:
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
             return []

@@ -61,6 +61,8 @@ public struct ProgrammeDetail: Sendable, Equatable {
     public let id: UUID
     public let draft: ProgrammeDraft
     public let objectives: [ObjectiveDraft]
+    /// Milestones every relationship gets when it opens, due relative to the match.
+    public let milestoneTemplates: [MilestoneTemplateDraft]
     public let enrolled: Int
     /// Whether the viewer is enrolled.
     public let viewerEnrolled: Bool
@@ -81,11 +83,14 @@ public struct ProgrammeSummary: Sendable, Equatable {
 }
 
 extension Store {
-    /// Creates a programme with its objectives. Programme managers and admins only.
-    public func createProgramme(_ draft: ProgrammeDraft, objectives: [ObjectiveDraft], by identity: Identity) async throws -> ProgrammeDetail {
+    /// Creates a programme with its objectives and milestone templates. Programme managers and admins only.
+    public func createProgramme(
+        _ draft: ProgrammeDraft, objectives: [ObjectiveDraft], milestoneTemplates: [MilestoneTemplateDraft] = [], by identity: Identity
+    ) async throws -> ProgrammeDetail {
         try requireRole(.programmeManager, identity)
         let draft = try Self.validated(draft)
         let objectives = try Self.validated(objectives)
+        let templates = try Self.validated(milestoneTemplates)
         let programme = Programme()
         programme.organisationID = identity.organisationID
         programme.createdAt = clock.now
@@ -96,30 +101,41 @@ extension Store {
             try await Self.requireUniqueName(draft.name, except: nil, in: identity.organisationID, on: transaction)
             try await programme.create(on: transaction)
             try await Self.replaceObjectives(of: programme, with: objectives, on: transaction)
+            try await Self.replaceMilestoneTemplates(of: programme, with: templates, on: transaction)
             try await self.record(
                 NewEvent(
                     .programmeCreated, organisationID: identity.organisationID, actor: identity.personID, subject: try programme.requireID(),
-                    payload: ["model": .string(programme.model.rawValue), "objectives": .int(objectives.count)]),
+                    payload: [
+                        "model": .string(programme.model.rawValue), "objectives": .int(objectives.count), "milestone_templates": .int(templates.count),
+                    ]),
                 on: transaction)
         }
         return try await self.programme(id: try programme.requireID(), of: identity)
     }
 
-    /// Changes a programme's settings and objectives.
-    public func updateProgramme(id: UUID, _ draft: ProgrammeDraft, objectives: [ObjectiveDraft], by identity: Identity) async throws -> ProgrammeDetail {
+    /// Changes a programme's settings and objectives, and its milestone templates unless
+    /// `milestoneTemplates` is nil (then they stay as they are).
+    public func updateProgramme(
+        id: UUID, _ draft: ProgrammeDraft, objectives: [ObjectiveDraft], milestoneTemplates: [MilestoneTemplateDraft]? = nil, by identity: Identity
+    ) async throws -> ProgrammeDetail {
         try requireRole(.programmeManager, identity)
         let draft = try Self.validated(draft)
         let objectives = try Self.validated(objectives)
+        let templates = try milestoneTemplates.map { try Self.validated($0) }
         let programme = try await scopedProgramme(id: id, of: identity)
         Self.apply(draft, to: programme, now: clock.now)
         try await transaction { transaction in
             try await Self.requireUniqueName(draft.name, except: id, in: identity.organisationID, on: transaction)
             try await programme.save(on: transaction)
             try await Self.replaceObjectives(of: programme, with: objectives, on: transaction)
+            if let templates { try await Self.replaceMilestoneTemplates(of: programme, with: templates, on: transaction) }
+            let templateCount = try await ProgrammeMilestoneTemplate.query(on: transaction).filter(\.$programmeID == id).count()
             try await self.record(
                 NewEvent(
                     .programmeChanged, organisationID: identity.organisationID, actor: identity.personID, subject: id,
-                    payload: ["model": .string(programme.model.rawValue), "objectives": .int(objectives.count)]),
+                    payload: [
+                        "model": .string(programme.model.rawValue), "objectives": .int(objectives.count), "milestone_templates": .int(templateCount),
+                    ]),
                 on: transaction)
         }
         return try await self.programme(id: id, of: identity)
@@ -160,7 +176,7 @@ extension Store {
         return ProgrammeDetail(
             id: id, draft: Self.draft(of: programme),
             objectives: try objectives.map { ObjectiveDraft(goal: $0.goal, kpis: try JSONDecoder().decode([KPI].self, from: Data($0.kpisJSON.utf8))) },
-            enrolled: enrolled, viewerEnrolled: viewerEnrolled, enrolmentOpen: open)
+            milestoneTemplates: try await milestoneTemplates(ofProgramme: id, on: database), enrolled: enrolled, viewerEnrolled: viewerEnrolled, enrolmentOpen: open)
     }
 
     // MARK: Helpers

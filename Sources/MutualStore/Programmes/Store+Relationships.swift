@@ -116,7 +116,11 @@ extension Store {
                 .filter(\.$personID == personID).first()?.goals ?? ""
             member.signedVersion = 0
             try await member.create(on: database)
+            // Goals and milestones (Goals/): the enrolment's goals, one per line, and the programme's templates.
+            try await addGoals(
+                fromText: member.goals, relationshipID: member.relationshipID, personID: personID, organisationID: programme.organisationID, on: database)
         }
+        try await applyMilestoneTemplates(to: relationship, on: database)
         var payload: [String: EventValue] = ["programme_id": .id(relationship.programmeID), "members": .ids(memberIDs)]
         if let matchID { payload["match_id"] = .id(matchID) }
         try await record(
@@ -215,6 +219,9 @@ extension Store {
             try await relationship.save(on: transaction)
             me.goals = text["goals"] ?? ""
             try await me.save(on: transaction)
+            // New lines of the member's goals become trackable goals; none is removed (Goals/).
+            try await self.addGoals(
+                fromText: me.goals, relationshipID: id, personID: me.personID, organisationID: identity.organisationID, on: transaction)
             try await self.record(
                 NewEvent(
                     .agreementChanged, organisationID: identity.organisationID, actor: identity.personID, subject: id,

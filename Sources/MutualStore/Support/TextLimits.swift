@@ -51,4 +51,6 @@ public enum TextLimits {
     public static let meetingAgenda = 4_000
     /// One message in a relationship's thread.
     public static let threadMessage = 4_000
+    /// A goal's or milestone's title (and a programme's milestone template).
+    public static let goalTitle = 200
 }

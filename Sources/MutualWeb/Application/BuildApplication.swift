@@ -123,6 +123,8 @@ public func buildApplication(
     RelationshipsAPI(store: store).register(on: routes)
     MeetingPages(store: store, pages: pages).register(on: routes)
     MeetingsAPI(store: store).register(on: routes)
+    GoalPages(store: store, pages: pages).register(on: routes)
+    GoalsAPI(store: store).register(on: routes)
     JobsPages(store: store, pages: pages).register(on: routes)
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)

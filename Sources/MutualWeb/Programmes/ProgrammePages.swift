@@ -51,6 +51,7 @@ struct ProgrammePages: Sendable {
         let selfEnrolment: Bool, selfMatch: Bool
         let models: [Option], structures: [Option], fields: [FieldOption]
         let objectives: String, questions: String
+        let milestoneTemplates: String
         var error = "", errorField = ""
     }
 
@@ -61,6 +62,8 @@ struct ProgrammePages: Sendable {
         var capacity = "1", selfEnrolment = false, selfMatch = false
         var requiredFields: Set<String> = [ProfileField.strengths.rawValue, ProfileField.wants.rawValue]
         var objectives = "", questions = ""
+        /// Milestone templates, one per line (`14d First meeting`; MilestoneTemplateLines).
+        var milestoneTemplates = ""
 
         init() {}
 
@@ -81,6 +84,7 @@ struct ProgrammePages: Sendable {
             requiredFields = Set(form.all("required_fields"))
             objectives = form["objectives"] ?? ""
             questions = form["questions"] ?? ""
+            milestoneTemplates = form[MilestoneTemplateLines.field] ?? ""
         }
 
         init(_ detail: ProgrammeDetail) {
@@ -91,10 +95,11 @@ struct ProgrammePages: Sendable {
             selfEnrolment = d.selfEnrolment; selfMatch = d.selfMatch; requiredFields = Set(d.requiredFields.map(\.rawValue))
             objectives = ObjectivesText.write(detail.objectives)
             questions = d.questions.joined(separator: "\n")
+            milestoneTemplates = MilestoneTemplateLines.write(detail.milestoneTemplates)
         }
 
-        /// The draft and objectives, or the first problem with the field it concerns.
-        func parsed() throws -> (ProgrammeDraft, [ObjectiveDraft]) {
+        /// The draft, objectives and milestone templates, or the first problem with the field it concerns.
+        func parsed() throws -> (ProgrammeDraft, [ObjectiveDraft], [MilestoneTemplateDraft]) {
             guard let model = ProgrammeModel(rawValue: model) else {
                 throw StoreError.invalid(field: "model", message: "Choose how the programme matches people.")
             }
@@ -110,7 +115,7 @@ struct ProgrammePages: Sendable {
                 capacity: capacity, selfEnrolment: selfEnrolment, selfMatch: selfMatch,
                 requiredFields: ProfileField.allCases.filter { requiredFields.contains($0.rawValue) },
                 questions: questions.split(whereSeparator: \.isNewline).map(String.init))
-            return (draft, try ObjectivesText.parse(objectives))
+            return (draft, try ObjectivesText.parse(objectives), try MilestoneTemplateLines.parse(milestoneTemplates))
         }
     }
 
@@ -123,7 +128,7 @@ struct ProgrammePages: Sendable {
             models: ProgrammeModel.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == values.model) },
             structures: ProgrammeStructure.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == values.structure) },
             fields: ProfileField.allCases.map { FieldOption(value: $0.rawValue, label: $0.label, checked: values.requiredFields.contains($0.rawValue)) },
-            objectives: values.objectives, questions: values.questions)
+            objectives: values.objectives, questions: values.questions, milestoneTemplates: values.milestoneTemplates)
         if let error {
             model.error = error.errorDescription ?? ""
             model.errorField = error.field ?? ""
@@ -138,8 +143,8 @@ struct ProgrammePages: Sendable {
     @Sendable func create(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let values = FormValues(form: context.form)
         do {
-            let (draft, objectives) = try values.parsed()
-            let detail = try await store.createProgramme(draft, objectives: objectives, by: context.identity)
+            let (draft, objectives, templates) = try values.parsed()
+            let detail = try await store.createProgramme(draft, objectives: objectives, milestoneTemplates: templates, by: context.identity)
             return .redirect(to: "/programmes/\(detail.id.uuidString)", type: .normal)
         } catch let error as StoreError where error.isInputProblem {
             return try pages.render(
@@ -159,8 +164,8 @@ struct ProgrammePages: Sendable {
         let current = try await store.programme(id: id, of: context.identity)
         let values = FormValues(form: context.form)
         do {
-            let (draft, objectives) = try values.parsed()
-            _ = try await store.updateProgramme(id: id, draft, objectives: objectives, by: context.identity)
+            let (draft, objectives, templates) = try values.parsed()
+            _ = try await store.updateProgramme(id: id, draft, objectives: objectives, milestoneTemplates: templates, by: context.identity)
             return .redirect(to: "/programmes/\(id.uuidString)", type: .normal)
         } catch let error as StoreError where error.isInputProblem {
             return try pages.render(
@@ -193,6 +198,9 @@ struct ProgrammePages: Sendable {
         let runs: [RunRow], hasRuns: Bool, canRun: Bool
         let hasPublished: Bool, pendingCount: Int, acceptedCount: Int, declinedCount: Int, declineReasons: [String], hasDeclineReasons: Bool
         let relationships: [RelationshipRow], hasRelationships: Bool
+        /// Goals/: the milestone templates (everyone) and the milestones' totals (managers).
+        let milestoneTemplates: [String], hasMilestoneTemplates: Bool
+        let milestoneTotals: String
         var status = "", error = "", enrolmentText = ""
         var problems: [String] = []
     }
@@ -205,6 +213,7 @@ struct ProgrammePages: Sendable {
         let runs = isManager ? try await store.matchRuns(of: id, by: context.identity) : []
         let published = isManager ? try await store.publishedMatches(in: id, by: context.identity) : PublishedMatchesSummary()
         let relationships = isManager ? try await store.relationships(in: id, by: context.identity) : []
+        let totals = isManager ? try await store.milestoneTotals(inProgramme: id, by: context.identity) : nil
         let window: String
         switch (d.selfEnrolment, d.enrolmentOpens.isEmpty, d.enrolmentCloses.isEmpty) {
         case (false, _, _): window = "By invitation: a programme manager enrols people."
@@ -255,7 +264,15 @@ struct ProgrammePages: Sendable {
                 RelationshipRow(
                     id: $0.id.uuidString, members: $0.memberNames.joined(separator: ", "), status: RelationshipPages.statusLabel($0.status), signed: $0.isSigned)
             },
-            hasRelationships: !relationships.isEmpty)
+            hasRelationships: !relationships.isEmpty,
+            milestoneTemplates: detail.milestoneTemplates.map(\.sentence), hasMilestoneTemplates: !detail.milestoneTemplates.isEmpty,
+            milestoneTotals: totals.map(Self.totalsText) ?? "")
+    }
+
+    /// "12 of 40 milestones completed, 3 overdue" (or that there are none yet).
+    static func totalsText(_ totals: MilestoneTotals) -> String {
+        guard totals.total > 0 else { return "No milestones yet in this programme's relationships." }
+        return "\(totals.completed) of \(totals.total) milestones completed" + (totals.overdue > 0 ? ", \(totals.overdue) overdue." : ".")
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -51,13 +51,15 @@ struct ProgrammesAPI: Sendable {
         let requiredFields: [ProfileField]?
         let questions: [String]?
         let objectives: [ObjectiveBody]?
+        /// Left out, the programme's milestone templates stay as they are (Goals/).
+        let milestoneTemplates: [MilestoneTemplateBody]?
 
         static var example: ProgrammeRequest {
             ProgrammeRequest(
                 name: "Data mentoring", description: "Peers teach each other.", model: .pairs, structure: .informal, cadence: "fortnightly",
                 agendaTemplate: "1. Check-in", cycleStart: "2027-01-04", cycleEnd: "2027-06-30", enrolmentOpens: "2026-12-01",
                 enrolmentCloses: "2026-12-31", capacity: 1, selfEnrolment: true, selfMatch: false, requiredFields: [.strengths],
-                questions: ["What do you want to learn?"], objectives: [.example])
+                questions: ["What do you want to learn?"], objectives: [.example], milestoneTemplates: [.example])
         }
 
         /// The pages drop the blank rows of the questions form; an API client that sends a blank
@@ -96,13 +98,14 @@ struct ProgrammesAPI: Sendable {
         let agendaTemplate: String, cycleStart: String, cycleEnd: String, enrolmentOpens: String, enrolmentCloses: String
         let capacity: Int, selfEnrolment: Bool, selfMatch: Bool, requiredFields: [ProfileField], questions: [String], objectives: [ObjectiveBody]
         let enrolled: Int, viewerEnrolled: Bool, enrolmentOpen: Bool
+        let milestoneTemplates: [MilestoneTemplateBody]
         static var example: ProgrammeBody {
             let request = ProgrammeRequest.example
             return ProgrammeBody(
                 id: UUID(), name: request.name, description: "", model: .pairs, structure: .informal, cadence: "", agendaTemplate: "",
                 cycleStart: request.cycleStart, cycleEnd: request.cycleEnd, enrolmentOpens: "", enrolmentCloses: "", capacity: 1,
                 selfEnrolment: true, selfMatch: false, requiredFields: [.strengths], questions: ["Why?"], objectives: [.example],
-                enrolled: 12, viewerEnrolled: false, enrolmentOpen: true)
+                enrolled: 12, viewerEnrolled: false, enrolmentOpen: true, milestoneTemplates: [.example])
         }
     }
     struct SummaryBody: APIBody {
@@ -173,7 +176,8 @@ struct ProgrammesAPI: Sendable {
     @Sendable func create(_ request: Request, _ context: SignedInContext, _ input: APIInput<ProgrammeRequest>) async throws -> ProgrammeBody {
         let body = try await input.read()
         try body.checkQuestions()
-        return ProgrammeBody(try await store.createProgramme(body.draft, objectives: body.objectiveDrafts, by: context.identity))
+        return ProgrammeBody(
+            try await store.createProgramme(body.draft, objectives: body.objectiveDrafts, milestoneTemplates: body.templateDrafts ?? [], by: context.identity))
     }
 
     @Sendable func get(_ request: Request, _ context: SignedInContext) async throws -> ProgrammeBody {
@@ -186,7 +190,9 @@ struct ProgrammesAPI: Sendable {
         _ = try await store.programme(id: id, of: context.identity)
         let body = try await input.read()
         try body.checkQuestions()
-        return ProgrammeBody(try await store.updateProgramme(id: id, body.draft, objectives: body.objectiveDrafts, by: context.identity))
+        return ProgrammeBody(
+            try await store.updateProgramme(
+                id: id, body.draft, objectives: body.objectiveDrafts, milestoneTemplates: body.templateDrafts, by: context.identity))
     }
 
     @Sendable func enrolments(_ request: Request, _ context: SignedInContext) async throws -> ItemList<EnrolmentBody> {
@@ -264,6 +270,13 @@ extension ProgrammesAPI.ProgrammeBody {
                     goal: objective.goal,
                     kpis: objective.kpis.map { ProgrammesAPI.KPIBody(name: $0.name, comparison: $0.comparison, target: $0.target, unit: $0.unit) })
             },
-            enrolled: detail.enrolled, viewerEnrolled: detail.viewerEnrolled, enrolmentOpen: detail.enrolmentOpen)
+            enrolled: detail.enrolled, viewerEnrolled: detail.viewerEnrolled, enrolmentOpen: detail.enrolmentOpen,
+            milestoneTemplates: detail.milestoneTemplates.map(MilestoneTemplateBody.init))
+    }
+}
+
+extension ProgrammesAPI.ProgrammeRequest {
+    var templateDrafts: [MilestoneTemplateDraft]? {
+        milestoneTemplates?.map { MilestoneTemplateDraft(title: $0.title, dueAfter: $0.dueAfter, unit: $0.unit) }
     }
 }

@@ -36,6 +36,8 @@ struct RelationshipPages: Sendable {
         var notice = "", error = ""
         /// The "Messages" section (`relationship-messages.mustache`).
         var thread = MessageThreadSection.none
+        /// The Goals section (Goals/GoalsSection.swift, `relationship-goals.mustache`).
+        var goals: GoalsSection?
     }
 
     static func statusLabel(_ status: Relationship.Status) -> String {
@@ -70,7 +72,7 @@ struct RelationshipPages: Sendable {
                     value: "dissolved", label: "Unwind this relationship",
                     explanation: "It is not working: you both return to the pool for the next match, and will not be matched together again."))
         }
-        return RelationshipModel(
+        var model = RelationshipModel(
             page: pages.chrome(title: "Relationship", context: context, current: "matches"), id: id.uuidString,
             programmeID: view.programmeID.uuidString, programme: view.programmeName, status: Self.statusLabel(view.status), open: view.status.isOpen,
             endReason: view.endReason,
@@ -99,6 +101,8 @@ struct RelationshipPages: Sendable {
                 },
             cadenceDays: view.meetingCadence.map { $0.days > 0 ? String($0.days) : "" } ?? "",
             cadenceChoice: view.meetingCadence?.description ?? "Not chosen yet", thread: thread)
+        model.goals = try await GoalsSection.load(store, context, relationshipID: id)
+        return model
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
