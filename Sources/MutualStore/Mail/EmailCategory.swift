@@ -8,9 +8,12 @@ public enum EmailCategory: String, Codable, Sendable, CaseIterable {
     case relationships
     /// A match run a manager started finished or failed.
     case programmes
+    /// A meeting of one's relationship scheduled, changed or cancelled (with its `.ics`). Not
+    /// essential: someone subscribed to their calendar feed may not want the email as well.
+    case meetings
 
     /// The categories a person may turn off, in the order the preferences page lists them.
-    public static let optional: [EmailCategory] = [.matches, .relationships, .programmes]
+    public static let optional: [EmailCategory] = [.matches, .relationships, .meetings, .programmes]
 
     public var label: String {
         switch self {
@@ -18,6 +21,7 @@ public enum EmailCategory: String, Codable, Sendable, CaseIterable {
         case .matches: "Matches: new matches, answers and match requests"
         case .relationships: "Relationships: agreements and changes to a relationship"
         case .programmes: "Programmes I manage: match runs that finish or fail"
+        case .meetings: "Meetings: invitations when a meeting is scheduled, changed or cancelled"
         }
     }
 }

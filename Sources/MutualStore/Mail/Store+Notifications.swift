@@ -15,7 +15,8 @@ extension Store {
             for message in messages {
                 try await self.queueEmail(
                     template: message.template, category: message.category, to: message.recipient, organisationID: event.organisationID,
-                    values: message.values, uniqueKey: "email:\(eventKey):\(message.recipient.email.lowercased())", on: database)
+                    values: message.values, attachments: message.attachments,
+                    uniqueKey: "email:\(eventKey):\(message.recipient.email.lowercased())", on: database)
             }
         }
         return .finished
@@ -27,6 +28,8 @@ extension Store {
         var category: EmailCategory
         var recipient: EmailRecipient
         var values: [String: any Sendable]
+        /// Files sent with it (a meeting's `.ics`).
+        var attachments: [EmailAttachment] = []
     }
 
     private func notifications(for type: EventType, event: DomainEvent) async throws -> [Notification] {
