@@ -125,6 +125,9 @@ public func buildApplication(
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)
     TwoFactorPages(store: store, pages: pages).register(on: routes)
+    CalendarPages(store: store, pages: pages).register(on: routes)
+    CalendarAPI(store: store).register(on: routes)
+    CalendarFeedRoute(store: store).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(
