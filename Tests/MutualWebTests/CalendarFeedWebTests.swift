@@ -108,7 +108,7 @@ struct CalendarFeedWebTests {
             let org = try await Seeds.organisation("Acme", in: app.store)
             let browser = app.browser()
             try await browser.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
-            #expect(try await browser.get("/profile").text.contains("href=\"/profile/calendar\""))
+            #expect(try await browser.get("/people/\(org.participant.personID)").text.contains("href=\"/profile/calendar\""))
             let page = try await browser.get("/profile/calendar")
             #expect(page.status == .ok)
             let url = try await app.store.calendarFeedURL(of: org.participant)

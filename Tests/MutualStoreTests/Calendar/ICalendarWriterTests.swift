@@ -24,9 +24,23 @@ struct ICalendarWriterTests {
 
     static let calendar = MeetingCalendar(baseURL: "https://mutual.example.org/")
 
-    /// Lines after unfolding (RFC 5545 §3.1: a CRLF followed by one space is removed).
+    /// Lines after unfolding (RFC 5545 §3.1: a CRLF followed by one space is removed), done on
+    /// the octets as a parser does: Swift's own string search works on whole characters, and a
+    /// fold may fall inside one (between an emoji and its skin-tone modifier), never inside a
+    /// UTF-8 sequence.
     static func unfoldedLines(_ text: String) -> [String] {
-        text.replacingOccurrences(of: "\r\n ", with: "").components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        var bytes: [UInt8] = []
+        let octets = Array(text.utf8)
+        var index = 0
+        while index < octets.count {
+            if octets[index] == 13, index + 2 < octets.count, octets[index + 1] == 10, octets[index + 2] == 32 {
+                index += 3
+                continue
+            }
+            bytes.append(octets[index])
+            index += 1
+        }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: true).map(String.init)
     }
 
     /// Every physical line: ends in CRLF (no bare CR or LF anywhere), at most 75 octets, valid

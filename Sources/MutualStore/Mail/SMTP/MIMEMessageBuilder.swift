@@ -63,7 +63,8 @@ struct MIMEMessageBuilder: Sendable {
             // differs from the alternative boundary's, so the two never coincide; "=_" occurs in
             // neither quoted-printable nor base64.
             let boundary = "=_mutual_mixed_" + SecretTokens.hex(randomBytes(12))
-            message += "Content-Type: multipart/mixed; boundary=\"\(boundary)\"\r\n\r\n"
+            // Folded before the parameter: on one line the header would pass 78 characters.
+            message += "Content-Type: multipart/mixed;\r\n boundary=\"\(boundary)\"\r\n\r\n"
             message += "--\(boundary)\r\n" + content
             for attachment in email.attachments {
                 message += "--\(boundary)\r\n" + (try Self.attachmentPart(attachment))
