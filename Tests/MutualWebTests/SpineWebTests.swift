@@ -27,14 +27,14 @@ struct SpineWebTests {
             try await browser.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
             let page = try await browser.get("/profile/email")
             #expect(page.status == .ok)
-            #expect(page.text.components(separatedBy: "checked").count - 1 == 2, "every category a participant gets starts on")
+            #expect(page.text.components(separatedBy: "checked").count - 1 == 3, "every category a participant gets starts on")
             #expect(!page.text.contains("Programmes I manage"), "a participant is not asked about programme email")
 
             let saved = try await browser.post("/profile/email", form: ["matches": "on"])
             #expect(saved.status == .ok)
             #expect(saved.text.contains("Saved."))
             let preferences = try await app.store.emailPreferences(of: org.participant)
-            #expect(preferences == [.matches: true, .relationships: false, .programmes: true], "the category not offered keeps its setting")
+            #expect(preferences == [.matches: true, .relationships: false, .meetings: false, .programmes: true], "the category not offered keeps its setting")
 
             let token = try await app.store.createAPIToken(named: "phone", for: org.participant).secret
             let (read, body) = try await api(app, .get, "/api/v1/me/email-preferences", token: token)
@@ -42,6 +42,7 @@ struct SpineWebTests {
             #expect(body["matches"] as? Bool == true)
             #expect(body["relationships"] as? Bool == false)
             #expect(body["programmes"] as? Bool == true)
+            #expect(body["meetings"] as? Bool == false)
             let (bad, problem) = try await api(
                 app, .put, "/api/v1/me/email-preferences", token: token, json: #"{"matches":true,"relationships":true,"programmes":true,"spam":true}"#)
             #expect(bad.status.code >= 400 && bad.status.code < 500)
@@ -50,7 +51,13 @@ struct SpineWebTests {
             let (put, _) = try await api(
                 app, .put, "/api/v1/me/email-preferences", token: token, json: #"{"matches":false,"relationships":true,"programmes":true}"#)
             #expect(put.status == .ok)
-            #expect(try await app.store.emailPreferences(of: org.participant) == [.matches: false, .relationships: true, .programmes: true])
+            #expect(
+                try await app.store.emailPreferences(of: org.participant) == [.matches: false, .relationships: true, .meetings: false, .programmes: true],
+                "a body without meetings keeps its setting")
+            let (meetings, answer) = try await api(
+                app, .put, "/api/v1/me/email-preferences", token: token, json: #"{"matches":false,"relationships":true,"programmes":true,"meetings":true}"#)
+            #expect(meetings.status == .ok && answer["meetings"] as? Bool == true)
+            #expect(try await app.store.emailPreferences(of: org.participant)[.meetings] == true)
         }
     }
 

@@ -58,14 +58,17 @@ struct EmailPages: Sendable {
         var matches: Bool
         var relationships: Bool
         var programmes: Bool
-        static var example: PreferencesBody { PreferencesBody(matches: true, relationships: true, programmes: false) }
+        /// Meeting invitations (added with calendars): always in an answer; a `PUT` without it
+        /// keeps the current setting, so clients written before it existed change nothing.
+        var meetings: Bool?
+        static var example: PreferencesBody { PreferencesBody(matches: true, relationships: true, programmes: false, meetings: true) }
     }
 
     @Sendable func getPreferences(_ request: Request, _ context: SignedInContext) async throws -> PreferencesBody {
         let preferences = try await store.emailPreferences(of: context.identity)
         return PreferencesBody(
             matches: preferences[.matches] ?? true, relationships: preferences[.relationships] ?? true,
-            programmes: preferences[.programmes] ?? true)
+            programmes: preferences[.programmes] ?? true, meetings: preferences[.meetings] ?? true)
     }
 
     @Sendable func putPreferences(
@@ -76,8 +79,17 @@ struct EmailPages: Sendable {
         if body.matches { enabled.insert(.matches) }
         if body.relationships { enabled.insert(.relationships) }
         if body.programmes { enabled.insert(.programmes) }
+        let meetings: Bool
+        if let chosen = body.meetings {
+            meetings = chosen
+        } else {
+            meetings = try await store.emailPreferences(of: context.identity)[.meetings] ?? true
+        }
+        if meetings { enabled.insert(.meetings) }
         try await store.setEmailPreferences(enabled, of: context.identity)
-        return body
+        var answer = body
+        answer.meetings = meetings
+        return answer
     }
 
     // MARK: Unsubscribe
