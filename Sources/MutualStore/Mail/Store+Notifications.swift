@@ -130,6 +130,9 @@ extension Store {
                         "link": "\(link)/runs/\(runID.uuidString)", "action": type == .matchRunFailed ? "See why" : "Review the matches",
                     ])
             ]
+        // Calendar invitations, one per member with the .ics (Calendar/Store+MeetingInvitations.swift).
+        case .meetingScheduled, .meetingChanged, .meetingCancelled:
+            return try await meetingInvitations(for: event)
         case .peopleImported, .invitationCreated, .invitationAccepted, .invitationRevoked, .programmeCreated, .programmeChanged,
             .programmeRulesChanged, .enrolmentAdded, .enrolmentWithdrawn, .matchRunStarted, .matchAccepted, .matchRequestAnswered,
             .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked,
