@@ -204,14 +204,14 @@ def test_feed_parses_and_follows_reschedule_cancel_and_rotation(demo_server):
     for member in (ana, ben):
         def three_invitations():
             files = [a for _, attachments in outbox(database, member.email) for a in attachments
-                     if a["content_type"].startswith("text/calendar")]
+                     if a["contentType"].startswith("text/calendar")]
             return files if len(files) >= 3 else None
         files = mp.wait_until(three_invitations, 120, what=f"three calendar invitations to {member.email}")
         methods, sequences = [], []
         for file in files:
             calendar = parse(base64.b64decode(file["content"]))
             method = str(calendar["METHOD"])
-            assert f"method={method}" in file["content_type"]
+            assert f"method={method}" in file["contentType"]
             invited = events(calendar)[uid]
             assert invited.get("ORGANIZER") and len(invited.get("ATTENDEE")) == 2
             methods.append(method)
