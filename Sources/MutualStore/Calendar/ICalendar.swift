@@ -33,23 +33,19 @@ public struct ICalendar: Sendable, Equatable {
 
     /// The object as text: CRLF after every line, lines folded at 75 octets.
     public func rendered() -> String {
-        var output = ""
-        output.reserveCapacity(256 + events.count * 700)
-        func line(_ text: String) { ICalendarText.appendFolded(text, to: &output) }
-        line("BEGIN:VCALENDAR")
-        line("PRODID:" + Self.productID)
-        line("VERSION:2.0")
-        line("CALSCALE:GREGORIAN")
-        if let method { line("METHOD:" + method.rawValue) }
-        if let name {
-            line("X-WR-CALNAME:" + ICalendarText.escaped(name))
-        }
+        var lines = ICalendarLines(capacity: 512 + events.count * 1_024)
+        lines.raw("BEGIN:VCALENDAR")
+        lines.raw("PRODID:" + Self.productID)
+        lines.raw("VERSION:2.0")
+        lines.raw("CALSCALE:GREGORIAN")
+        if let method { lines.raw("METHOD:" + method.rawValue) }
+        if let name { lines.text("X-WR-CALNAME", name) }
         if let refreshMinutes {
-            line("REFRESH-INTERVAL;VALUE=DURATION:PT\(refreshMinutes)M")
-            line("X-PUBLISHED-TTL:PT\(refreshMinutes)M")
+            lines.raw("REFRESH-INTERVAL;VALUE=DURATION:PT\(refreshMinutes)M")
+            lines.raw("X-PUBLISHED-TTL:PT\(refreshMinutes)M")
         }
-        for event in events { event.write(to: &output) }
-        line("END:VCALENDAR")
-        return output
+        for event in events { event.write(to: &lines) }
+        lines.raw("END:VCALENDAR")
+        return lines.string
     }
 }

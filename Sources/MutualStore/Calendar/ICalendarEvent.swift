@@ -59,33 +59,32 @@ public struct ICalendarEvent: Sendable, Equatable {
         self.attendees = attendees
     }
 
-    /// Appends this event's content lines, folded, to `output`.
-    func write(to output: inout String) {
-        func line(_ text: String) { ICalendarText.appendFolded(text, to: &output) }
-        line("BEGIN:VEVENT")
-        line("UID:" + ICalendarText.escaped(uid))
-        line("SEQUENCE:\(max(0, sequence))")
-        line("DTSTAMP:" + ICalendarText.utcDateTime(stamp))
-        if let created { line("CREATED:" + ICalendarText.utcDateTime(created)) }
-        if let lastModified { line("LAST-MODIFIED:" + ICalendarText.utcDateTime(lastModified)) }
-        line("DTSTART:" + ICalendarText.utcDateTime(start))
+    /// Appends this event's content lines, folded.
+    func write(to lines: inout ICalendarLines) {
+        lines.raw("BEGIN:VEVENT")
+        lines.text("UID", uid)
+        lines.raw("SEQUENCE:\(max(0, sequence))")
+        lines.dateTime("DTSTAMP", stamp)
+        if let created { lines.dateTime("CREATED", created) }
+        if let lastModified { lines.dateTime("LAST-MODIFIED", lastModified) }
+        lines.dateTime("DTSTART", start)
         // DTEND must come after DTSTART (§3.8.2.2); a zero-length meeting still lasts a second.
-        line("DTEND:" + ICalendarText.utcDateTime(end > start ? end : start.addingTimeInterval(1)))
-        line("SUMMARY:" + ICalendarText.escaped(summary))
-        if let location, !location.isEmpty { line("LOCATION:" + ICalendarText.escaped(location)) }
-        if let url, ICalendarText.isURIValue(url) { line("URL:" + url) }
-        if let description, !description.isEmpty { line("DESCRIPTION:" + ICalendarText.escaped(description)) }
-        line("STATUS:" + status.rawValue)
-        line("TRANSP:OPAQUE")
+        lines.dateTime("DTEND", end > start ? end : start.addingTimeInterval(1))
+        lines.text("SUMMARY", summary)
+        if let location, !location.isEmpty { lines.text("LOCATION", location) }
+        if let url, ICalendarText.isURIValue(url) { lines.raw("URL:" + url) }
+        if let description, !description.isEmpty { lines.text("DESCRIPTION", description) }
+        lines.raw("STATUS:" + status.rawValue)
+        lines.raw("TRANSP:OPAQUE")
         if let organizer, ICalendarText.isURIValue(organizer.email) {
-            line("ORGANIZER;CN=" + ICalendarText.parameterValue(organizer.name) + ":mailto:" + organizer.email)
+            lines.raw("ORGANIZER;CN=" + ICalendarText.parameterValue(organizer.name) + ":mailto:" + organizer.email)
         }
         for attendee in attendees where ICalendarText.isURIValue(attendee.email) {
             // Mutual does not read replies, so nobody is asked for one (RSVP=FALSE).
-            line(
+            lines.raw(
                 "ATTENDEE;CN=" + ICalendarText.parameterValue(attendee.name)
                     + ";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:" + attendee.email)
         }
-        line("END:VEVENT")
+        lines.raw("END:VEVENT")
     }
 }

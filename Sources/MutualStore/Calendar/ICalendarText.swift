@@ -1,8 +1,11 @@
 import Foundation
 
 /// The low-level rules of RFC 5545 content lines: text escaping (§3.3.11), parameter values
-/// (§3.2), UTC date-times (§3.3.5) and line folding (§3.1). Pure and allocation-light, because
-/// a feed of hundreds of meetings is rendered on every calendar refresh.
+/// (§3.2), UTC date-times (§3.3.5) and line folding (§3.1).
+///
+/// They work on UTF-8 bytes: every character they treat specially is ASCII, and no byte of a
+/// multi-byte UTF-8 sequence is below 0x80, so a sequence is never touched, only copied. A feed
+/// of hundreds of meetings is rendered on every calendar refresh, so this stays cheap.
 public enum ICalendarText {
     /// The line break every content line ends with (RFC 5545 §3.1: CRLF, never a bare LF).
     public static let lineBreak = "\r\n"
@@ -13,42 +16,60 @@ public enum ICalendarText {
     /// (CRLF, CR or LF) written as `\n`, and other control characters (which TEXT may not hold)
     /// dropped; a tab is kept.
     public static func escaped(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
+        var bytes: [UInt8] = []
+        appendEscaped(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``escaped(_:)`` into a byte buffer.
+    static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + text.utf8.count + 8)
         var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            defer { previousWasCR = scalar == "\r" }
-            switch scalar {
-            case "\\": result.append("\\"); result.append("\\")
-            case ";": result.append("\\"); result.append(";")
-            case ",": result.append("\\"); result.append(",")
-            case "\r": result.append("\\"); result.append("n")
-            case "\n":
+        for byte in text.utf8 {
+            defer { previousWasCR = byte == 13 }
+            switch byte {
+            case 92, 59, 44:  // \ ; ,
+                bytes.append(92)
+                bytes.append(byte)
+            case 13:
+                bytes.append(92)
+                bytes.append(110)  // \n
+            case 10:
                 // A CRLF pair is one line break, already written at the CR.
-                if !previousWasCR { result.append("\\"); result.append("n") }
-            case "\t": result.append(scalar)
+                if !previousWasCR {
+                    bytes.append(92)
+                    bytes.append(110)
+                }
+            case 9:
+                bytes.append(byte)
+            case 0..<32, 127:
+                continue
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
-                result.append(scalar)
+                bytes.append(byte)
             }
         }
-        return String(result)
     }
 
     /// A parameter value (such as `CN`): quoted when it holds `:`, `;` or `,`; a double quote,
     /// which a parameter value cannot hold at all, becomes a single one; control characters go.
     public static func parameterValue(_ text: String) -> String {
         var needsQuotes = false
-        var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result.append("'")
-            case ":", ";", ",": needsQuotes = true; result.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
-                result.append(scalar)
+        var bytes: [UInt8] = [34]
+        for byte in text.utf8 {
+            switch byte {
+            case 34: bytes.append(39)
+            case 58, 59, 44:
+                needsQuotes = true
+                bytes.append(byte)
+            case 0..<32, 127: continue
+            default: bytes.append(byte)
             }
         }
-        return needsQuotes ? "\"" + String(result) + "\"" : String(result)
+        if needsQuotes {
+            bytes.append(34)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(decoding: bytes.dropFirst(), as: UTF8.self)
     }
 
     /// Whether `text` can be written as a URI value (`URL`, `mailto:`) as it is: printable
@@ -60,6 +81,13 @@ public enum ICalendarText {
 
     /// `20261208T090000Z`: a DATE-TIME in UTC (§3.3.5, form #2), to the second.
     public static func utcDateTime(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        appendUTCDateTime(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``utcDateTime(_:)`` into a byte buffer.
+    static func appendUTCDateTime(_ date: Date, to bytes: inout [UInt8]) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         var days = seconds / 86_400
         var secondOfDay = seconds % 86_400
@@ -78,23 +106,31 @@ public enum ICalendarText {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        var text = ""
-        text.reserveCapacity(16)
-        append(year, width: 4, to: &text)
-        append(month, width: 2, to: &text)
-        append(day, width: 2, to: &text)
-        text += "T"
-        append(secondOfDay / 3_600, width: 2, to: &text)
-        append(secondOfDay % 3_600 / 60, width: 2, to: &text)
-        append(secondOfDay % 60, width: 2, to: &text)
-        text += "Z"
-        return text
+        appendDigits(year, width: 4, to: &bytes)
+        appendDigits(month, width: 2, to: &bytes)
+        appendDigits(day, width: 2, to: &bytes)
+        bytes.append(84)  // T
+        appendDigits(secondOfDay / 3_600, width: 2, to: &bytes)
+        appendDigits(secondOfDay % 3_600 / 60, width: 2, to: &bytes)
+        appendDigits(secondOfDay % 60, width: 2, to: &bytes)
+        bytes.append(90)  // Z
     }
 
-    private static func append(_ value: Int64, width: Int, to text: inout String) {
-        let digits = String(value)
-        if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
-        text += digits
+    /// `value` in decimal, zero-padded to `width` digits (a negative year keeps its sign).
+    private static func appendDigits(_ value: Int64, width: Int, to bytes: inout [UInt8]) {
+        if value < 0 {
+            bytes.append(45)
+            appendDigits(-value, width: width, to: &bytes)
+            return
+        }
+        var digits: [UInt8] = []
+        var rest = value
+        repeat {
+            digits.append(48 + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        if digits.count < width { bytes.append(contentsOf: repeatElement(48, count: width - digits.count)) }
+        bytes.append(contentsOf: digits.reversed())
     }
 
     /// Appends one content line to `output`, folded so that no line is longer than 75 octets
@@ -102,29 +138,67 @@ public enum ICalendarText {
     /// a UTF-8 sequence (it falls between Unicode scalars), so unfolding (removing every CRLF
     /// followed by a space) gives back exactly `line`.
     public static func appendFolded(_ line: String, to output: inout String) {
-        if line.utf8.count <= maximumLineOctets {
-            output += line
-            output += lineBreak
-            return
-        }
-        var octets = 0
-        var limit = maximumLineOctets
-        var segment = String.UnicodeScalarView()
-        for scalar in line.unicodeScalars {
-            let width = UTF8.width(scalar)
-            if octets + width > limit {
-                output += String(segment)
-                output += lineBreak
-                output += " "
-                segment.removeAll(keepingCapacity: true)
-                octets = 0
-                // The leading space counts towards the next line's 75 octets.
-                limit = maximumLineOctets - 1
-            }
-            segment.append(scalar)
-            octets += width
-        }
-        output += String(segment)
-        output += lineBreak
+        var bytes: [UInt8] = []
+        appendFolded(Array(line.utf8), to: &bytes)
+        output += String(decoding: bytes, as: UTF8.self)
     }
+
+    /// ``appendFolded(_:to:)-(String,_)`` for a line already in bytes.
+    static func appendFolded(_ line: [UInt8], to output: inout [UInt8]) {
+        var start = 0
+        var limit = maximumLineOctets
+        while line.count - start > limit {
+            var end = start + limit
+            // Back up to the start of the scalar the limit falls in: a continuation byte is 10xxxxxx.
+            while end > start, line[end] & 0xC0 == 0x80 { end -= 1 }
+            output.append(contentsOf: line[start..<end])
+            output.append(contentsOf: [13, 10, 32])
+            start = end
+            // The leading space counts towards the next line's 75 octets.
+            limit = maximumLineOctets - 1
+        }
+        output.append(contentsOf: line[start...])
+        output.append(contentsOf: [13, 10])
+    }
+}
+
+/// Builds an iCalendar object as bytes, one content line at a time, each folded as it is ended.
+struct ICalendarLines {
+    private(set) var output: [UInt8] = []
+    /// The line being written; reused, so a long feed does not allocate a buffer a line.
+    private var line: [UInt8] = []
+
+    init(capacity: Int) {
+        output.reserveCapacity(capacity)
+        line.reserveCapacity(256)
+    }
+
+    /// A line written as it is: a name and a value that needs no escaping.
+    mutating func raw(_ text: String) {
+        line.append(contentsOf: text.utf8)
+        end()
+    }
+
+    /// `NAME:` followed by `value` as escaped TEXT.
+    mutating func text(_ name: String, _ value: String) {
+        line.append(contentsOf: name.utf8)
+        line.append(58)
+        ICalendarText.appendEscaped(value, to: &line)
+        end()
+    }
+
+    /// `NAME:` followed by a UTC date-time.
+    mutating func dateTime(_ name: String, _ date: Date) {
+        line.append(contentsOf: name.utf8)
+        line.append(58)
+        ICalendarText.appendUTCDateTime(date, to: &line)
+        end()
+    }
+
+    private mutating func end() {
+        ICalendarText.appendFolded(line, to: &output)
+        line.removeAll(keepingCapacity: true)
+    }
+
+    var string: String { String(decoding: output, as: UTF8.self) }
 }
