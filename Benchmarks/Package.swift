@@ -65,6 +65,14 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // A person's calendar feed (issue 14): rendering, and the whole request on SQLite.
+        .executableTarget(
+            name: "CalendarBenchmarks",
+            dependencies: ["StoreWorkloads", .product(name: "MutualStore", package: "Mutual"), .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/CalendarBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "jobs-bench",
             dependencies: ["StoreWorkloads"],

@@ -2,7 +2,8 @@
 # Installs what the full test run needs beyond Swift itself: a PostgreSQL server,
 # Debian's Chromium and its chromedriver, and the Python packages the browser suite
 # (selenium, pytest, and its peers: aiosmtpd as an SMTP server, requests as an HTTP
-# client) and the networkx cross-check use. Idempotent: when everything is there it only
+# client, icalendar as the parser the calendar feed is checked with) and the networkx
+# cross-check use. Idempotent: when everything is there it only
 # verifies (a few seconds, most of it one headless Chromium start), and needs no root.
 # scripts/test.sh runs it before every build unless MUTUAL_TEST_INSTALL=0.
 #
@@ -16,7 +17,7 @@ APT_PACKAGES=(postgresql chromium chromium-driver fonts-liberation)
 # Pinned to versions checked together on Debian 12 with Chromium 156 and Python 3.11.
 # (selenium 4.52 needs a newer certifi than the registry mirror had.) Each name is also the
 # module the verification below imports.
-PIP_PACKAGES=(selenium==4.51.0 networkx==3.6.1 pytest==9.0.3 aiosmtpd==1.4.6 requests==2.34.2 schemathesis==4.32.5)
+PIP_PACKAGES=(selenium==4.51.0 networkx==3.6.1 pytest==9.0.3 aiosmtpd==1.4.6 requests==2.34.2 schemathesis==4.32.5 icalendar==7.3.2)
 
 log() { printf '[install-test-deps] %s\n' "$*"; }
 

@@ -54,6 +54,24 @@ struct LogRedactionTests {
         }
     }
 
+    @Test("A calendar feed's secret, used in the path, never appears in the log")
+    func calendarFeedSecretIsNotLogged() async throws {
+        let log = CapturedLog()
+        var options = TestAppOptions()
+        options.logger = log.logger
+        try await withTestApp(.sqlite, options: options) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let url = try await app.store.calendarFeedURL(of: org.participant)
+            let path = String(url.dropFirst("http://mutual.test".count))
+            let secret = String(path.dropFirst("/calendar/".count).dropLast(".ics".count))
+            #expect(try await app.client.executeRequest(uri: path, method: .get, headers: [:], body: nil).status == .ok)
+            #expect(try await app.client.executeRequest(uri: "/calendar/unknown-\(secret).ics", method: .get, headers: [:], body: nil).status == .notFound)
+            let text = log.text
+            #expect(text.contains("hb.request.path=/calendar/…"), "the request is logged, without its secret")
+            #expect(!text.contains(secret), "the feed's secret is in the log")
+        }
+    }
+
     @Test("A password reset link's secret, used in the path, never appears in the log")
     func resetTokenIsNotLogged() async throws {
         let log = CapturedLog()

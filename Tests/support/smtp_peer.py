@@ -89,6 +89,9 @@ class Recorder:
                 "charset": part.get_content_charset(),
                 "transfer_encoding": part.get("Content-Transfer-Encoding"),
                 "content": part.get_content(),
+                "disposition": part.get_content_disposition(),
+                "filename": part.get_filename(),
+                "method": part.get_param("method"),
             })
         headers = {}
         for name in ("From", "To", "Subject", "Date", "Message-ID", "MIME-Version",

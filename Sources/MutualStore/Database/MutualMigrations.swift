@@ -25,5 +25,6 @@ public enum MutualMigrations {
         CreateMeetings019(),
         CreateGoalsAndMilestones020(),
         AddMessagesAndNudges021(),
+        CreateCalendarFeeds022(),
     ]
 }

@@ -8,13 +8,16 @@ public enum EmailCategory: String, Codable, Sendable, CaseIterable {
     case relationships
     /// A match run a manager started finished or failed.
     case programmes
+    /// A meeting of one's relationship scheduled, changed or cancelled (with its `.ics`). Not
+    /// essential: someone subscribed to their calendar feed may not want the email as well.
+    case meetings
     /// The hourly digest of messages in a relationship's thread.
     case messages
     /// Morning reminders: no first meeting yet, a quiet relationship, a request or agreement waiting.
     case nudges
 
     /// The categories a person may turn off, in the order the preferences page lists them.
-    public static let optional: [EmailCategory] = [.matches, .relationships, .messages, .nudges, .programmes]
+    public static let optional: [EmailCategory] = [.matches, .relationships, .meetings, .messages, .nudges, .programmes]
 
     public var label: String {
         switch self {
@@ -22,6 +25,7 @@ public enum EmailCategory: String, Codable, Sendable, CaseIterable {
         case .matches: "Matches: new matches, answers and match requests"
         case .relationships: "Relationships: agreements and changes to a relationship"
         case .programmes: "Programmes I manage: match runs that finish or fail"
+        case .meetings: "Meetings: invitations when a meeting is scheduled, changed or cancelled"
         case .messages: "Messages: an hourly digest of what the people in my relationships write"
         case .nudges: "Nudges: a morning reminder when a relationship or request needs me (at most one a day)"
         }

@@ -18,10 +18,12 @@ public struct OutgoingEmail: Sendable, Equatable, Codable {
     /// A one-click unsubscribe address (RFC 8058) for non-essential messages; `nil` for essential
     /// ones (invitations, sign-in), which carry no `List-Unsubscribe`.
     public var unsubscribeURL: String?
+    /// Files sent after the text (a meeting's `.ics`); a message with any is multipart/mixed.
+    public var attachments: [EmailAttachment]
 
     public init(
         organisationID: UUID?, recipient: String, recipientName: String? = nil, subject: String, body: String,
-        html: String? = nil, unsubscribeURL: String? = nil
+        html: String? = nil, unsubscribeURL: String? = nil, attachments: [EmailAttachment] = []
     ) {
         self.organisationID = organisationID
         self.recipient = recipient
@@ -30,6 +32,24 @@ public struct OutgoingEmail: Sendable, Equatable, Codable {
         self.body = body
         self.html = html
         self.unsubscribeURL = unsubscribeURL
+        self.attachments = attachments
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case organisationID, recipient, recipientName, subject, body, html, unsubscribeURL, attachments
+    }
+
+    /// Reads a message as queued; one queued before attachments existed has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        organisationID = try container.decodeIfPresent(UUID.self, forKey: .organisationID)
+        recipient = try container.decode(String.self, forKey: .recipient)
+        recipientName = try container.decodeIfPresent(String.self, forKey: .recipientName)
+        subject = try container.decode(String.self, forKey: .subject)
+        body = try container.decode(String.self, forKey: .body)
+        html = try container.decodeIfPresent(String.self, forKey: .html)
+        unsubscribeURL = try container.decodeIfPresent(String.self, forKey: .unsubscribeURL)
+        attachments = try container.decodeIfPresent([EmailAttachment].self, forKey: .attachments) ?? []
     }
 }
 
@@ -59,7 +79,7 @@ public struct OutboxMailTransport: MailTransport {
     public func send(_ email: OutgoingEmail) async throws {
         let message = OutboxMessage(
             organisationID: email.organisationID, recipient: email.recipient, subject: email.subject,
-            body: email.body, createdAt: clock.now)
+            body: email.body, attachments: email.attachments, createdAt: clock.now)
         try await message.create(on: try database.database())
         logger.info(
             "Email kept in outbox",

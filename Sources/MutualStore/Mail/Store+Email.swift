@@ -18,11 +18,12 @@ public struct EmailRecipient: Sendable, Equatable {
 extension Store {
     /// Renders a message and queues its durable job on `database` (the transaction of the change
     /// that causes it). A non-essential message is not queued for a person who turned its
-    /// category off, and carries a one-click unsubscribe link. Returns whether it was queued.
+    /// category off, and carries a one-click unsubscribe link. `attachments` go with it as files
+    /// (sealed with the rest of the message). Returns whether it was queued.
     @discardableResult
     public func queueEmail(
         template: String, category: EmailCategory, to recipient: EmailRecipient, organisationID: UUID?, values: [String: any Sendable],
-        uniqueKey: String? = nil, on database: any Database
+        attachments: [EmailAttachment] = [], uniqueKey: String? = nil, on database: any Database
     ) async throws -> Bool {
         var unsubscribeURL: String?
         if category != .essential, let personID = recipient.personID {
@@ -42,7 +43,7 @@ extension Store {
         let rendered = try EmailTemplates.shared.render(template, context)
         let email = OutgoingEmail(
             organisationID: organisationID, recipient: recipient.email, recipientName: recipient.name, subject: rendered.subject,
-            body: rendered.text, html: rendered.html, unsubscribeURL: unsubscribeURL)
+            body: rendered.text, html: rendered.html, unsubscribeURL: unsubscribeURL, attachments: attachments)
         let payload = EmailJob(
             template: template, category: category, recipient: recipient.email, subject: rendered.subject,
             sealedMessage: try sealer.seal(try JobCoding.encode(email)))

@@ -19,7 +19,8 @@ extension Store {
             for message in messages {
                 try await self.queueEmail(
                     template: message.template, category: message.category, to: message.recipient, organisationID: event.organisationID,
-                    values: message.values, uniqueKey: "email:\(eventKey):\(message.recipient.email.lowercased())", on: database)
+                    values: message.values, attachments: message.attachments,
+                    uniqueKey: "email:\(eventKey):\(message.recipient.email.lowercased())", on: database)
             }
         }
         return .finished
@@ -31,6 +32,8 @@ extension Store {
         var category: EmailCategory
         var recipient: EmailRecipient
         var values: [String: any Sendable]
+        /// Files sent with it (a meeting's `.ics`).
+        var attachments: [EmailAttachment] = []
     }
 
     private func notifications(for type: EventType, event: DomainEvent) async throws -> [Notification] {
@@ -147,9 +150,9 @@ extension Store {
                         "link": "\(link)/runs/\(runID.uuidString)", "action": type == .matchRunFailed ? "See why" : "Review the matches",
                     ])
             ]
-        // The calendar invitations for meetings are sent by the calendar consumer.
+        // Calendar invitations, one per member with the .ics (Calendar/Store+MeetingInvitations.swift).
         case .meetingScheduled, .meetingChanged, .meetingCancelled:
-            return []
+            return try await meetingInvitations(for: event)
         case .peopleImported, .invitationCreated, .invitationAccepted, .invitationRevoked, .programmeCreated, .programmeChanged,
             .programmeRulesChanged, .enrolmentAdded, .enrolmentWithdrawn, .matchRunStarted, .matchAccepted, .matchRequestAnswered,
             .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked,

@@ -58,12 +58,14 @@ struct EmailPages: Sendable {
         var matches: Bool
         var relationships: Bool
         var programmes: Bool
+        /// Meeting invitations; left out of a `PUT`, it keeps its setting.
+        var meetings: Bool?
         /// The hourly digest of relationship messages; left out of a `PUT`, it keeps its setting.
         var messages: Bool?
         /// Morning nudges; left out of a `PUT`, it keeps its setting.
         var nudges: Bool?
         static var example: PreferencesBody {
-            PreferencesBody(matches: true, relationships: true, programmes: false, messages: true, nudges: true)
+            PreferencesBody(matches: true, relationships: true, programmes: false, meetings: true, messages: true, nudges: true)
         }
     }
 
@@ -71,7 +73,8 @@ struct EmailPages: Sendable {
         let preferences = try await store.emailPreferences(of: context.identity)
         return PreferencesBody(
             matches: preferences[.matches] ?? true, relationships: preferences[.relationships] ?? true,
-            programmes: preferences[.programmes] ?? true, messages: preferences[.messages] ?? true, nudges: preferences[.nudges] ?? true)
+            programmes: preferences[.programmes] ?? true, meetings: preferences[.meetings] ?? true, messages: preferences[.messages] ?? true,
+            nudges: preferences[.nudges] ?? true)
     }
 
     @Sendable func putPreferences(
@@ -82,7 +85,9 @@ struct EmailPages: Sendable {
         if body.matches { enabled.insert(.matches) }
         if body.relationships { enabled.insert(.relationships) }
         if body.programmes { enabled.insert(.programmes) }
+        // A category left out keeps its current setting, so clients written before it existed change nothing.
         let current = try await store.emailPreferences(of: context.identity)
+        if body.meetings ?? current[.meetings] ?? true { enabled.insert(.meetings) }
         if body.messages ?? current[.messages] ?? true { enabled.insert(.messages) }
         if body.nudges ?? current[.nudges] ?? true { enabled.insert(.nudges) }
         try await store.setEmailPreferences(enabled, of: context.identity)

@@ -134,6 +134,9 @@ public func buildApplication(
     AttentionPages(store: store, pages: pages).register(on: routes)
     NudgeRulesPages(store: store, pages: pages).register(on: routes)
     NudgesAPI(store: store).register(on: routes)
+    CalendarPages(store: store, pages: pages).register(on: routes)
+    CalendarAPI(store: store).register(on: routes)
+    CalendarFeedRoute(store: store).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(

@@ -116,6 +116,45 @@ struct MIMEMessageBuilderTests {
                 """)
     }
 
+    @Test("Attachments make the message multipart/mixed: the text first, then each file in base64 lines of 76 with its name")
+    func attachments() throws {
+        let content = Data(String(repeating: "BEGIN:VCALENDAR\r\nSUMMARY:Zoë\r\n", count: 10).utf8)
+        var email = Self.email(body: "Hello")
+        email.attachments = [
+            EmailAttachment(filename: "meeting (1).ics", contentType: "text/calendar; method=REQUEST; charset=utf-8", content: content)
+        ]
+        let message = try Self.builder.build(email, from: Self.sender)
+        Self.checkLines(message)
+        let mixed = "=_mutual_mixed_000102030405060708090a0b"
+        #expect(Self.header("Content-Type", in: message) == "multipart/mixed; boundary=\"\(mixed)\"")
+        let sections = message.components(separatedBy: "--\(mixed)")
+        try #require(sections.count == 4, "preamble, text, file, end")
+        #expect(sections[1].hasPrefix("\r\nContent-Type: text/plain; charset=utf-8\r\n"))
+        let file = sections[2]
+        #expect(file.hasPrefix("\r\nContent-Type: text/calendar; method=REQUEST; charset=utf-8;\r\n name=\"meeting__1_.ics\"\r\n"))
+        #expect(file.contains("Content-Disposition: attachment;\r\n filename=\"meeting__1_.ics\"\r\n"))
+        #expect(file.contains("Content-Transfer-Encoding: base64\r\n\r\n"))
+        let base64 = file.components(separatedBy: "\r\n\r\n")[1].components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(base64.dropLast().allSatisfy { $0.count == 76 })
+        #expect(Data(base64Encoded: base64.joined()) == content)
+        #expect(sections[3] == "--\r\n")
+
+        var withHTML = email
+        withHTML.html = "<p>Hello</p>"
+        let both = try Self.builder.build(withHTML, from: Self.sender)
+        // The multipart/alternative header is one line of 81 characters, as it has always been
+        // at the top of a message (RFC 5322's hard limit is 998; 78 is a recommendation).
+        Self.checkLines(both, limit: 998)
+        #expect(both.contains("--\(mixed)\r\nContent-Type: multipart/alternative; boundary=\"=_mutual_000102030405060708090a0b\""))
+    }
+
+    @Test("An attachment whose media type could break the header is a permanent error")
+    func unsafeAttachmentType() {
+        var email = Self.email()
+        email.attachments = [EmailAttachment(filename: "a.ics", contentType: "text/calendar\r\nBcc: x@example.org", content: Data())]
+        #expect(throws: SMTPError.self) { try Self.builder.build(email, from: Self.sender) }
+    }
+
     @Test("A message without HTML is a single quoted-printable text/plain part")
     func plainOnly() throws {
         let message = try Self.builder.build(Self.email(body: "Olá = hi"), from: Self.sender)

@@ -89,6 +89,34 @@ struct SMTPDeliveryTests {
         }
     }
 
+    @Test("An email with a calendar attachment arrives as multipart/mixed: text, HTML, then the .ics with its method, decoded intact")
+    func calendarAttachmentDelivery() async throws {
+        try await SMTPPeer.with(.plain) { peer in
+            let transport = try Self.transport("smtp://localhost:\(peer.port)")
+            let ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Mutual: Zoë & Ana 🎉\r\n" + String(repeating: "X-LONG:" + String(repeating: "é", count: 40) + "\r\n", count: 30)
+                + "END:VCALENDAR\r\n"
+            var email = Self.email(html: "<p>Olá</p>")
+            email.attachments = [
+                EmailAttachment(filename: "meeting.ics", contentType: "text/calendar; method=REQUEST; charset=utf-8", content: Data(ics.utf8))
+            ]
+            try await transport.send(email)
+            let messages = try peer.messages()
+            try #require(messages.count == 1)
+            let message = messages[0]
+            #expect(message.defects == [])
+            #expect(message.headers["Content-Type"]?.hasPrefix("multipart/mixed") == true)
+            #expect(message.parts.map(\.contentType) == ["text/plain", "text/html", "text/calendar"])
+            let file = try #require(message.parts.last)
+            #expect(file.disposition == "attachment")
+            #expect(file.filename == "meeting.ics")
+            #expect(file.method == "REQUEST")
+            #expect(file.charset == "utf-8")
+            #expect(file.transferEncoding == "base64")
+            #expect(file.content.replacingOccurrences(of: "\r\n", with: "\n") == ics.replacingOccurrences(of: "\r\n", with: "\n"))
+            #expect(message.parts.first?.content.replacingOccurrences(of: "\r\n", with: "\n") == email.body)
+        }
+    }
+
     @Test("Over STARTTLS with the CA file, Mutual logs in with the percent-decoded user and password and delivers")
     func startTLSWithLogin() async throws {
         try await Self.withCertificate { certificate in

@@ -16,6 +16,11 @@ final class SMTPPeer {
             var charset: String?
             var transferEncoding: String?
             var content: String
+            /// `attachment` or `inline` when the part says, and an attachment's file name and
+            /// `method` parameter (a calendar file's).
+            var disposition: String?
+            var filename: String?
+            var method: String?
         }
         var mailFrom: String
         var rcptTos: [String]

@@ -5,6 +5,7 @@ import Foundation
 ///
 /// A message with HTML is `multipart/alternative` (text first, so the richer part wins in mail
 /// programs that pick the last one they can show); one without is a single `text/plain` part.
+/// A message with attachments wraps that in `multipart/mixed`, each file a base64 part after it.
 /// Both parts are UTF-8 in quoted-printable. The time and the randomness (`Message-ID`, the MIME
 /// boundary) are injected so tests get the same bytes every run.
 struct MIMEMessageBuilder: Sendable {
@@ -54,21 +55,64 @@ struct MIMEMessageBuilder: Sendable {
             headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
         }
         var message = headers.joined(separator: "\r\n") + "\r\n"
-        let textPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n"
-        if let html = email.html {
-            // "=_" can never occur in quoted-printable output (an "=" there is always followed by
-            // a hex digit or a line break), so the boundary cannot clash with any content.
-            let boundary = "=_mutual_" + SecretTokens.hex(randomBytes(12))
-            message += "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
-            message += "--\(boundary)\r\n" + textPart + "\r\n" + QuotedPrintable.encode(email.body) + "\r\n"
-            message += "--\(boundary)\r\n"
-            message += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-            message += QuotedPrintable.encode(html) + "\r\n"
-            message += "--\(boundary)--\r\n"
+        let content = contentPart(email)
+        if email.attachments.isEmpty {
+            message += content
         } else {
-            message += textPart + "\r\n" + QuotedPrintable.encode(email.body) + "\r\n"
+            // The text (or text-and-HTML) part first, then each file: multipart/mixed. The prefix
+            // differs from the alternative boundary's, so the two never coincide; "=_" occurs in
+            // neither quoted-printable nor base64.
+            let boundary = "=_mutual_mixed_" + SecretTokens.hex(randomBytes(12))
+            // Folded before the parameter: on one line the header would pass 78 characters.
+            message += "Content-Type: multipart/mixed;\r\n boundary=\"\(boundary)\"\r\n\r\n"
+            message += "--\(boundary)\r\n" + content
+            for attachment in email.attachments {
+                message += "--\(boundary)\r\n" + (try Self.attachmentPart(attachment))
+            }
+            message += "--\(boundary)--\r\n"
         }
         return message
+    }
+
+    /// The readable part: one quoted-printable text/plain part, or multipart/alternative with
+    /// the HTML after the text. Starts with its own Content-Type header.
+    private func contentPart(_ email: OutgoingEmail) -> String {
+        let textPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        guard let html = email.html else {
+            return textPart + "\r\n" + QuotedPrintable.encode(email.body) + "\r\n"
+        }
+        // "=_" can never occur in quoted-printable output (an "=" there is always followed by
+        // a hex digit or a line break), so the boundary cannot clash with any content.
+        let boundary = "=_mutual_" + SecretTokens.hex(randomBytes(12))
+        var part = "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
+        part += "--\(boundary)\r\n" + textPart + "\r\n" + QuotedPrintable.encode(email.body) + "\r\n"
+        part += "--\(boundary)\r\n"
+        part += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        part += QuotedPrintable.encode(html) + "\r\n"
+        part += "--\(boundary)--\r\n"
+        return part
+    }
+
+    /// A file as a base64 part (lines of 76), named in both `Content-Type` (`name`, which some
+    /// calendar programs read) and `Content-Disposition` (`filename`). The media type must be
+    /// printable ASCII of at most 60 characters, so the header stays one safe line.
+    static func attachmentPart(_ attachment: EmailAttachment) throws(SMTPError) -> String {
+        let type = attachment.contentType
+        guard !type.isEmpty, type.utf8.count <= 60, type.utf8.allSatisfy({ $0 >= 32 && $0 < 127 && $0 != UInt8(ascii: "\"") }) else {
+            throw .invalidMessage(reason: "an attachment's media type is empty, longer than 60 characters, or not printable ASCII")
+        }
+        let filename = String(attachment.filename.prefix(60))
+        var part = "Content-Type: \(type);\r\n name=\"\(filename)\"\r\n"
+        part += "Content-Disposition: attachment;\r\n filename=\"\(filename)\"\r\n"
+        part += "Content-Transfer-Encoding: base64\r\n\r\n"
+        let encoded = Array(attachment.content.base64EncodedString().utf8)
+        var start = 0
+        while start < encoded.count {
+            let end = min(start + 76, encoded.count)
+            part += String(decoding: encoded[start..<end], as: UTF8.self) + "\r\n"
+            start = end
+        }
+        return part
     }
 
     /// `Tue, 1 Jul 2025 09:05:00 +0000`: RFC 5322 §3.3, in UTC, with English names whatever the
