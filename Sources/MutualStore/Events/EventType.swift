@@ -34,6 +34,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case twoFactorRecoveryCodeUsed = "two_factor.recovery_code_used"
     case twoFactorRecoveryCodesRegenerated = "two_factor.recovery_codes_regenerated"
     case organisationSettingsChanged = "organisation_settings.changed"
+    case meetingLogged = "meeting.logged"
+    case skillLevelRaised = "skill_level.raised"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -53,6 +55,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked: "account"
         case .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated: "login"
         case .organisationSettingsChanged: "organisation"
+        case .meetingLogged: "meeting"
+        case .skillLevelRaised: "person"
         }
     }
 
@@ -92,6 +96,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .twoFactorRecoveryCodeUsed: "used a two-factor recovery code"
         case .twoFactorRecoveryCodesRegenerated: "made new two-factor recovery codes"
         case .organisationSettingsChanged: "changed the organisation's settings"
+        case .meetingLogged: "logged what they taught and learned at a meeting"
+        case .skillLevelRaised: "raised their level in a skill they are learning"
         }
     }
 }

@@ -125,6 +125,8 @@ public func buildApplication(
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)
     TwoFactorPages(store: store, pages: pages).register(on: routes)
+    LedgerPages(store: store, pages: pages).register(on: routes)
+    LedgerAPI(store: store).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(

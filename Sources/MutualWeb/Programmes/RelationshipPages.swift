@@ -29,6 +29,8 @@ struct RelationshipPages: Sendable {
         let version: Int, isMember: Bool, isSigned: Bool, viewerSigned: Bool, canSign: Bool
         let actions: [StatusAction]
         var notice = "", error = ""
+        /// The learning ledger's section (`relationship-ledger.mustache`).
+        var ledger: LedgerSection?
     }
 
     static func statusLabel(_ status: Relationship.Status) -> String {
@@ -52,7 +54,7 @@ struct RelationshipPages: Sendable {
                     value: "dissolved", label: "Unwind this relationship",
                     explanation: "It is not working: you both return to the pool for the next match, and will not be matched together again."))
         }
-        return RelationshipModel(
+        var model = RelationshipModel(
             page: pages.chrome(title: "Relationship", context: context, current: "matches"), id: id.uuidString,
             programmeID: view.programmeID.uuidString, programme: view.programmeName, status: Self.statusLabel(view.status), open: view.status.isOpen,
             endReason: view.endReason,
@@ -74,6 +76,8 @@ struct RelationshipPages: Sendable {
             cadenceShown: view.cadence.isEmpty ? "Not agreed yet." : view.cadence, hasVision: !view.vision.isEmpty, version: view.agreementVersion, isMember: view.viewerIsMember,
             isSigned: view.isSigned, viewerSigned: view.viewerSigned, canSign: view.viewerIsMember && view.status.isOpen && !view.viewerSigned,
             actions: actions)
+        model.ledger = try await LedgerSection.load(store: store, relationshipID: id, context: context)
+        return model
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
