@@ -44,7 +44,7 @@ struct CreateLearningLedger023: AsyncMigration {
             try await sql.create(index: "meeting_logs_relationship").on(MeetingLog.schema).column("relationship_id").run()
             try await sql.create(index: "meeting_logs_organisation").on(MeetingLog.schema).column("organisation_id").run()
             try await sql.create(index: "meeting_log_entries_log").on(MeetingLogEntry.schema).column("log_id").run()
-            try await sql.create(index: "skill_level_changes_person").on(SkillLevelChange.schema).columns("person_id", "changed_at").run()
+            try await sql.create(index: "skill_level_changes_person").on(SkillLevelChange.schema).column("person_id").column("changed_at").run()
             try await sql.create(index: "skill_level_changes_meeting").on(SkillLevelChange.schema).column("meeting_id").run()
         }
     }

@@ -26,6 +26,12 @@ public enum LedgerArithmetic {
         public let skillID: UUID
         public let teacherID: UUID?
         public let learnerID: UUID?
+
+        public init(skillID: UUID, teacherID: UUID?, learnerID: UUID?) {
+            self.skillID = skillID
+            self.teacherID = teacherID
+            self.learnerID = learnerID
+        }
     }
 
     public struct FlowCount: Equatable, Sendable {

@@ -154,11 +154,8 @@ struct LedgerStoreTests {
             let flows = ledger.flows.map { "\($0.skill) \(ledger.name(of: $0.teacherID))→\(ledger.name(of: $0.learnerID)) \($0.meetings)/\($0.confirmed)" }
             #expect(flows == ["Hiring Max Manager→Pia Participant 2/0", "Statistics Pia Participant→Max Manager 1/1"])
             let balance = try #require(ledger.balance)
-            #expect(balance.sides == [
-                .init(personID: pia, meetingsTaught: 1, skillsTaught: 1), .init(personID: max, meetingsTaught: 2, skillsTaught: 1),
-            ] || balance.sides == [
-                .init(personID: max, meetingsTaught: 2, skillsTaught: 1), .init(personID: pia, meetingsTaught: 1, skillsTaught: 1),
-            ])
+            let sides = Dictionary(uniqueKeysWithValues: balance.sides.map { ($0.personID, "\($0.meetingsTaught) meetings, \($0.skillsTaught) skills") })
+            #expect(sides == [pia: "1 meetings, 1 skills", max: "2 meetings, 1 skills"])
             #expect(balance.bothTeaching && balance.oneSidedTeacherID == nil)
         }
     }
@@ -220,7 +217,7 @@ struct LedgerStoreTests {
             #expect(Set(early.map(\.text)) == ["Draft the scorecard", "Read chapter 3"] && early.allSatisfy { $0.meetingID == first })
             // Later: the last logged meeting is the second (the third was not logged).
             let late = try await fixture.store.commitments(fromMeetingBefore: fixture.clock.now, in: fixture.relationshipID)
-            #expect(late == [MeetingCommitment(meetingID: second, personID: fixture.pia.personID, text: "Fit a regression")])
+            #expect(late.map(\.meetingID) == [second] && late.map(\.personID) == [fixture.pia.personID] && late.map(\.text) == ["Fit a regression"])
             _ = unlogged
             let before = try await fixture.store.commitments(fromMeetingBefore: Date(timeIntervalSince1970: 0), in: fixture.relationshipID)
             #expect(before.isEmpty)
