@@ -22,6 +22,7 @@ public enum MutualMigrations {
         SeparateLoginsFromMemberships016(),
         AddTokenScopesAndIdempotencyKeys017(),
         AddTwoFactor018(),
+        CreateMeetings019(),
         CreateLearningLedger023(),
     ]
 }

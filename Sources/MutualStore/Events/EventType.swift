@@ -34,6 +34,9 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case twoFactorRecoveryCodeUsed = "two_factor.recovery_code_used"
     case twoFactorRecoveryCodesRegenerated = "two_factor.recovery_codes_regenerated"
     case organisationSettingsChanged = "organisation_settings.changed"
+    case meetingScheduled = "meeting.scheduled"
+    case meetingChanged = "meeting.changed"
+    case meetingCancelled = "meeting.cancelled"
     case meetingLogged = "meeting.logged"
     case skillLevelRaised = "skill_level.raised"
 
@@ -55,6 +58,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked: "account"
         case .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated: "login"
         case .organisationSettingsChanged: "organisation"
+        case .meetingScheduled, .meetingChanged, .meetingCancelled: "meeting"
         case .meetingLogged: "meeting"
         case .skillLevelRaised: "person"
         }
@@ -96,6 +100,9 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .twoFactorRecoveryCodeUsed: "used a two-factor recovery code"
         case .twoFactorRecoveryCodesRegenerated: "made new two-factor recovery codes"
         case .organisationSettingsChanged: "changed the organisation's settings"
+        case .meetingScheduled: "scheduled a meeting"
+        case .meetingChanged: "changed a meeting"
+        case .meetingCancelled: "cancelled a meeting"
         case .meetingLogged: "logged what they taught and learned at a meeting"
         case .skillLevelRaised: "raised their level in a skill they are learning"
         }

@@ -134,19 +134,6 @@ extension Store {
 
     // MARK: Helpers
 
-    /// A meeting and its relationship's members, for a member or a programme manager of the
-    /// organisation; "not found" for anyone else, as for the relationship itself.
-    func scopedMeeting(id: UUID, of identity: Identity) async throws -> (Meeting, [RelationshipMember]) {
-        guard let meeting = try await Meeting.query(on: try db()).filter(\.$id == id)
-            .filter(\.$organisationID == identity.organisationID).first()
-        else { throw StoreError.notFound(what: "meeting") }
-        let members = try await RelationshipMember.query(on: try db()).filter(\.$relationshipID == meeting.relationshipID).sort(\.$position).all()
-        guard identity.role >= .programmeManager || members.contains(where: { $0.personID == identity.personID }) else {
-            throw StoreError.notFound(what: "meeting")
-        }
-        return (meeting, members)
-    }
-
     /// A log is for a meeting that took place: not cancelled, and started.
     func requireLoggable(_ meeting: Meeting) throws {
         guard meeting.status != .cancelled else {
@@ -180,7 +167,7 @@ extension Store {
                     field: "\(field)[\(index)].skill",
                     message: "“\(skill)” is not a skill in your organisation's taxonomy. Use a skill's name, slug or alias as the profile editor accepts it (the list of skills shows them all), or ask an admin to add “\(skill)”.")
             }
-            let note = try InputRules.optionalText(
+            let note = try InputRules.longText(
                 item.note, field: "\(field)[\(index)].note", label: "the note on \(skill)", maxLength: MeetingLogDraft.noteLimit)
             guard seen.insert(skillID).inserted else {
                 throw StoreError.invalid(
