@@ -27,13 +27,14 @@ LETTER_OR_DIGIT = f"^[^{CONTROL}]*[^\\W_][^{CONTROL}]*$"
 
 # Fields that may run over several lines.
 MULTI_LINE_FIELDS = {"description", "agenda_template", "bio", "goals", "answers", "message", "reason",
-                     "vision", "boundaries", "confidentiality", "questions", "agenda", "note"}
+                     "vision", "boundaries", "confidentiality", "questions", "agenda", "note", "commitment"}
 
 # (schema, property) first, then property alone: the limit in characters.
 LIMITS = {
     ("SkillRequest", "name"): 80, ("SkillRequest", "family"): 60, ("ProgrammeRequest", "name"): 120,
     ("TokenRequest", "name"): 100, ("KPI", "name"): 200, ("KPI", "unit"): 200, ("Objective", "goal"): 300,
     ("AgreementUpdate", "goals"): 4000, ("AgreementUpdate", "cadence"): 4000, ("SkillLevel", "skill"): 80,
+    ("MeetingLogItemRequest", "note"): 280, ("MeetingLogRequest", "commitment"): 500,
     "name": 200, "department": 120, "company": 120, "location": 120, "timezone": 64, "bio": 2000,
     "alias": 80, "description": 4000, "cadence": 120, "agenda_template": 4000, "goals": 2000, "answers": 2000,
     "message": 1000, "reason": 1000, "vision": 4000, "boundaries": 4000, "confidentiality": 4000,

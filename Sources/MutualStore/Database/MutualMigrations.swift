@@ -26,5 +26,6 @@ public enum MutualMigrations {
         CreateGoalsAndMilestones020(),
         AddMessagesAndNudges021(),
         CreateCalendarFeeds022(),
+        CreateLearningLedger023(),
     ]
 }

@@ -43,6 +43,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case relationshipClosedForSilence = "relationship.closed_for_silence"
     case goalCompleted = "goal.completed"
     case milestoneCompleted = "milestone.completed"
+    case meetingLogged = "meeting.logged"
+    case skillLevelRaised = "skill_level.raised"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -69,6 +71,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .relationshipClosedForSilence: "relationship"
         case .goalCompleted: "goal"
         case .milestoneCompleted: "milestone"
+        case .meetingLogged: "meeting"
+        case .skillLevelRaised: "person"
         }
     }
 
@@ -117,6 +121,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .relationshipClosedForSilence: "had a relationship closed after a long silence"
         case .goalCompleted: "reached a goal"
         case .milestoneCompleted: "completed a milestone"
+        case .meetingLogged: "logged what they taught and learned at a meeting"
+        case .skillLevelRaised: "raised their level in a skill they are learning"
         }
     }
 }

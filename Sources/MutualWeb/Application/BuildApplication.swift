@@ -137,6 +137,8 @@ public func buildApplication(
     CalendarPages(store: store, pages: pages).register(on: routes)
     CalendarAPI(store: store).register(on: routes)
     CalendarFeedRoute(store: store).register(on: routes)
+    LedgerPages(store: store, pages: pages).register(on: routes)
+    LedgerAPI(store: store).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(

@@ -38,6 +38,8 @@ struct RelationshipPages: Sendable {
         var thread = MessageThreadSection.none
         /// The Goals section (Goals/GoalsSection.swift, `relationship-goals.mustache`).
         var goals: GoalsSection?
+        /// The learning ledger's section (`relationship-ledger.mustache`).
+        var ledger: LedgerSection?
     }
 
     static func statusLabel(_ status: Relationship.Status) -> String {
@@ -102,6 +104,7 @@ struct RelationshipPages: Sendable {
             cadenceDays: view.meetingCadence.map { $0.days > 0 ? String($0.days) : "" } ?? "",
             cadenceChoice: view.meetingCadence?.description ?? "Not chosen yet", thread: thread)
         model.goals = try await GoalsSection.load(store, context, relationshipID: id)
+        model.ledger = try await LedgerSection.load(store: store, relationshipID: id, context: context)
         return model
     }
 
