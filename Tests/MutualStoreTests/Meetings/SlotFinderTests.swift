@@ -45,15 +45,15 @@ import Testing
     @Test func randomInputsGiveTheSameSlotsInTheSameOrderAsBruteForce() {
         var generator = SeededGenerator(seed: 14_2027)
         var nonEmpty = 0
-        for round in 0..<160 {
-            let memberCount = Int.random(in: 1...4, using: &generator)
+        for round in 0..<400 {
+            let memberCount = Int.random(in: 1...3, using: &generator) + (round % 5 == 0 ? 2 : 0)
             let members = (0..<memberCount).map { _ in
                 SlotFinder.Member(
                     timeZone: Self.zone(Self.zones.randomElement(using: &generator)!), windows: Self.randomWindows(using: &generator))
             }
             let now = Self.anchors.randomElement(using: &generator)!
                 + TimeInterval(Int.random(in: 0..<(3 * 86_400), using: &generator))
-            let horizon = round % 20 == 0 ? 14 : Int.random(in: 1...4, using: &generator)
+            let horizon = round % 10 == 0 ? 14 : Int.random(in: 1...4, using: &generator)
             let busy = (0..<Int.random(in: 0...5, using: &generator)).map { _ in
                 let startMinute = Int.random(in: -24 * 60...(horizon * 24 * 60), using: &generator)
                 let aligned = Bool.random(using: &generator) ? startMinute / 30 * 30 : startMinute
@@ -82,7 +82,7 @@ import Testing
                 #expect(!busy.contains { $0.start < slot.endsAt && slot.startsAt < $0.end }, "overlaps no meeting")
             }
         }
-        #expect(nonEmpty > 40, "the random cases mostly have slots to compare")
+        #expect(nonEmpty > 150, "most random cases have slots to compare")
     }
 
     static func randomWindows(using generator: inout SeededGenerator) -> [AvailabilityWindow] {
@@ -90,7 +90,7 @@ import Testing
         case 0, 1: return []  // the default week
         case 2: return everyDay(0, 1440)
         default:
-            return (0..<Int.random(in: 1...6, using: &generator)).map { _ in
+            return (0..<Int.random(in: 2...10, using: &generator)).map { _ in
                 let start = Int.random(in: 0..<1440, using: &generator)
                 let end = Bool.random(using: &generator) ? 1440 : Int.random(in: (start + 1)...1440, using: &generator)
                 return AvailabilityWindow(weekday: Int.random(in: 1...7, using: &generator), startMinute: start, endMinute: end)
@@ -250,7 +250,8 @@ struct BruteForceSlots {
                     let start = instant(window.startMinute)
                     let end = instant(window.endMinute)
                     guard end > start else { continue }
-                    for minute in max(start, base)..<min(end, base + bitmap.count) { bitmap[minute - base] = true }
+                    let (low, high) = (max(start, base), min(end, base + bitmap.count))
+                    if low < high { for minute in low..<high { bitmap[minute - base] = true } }
                 }
             }
             return bitmap
