@@ -25,7 +25,7 @@ LETTER_OR_DIGIT = f"^[^{CONTROL}]*[^\\W_][^{CONTROL}]*$"
 
 # Fields that may run over several lines.
 MULTI_LINE_FIELDS = {"description", "agenda_template", "bio", "goals", "answers", "message", "reason",
-                     "vision", "boundaries", "confidentiality", "questions"}
+                     "vision", "boundaries", "confidentiality", "questions", "agenda", "note"}
 
 # (schema, property) first, then property alone: the limit in characters.
 LIMITS = {
@@ -37,6 +37,7 @@ LIMITS = {
     "message": 1000, "reason": 1000, "vision": 4000, "boundaries": 4000, "confidentiality": 4000,
     "languages": 80, "interests": 80, "off_limits": 80, "questions": 500, "email": 254, "external_id": 100,
     "people": 100, "skill": 80, "q": 200, "want": 80, "language": 80, "type": 100, "status": 40,
+    "place": 500, "agenda": 4000, "note": 1000,
 }
 
 

@@ -22,5 +22,6 @@ public enum MutualMigrations {
         SeparateLoginsFromMemberships016(),
         AddTokenScopesAndIdempotencyKeys017(),
         AddTwoFactor018(),
+        CreateMeetings019(),
     ]
 }

@@ -34,6 +34,9 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case twoFactorRecoveryCodeUsed = "two_factor.recovery_code_used"
     case twoFactorRecoveryCodesRegenerated = "two_factor.recovery_codes_regenerated"
     case organisationSettingsChanged = "organisation_settings.changed"
+    case meetingScheduled = "meeting.scheduled"
+    case meetingChanged = "meeting.changed"
+    case meetingCancelled = "meeting.cancelled"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -53,6 +56,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked: "account"
         case .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated: "login"
         case .organisationSettingsChanged: "organisation"
+        case .meetingScheduled, .meetingChanged, .meetingCancelled: "meeting"
         }
     }
 
@@ -92,6 +96,9 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .twoFactorRecoveryCodeUsed: "used a two-factor recovery code"
         case .twoFactorRecoveryCodesRegenerated: "made new two-factor recovery codes"
         case .organisationSettingsChanged: "changed the organisation's settings"
+        case .meetingScheduled: "scheduled a meeting"
+        case .meetingChanged: "changed a meeting"
+        case .meetingCancelled: "cancelled a meeting"
         }
     }
 }

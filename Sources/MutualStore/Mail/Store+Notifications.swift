@@ -127,6 +127,9 @@ extension Store {
                         "link": "\(link)/runs/\(runID.uuidString)", "action": type == .matchRunFailed ? "See why" : "Review the matches",
                     ])
             ]
+        // The calendar invitations for meetings are sent by the calendar consumer.
+        case .meetingScheduled, .meetingChanged, .meetingCancelled:
+            return []
         case .peopleImported, .invitationCreated, .invitationAccepted, .invitationRevoked, .programmeCreated, .programmeChanged,
             .programmeRulesChanged, .enrolmentAdded, .enrolmentWithdrawn, .matchRunStarted, .matchAccepted, .matchRequestAnswered,
             .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked,

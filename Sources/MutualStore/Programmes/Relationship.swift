@@ -40,10 +40,17 @@ public final class Relationship: Model, @unchecked Sendable {
     @Field(key: "confidentiality") public var confidentiality: String
     /// How often they meet, in their words ("every two weeks, 45 minutes").
     @Field(key: "cadence") public var cadence: String
+    /// The structured choice of how often they meet (`MeetingCadence.Interval`), empty until chosen.
+    @Field(key: "cadence_interval") public var cadenceInterval: String
+    /// Every so many days, for a custom interval; 0 otherwise.
+    @Field(key: "cadence_days") public var cadenceDays: Int
     @Field(key: "structure") public var structure: ProgrammeStructure
     /// Increases with every change to the agreement; a signature is for one version.
     @Field(key: "agreement_version") public var agreementVersion: Int
     @OptionalField(key: "agreement_updated_at") public var agreementUpdatedAt: Date?
+
+    /// How often the members meet, when they have chosen.
+    public var meetingCadence: MeetingCadence? { MeetingCadence(stored: cadenceInterval, days: cadenceDays) }
 
     public init() {}
 }

@@ -10,6 +10,8 @@ public struct RelationshipView: Sendable, Equatable {
         public let name: String
         public let department: String
         public let email: String?
+        /// Their profile's time zone (an IANA name), so pages show each member's local time.
+        public let timeZone: String
         public let goals: String
         /// Whether they signed the current version of the agreement.
         public let signed: Bool
@@ -27,6 +29,8 @@ public struct RelationshipView: Sendable, Equatable {
     public let boundaries: String
     public let confidentiality: String
     public let cadence: String
+    /// The structured choice of how often they meet; `nil` until chosen.
+    public let meetingCadence: MeetingCadence?
     public let structure: ProgrammeStructure
     public let agreementVersion: Int
     public let members: [Member]
@@ -58,8 +62,15 @@ public struct AgreementDraft: Sendable, Equatable {
     public var confidentiality: String
     public var cadence: String
     public var structure: ProgrammeStructure
+    /// How often they meet, as a structured choice; `nil` keeps the current choice (or, when
+    /// there is none, takes the one `cadence`'s words clearly name).
+    public var meetingCadence: MeetingCadence?
 
-    public init(vision: String, goals: String, boundaries: String, confidentiality: String, cadence: String, structure: ProgrammeStructure) {
+    public init(
+        vision: String, goals: String, boundaries: String, confidentiality: String, cadence: String, structure: ProgrammeStructure,
+        meetingCadence: MeetingCadence? = nil
+    ) {
+        self.meetingCadence = meetingCadence
         self.vision = vision
         self.goals = goals
         self.boundaries = boundaries
@@ -89,6 +100,9 @@ extension Store {
         relationship.boundaries = ""
         relationship.confidentiality = ""
         relationship.cadence = programme.cadence
+        let cadence = MeetingCadence.interpret(programme.cadence)
+        relationship.cadenceInterval = cadence?.interval.rawValue ?? ""
+        relationship.cadenceDays = cadence?.days ?? 0
         relationship.structure = programme.structure
         relationship.agreementVersion = 1
         try await relationship.create(on: database)
@@ -124,7 +138,7 @@ extension Store {
         let memberViews = members.map { member in
             RelationshipView.Member(
                 personID: member.personID, name: people[member.personID]?.name ?? "Someone who left", department: people[member.personID]?.department ?? "",
-                email: people[member.personID]?.email, goals: member.goals, signed: member.signedVersion == relationship.agreementVersion,
+                email: people[member.personID]?.email, timeZone: people[member.personID]?.timeZone ?? "UTC", goals: member.goals, signed: member.signedVersion == relationship.agreementVersion,
                 isViewer: member.personID == identity.personID)
         }
         var reasons: [String] = []
@@ -135,7 +149,7 @@ extension Store {
             id: id, programmeID: relationship.programmeID, programmeName: programme.name, status: relationship.status,
             startedAt: relationship.startedAt, endedAt: relationship.endedAt, endReason: relationship.endReason, vision: relationship.vision,
             boundaries: relationship.boundaries, confidentiality: relationship.confidentiality, cadence: relationship.cadence,
-            structure: relationship.structure, agreementVersion: relationship.agreementVersion, members: memberViews,
+            meetingCadence: relationship.meetingCadence, structure: relationship.structure, agreementVersion: relationship.agreementVersion, members: memberViews,
             teaching: try await teachingLines(personIDs, organisationID: relationship.organisationID), reasons: reasons)
     }
 
@@ -184,10 +198,13 @@ extension Store {
             guard relationship.status.isOpen else {
                 throw StoreError.conflict(field: nil, message: "This relationship is \(relationship.status.rawValue), so its agreement can no longer change.")
             }
+            let choice = draft.meetingCadence ?? relationship.meetingCadence ?? MeetingCadence.interpret(text["cadence"] ?? "")
             let changed = relationship.vision != text["vision"] || me.goals != text["goals"] || relationship.boundaries != text["boundaries"]
                 || relationship.confidentiality != text["confidentiality"] || relationship.cadence != text["cadence"]
-                || relationship.structure != draft.structure
+                || relationship.structure != draft.structure || relationship.meetingCadence != choice
             guard changed else { return }
+            relationship.cadenceInterval = choice?.interval.rawValue ?? ""
+            relationship.cadenceDays = choice?.days ?? 0
             relationship.vision = text["vision"] ?? ""
             relationship.boundaries = text["boundaries"] ?? ""
             relationship.confidentiality = text["confidentiality"] ?? ""
@@ -228,7 +245,7 @@ extension Store {
                 throw StoreError.conflict(
                     field: "version", message: "The agreement changed since you opened it. Read the new version and sign again.")
             }
-            guard !relationship.vision.isEmpty, !relationship.cadence.isEmpty else {
+            guard !relationship.vision.isEmpty, !relationship.cadence.isEmpty || relationship.meetingCadence != nil else {
                 throw StoreError.invalid(
                     field: relationship.vision.isEmpty ? "vision" : "cadence",
                     message: "Write down the shared vision and how often you meet before signing.")

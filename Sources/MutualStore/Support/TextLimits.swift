@@ -45,4 +45,8 @@ public enum TextLimits {
     public static let message = 1_000
     /// One field of an agreement (vision, boundaries, confidentiality, cadence, goals).
     public static let agreementField = 4_000
+    /// A meeting's place or video link.
+    public static let meetingPlace = 500
+    /// A meeting's agenda.
+    public static let meetingAgenda = 4_000
 }

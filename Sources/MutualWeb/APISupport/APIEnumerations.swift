@@ -22,3 +22,5 @@ extension PeopleImportReport.Outcome: APIEnumeration {}
 extension Job.Status: APIEnumeration {}
 extension EventType: APIEnumeration {}
 extension RunOptimality: APIEnumeration {}
+extension Meeting.Status: APIEnumeration {}
+extension MeetingCadence.Interval: APIEnumeration {}

@@ -121,6 +121,8 @@ public func buildApplication(
     RelationshipPages(store: store, pages: pages).register(on: routes)
     SelfMatchPages(store: store, pages: pages).register(on: routes)
     RelationshipsAPI(store: store).register(on: routes)
+    MeetingPages(store: store, pages: pages).register(on: routes)
+    MeetingsAPI(store: store).register(on: routes)
     JobsPages(store: store, pages: pages).register(on: routes)
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)

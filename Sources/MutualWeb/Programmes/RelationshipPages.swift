@@ -18,6 +18,8 @@ struct RelationshipPages: Sendable {
     struct MemberRow { let name: String, department: String, email: String, goals: String, goalsShown: String, signed: Bool, isViewer: Bool }
     struct StructureOption { let value: String, label: String, selected: Bool }
     struct StatusAction { let value: String, label: String, explanation: String }
+    struct MeetingRow { let id: String, when: String, place: String, cancelled: Bool }
+    struct CadenceOption { let value: String, label: String, selected: Bool }
     struct RelationshipModel {
         let page: PageChrome
         let id: String, programmeID: String, programme: String, status: String, open: Bool, endReason: String
@@ -28,6 +30,9 @@ struct RelationshipPages: Sendable {
         let visionShown: String, boundariesShown: String, confidentialityShown: String, cadenceShown: String, hasVision: Bool
         let version: Int, isMember: Bool, isSigned: Bool, viewerSigned: Bool, canSign: Bool
         let actions: [StatusAction]
+        /// The meetings section (`relationship-meetings` partial): upcoming and past, in the viewer's zone.
+        let upcoming: [MeetingRow], past: [MeetingRow], hasUpcoming: Bool, hasPast: Bool, canSchedule: Bool
+        let cadenceOptions: [CadenceOption], cadenceDays: String, cadenceChoice: String
         var notice = "", error = ""
     }
 
@@ -42,6 +47,16 @@ struct RelationshipPages: Sendable {
 
     private func model(_ context: SignedInContext, id: UUID) async throws -> RelationshipModel {
         let view = try await store.relationship(id: id, of: context.identity)
+        let zone = try await store.timeZone(of: context.identity)
+        let now = store.clock.now
+        let meetings = try await store.meetings(inRelationship: id, of: context.identity)
+        func row(_ meeting: MeetingView) -> MeetingRow {
+            MeetingRow(
+                id: meeting.id.uuidString, when: MeetingTimeText.describe(meeting.startsAt, durationMinutes: meeting.durationMinutes, in: zone),
+                place: meeting.place, cancelled: meeting.status == .cancelled)
+        }
+        let upcoming = meetings.filter { $0.endsAt > now }.map(row)
+        let past = meetings.filter { $0.endsAt <= now }.reversed().map(row)
         var actions: [StatusAction] = []
         if view.status == .active { actions.append(.init(value: "paused", label: "Pause", explanation: "Take a break; you keep each other.")) }
         if view.status == .paused { actions.append(.init(value: "active", label: "Resume", explanation: "Pick up where you left off.")) }
@@ -73,7 +88,14 @@ struct RelationshipPages: Sendable {
             confidentialityShown: view.confidentiality.isEmpty ? "Not agreed yet." : view.confidentiality,
             cadenceShown: view.cadence.isEmpty ? "Not agreed yet." : view.cadence, hasVision: !view.vision.isEmpty, version: view.agreementVersion, isMember: view.viewerIsMember,
             isSigned: view.isSigned, viewerSigned: view.viewerSigned, canSign: view.viewerIsMember && view.status.isOpen && !view.viewerSigned,
-            actions: actions)
+            actions: actions, upcoming: upcoming, past: past, hasUpcoming: !upcoming.isEmpty, hasPast: !past.isEmpty,
+            canSchedule: view.viewerIsMember && view.status == .active,
+            cadenceOptions: [CadenceOption(value: "", label: "Not chosen yet", selected: view.meetingCadence == nil)]
+                + MeetingCadence.Interval.allCases.map {
+                    CadenceOption(value: $0.rawValue, label: $0.label, selected: view.meetingCadence?.interval == $0)
+                },
+            cadenceDays: view.meetingCadence.map { $0.days > 0 ? String($0.days) : "" } ?? "",
+            cadenceChoice: view.meetingCadence?.description ?? "Not chosen yet")
     }
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -109,10 +131,26 @@ struct RelationshipPages: Sendable {
         }
         let draft = AgreementDraft(
             vision: form["vision"] ?? "", goals: form["goals"] ?? "", boundaries: form["boundaries"] ?? "",
-            confidentiality: form["confidentiality"] ?? "", cadence: form["cadence"] ?? "", structure: structure)
+            confidentiality: form["confidentiality"] ?? "", cadence: form["cadence"] ?? "", structure: structure,
+            meetingCadence: try Self.cadence(interval: form["cadence_interval"], days: form["cadence_days"]))
         return try await perform(context, done: "Agreement saved. Everyone signs the new version.") { id in
             try await store.updateAgreement(relationshipID: id, draft, by: context.identity)
         }
+    }
+
+    /// The agreement form's cadence choice; `nil` when none is chosen (or the field is absent).
+    static func cadence(interval: String?, days: String?) throws -> MeetingCadence? {
+        guard let interval, !interval.isEmpty else { return nil }
+        guard let known = MeetingCadence.Interval(rawValue: interval) else {
+            throw StoreError.invalid(field: "cadence_interval", message: "Choose weekly, fortnightly, every three weeks, monthly or custom.")
+        }
+        guard known == .custom else { return MeetingCadence(known) }
+        guard let count = Int((days ?? "").trimmingCharacters(in: .whitespaces)), MeetingCadence.customDays.contains(count) else {
+            throw StoreError.invalid(
+                field: "cadence_days",
+                message: "For a custom cadence, give the number of days between meetings, from \(MeetingCadence.customDays.lowerBound) to \(MeetingCadence.customDays.upperBound).")
+        }
+        return MeetingCadence(.custom, days: count)
     }
 
     @Sendable func sign(_ request: Request, _ context: SignedInContext) async throws -> Response {

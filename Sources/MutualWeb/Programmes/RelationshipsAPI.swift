@@ -30,10 +30,15 @@ struct RelationshipsAPI: Sendable {
         let confidentiality: String?
         let cadence: String?
         let structure: ProgrammeStructure?
+        /// How often the members meet, as a structured choice (a series of meetings follows it).
+        let cadenceInterval: MeetingCadence.Interval?
+        /// Days between meetings, for `custom` (1–90).
+        let cadenceDays: Int?
         static var example: AgreementRequest {
             AgreementRequest(
                 vision: "Both of us get better at teaching.", goals: "Learn SQL", boundaries: "No work on weekends",
-                confidentiality: "What we say stays between us", cadence: "fortnightly", structure: .informal)
+                confidentiality: "What we say stays between us", cadence: "fortnightly", structure: .informal, cadenceInterval: .fortnightly,
+                cadenceDays: 14)
         }
     }
     struct SignRequest: APIBody {
@@ -56,8 +61,12 @@ struct RelationshipsAPI: Sendable {
     }
     struct AgreementBody: APIBody {
         let version: Int, vision: String, boundaries: String, confidentiality: String, cadence: String, structure: ProgrammeStructure
+        /// Absent until the members choose; `cadence_days` is set for `custom` only.
+        let cadenceInterval: MeetingCadence.Interval?, cadenceDays: Int?
         static var example: AgreementBody {
-            AgreementBody(version: 1, vision: "", boundaries: "", confidentiality: "", cadence: "fortnightly", structure: .informal)
+            AgreementBody(
+                version: 1, vision: "", boundaries: "", confidentiality: "", cadence: "fortnightly", structure: .informal, cadenceInterval: .custom,
+                cadenceDays: 10)
         }
     }
     struct MemberBody: APIBody {
@@ -106,7 +115,8 @@ struct RelationshipsAPI: Sendable {
             endedAt: view.endedAt, endReason: view.endReason, teaching: view.teaching, reasons: view.reasons, signed: view.isSigned,
             agreement: AgreementBody(
                 version: view.agreementVersion, vision: view.vision, boundaries: view.boundaries, confidentiality: view.confidentiality,
-                cadence: view.cadence, structure: view.structure),
+                cadence: view.cadence, structure: view.structure, cadenceInterval: view.meetingCadence?.interval,
+                cadenceDays: view.meetingCadence?.interval == .custom ? view.meetingCadence?.days : nil),
             members: view.members.map {
                 MemberBody(personId: $0.personID, name: $0.name, department: $0.department, goals: $0.goals, signed: $0.signed)
             })
@@ -137,7 +147,10 @@ struct RelationshipsAPI: Sendable {
         let draft = AgreementDraft(
             vision: body.vision ?? current.vision, goals: body.goals ?? current.members.first(where: \.isViewer)?.goals ?? "",
             boundaries: body.boundaries ?? current.boundaries, confidentiality: body.confidentiality ?? current.confidentiality,
-            cadence: body.cadence ?? current.cadence, structure: body.structure ?? current.structure)
+            cadence: body.cadence ?? current.cadence, structure: body.structure ?? current.structure,
+            meetingCadence: try body.cadenceInterval.map { interval in
+                try RelationshipPages.cadence(interval: interval.rawValue, days: body.cadenceDays.map(String.init))
+            } ?? nil)
         try await store.updateAgreement(relationshipID: id, draft, by: context.identity)
         return Self.body(try await store.relationship(id: id, of: context.identity))
     }

@@ -1,0 +1,64 @@
+import Foundation
+
+/// Meeting times in words, in a given person's time zone, the same on every page and email:
+/// "Tuesday 8 December 2026, 10:00–10:45 (Europe/Berlin)".
+enum MeetingTimeText {
+    /// The zone for a profile's time-zone name; UTC when the name is empty or unknown.
+    static func zone(for timeZoneName: String) -> TimeZone {
+        TimeZone(identifier: timeZoneName) ?? TimeZone(identifier: "UTC")!
+    }
+
+    static func describe(_ start: Date, durationMinutes: Int, in zone: TimeZone) -> String {
+        let end = start.addingTimeInterval(TimeInterval(durationMinutes * 60))
+        let endText = calendar(zone).isDate(start, inSameDayAs: end) ? clock(end, zone) : "\(day(end, zone)) \(clock(end, zone))"
+        return "\(day(start, zone)), \(clock(start, zone))–\(endText) (\(zone.identifier))"
+    }
+
+    /// "Tuesday 8 December 2026".
+    static func day(_ date: Date, _ zone: TimeZone) -> String {
+        format(date, zone, "EEEE d MMMM yyyy")
+    }
+
+    /// "10:00".
+    static func clock(_ date: Date, _ zone: TimeZone) -> String {
+        format(date, zone, "HH:mm")
+    }
+
+    /// The value an `<input type="datetime-local">` shows for `date` in `zone`: "2026-12-08T10:00".
+    static func localInputValue(_ date: Date, _ zone: TimeZone) -> String {
+        format(date, zone, "yyyy-MM-dd'T'HH:mm")
+    }
+
+    /// Reads a form's start: RFC 3339 with an offset or `Z` (what the suggested slots send), or a
+    /// local `YYYY-MM-DDTHH:MM` from a date-time field, read in the person's zone. A local time
+    /// the clocks skip (a spring-forward gap) is refused, since it never happens there.
+    static func parseStart(_ text: String, in zone: TimeZone) -> Date? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if let instant = try? Date(text, strategy: .iso8601) { return instant }
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        if let instant = try? fractional.parse(text) { return instant }
+        for pattern in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = zone
+            formatter.dateFormat = pattern
+            formatter.isLenient = false
+            if let date = formatter.date(from: text), formatter.string(from: date) == text { return date }
+        }
+        return nil
+    }
+
+    private static func calendar(_ zone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
+    }
+
+    private static func format(_ date: Date, _ zone: TimeZone, _ pattern: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = pattern
+        return formatter.string(from: date)
+    }
+}
