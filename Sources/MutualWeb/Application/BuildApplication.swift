@@ -123,6 +123,8 @@ public func buildApplication(
     RelationshipsAPI(store: store).register(on: routes)
     MeetingPages(store: store, pages: pages).register(on: routes)
     MeetingsAPI(store: store).register(on: routes)
+    SlotPages(store: store, pages: pages).register(on: routes)
+    SlotsAPI(store: store).register(on: routes)
     JobsPages(store: store, pages: pages).register(on: routes)
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)
