@@ -58,8 +58,9 @@ struct SlotWorkload: Sendable {
 
     /// Three meetings each over the fortnight, at different hours.
     static func meetings(_ count: Int) -> [DateInterval] {
-        (0..<count * 3).map { index in
-            DateInterval(start: now.addingTimeInterval(TimeInterval(86_400 * (1 + index % 13) + 3600 * (index % 7) + 1800)), duration: 3600)
+        (0..<count * 3).map { (index: Int) -> DateInterval in
+            let seconds: Int = 86_400 * (1 + index % 13) + 3600 * (index % 7) + 1800
+            return DateInterval(start: now.addingTimeInterval(TimeInterval(seconds)), duration: 3600)
         }
     }
 
