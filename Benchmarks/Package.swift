@@ -41,6 +41,17 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Finding a time (issue 14): SlotFinder for a pair and a group of eight over 14 days.
+        .executableTarget(
+            name: "SlotBenchmarks",
+            dependencies: [
+                .product(name: "MutualStore", package: "Mutual"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SlotBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // People import and directory search on SQLite: shared by both runners below.
         .target(
             name: "StoreWorkloads",

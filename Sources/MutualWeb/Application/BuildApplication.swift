@@ -125,6 +125,8 @@ public func buildApplication(
     MeetingsAPI(store: store).register(on: routes)
     GoalPages(store: store, pages: pages).register(on: routes)
     GoalsAPI(store: store).register(on: routes)
+    SlotPages(store: store, pages: pages).register(on: routes)
+    SlotsAPI(store: store).register(on: routes)
     JobsPages(store: store, pages: pages).register(on: routes)
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)
