@@ -27,10 +27,16 @@ extension Store {
         if let own = try await openDemoParticipantRelationship(admin: admin) {
             try await backdate(own, days: 49)
             try await signDemoAgreement(own)
+            var past: [Meeting] = []
             for days in DemoRelationshipLife.pastMeetingDays {
-                try await demoMeeting(own, daysFromNow: -days, agenda: "1. What each of us tried since last time\n2. One skill each, taught by whoever is ahead\n3. Next step for each")
+                past.append(
+                    try await demoMeeting(
+                        own, daysFromNow: -days, agenda: "1. What each of us tried since last time\n2. One skill each, taught by whoever is ahead\n3. Next step for each"))
             }
             try await demoMeeting(own, daysFromNow: 5, agenda: "1. Review: the dashboard Ana built\n2. Stakeholder interviews: a role play\n3. Next step for each")
+            try await demoLogs(own, meetings: past, bothTeach: true)
+            try await demoGoals(own)
+            try await demoMessages(own)
             open.removeAll { $0.id == own.id }
         }
         for (index, relationship) in open.enumerated() {
@@ -38,8 +44,10 @@ extension Store {
             switch shape {
             case .thriving, .oneSided:
                 try await backdate(relationship, days: 56)
-                for days in DemoRelationshipLife.pastMeetingDays { try await demoMeeting(relationship, daysFromNow: -days, agenda: "") }
+                var past: [Meeting] = []
+                for days in DemoRelationshipLife.pastMeetingDays { past.append(try await demoMeeting(relationship, daysFromNow: -days, agenda: "")) }
                 if shape == .thriving { try await demoMeeting(relationship, daysFromNow: 7, agenda: "") }
+                try await demoLogs(relationship, meetings: past, bothTeach: shape == .thriving)
             case .stalled:
                 // Opened weeks ago and never met: what the needs-attention list is for.
                 try await backdate(relationship, days: 40)
@@ -101,8 +109,127 @@ extension Store {
         }
     }
 
+    /// Each member's log of each meeting, an hour after it: with `bothTeach`, each teaches the
+    /// other one of their strengths; without, only the first member teaches (a one-sided pair).
+    private func demoLogs(_ relationship: Relationship, meetings: [Meeting], bothTeach: Bool) async throws {
+        let database = try db()
+        let members = try await RelationshipMember.query(on: database).filter(\.$relationshipID == relationship.requireID()).sort(\.$position).all()
+        guard members.count >= 2 else { return }
+        var strengths: [UUID: [UUID]] = [:]
+        var wants: [UUID: Set<UUID>] = [:]
+        for member in members {
+            let skills = try await PersonSkill.query(on: database).filter(\.$personID == member.personID).sort(\.$level, .descending).all()
+            strengths[member.personID] = skills.filter { $0.kind == .strength }.map(\.skillID)
+            wants[member.personID] = Set(skills.filter { $0.kind == .want }.map(\.skillID))
+        }
+        /// What `teacher` teaches `learner`: a strength the learner wants, or their strongest.
+        func lesson(_ teacher: UUID, _ learner: UUID) -> UUID? {
+            let own = strengths[teacher] ?? []
+            return own.first { wants[learner]?.contains($0) == true } ?? own.first
+        }
+        let notes = ["walked through a real example together", "tried it on my own work, then we reviewed it", "the part I found hardest, step by step"]
+        for (index, meeting) in meetings.enumerated() {
+            for (position, member) in members.prefix(2).enumerated() {
+                let other = members[1 - position].personID
+                var entries: [(MeetingLogEntry.Direction, UUID, String)] = []
+                if position == 0 || bothTeach, let taught = lesson(member.personID, other) { entries.append((.taught, taught, notes[index % notes.count])) }
+                if position == 1 || bothTeach, let learned = lesson(other, member.personID) { entries.append((.learned, learned, notes[(index + 1) % notes.count])) }
+                let log = MeetingLog()
+                log.organisationID = relationship.organisationID
+                log.meetingID = try meeting.requireID()
+                log.relationshipID = try relationship.requireID()
+                log.personID = member.personID
+                log.rating = 4 + (index + position) % 2
+                log.commitment = position == 0 ? "Try it once on my own before we meet again" : "Bring one real example next time"
+                log.loggedAt = meeting.endsAt.addingTimeInterval(3600)
+                try await log.create(on: database)
+                for (order, entry) in entries.enumerated() {
+                    let row = MeetingLogEntry()
+                    row.organisationID = relationship.organisationID
+                    row.logID = try log.requireID()
+                    row.direction = entry.0
+                    row.skillID = entry.1
+                    row.note = entry.2
+                    row.position = order
+                    try await row.create(on: database)
+                }
+            }
+        }
+    }
+
+    /// Goals with milestones for the demo participant's relationship: two of hers (one
+    /// milestone done, one coming), one of her partner's, and a review for both.
+    private func demoGoals(_ relationship: Relationship) async throws {
+        let database = try db()
+        let relationshipID = try relationship.requireID()
+        let members = try await RelationshipMember.query(on: database).filter(\.$relationshipID == relationshipID).sort(\.$position).all()
+        let now = clock.now
+        func day(_ offset: Int) -> Date {
+            Date(timeIntervalSince1970: ((now.timeIntervalSince1970 / 86_400).rounded(.down) + Double(offset)) * 86_400)
+        }
+        let plans: [(Int, String, Int, [(String, Int, Bool)])] = [
+            (0, "Run a stakeholder interview on my own", 60, [("Shadow one interview", -20, true), ("Lead one with my buddy watching", 10, false)]),
+            (0, "Publish a dashboard my team uses weekly", 30, [("First draft reviewed", 4, false)]),
+            (1, "Explain our data model to a new joiner", 40, [("Draw the model on one page", -6, true)]),
+        ]
+        for (position, plan) in plans.enumerated() where plan.0 < members.count {
+            let goal = Goal()
+            goal.organisationID = relationship.organisationID
+            goal.relationshipID = relationshipID
+            goal.personID = members[plan.0].personID
+            goal.position = position
+            goal.title = plan.1
+            goal.dueAt = day(70)
+            goal.progress = plan.2
+            goal.status = .open
+            goal.createdAt = relationship.startedAt
+            goal.updatedAt = now
+            try await goal.create(on: database)
+            for milestone in plan.3 {
+                try await demoMilestone(relationship, goalID: try goal.requireID(), title: milestone.0, due: day(milestone.1), done: milestone.2 ? day(milestone.1 - 1) : nil)
+            }
+        }
+        try await demoMilestone(relationship, goalID: nil, title: "Mid-cycle review together", due: day(30), done: nil)
+    }
+
+    private func demoMilestone(_ relationship: Relationship, goalID: UUID?, title: String, due: Date, done: Date?) async throws {
+        let milestone = Milestone()
+        milestone.organisationID = relationship.organisationID
+        milestone.relationshipID = try relationship.requireID()
+        milestone.goalID = goalID
+        milestone.title = title
+        milestone.dueAt = due
+        milestone.doneAt = done
+        milestone.createdAt = relationship.startedAt
+        try await milestone.create(on: try db())
+    }
+
+    /// A short thread in the demo participant's relationship.
+    private func demoMessages(_ relationship: Relationship) async throws {
+        let database = try db()
+        let relationshipID = try relationship.requireID()
+        let members = try await RelationshipMember.query(on: database).filter(\.$relationshipID == relationshipID).sort(\.$position).all()
+        guard members.count >= 2 else { return }
+        let lines: [(Int, Int, String)] = [
+            (1, -15, "Thanks for last time! I tried the pivot table trick on our weekly numbers."),
+            (0, -15, "Great: bring it next time and we'll turn it into a dashboard."),
+            (1, -2, "Could we move next week's meeting half an hour later? I have a clash."),
+        ]
+        for line in lines {
+            let message = RelationshipMessage()
+            message.organisationID = relationship.organisationID
+            message.relationshipID = relationshipID
+            message.authorPersonID = members[line.0].personID
+            message.fromManager = false
+            message.body = line.2
+            message.createdAt = clock.now.addingTimeInterval(TimeInterval(line.1 * 86_400 + line.0 * 600))
+            try await message.create(on: database)
+        }
+    }
+
     /// A meeting at 10:00 in the first member's time zone, `daysFromNow` days away (negative: past).
-    private func demoMeeting(_ relationship: Relationship, daysFromNow: Int, agenda: String) async throws {
+    @discardableResult
+    private func demoMeeting(_ relationship: Relationship, daysFromNow: Int, agenda: String) async throws -> Meeting {
         let database = try db()
         let relationshipID = try relationship.requireID()
         let first = try await RelationshipMember.query(on: database).filter(\.$relationshipID == relationshipID).sort(\.$position).first()
@@ -125,5 +252,6 @@ extension Store {
         meeting.createdAt = min(clock.now, start.addingTimeInterval(-7 * 86_400))
         meeting.updatedAt = meeting.createdAt
         try await meeting.create(on: database)
+        return meeting
     }
 }

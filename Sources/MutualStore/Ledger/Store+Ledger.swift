@@ -85,6 +85,12 @@ extension Store {
     /// One SQL query, for the managers' needs-attention list and its nightly scan.
     public func oneSidedRelationships(organisationID: UUID, programmeID: UUID? = nil, on database: (any Database)? = nil) async throws -> Set<UUID> {
         guard let sql = try (database ?? db()) as? any SQLDatabase else { throw StoreError.unavailable }
+        return try await Self.oneSidedRelationships(organisationID: organisationID, programmeID: programmeID, sql: sql)
+    }
+
+    /// `oneSidedRelationships(organisationID:programmeID:on:)` on a given SQL database (the
+    /// needs-attention list's signal runs it there).
+    static func oneSidedRelationships(organisationID: UUID, programmeID: UUID?, sql: any SQLDatabase) async throws -> Set<UUID> {
         let programmeFilter: SQLQueryString = programmeID.map { "AND r.programme_id = \(bind: $0)" } ?? ""
         let query: SQLQueryString = """
             WITH logged AS (

@@ -206,6 +206,10 @@ extension Store {
             lines.append("Facilitator: \(facilitator)")
             lines.append("1. Check-in: one line each.")
             lines.append("2. Review of last meeting's commitments: each member says what they did.")
+            // What each member committed to in their log of the last logged meeting (the ledger).
+            for commitment in try await commitments(fromMeetingBefore: startsAt, in: relationshipID, on: database) {
+                lines.append("   – \(names[commitment.personID] ?? "A former member"): \(commitment.text)")
+            }
             lines.append("3. Hot seat: \(hotSeat) brings a challenge; the group asks questions, then offers ideas.")
             lines.append("4. Commitments: each member names one thing to do before next time.")
         }

@@ -6,7 +6,7 @@ extension Store {
     /// Reasons other capabilities add to the needs-attention list. The learning ledger adds
     /// its one-sided signal here (``AttentionItem/Reason/oneSided``), goals their overdue
     /// milestones (``AttentionItem/Reason/milestoneOverdue``).
-    public static let attentionSignals: [AttentionSignal] = []
+    public static let attentionSignals: [AttentionSignal] = [.oneSided, .milestoneOverdue]
 
     /// The longest a relationship can be snoozed.
     public static let longestSnoozeDays = 180

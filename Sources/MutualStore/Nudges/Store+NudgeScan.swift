@@ -28,11 +28,11 @@ extension Store {
 
     /// Every source of relationship activity. The learning ledger adds its logs here when it
     /// lands: `.table("meeting_logs", time: "created_at")` (see docs/architecture.md, Nudges).
-    public static let relationshipActivitySources: [RelationshipActivitySource] = [.meetings]
+    public static let relationshipActivitySources: [RelationshipActivitySource] = [.meetings, .meetingLogs]
 
     /// Every kind of nudge. The goals capability adds its milestones query here (kind
     /// ``NudgeKind/milestoneDue``, gated on ``NudgeRules/milestones``).
-    public static let nudgeQueries: [NudgeQuery] = [.noFirstMeeting, .quiet, .requestWaiting, .agreementUnsigned]
+    public static let nudgeQueries: [NudgeQuery] = [.noFirstMeeting, .quiet, .requestWaiting, .agreementUnsigned, .milestoneDue]
 
     /// The hourly `nudges.scan` job.
     func nudgeScan(_ job: ClaimedJob) async throws -> JobOutcome {

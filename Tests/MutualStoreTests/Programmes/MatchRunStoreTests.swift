@@ -146,6 +146,16 @@ struct DemoProgrammeTests {
                 }
             }
             #expect(upcoming >= 2 && neverMet >= 2, "upcoming \(upcoming), never met \(neverMet)")
+            // Her ledger has both sides teaching, with goals and a thread beside it.
+            let ledger = try await store.ledger(relationshipID: try #require(mine.first).id, of: ana)
+            #expect(ledger.entries.count == 3 && ledger.entries.allSatisfy { $0.logs.count == 2 })
+            #expect(ledger.balance?.bothTeaching == true && ledger.balance?.oneSidedTeacherID == nil)
+            let goals = try await store.goals(inRelationship: try #require(mine.first).id, of: ana)
+            #expect(goals.goals.count >= 3 && goals.sharedMilestones.count == 1)
+            #expect(try await store.messages(inRelationship: try #require(mine.first).id, of: ana).count == 3)
+            // The needs-attention list has stalled and one-sided pairs to show.
+            let reasons = Set(try await store.needsAttention(of: admin).flatMap { $0.flags.map(\.reason) })
+            #expect(reasons.contains(.noFirstMeeting) && reasons.contains(.oneSided), "\(reasons)")
         }
     }
 }
