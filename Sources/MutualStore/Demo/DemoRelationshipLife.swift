@@ -215,14 +215,15 @@ extension Store {
             (0, -15, "Great: bring it next time and we'll turn it into a dashboard."),
             (1, -2, "Could we move next week's meeting half an hour later? I have a clash."),
         ]
-        for line in lines {
+        for (order, line) in lines.enumerated() {
             let message = RelationshipMessage()
             message.organisationID = relationship.organisationID
             message.relationshipID = relationshipID
             message.authorPersonID = members[line.0].personID
             message.fromManager = false
             message.body = line.2
-            message.createdAt = clock.now.addingTimeInterval(TimeInterval(line.1 * 86_400 + line.0 * 600))
+            // Ten minutes apart within a day, in the order written.
+            message.createdAt = clock.now.addingTimeInterval(TimeInterval(line.1 * 86_400 + order * 600))
             try await message.create(on: database)
         }
     }

@@ -19,11 +19,15 @@ protocol APIBody: Codable, Sendable {
     /// Request keys where `null` means something ("remove the manager"). Everywhere else an
     /// optional field is left out, never sent as `null`, and a `null` is refused.
     static var nullableKeys: Set<String> { get }
+    /// Whether a request may send no body at all, read as `{}` (a cancel with nothing to say).
+    /// Off by default: the document marks request bodies required, so an empty one is refused.
+    static var emptyBodyAllowed: Bool { get }
 }
 
 extension APIBody {
     var status: HTTPResponse.Status? { nil }
     static var nullableKeys: Set<String> { [] }
+    static var emptyBodyAllowed: Bool { false }
 
     /// The shape the contract test compares: the example's, with ``nullableKeys`` marked.
     static var shape: APIShape {

@@ -26,7 +26,8 @@ enum JSONBody {
     static func decode<T: APIBody>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         let shape = APIShape.cached(T.self)
         do {
-            return try await decode(type, from: request, context: context, allowedKeys: shape?.keys ?? [], nullableKeys: T.nullableKeys)
+            return try await decode(
+                type, from: request, context: context, allowedKeys: shape?.keys ?? [], nullableKeys: T.nullableKeys, emptyBodyAllowed: T.emptyBodyAllowed)
         } catch var problem as APIProblem {
             // "Cannot initialize Role from invalid String value x" helps nobody: name the values.
             if problem.title == "Invalid value", let field = problem.field,
@@ -40,7 +41,8 @@ enum JSONBody {
 
     /// Decodes a JSON object body into `T`, refusing keys outside `allowedKeys`.
     private static func decode<T: Decodable>(
-        _ type: T.Type, from request: Request, context: some RequestContext, allowedKeys: Set<String>, nullableKeys: Set<String>
+        _ type: T.Type, from request: Request, context: some RequestContext, allowedKeys: Set<String>, nullableKeys: Set<String>,
+        emptyBodyAllowed: Bool
     ) async throws -> T {
         var request = request
         let buffer: ByteBuffer
@@ -50,9 +52,9 @@ enum JSONBody {
             throw APIProblem(status: .contentTooLarge, title: "Request too large", detail: "The body is larger than \(context.maxUploadSize / 1024) KB. Send less data at once.")
         }
         var data = Data(buffer: buffer)
-        // No body at all reads as an empty object: `POST …/cancel` needs nothing said, and a
-        // type with a required field still answers naming it.
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { data = Data("{}".utf8) }
+        // A route that says so reads no body at all as an empty object (`POST …/cancel` needs
+        // nothing said); elsewhere an empty body is malformed, as the document's required bodies say.
+        if emptyBodyAllowed, data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { data = Data("{}".utf8) }
         let object: JSONFragment
         do {
             object = try JSONDecoder().decode(JSONFragment.self, from: data)

@@ -32,7 +32,8 @@ struct MeetingPages: Sendable {
         let page: PageChrome
         let id: String, relationshipID: String, programme: String, others: String
         let when: String, localTimes: [LocalTime], place: String, placeIsLink: Bool, agenda: [String], agendaText: String, hasAgenda: Bool
-        let cancelled: Bool, cancelNote: String, canChange: Bool, isPast: Bool
+        /// Changing is for meetings still to come; a meeting that has started is logged instead.
+        let cancelled: Bool, cancelNote: String, canChange: Bool, canLog: Bool, isPast: Bool
         let startsAt: String, duration: String, zone: String
         var notice = "", error = "", errorField = ""
     }
@@ -126,7 +127,8 @@ struct MeetingPages: Sendable {
             place: meeting.place, placeIsLink: placeIsLink,
             agenda: meeting.agenda.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
             agendaText: values["agenda"] ?? meeting.agenda, hasAgenda: !meeting.agenda.isEmpty, cancelled: meeting.status == .cancelled, cancelNote: meeting.cancelNote,
-            canChange: relationship.viewerIsMember && relationship.status.isOpen && meeting.status == .scheduled,
+            canChange: relationship.viewerIsMember && relationship.status.isOpen && meeting.status == .scheduled && meeting.startsAt > now,
+            canLog: relationship.viewerIsMember && meeting.status == .scheduled && meeting.startsAt <= now,
             isPast: meeting.endsAt <= now,
             startsAt: values["starts_at"] ?? MeetingTimeText.localInputValue(meeting.startsAt, zone),
             duration: values["duration_minutes"] ?? String(meeting.durationMinutes), zone: zone.identifier)

@@ -39,6 +39,7 @@ struct MeetingsAPI: Sendable {
         }
     }
     struct CancelRequest: APIBody {
+        static var emptyBodyAllowed: Bool { true }
         let note: String?
         static var example: CancelRequest { CancelRequest(note: "Ill today, sorry") }
     }

@@ -48,16 +48,28 @@ struct AttentionPages: Sendable {
             messageLimit: Store.threadMessageLimit)
     }
 
+    /// What each action says once done, by the `done` query parameter of the list it returns to.
+    static let notices = [
+        "snoozed": "Snoozed: it leaves the list until then.",
+        "message": "Message sent: it is in the relationship's thread, marked as from the programme manager.",
+        "unwound": "The relationship is unwound: its members return to the pool for the next match.",
+    ]
+
     @Sendable func all(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        try pages.render("attention", try await model(context, programmeID: nil, showSnoozed: request.uri.queryParameters["snoozed"] == "1"))
+        var page = try await model(context, programmeID: nil, showSnoozed: request.uri.queryParameters["snoozed"] == "1")
+        page.notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] } ?? ""
+        return try pages.render("attention", page)
     }
 
     @Sendable func programme(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
-        return try pages.render("attention", try await model(context, programmeID: id, showSnoozed: request.uri.queryParameters["snoozed"] == "1"))
+        var page = try await model(context, programmeID: id, showSnoozed: request.uri.queryParameters["snoozed"] == "1")
+        page.notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] } ?? ""
+        return try pages.render("attention", page)
     }
 
-    /// Runs an action on one relationship and shows the list it came from again.
+    /// Runs an action on one relationship, then back to the list it came from (a fresh GET, so
+    /// reloading the page cannot send a message twice); on a problem, the list with what to fix.
     private func perform(_ context: SignedInContext, done: String, _ action: (UUID, TimeZone) async throws -> Void) async throws -> Response {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "relationship")
         // Another organisation's relationship is "not found" before any field is read.
@@ -71,13 +83,12 @@ struct AttentionPages: Sendable {
             page.error = error.errorDescription ?? ""
             return try pages.render("attention", page, status: APIProblem(error).status)
         }
-        var page = try await model(context, programmeID: programmeID, showSnoozed: false)
-        page.notice = done
-        return try pages.render("attention", page)
+        let list = programmeID.map { "/programmes/\($0)/attention" } ?? "/attention"
+        return .redirect(to: "\(list)?done=\(done)", type: .normal)
     }
 
     @Sendable func snooze(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        try await perform(context, done: "Snoozed: it leaves the list until then.") { id, zone in
+        try await perform(context, done: "snoozed") { id, zone in
             guard let until = Self.startOfDay(context.form["until"] ?? "", in: zone) else {
                 throw StoreError.invalid(field: "until", message: "Enter the date to snooze until as YYYY-MM-DD (for example 2027-03-01).")
             }
@@ -86,13 +97,13 @@ struct AttentionPages: Sendable {
     }
 
     @Sendable func message(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        try await perform(context, done: "Message sent: it is in the relationship's thread, marked as from the programme manager.") { id, _ in
+        try await perform(context, done: "message") { id, _ in
             try await store.postMessage(in: id, body: context.form["body"] ?? "", asManager: true, by: context.identity)
         }
     }
 
     @Sendable func unwind(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        try await perform(context, done: "The relationship is unwound: its members return to the pool for the next match.") { id, _ in
+        try await perform(context, done: "unwound") { id, _ in
             try await store.changeRelationship(id: id, to: .dissolved, reason: context.form["reason"] ?? "", by: context.identity)
         }
     }
