@@ -123,14 +123,18 @@ public enum ICalendarText {
             appendDigits(-value, width: width, to: &bytes)
             return
         }
-        var digits: [UInt8] = []
-        var rest = value
-        repeat {
-            digits.append(48 + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        if digits.count < width { bytes.append(contentsOf: repeatElement(48, count: width - digits.count)) }
-        bytes.append(contentsOf: digits.reversed())
+        // Written in place, most significant digit first, so no buffer is allocated per number.
+        var count = 1
+        var power: Int64 = 1
+        while value / 10 >= power {  // (not power * 10 <= value, which could overflow)
+            power *= 10
+            count += 1
+        }
+        if count < width { bytes.append(contentsOf: repeatElement(48, count: width - count)) }
+        while power > 0 {
+            bytes.append(48 + UInt8(value / power % 10))
+            power /= 10
+        }
     }
 
     /// Appends one content line to `output`, folded so that no line is longer than 75 octets

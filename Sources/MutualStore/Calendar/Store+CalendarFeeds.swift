@@ -34,13 +34,26 @@ extension Store {
     /// (unknown, rotated away, or its person is no longer a member of the organisation).
     public func calendarFeed(secret: String) async throws -> String? {
         let database = try db()
-        guard let feed = try await CalendarFeed.query(on: database).filter(\.$tokenDigest == SecretTokens.digest(secret)).first(),
-            try await Account.query(on: database).filter(\.$personID == feed.personID)
-                .filter(\.$organisationID == feed.organisationID).first() != nil
+        guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+        // The feed and its person's account in one lookup: a person who is no longer a member
+        // of the organisation (no account there) has no feed.
+        guard
+            let owner = try await sql.select()
+                .column(SQLColumn("person_id", table: "f")).column(SQLColumn("organisation_id", table: "f"))
+                .from(SQLAlias(SQLIdentifier(CalendarFeed.schema), as: SQLIdentifier("f")))
+                .join(
+                    SQLAlias(SQLIdentifier(Account.schema), as: SQLIdentifier("a")),
+                    on: SQLBinaryExpression(
+                        SQLBinaryExpression(SQLColumn("person_id", table: "a"), .equal, SQLColumn("person_id", table: "f")), .and,
+                        SQLBinaryExpression(SQLColumn("organisation_id", table: "a"), .equal, SQLColumn("organisation_id", table: "f"))))
+                .where(SQLColumn("token_digest", table: "f"), .equal, SQLBind(SecretTokens.digest(secret)))
+                .limit(1).first()
         else { return nil }
+        let personID = try owner.decode(column: "person_id", as: UUID.self)
+        let organisationID = try owner.decode(column: "organisation_id", as: UUID.self)
         let now = clock.now
         let meetings = try await calendarMeetings(
-            ofPerson: feed.personID, organisationID: feed.organisationID, from: now.addingTimeInterval(-Self.calendarFeedPast),
+            ofPerson: personID, organisationID: organisationID, from: now.addingTimeInterval(-Self.calendarFeedPast),
             to: now.addingTimeInterval(Self.calendarFeedAhead), on: database)
         return MeetingCalendar(baseURL: mailSettings.baseURL).feed(meetings).rendered()
     }
