@@ -15,6 +15,32 @@ public struct EmailRecipient: Sendable, Equatable {
     }
 }
 
+/// A message to render and queue: what ``Store/queueEmail(template:category:to:organisationID:values:attachments:uniqueKey:on:)``
+/// takes, as a value, so a scan that emails thousands of people queues them in a few statements.
+public struct PendingEmail: Sendable {
+    public var template: String
+    public var category: EmailCategory
+    public var recipient: EmailRecipient
+    public var organisationID: UUID?
+    public var values: [String: any Sendable]
+    public var attachments: [EmailAttachment]
+    /// A job with this key is written once; a second message with it is skipped.
+    public var uniqueKey: String?
+
+    public init(
+        template: String, category: EmailCategory, to recipient: EmailRecipient, organisationID: UUID?, values: [String: any Sendable],
+        attachments: [EmailAttachment] = [], uniqueKey: String? = nil
+    ) {
+        self.template = template
+        self.category = category
+        self.recipient = recipient
+        self.organisationID = organisationID
+        self.values = values
+        self.attachments = attachments
+        self.uniqueKey = uniqueKey
+    }
+}
+
 extension Store {
     /// Renders a message and queues its durable job on `database` (the transaction of the change
     /// that causes it). A non-essential message is not queued for a person who turned its
@@ -25,34 +51,73 @@ extension Store {
         template: String, category: EmailCategory, to recipient: EmailRecipient, organisationID: UUID?, values: [String: any Sendable],
         attachments: [EmailAttachment] = [], uniqueKey: String? = nil, on database: any Database
     ) async throws -> Bool {
-        var unsubscribeURL: String?
-        if category != .essential, let personID = recipient.personID {
-            let optedOut = try await EmailOptOut.query(on: database).filter(\.$personID == personID)
-                .filter(\.$category == category.rawValue).first()
-            if optedOut != nil { return false }
-            unsubscribeURL = self.unsubscribeURL(personID: personID, category: category)
+        let email = PendingEmail(
+            template: template, category: category, to: recipient, organisationID: organisationID, values: values, attachments: attachments,
+            uniqueKey: uniqueKey)
+        return try await queueEmails([email], on: database).first ?? false
+    }
+
+    /// ``queueEmail(template:category:to:organisationID:values:attachments:uniqueKey:on:)`` for
+    /// many messages at once: the recipients' opt-outs and the organisations' names are read
+    /// once, and the jobs are written in multi-row inserts. Returns, for each message in order,
+    /// whether it was queued: false when its recipient turned its category off. (A message whose
+    /// unique key is already taken counts as queued: the one that took the key was.)
+    @discardableResult
+    public func queueEmails(_ emails: [PendingEmail], on database: any Database) async throws -> [Bool] {
+        guard !emails.isEmpty else { return [] }
+        var optedOut: Set<OptOutKey> = []
+        let people = Array(Set(emails.filter { $0.category != .essential }.compactMap(\.recipient.personID)))
+        for slice in people.queryBatches() {
+            for row in try await EmailOptOut.query(on: database).filter(\.$personID ~~ Array(slice)).all() {
+                optedOut.insert(OptOutKey(personID: row.personID, category: row.category))
+            }
         }
-        var organisationName = ""
-        if let organisationID, let organisation = try await Organisation.find(organisationID, on: database) {
-            organisationName = organisation.name
+        var organisationNames: [UUID: String] = [:]
+        let organisations = Array(Set(emails.compactMap(\.organisationID)))
+        for slice in organisations.queryBatches() {
+            for organisation in try await Organisation.query(on: database).filter(\.$id ~~ Array(slice)).all() {
+                organisationNames[try organisation.requireID()] = organisation.name
+            }
         }
-        var context: [String: Any] = values
-        context["organisation"] = values["organisation"] ?? organisationName
-        context["categoryLabel"] = category.label
-        if let unsubscribeURL { context["unsubscribeURL"] = unsubscribeURL }
-        let rendered = try EmailTemplates.shared.render(template, context)
-        let email = OutgoingEmail(
-            organisationID: organisationID, recipient: recipient.email, recipientName: recipient.name, subject: rendered.subject,
-            body: rendered.text, html: rendered.html, unsubscribeURL: unsubscribeURL, attachments: attachments)
-        let payload = EmailJob(
-            template: template, category: category, recipient: recipient.email, subject: rendered.subject,
-            sealedMessage: try sealer.seal(try JobCoding.encode(email)))
-        try await enqueue(
-            NewJob(
-                kind: JobKind.email, payload: payload, subject: "email:\(template)", organisationID: organisationID, uniqueKey: uniqueKey,
-                policy: .email),
-            on: database)
-        return true
+        var jobs: [NewJob] = []
+        var queued: [Bool] = []
+        jobs.reserveCapacity(emails.count)
+        queued.reserveCapacity(emails.count)
+        for message in emails {
+            var unsubscribeURL: String?
+            if message.category != .essential, let personID = message.recipient.personID {
+                if optedOut.contains(OptOutKey(personID: personID, category: message.category.rawValue)) {
+                    queued.append(false)
+                    continue
+                }
+                unsubscribeURL = self.unsubscribeURL(personID: personID, category: message.category)
+            }
+            var context: [String: Any] = message.values
+            context["organisation"] = message.values["organisation"] ?? message.organisationID.flatMap { organisationNames[$0] } ?? ""
+            context["categoryLabel"] = message.category.label
+            if let unsubscribeURL { context["unsubscribeURL"] = unsubscribeURL }
+            let rendered = try EmailTemplates.shared.render(message.template, context)
+            let email = OutgoingEmail(
+                organisationID: message.organisationID, recipient: message.recipient.email, recipientName: message.recipient.name,
+                subject: rendered.subject, body: rendered.text, html: rendered.html, unsubscribeURL: unsubscribeURL,
+                attachments: message.attachments)
+            let payload = EmailJob(
+                template: message.template, category: message.category, recipient: message.recipient.email, subject: rendered.subject,
+                sealedMessage: try sealer.seal(try JobCoding.encode(email)))
+            jobs.append(
+                try NewJob(
+                    kind: JobKind.email, payload: payload, subject: "email:\(message.template)", organisationID: message.organisationID,
+                    uniqueKey: message.uniqueKey, policy: .email))
+            queued.append(true)
+        }
+        // 200 rows of 11 values stay well under both databases' limit on bound values.
+        for slice in jobs.queryBatches(200) { try await enqueue(Array(slice), on: database) }
+        return queued
+    }
+
+    private struct OptOutKey: Hashable {
+        var personID: UUID
+        var category: String
     }
 
     /// The email job's handler: keeps to the send-rate limit, hands the message to the

@@ -97,30 +97,36 @@ extension Store {
     }
 
     /// Claims today's nudge for each of these people (a person already nudged today is
-    /// skipped by the unique index) and queues their emails, in one transaction.
+    /// skipped by the unique index) and queues their emails, in one transaction: a handful of
+    /// statements for the whole slice (the people's names and addresses, the claims, the
+    /// opt-outs, the email jobs), however many people it holds.
     private func sendNudges(
         to people: [UUID], findings: [UUID: [NudgeFinding]], localDates: [String: String], programmeNames: [UUID: String], now: Date
     ) async throws -> Int {
         let link = mailSettings.baseURL
         return try await transaction { database in
             guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
-            let persons = try await Person.query(on: database).filter(\.$id ~~ people).all()
+            let persons = try await sql.select().column("id").column("organisation_id").column("name").column("email").column("timezone")
+                .from(Person.schema).where("id", .in, SQLGroupExpression(SQLList(people.map { SQLBind($0) }))).all()
             var rows: [SQLQueryString] = []
-            var byID: [UUID: Person] = [:]
-            for person in persons {
-                let id = try person.requireID()
-                guard let date = localDates[person.timeZone], let own = findings[id] else { continue }
-                byID[id] = person
+            var byID: [UUID: NudgeRecipient] = [:]
+            for row in persons {
+                let id = try row.decode(column: "id", as: UUID.self)
+                let recipient = NudgeRecipient(
+                    organisationID: try row.decode(column: "organisation_id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+                    email: try row.decode(column: "email", as: String?.self))
+                guard let date = localDates[try row.decode(column: "timezone", as: String.self)], let own = findings[id] else { continue }
+                byID[id] = recipient
                 let kinds = Array(Set(own.map(\.kind.rawValue))).sorted().joined(separator: ";")
                 rows.append(
-                    "(\(bind: UUID()), \(bind: person.organisationID), \(bind: id), \(bind: date), \(bind: kinds), \(bind: now))")
+                    "(\(bind: UUID()), \(bind: recipient.organisationID), \(bind: id), \(bind: date), \(bind: kinds), \(bind: now))")
             }
             guard !rows.isEmpty else { return 0 }
             let inserted = try await sql.raw(
                 "INSERT INTO \(ident: NudgeDelivery.schema) (id, organisation_id, person_id, local_date, reasons, created_at) VALUES "
                     + rows.joined(separator: ", ") + " ON CONFLICT (person_id, local_date) DO NOTHING RETURNING person_id, local_date"
             ).all()
-            var sent = 0
+            var emails: [PendingEmail] = []
             for row in inserted {
                 let id = try row.decode(column: "person_id", as: UUID.self)
                 let date = try row.decode(column: "local_date", as: String.self)
@@ -129,18 +135,25 @@ extension Store {
                     let target = finding.relationshipID.map { "\(link)/relationships/\($0.uuidString)" } ?? "\(link)/matches"
                     return ["line": finding.line(programme: programmeNames[finding.programmeID] ?? "your programme", now: now), "link": target]
                 }
-                let queued = try await self.queueEmail(
-                    template: "nudge", category: .nudges, to: EmailRecipient(personID: id, email: email, name: person.name),
-                    organisationID: person.organisationID,
-                    values: [
-                        "name": person.name, "reasons": reasons, "several": reasons.count > 1, "link": "\(link)/matches",
-                        "action": "Open My matches",
-                    ],
-                    uniqueKey: "nudge:\(id.uuidString.lowercased()):\(date)", on: database)
-                if queued { sent += 1 }
+                emails.append(
+                    PendingEmail(
+                        template: "nudge", category: .nudges, to: EmailRecipient(personID: id, email: email, name: person.name),
+                        organisationID: person.organisationID,
+                        values: [
+                            "name": person.name, "reasons": reasons, "several": reasons.count > 1, "link": "\(link)/matches",
+                            "action": "Open My matches",
+                        ],
+                        uniqueKey: "nudge:\(id.uuidString.lowercased()):\(date)"))
             }
-            return sent
+            return try await self.queueEmails(emails, on: database).filter { $0 }.count
         }
+    }
+
+    /// Who a nudge goes to, as the scan reads them.
+    private struct NudgeRecipient {
+        var organisationID: UUID
+        var name: String
+        var email: String?
     }
 
     /// Closes self-match requests unanswered for ``requestCloseDays``; `match_request.expired`

@@ -51,9 +51,7 @@ public struct SecretSealer: Sendable {
     }
 
     static func base64URLDecode(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
+        SecretTokens.base64URLDecode(text).map { Data($0) }
     }
 
     public enum SealError: Error, LocalizedError, PermanentJobError {
