@@ -131,7 +131,12 @@ struct LedgerWebTests {
             let saved = try await pia.post(
                 "/meetings/\(pair.meetingID)/log",
                 form: ["taught_skill": "statistics", "taught_note": "p-values", "learned_skill": "recruiting", "learned_note": "scorecards", "rating": "4", "commitment": "Draft a scorecard"])
-            #expect(saved.status == .ok && saved.text.contains("Logged.") && saved.text.contains("Saving again replaces that log"))
+            // A saved log answers 303 to the log page, so reloading what the browser shows posts nothing again.
+            #expect(saved.status == .seeOther)
+            let savedLocation = try #require(saved.headers[.location])
+            #expect(savedLocation == "/meetings/\(pair.meetingID)/log?done=logged")
+            let afterSave = try await pia.get(savedLocation)
+            #expect(afterSave.status == .ok && afterSave.text.contains("Logged.") && afterSave.text.contains("Saving again replaces that log"))
 
             let ledger = try await pia.get("/relationships/\(pair.relationshipID)")
             #expect(ledger.text.contains("Pia Participant taught Max Manager Statistics"))
@@ -141,8 +146,12 @@ struct LedgerWebTests {
 
             // Pia wants Hiring at level 1: "I've grown" raises it and the history shows it.
             let raised = try await pia.post("/meetings/\(pair.meetingID)/level", form: ["skill": "Hiring", "level": "2"])
-            #expect(raised.status == .ok && raised.text.contains("Hiring is now at level 2"))
-            #expect(raised.text.contains("Hiring: level 1 → 2"))
+            #expect(raised.status == .seeOther)
+            let raisedLocation = try #require(raised.headers[.location])
+            #expect(raisedLocation == "/meetings/\(pair.meetingID)/log?done=grown")
+            let afterRaise = try await pia.get(raisedLocation)
+            #expect(afterRaise.status == .ok && afterRaise.text.contains("Hiring is now at level 2"))
+            #expect(afterRaise.text.contains("Hiring: level 1 → 2"))
             let down = try await pia.post("/meetings/\(pair.meetingID)/level", form: ["skill": "Hiring", "level": "1"])
             #expect(down.status == .unprocessableContent && down.text.contains("already 2"))
             #expect(try await pia.get("/relationships/\(pair.relationshipID)").text.contains("Pia Participant: Hiring level 1 → 2"))
