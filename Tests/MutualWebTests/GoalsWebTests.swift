@@ -79,6 +79,27 @@ struct GoalsWebTests {
         }
     }
 
+    @Test("The agreement lists a member's tracked goals (linked to their cards) and says none are written only when there are none", arguments: TestBackend.all)
+    func agreementListsTrackedGoals(backend: TestBackend) async throws {
+        try await withTestApp(backend, clock: TestClock(Self.start)) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let (_, id) = try await Self.relationship(app, org)
+            let pia = try await Self.signedIn(app, org.participantEmail)
+            let before = try await pia.get("/relationships/\(id)")
+            #expect(before.text.components(separatedBy: "None written yet.").count - 1 == 2, "neither member has goals yet")
+
+            // Goals added in the Goals section, with no goals text in the agreement.
+            let hire = try await app.store.addGoal(to: id, GoalDraft(title: "Hire well"), by: org.participant)
+            let interview = try await app.store.addGoal(to: id, GoalDraft(title: "Run a structured interview"), by: org.participant)
+            let page = try await pia.get("/relationships/\(id)")
+            #expect(page.text.contains("Pia Participant's goals</dt><dd><ul class=\"agreement-goals\">"))
+            #expect(page.text.contains("<a href=\"#goal-\(hire.id.uuidString)\">Hire well</a>"))
+            #expect(page.text.contains("<a href=\"#goal-\(interview.id.uuidString)\">Run a structured interview</a>"))
+            #expect(page.text.contains("Max Manager's goals</dt><dd>None written yet.</dd>"), "Max still has none")
+            #expect(page.text.components(separatedBy: "None written yet.").count - 1 == 1)
+        }
+    }
+
     @Test("The programme form takes milestone templates one per line and names a wrong line", arguments: TestBackend.all)
     func programmeForm(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
