@@ -204,10 +204,9 @@ extension Store {
         try await timeZone(ofPerson: identity.personID)
     }
 
-    /// A person's time zone from their profile; UTC when it is not one the system knows.
+    /// A person's time zone from their profile, read by ``timeZone(named:)``.
     func timeZone(ofPerson personID: UUID) async throws -> TimeZone {
-        let name = try await Person.find(personID, on: try db())?.timeZone ?? "UTC"
-        return TimeZone(identifier: name) ?? TimeZone(identifier: "UTC")!
+        Self.timeZone(named: try await Person.find(personID, on: try db())?.timeZone ?? "UTC")
     }
 
     private func requireMember(_ members: [RelationshipMember], _ identity: Identity, doing what: String) throws {

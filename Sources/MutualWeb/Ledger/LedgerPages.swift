@@ -44,7 +44,7 @@ struct LedgerPages: Sendable {
     private func model(_ context: SignedInContext, id: UUID, typed: Typed? = nil) async throws -> MeetingLogModel {
         let (meeting, relationship) = try await store.meeting(id: id, of: context.identity)
         let profile = try await store.profile(personID: context.identity.personID, of: context.identity)
-        let zone = MeetingTimeText.zone(for: profile.timeZone)
+        let zone = Store.timeZone(named: profile.timeZone)
         let refusal = try await store.logRefusal(meetingID: id, of: context.identity) ?? ""
         let existing = try await store.meetingLog(meetingID: id, personID: context.identity.personID, of: context.identity)
         let current = typed ?? Typed(

@@ -3,11 +3,6 @@ import Foundation
 /// Meeting times in words, in a given person's time zone, the same on every page and email:
 /// "Tuesday 8 December 2026, 10:00–10:45 (Europe/Berlin)".
 enum MeetingTimeText {
-    /// The zone for a profile's time-zone name; UTC when the name is empty or unknown.
-    static func zone(for timeZoneName: String) -> TimeZone {
-        TimeZone(identifier: timeZoneName) ?? TimeZone(identifier: "UTC")!
-    }
-
     static func describe(_ start: Date, durationMinutes: Int, in zone: TimeZone) -> String {
         let end = start.addingTimeInterval(TimeInterval(durationMinutes * 60))
         let endText = calendar(zone).isDate(start, inSameDayAs: end) ? clock(end, zone) : "\(day(end, zone)) \(clock(end, zone))"
