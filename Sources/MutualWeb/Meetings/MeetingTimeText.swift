@@ -33,12 +33,7 @@ enum MeetingTimeText {
         let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         if let instant = try? fractional.parse(text) { return instant }
         for pattern in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = zone
-            formatter.dateFormat = pattern
-            formatter.isLenient = false
-            if let date = formatter.date(from: text), formatter.string(from: date) == text { return date }
+            if let date = DateFormatterCache.shared.strictDate(from: text, zone: zone, pattern: pattern, locale: "en_US_POSIX") { return date }
         }
         return nil
     }
@@ -49,11 +44,8 @@ enum MeetingTimeText {
         return calendar
     }
 
+    /// Through the shared cache: one formatter per zone and pattern, not one per call.
     private static func format(_ date: Date, _ zone: TimeZone, _ pattern: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = pattern
-        return formatter.string(from: date)
+        DateFormatterCache.shared.string(from: date, zone: zone, pattern: pattern, locale: "en_GB")
     }
 }
