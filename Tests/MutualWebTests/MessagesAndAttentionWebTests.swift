@@ -85,6 +85,11 @@ struct MessagesAndAttentionWebTests {
             let list = try await admin.get("/attention")
             #expect(list.status == .ok && list.text.contains("/relationships/\(id)") && list.text.contains("No first meeting 15 days after matching."))
             #expect(try await admin.get("/programmes/\(programme.id)/attention").text.contains("attention-\(id)"))
+            // The cards are the list's items: the list has no markers or indent of its own (the
+            // stylesheet's rule for it), so no bullet sits outside a card.
+            #expect(list.text.contains("<ul class=\"attention\" id=\"attention-list\">") && list.text.contains("<li class=\"card attention-item\""))
+            let css = try await admin.get("/static/app.css").text
+            #expect(css.contains("ul.attention { list-style: none; padding: 0;"))
             #expect(try await admin.get("/programmes/\(programme.id)").text.contains("/programmes/\(programme.id)/attention"))
 
             let nudged = try await admin.post("/attention/\(id)/message", form: ["body": "Shall I help you find a time?", "programme_id": programme.id.uuidString])
