@@ -24,12 +24,6 @@ struct LedgerWebTests {
         return Pair(org: org, relationshipID: id, meetingID: meeting.id)
     }
 
-    static func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
-        return browser
-    }
-
     @Test("POST /api/v1/meetings/{id}/log takes names, slugs and aliases, names an unknown skill, and the ledger shows who taught whom", arguments: TestBackend.all)
     func logThroughTheAPI(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
@@ -116,7 +110,7 @@ struct LedgerWebTests {
     func logPageAndLedgerSection(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let pair = try await Self.pairWithMeeting(app)
-            let pia = try await Self.signedIn(app, pair.org.participantEmail)
+            let pia = try await app.signedIn(pair.org.participantEmail)
             let relationship = try await pia.get("/relationships/\(pair.relationshipID)")
             #expect(relationship.text.contains("Learning ledger") && relationship.text.contains("/meetings/\(pair.meetingID)/log"))
 
@@ -158,7 +152,7 @@ struct LedgerWebTests {
 
             // Another participant cannot open the form.
             _ = try await Seeds.participant("Olga", in: pair.org, store: app.store, strengths: [], wants: [])
-            let olgaBrowser = try await Self.signedIn(app, "olga@acme.example")
+            let olgaBrowser = try await app.signedIn("olga@acme.example")
             #expect(try await olgaBrowser.get("/meetings/\(pair.meetingID)/log").status == .notFound)
         }
     }

@@ -12,12 +12,6 @@ struct SlotsWebTests {
     /// Monday 4 January 2027, 00:00 UTC.
     static let monday = Date(timeIntervalSince1970: 1_799_020_800)
 
-    func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
-        return browser
-    }
-
     /// Pia (Lisbon) and Max, moved to Kolkata so his local times differ by 5½ hours.
     func relationship(_ app: TestApp) async throws -> (SeededOrganisation, UUID) {
         let org = try await Seeds.organisation("Acme", in: app.store)
@@ -85,7 +79,7 @@ struct SlotsWebTests {
     func findATimePage(backend: TestBackend) async throws {
         try await withTestApp(backend, clock: TestClock(Self.monday)) { app in
             let (org, id) = try await relationship(app)
-            let pia = try await signedIn(app, org.participantEmail)
+            let pia = try await app.signedIn(org.participantEmail)
             let page = try await pia.get("/relationships/\(id)/slots?duration_minutes=45")
             #expect(page.status == .ok)
             // Pia sees Lisbon time, and Max's beside it in Kolkata.
@@ -97,7 +91,7 @@ struct SlotsWebTests {
             #expect(page.text.contains("name=\"starts_at\" value=\"2027-01-04T11:30:00Z\""))
 
             // Max sees Pia named as the one without availability, in his own zone.
-            let max = try await signedIn(app, org.managerEmail)
+            let max = try await app.signedIn(org.managerEmail)
             let maxPage = try await max.get("/relationships/\(id)/slots")
             #expect(maxPage.text.contains("Pia Participant has not set their availability"))
             #expect(maxPage.text.contains("Pia Participant: " + "Monday 4 January 2027, 11:30–12:15 (Europe/Lisbon)"))
@@ -116,7 +110,7 @@ struct SlotsWebTests {
             #expect(bad.status == .unprocessableContent && bad.text.contains("from 15 to 240 in steps of 15"))
             // An outsider, and another organisation, get not found.
             let globex = try await Seeds.organisation("Globex", in: app.store)
-            let outsider = try await signedIn(app, globex.adminEmail)
+            let outsider = try await app.signedIn(globex.adminEmail)
             #expect(try await outsider.get("/relationships/\(id)/slots").status == .notFound)
             #expect(try await outsider.get("/relationships/\(id)/slots?duration_minutes=50").status == .notFound)
             // The relationship page links here.
@@ -139,7 +133,7 @@ struct SlotsWebTests {
             let start = try #require(ISO8601DateFormatter().date(from: "2027-01-04T11:30:00Z"))
             let meeting = try #require(
                 try await app.store.scheduleMeetings(in: id, MeetingDraft(startsAt: start.addingTimeInterval(7 * 86_400), durationMinutes: 45), by: org.participant).first)
-            let max = try await signedIn(app, org.managerEmail)
+            let max = try await app.signedIn(org.managerEmail)
             let forMax = "Monday 11 January 2027, 17:00–17:45 (GMT+0530)"
 
             // A bare "+05:30" (which the profile editor refuses, but the people import's offset
@@ -160,7 +154,7 @@ struct SlotsWebTests {
                 #expect(page.text.contains(forMax), "\(stored): the meeting page shows Max's own zone")
                 #expect(try await max.get("/relationships/\(id)").text.contains(forMax), "\(stored)")
                 // Pia's page lists it in each member's zone: Max's is the same.
-                let pia = try await signedIn(app, org.participantEmail)
+                let pia = try await app.signedIn(org.participantEmail)
                 #expect(try await pia.get("/meetings/\(meeting.id)").text.contains(forMax), "\(stored)")
             }
         }
