@@ -19,6 +19,16 @@ public struct TestApp: Sendable {
 
     /// A new browser with its own cookie jar.
     public func browser() -> BrowserSession { BrowserSession(client: client) }
+
+    /// A new browser signed in as `email` through the sign-in form (the seeds' password unless
+    /// another is given). Throws when the sign-in is not answered with its redirect (303), so a
+    /// test does not go on signed out.
+    public func signedIn(_ email: String, password: String = Seeds.password) async throws -> BrowserSession {
+        let browser = browser()
+        let answer = try await browser.post("/sign-in", form: ["email": email, "password": password])
+        guard answer.status == .seeOther else { throw SeedError("signing in as \(email) answered \(answer.status.code), not 303") }
+        return browser
+    }
 }
 
 /// How a test wants the application configured.

@@ -55,6 +55,33 @@ struct CalendarFeedWebTests {
         }
     }
 
+    @Test("HEAD on a feed answers like GET, with the same headers and no body; an unknown or rotated feed is 404", arguments: TestBackend.all)
+    func headAnswersLikeGet(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let (_, relationshipID) = try await ProgrammeSeeds.relationship(app.store, org)
+            _ = try await app.store.scheduleMeetings(
+                in: relationshipID, MeetingDraft(startsAt: app.clock.now.addingTimeInterval(86_400), durationMinutes: 45, place: "Room 4"), by: org.participant)
+            let token = try await app.store.createAPIToken(named: "calendar", for: org.participant).secret
+            let path = Self.path(try await Self.feedURL(app, token: token))
+
+            let get = try await app.client.executeRequest(uri: path, method: .get, headers: [:], body: nil)
+            let head = try await app.client.executeRequest(uri: path, method: .head, headers: [:], body: nil)
+            #expect(get.status == .ok && head.status == .ok)
+            #expect(get.text.contains("BEGIN:VEVENT"))
+            #expect(head.body.readableBytes == 0, "HEAD has no body")
+            for field: HTTPField.Name in [.contentType, .contentDisposition, .contentLength, .cacheControl] {
+                #expect(head.headers[field] != nil && head.headers[field] == get.headers[field], "\(field)")
+            }
+            #expect(head.headers[.contentLength] == String(get.body.readableBytes))
+
+            let unknown = try await app.client.executeRequest(uri: "/calendar/nope.ics", method: .head, headers: [:], body: nil)
+            #expect(unknown.status == .notFound && unknown.body.readableBytes == 0)
+            _ = try await app.callAPI(.post, "/api/v1/me/calendar/rotate", token: token)
+            #expect(try await app.client.executeRequest(uri: path, method: .head, headers: [:], body: nil).status == .notFound)
+        }
+    }
+
     @Test("50 parallel rotations leave exactly one working URL, the one the API then gives", arguments: TestBackend.all)
     func parallelRotations(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in

@@ -24,12 +24,6 @@ struct GoalsWebTests {
         return (programme, id)
     }
 
-    static func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
-        return browser
-    }
-
     static let start = ISO8601DateFormatter().date(from: "2027-02-01T09:00:00Z")!
 
     @Test("A member adds a goal, sets its progress and ticks a milestone in a few taps; the manager reads without forms", arguments: TestBackend.all)
@@ -37,7 +31,7 @@ struct GoalsWebTests {
         try await withTestApp(backend, clock: TestClock(Self.start)) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let (programme, id) = try await Self.relationship(app, org)
-            let pia = try await Self.signedIn(app, org.participantEmail)
+            let pia = try await app.signedIn(org.participantEmail)
             let page = try await pia.get("/relationships/\(id)")
             #expect(page.status == .ok && page.text.contains("id=\"goals-section\"") && page.text.contains("First meeting"))
             #expect(page.text.contains("due 2027-02-15") && page.text.contains("Add a goal of your own"))
@@ -66,9 +60,9 @@ struct GoalsWebTests {
             #expect(badDate.status == .unprocessableContent && badDate.text.contains("YYYY-MM-DD"))
 
             // Max is a member but it is Pia's goal; the admin manages programmes and only reads.
-            let max = try await Self.signedIn(app, org.managerEmail)
+            let max = try await app.signedIn(org.managerEmail)
             #expect(try await max.post("/goals/\(goal.id)", form: ["progress": "0"]).status == .forbidden)
-            let admin = try await Self.signedIn(app, org.adminEmail)
+            let admin = try await app.signedIn(org.adminEmail)
             let read = try await admin.get("/relationships/\(id)")
             #expect(read.status == .ok && read.text.contains("Hire well") && read.text.contains("Mock interview"))
             #expect(!read.text.contains("action=\"/goals/") && !read.text.contains("action=\"/milestones/"), "a reader gets no forms")
@@ -79,12 +73,33 @@ struct GoalsWebTests {
         }
     }
 
+    @Test("The agreement lists a member's tracked goals (linked to their cards) and says none are written only when there are none", arguments: TestBackend.all)
+    func agreementListsTrackedGoals(backend: TestBackend) async throws {
+        try await withTestApp(backend, clock: TestClock(Self.start)) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let (_, id) = try await Self.relationship(app, org)
+            let pia = try await app.signedIn(org.participantEmail)
+            let before = try await pia.get("/relationships/\(id)")
+            #expect(before.text.components(separatedBy: "None written yet.").count - 1 == 2, "neither member has goals yet")
+
+            // Goals added in the Goals section, with no goals text in the agreement.
+            let hire = try await app.store.addGoal(to: id, GoalDraft(title: "Hire well"), by: org.participant)
+            let interview = try await app.store.addGoal(to: id, GoalDraft(title: "Run a structured interview"), by: org.participant)
+            let page = try await pia.get("/relationships/\(id)")
+            #expect(page.text.contains("Pia Participant's goals</dt><dd><ul class=\"agreement-goals\">"))
+            #expect(page.text.contains("<a href=\"#goal-\(hire.id.uuidString)\">Hire well</a>"))
+            #expect(page.text.contains("<a href=\"#goal-\(interview.id.uuidString)\">Run a structured interview</a>"))
+            #expect(page.text.contains("Max Manager's goals</dt><dd>None written yet.</dd>"), "Max still has none")
+            #expect(page.text.components(separatedBy: "None written yet.").count - 1 == 1)
+        }
+    }
+
     @Test("The programme form takes milestone templates one per line and names a wrong line", arguments: TestBackend.all)
     func programmeForm(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let programme = try await ProgrammeSeeds.programme(app.store, org)
-            let max = try await Self.signedIn(app, org.managerEmail)
+            let max = try await app.signedIn(org.managerEmail)
             var form = [
                 "name": programme.draft.name, "model": "pairs", "structure": "informal", "cycle_start": "2027-02-01", "cycle_end": "2027-07-31",
                 "capacity": "1", "milestone_templates": "14d First meeting\n3 months Mid-cycle review\nsoon Party",

@@ -8,18 +8,12 @@ import Testing
 
 @Suite("Meetings over the web")
 struct MeetingWebTests {
-    func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
-        return browser
-    }
-
     @Test("A member schedules from the relationship page; everyone sees it in their own time zone; reschedule and cancel", arguments: TestBackend.all)
     func schedulePages(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let (_, id) = try await ProgrammeSeeds.relationship(app.store, org)
-            let pia = try await signedIn(app, org.participantEmail)  // Europe/Lisbon
+            let pia = try await app.signedIn(org.participantEmail)  // Europe/Lisbon
             let page = try await pia.get("/relationships/\(id)")
             #expect(page.text.contains("Nothing scheduled yet.") && page.text.contains("/relationships/\(id)/meetings/new"))
             let form = try await pia.get("/relationships/\(id)/meetings/new")
@@ -41,7 +35,7 @@ struct MeetingWebTests {
             // Pia's 10:00 in Lisbon is Max's 11:00 in Berlin.
             #expect(shown.text.contains("Monday 15 March 2027, 10:00–10:45 (Europe/Lisbon)"))
             #expect(shown.text.contains("Max Manager: Monday 15 March 2027, 11:00–11:45 (Europe/Berlin)"))
-            let max = try await signedIn(app, org.managerEmail)
+            let max = try await app.signedIn(org.managerEmail)
             let maxView = try await max.get(meetingPath)
             #expect(maxView.text.contains("<strong>Monday 15 March 2027, 11:00–11:45 (Europe/Berlin)</strong>"))
             #expect(try await max.get("/relationships/\(id)").text.contains("Monday 15 March 2027, 11:00–11:45 (Europe/Berlin)"))
@@ -59,7 +53,7 @@ struct MeetingWebTests {
 
             // Somebody else in the organisation cannot see it.
             _ = try await Seeds.participant("Olga", in: org, store: app.store, strengths: [], wants: [])
-            let olga = try await signedIn(app, "olga@acme.example")
+            let olga = try await app.signedIn("olga@acme.example")
             #expect(try await olga.get(meetingPath).status == .notFound)
             #expect(try await olga.post("/relationships/\(id)/meetings", form: ["starts_at": "2027-03-15T10:00", "duration_minutes": "45"]).status == .notFound)
         }

@@ -8,18 +8,12 @@ import Testing
 
 @Suite("Messages, the needs-attention list and nudge rules over the web")
 struct MessagesAndAttentionWebTests {
-    func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
-        return browser
-    }
-
     @Test("Members write in the thread on the relationship page; the manager's nudge is marked", arguments: TestBackend.all)
     func threadPage(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let (_, id) = try await ProgrammeSeeds.relationship(app.store, org)
-            let pia = try await signedIn(app, org.participantEmail)
+            let pia = try await app.signedIn(org.participantEmail)
             let empty = try await pia.get("/relationships/\(id)")
             #expect(empty.text.contains("No messages yet.") && empty.text.contains("id=\"message-form\""))
             let posted = try await pia.post("/relationships/\(id)/messages", form: ["body": "Thursday at 10 <b>ok</b>?"])
@@ -29,13 +23,13 @@ struct MessagesAndAttentionWebTests {
             let blank = try await pia.post("/relationships/\(id)/messages", form: ["body": "   "])
             #expect(blank.status == .unprocessableContent && blank.text.contains("Write a message before sending it."))
 
-            let admin = try await signedIn(app, org.adminEmail)
+            let admin = try await app.signedIn(org.adminEmail)
             _ = try await admin.post("/relationships/\(id)/messages", form: ["body": "How is it going?"])
             let withNudge = try await pia.get("/relationships/\(id)")
             #expect(withNudge.text.contains("from the programme manager") && withNudge.text.contains("How is it going?"))
 
             _ = try await Seeds.participant("Olga", in: org, store: app.store, strengths: [], wants: [])
-            let olga = try await signedIn(app, "olga@acme.example")
+            let olga = try await app.signedIn("olga@acme.example")
             #expect(try await olga.post("/relationships/\(id)/messages", form: ["body": "hi"]).status == .notFound)
         }
     }
@@ -79,12 +73,17 @@ struct MessagesAndAttentionWebTests {
             let org = try await Seeds.organisation("Acme", in: app.store)
             let (programme, id) = try await ProgrammeSeeds.relationship(app.store, org)
             clock.advance(by: 15 * 86_400)
-            let admin = try await signedIn(app, org.adminEmail)
+            let admin = try await app.signedIn(org.adminEmail)
             let dashboard = try await admin.get("/dashboard")
             #expect(dashboard.text.contains("id=\"attention-count\">1<"))
             let list = try await admin.get("/attention")
             #expect(list.status == .ok && list.text.contains("/relationships/\(id)") && list.text.contains("No first meeting 15 days after matching."))
             #expect(try await admin.get("/programmes/\(programme.id)/attention").text.contains("attention-\(id)"))
+            // The cards are the list's items: the list has no markers or indent of its own (the
+            // stylesheet's rule for it), so no bullet sits outside a card.
+            #expect(list.text.contains("<ul class=\"attention\" id=\"attention-list\">") && list.text.contains("<li class=\"card attention-item\""))
+            let css = try await admin.get("/static/app.css").text
+            #expect(css.contains("ul.attention { list-style: none; padding: 0;"))
             #expect(try await admin.get("/programmes/\(programme.id)").text.contains("/programmes/\(programme.id)/attention"))
 
             let nudged = try await admin.post("/attention/\(id)/message", form: ["body": "Shall I help you find a time?", "programme_id": programme.id.uuidString])

@@ -20,9 +20,7 @@ struct PeopleImportWebTests {
 
     func signedInAdmin(_ app: TestApp) async throws -> (SeededOrganisation, BrowserSession) {
         let org = try await Seeds.organisation("Acme", in: app.store)
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": org.adminEmail, "password": Seeds.password])
-        return (org, browser)
+        return (org, try await app.signedIn(org.adminEmail))
     }
 
     func externalIDs(_ app: TestApp, _ org: SeededOrganisation) async throws -> Set<String> {

@@ -8,12 +8,6 @@ import Testing
 
 @Suite("Relationships and self-match over the web")
 struct RelationshipWebTests {
-    func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
-        return browser
-    }
-
     func api(_ app: TestApp, _ method: HTTPRequest.Method, _ path: String, token: String, json: String? = nil) async throws -> (TestResponse, [String: Any]) {
         var headers: HTTPFields = [.authorization: "Bearer \(token)"]
         if json != nil { headers[.contentType] = "application/json" }
@@ -26,7 +20,7 @@ struct RelationshipWebTests {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let (programme, id) = try await ProgrammeSeeds.relationship(app.store, org)
-            let pia = try await signedIn(app, org.participantEmail)
+            let pia = try await app.signedIn(org.participantEmail)
             let matches = try await pia.get("/matches")
             #expect(matches.text.contains("/relationships/\(id)") && matches.text.contains("agreement not signed by everyone yet"))
 
@@ -52,7 +46,7 @@ struct RelationshipWebTests {
             let signed = try await pia.post("/relationships/\(id)/sign", form: ["version": "2"])
             #expect(signed.text.contains("You signed the agreement.") && signed.text.contains("Not signed by everyone yet"))
 
-            let max = try await signedIn(app, org.managerEmail)
+            let max = try await app.signedIn(org.managerEmail)
             let maxSigns = try await max.post("/relationships/\(id)/sign", form: ["version": "2"])
             #expect(maxSigns.text.contains("Signed by everyone."))
             #expect(try await max.get("/programmes/\(programme.id)").text.contains("agreement signed"))
@@ -60,7 +54,7 @@ struct RelationshipWebTests {
             // Another participant cannot see it at all.
             let olga = try await Seeds.participant("Olga", in: org, store: app.store, strengths: [], wants: [])
             _ = olga
-            let outsider = try await signedIn(app, "olga@acme.example")
+            let outsider = try await app.signedIn("olga@acme.example")
             #expect(try await outsider.get("/relationships/\(id)").status == .notFound)
 
             let unwound = try await pia.post("/relationships/\(id)/status", form: ["status": "dissolved", "reason": "Our diaries never meet"])
@@ -109,7 +103,7 @@ struct RelationshipWebTests {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let pool = try await ProgrammeSeeds.selfMatchPool(app.store, org, capacity: 2)
-            let xena = try await signedIn(app, "xena@acme.example")
+            let xena = try await app.signedIn("xena@acme.example")
             let programmePage = try await xena.get("/programmes/\(pool.programme.id)")
             #expect(programmePage.text.contains("/programmes/\(pool.programme.id)/suggestions"))
             let suggestions = try await xena.get("/programmes/\(pool.programme.id)/suggestions")
@@ -121,7 +115,7 @@ struct RelationshipWebTests {
             let garbage = try await xena.post("/programmes/\(pool.programme.id)/requests", form: ["person": "not-an-id"])
             #expect(garbage.status == .notFound || garbage.status == .badRequest || garbage.status == .unprocessableContent)
 
-            let bo = try await signedIn(app, "bo@acme.example")
+            let bo = try await app.signedIn("bo@acme.example")
             let inbox = try await bo.get("/matches")
             #expect(inbox.text.contains("Xena asked you") && inbox.text.contains("Coffee?"))
             let request = try #require(try await app.store.matchRequests(of: pool.bo).first)

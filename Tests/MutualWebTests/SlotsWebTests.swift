@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,12 +11,6 @@ import Testing
 struct SlotsWebTests {
     /// Monday 4 January 2027, 00:00 UTC.
     static let monday = Date(timeIntervalSince1970: 1_799_020_800)
-
-    func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
-        return browser
-    }
 
     /// Pia (Lisbon) and Max, moved to Kolkata so his local times differ by 5½ hours.
     func relationship(_ app: TestApp) async throws -> (SeededOrganisation, UUID) {
@@ -84,7 +79,7 @@ struct SlotsWebTests {
     func findATimePage(backend: TestBackend) async throws {
         try await withTestApp(backend, clock: TestClock(Self.monday)) { app in
             let (org, id) = try await relationship(app)
-            let pia = try await signedIn(app, org.participantEmail)
+            let pia = try await app.signedIn(org.participantEmail)
             let page = try await pia.get("/relationships/\(id)/slots?duration_minutes=45")
             #expect(page.status == .ok)
             // Pia sees Lisbon time, and Max's beside it in Kolkata.
@@ -96,7 +91,7 @@ struct SlotsWebTests {
             #expect(page.text.contains("name=\"starts_at\" value=\"2027-01-04T11:30:00Z\""))
 
             // Max sees Pia named as the one without availability, in his own zone.
-            let max = try await signedIn(app, org.managerEmail)
+            let max = try await app.signedIn(org.managerEmail)
             let maxPage = try await max.get("/relationships/\(id)/slots")
             #expect(maxPage.text.contains("Pia Participant has not set their availability"))
             #expect(maxPage.text.contains("Pia Participant: " + "Monday 4 January 2027, 11:30–12:15 (Europe/Lisbon)"))
@@ -115,11 +110,53 @@ struct SlotsWebTests {
             #expect(bad.status == .unprocessableContent && bad.text.contains("from 15 to 240 in steps of 15"))
             // An outsider, and another organisation, get not found.
             let globex = try await Seeds.organisation("Globex", in: app.store)
-            let outsider = try await signedIn(app, globex.adminEmail)
+            let outsider = try await app.signedIn(globex.adminEmail)
             #expect(try await outsider.get("/relationships/\(id)/slots").status == .notFound)
             #expect(try await outsider.get("/relationships/\(id)/slots?duration_minutes=50").status == .notFound)
             // The relationship page links here.
             #expect(try await pia.get("/relationships/\(id)").text.contains("/relationships/\(id)/slots"))
+        }
+    }
+
+    @Test("A member whose profile zone is an offset (UTC+05:30, or a bare +05:30 only the offset reading knows) gets slots and meeting times in that same zone", arguments: TestBackend.all)
+    func offsetZoneIsOneZone(backend: TestBackend) async throws {
+        try await withTestApp(backend, clock: TestClock(Self.monday)) { app in
+            let (org, id) = try await relationship(app)
+            // Max's 13:00–20:00 at +05:30 is 07:30–14:30 UTC, as in Kolkata: the best slot is 11:30 UTC, 17:00 for him.
+            _ = try await app.store.updateProfile(
+                personID: org.manager.personID,
+                with: ProfileUpdate(
+                    name: "Max Manager", email: org.managerEmail, level: 3, timeZone: "UTC+05:30", languages: ["en"],
+                    strengths: [("Hiring", 4)], wants: [("Statistics", 2)],
+                    availability: (1...5).map { AvailabilityWindow(weekday: $0, startMinute: 13 * 60, endMinute: 20 * 60) }),
+                by: org.admin)
+            let start = try #require(ISO8601DateFormatter().date(from: "2027-01-04T11:30:00Z"))
+            let meeting = try #require(
+                try await app.store.scheduleMeetings(in: id, MeetingDraft(startsAt: start.addingTimeInterval(7 * 86_400), durationMinutes: 45), by: org.participant).first)
+            let max = try await app.signedIn(org.managerEmail)
+            let forMax = "Monday 11 January 2027, 17:00–17:45 (GMT+0530)"
+
+            // A bare "+05:30" (which the profile editor refuses, but the people import's offset
+            // reading takes) used to find slots at +05:30 and show meetings in UTC.
+            for stored in ["UTC+05:30", "+05:30"] {
+                let person = try #require(try await Person.find(org.manager.personID, on: try app.store.database.database()))
+                person.timeZone = stored
+                try await person.save(on: try app.store.database.database())
+                #expect(Store.timeZone(named: stored).secondsFromGMT() == 19_800)
+                let found = try await app.store.suggestedSlots(relationshipID: id, durationMinutes: 45, of: org.manager)
+                #expect(found.viewerTimeZone.secondsFromGMT() == 19_800, "\(stored)")
+                #expect(found.slots.first?.startsAt == start, "\(stored)")
+                #expect(try await app.store.timeZone(of: org.manager).identifier == found.viewerTimeZone.identifier, "\(stored)")
+
+                let slots = try await max.get("/relationships/\(id)/slots?duration_minutes=45")
+                #expect(slots.text.contains("Monday 4 January 2027, 17:00–17:45 (GMT+0530)"), "\(stored)")
+                let page = try await max.get("/meetings/\(meeting.id)")
+                #expect(page.text.contains(forMax), "\(stored): the meeting page shows Max's own zone")
+                #expect(try await max.get("/relationships/\(id)").text.contains(forMax), "\(stored)")
+                // Pia's page lists it in each member's zone: Max's is the same.
+                let pia = try await app.signedIn(org.participantEmail)
+                #expect(try await pia.get("/meetings/\(meeting.id)").text.contains(forMax), "\(stored)")
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -297,3 +298,58 @@ class Admin:
         answer = self.get(base_url, "/api/v1/jobs", params=params)
         assert answer.status_code == 200, f"GET /api/v1/jobs answered {answer.status_code}: {answer.text[:300]}"
         return answer.json()["items"]
+
+
+# --- members of the demo organisation and invitations ----------------------------------------
+
+DEMO_ADMIN = ("admin@demo.mutual.example", "demo-admin-password")
+DEMO_PARTICIPANT = "ana.silva@demo.mutual.example"
+INVITATION_PATH = re.compile(r"/invitations/[A-Za-z0-9_\-]+")
+
+
+class Member:
+    """A member signed in through the sign-in form (`browser`, a session with its cookies), with
+    an API token made on the API tokens page (`api`; `call` checks the status and reads JSON)."""
+
+    def __init__(self, base: str, email: str, password: str, token_name: str = "tests"):
+        requests = requests_module()
+        self.email = email
+        self.base = base
+        self.browser = requests.Session()
+        page = self.browser.get(base + "/sign-in", timeout=30)
+        answer = self.browser.post(base + "/sign-in", data={"csrf_token": csrf_token(page.text), "email": email, "password": password},
+                                   allow_redirects=False, timeout=60)
+        assert answer.status_code == 303, f"sign-in of {email} answered {answer.status_code}: {answer.text[:300]}"
+        page = self.browser.get(base + "/account/tokens", timeout=30)
+        made = self.browser.post(base + "/account/tokens", data={"csrf_token": csrf_token(page.text), "name": token_name}, timeout=30)
+        match = NEW_TOKEN.search(made.text)
+        assert match, f"no new token for {email}: {made.status_code} {made.text[:300]}"
+        self.api = requests.Session()
+        self.api.headers["Authorization"] = f"Bearer {match.group(1)}"
+
+    def call(self, method: str, path: str, expected: int, **kwargs):
+        answer = self.api.request(method, self.base + path, timeout=60, **kwargs)
+        assert answer.status_code == expected, f"{method} {path} answered {answer.status_code}, not {expected}: {answer.text[:500]}"
+        return answer.json() if answer.content else None
+
+
+def invitation_link(database: str, recipient: str, timeout: float = 120) -> str:
+    """The path of the newest invitation link emailed to `recipient`, read from the outbox of a
+    SQLite server (the link goes only by email), waiting for the email job to write it."""
+    def newest() -> str | None:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as db:
+            rows = db.execute("SELECT body FROM outbox_messages WHERE recipient = ? ORDER BY created_at DESC", (recipient.lower(),))
+            return next((m.group(0) for (body,) in rows for m in [INVITATION_PATH.search(body)] if m), None)
+    return wait_until(newest, timeout, what=f"an invitation email to {recipient}")
+
+
+def invite_and_accept(admin: Member, database: str, email: str, name: str, password: str) -> None:
+    """The invitation walk: `admin` invites `email` as a participant through the API, the link is
+    read from the outbox, and the invitee accepts it with `name` and `password` (a new login)."""
+    admin.call("POST", "/api/v1/invitations", 201, json={"email": email, "role": "participant"})
+    link = invitation_link(database, email)
+    browser = requests_module().Session()
+    page = browser.get(admin.base + link, timeout=30)
+    accepted = browser.post(admin.base + link, data={"csrf_token": csrf_token(page.text), "name": name, "password": password},
+                            allow_redirects=False, timeout=60)
+    assert accepted.status_code == 303, f"accepting {email}'s invitation: {accepted.status_code} {accepted.text[:300]}"

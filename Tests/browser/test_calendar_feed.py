@@ -22,19 +22,15 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 import mutual_processes as mp
 
-DEMO_ADMIN = ("admin@demo.mutual.example", "demo-admin-password")
-DEMO_PARTICIPANT = "ana.silva@demo.mutual.example"
 PASSWORD = "calendar-test-password-1"
 
 
@@ -46,46 +42,12 @@ def icalendar_module():
     return icalendar
 
 
-class Member:
-    """A signed-in member with an API token."""
-
-    def __init__(self, base: str, email: str, password: str):
-        requests = mp.requests_module()
-        self.email = email
-        self.browser = requests.Session()
-        page = self.browser.get(base + "/sign-in", timeout=30)
-        answer = self.browser.post(base + "/sign-in", data={"csrf_token": mp.csrf_token(page.text), "email": email, "password": password},
-                                   allow_redirects=False, timeout=60)
-        assert answer.status_code == 303, f"sign-in of {email} answered {answer.status_code}: {answer.text[:300]}"
-        page = self.browser.get(base + "/account/tokens", timeout=30)
-        made = self.browser.post(base + "/account/tokens", data={"csrf_token": mp.csrf_token(page.text), "name": "calendar-test"}, timeout=30)
-        match = mp.NEW_TOKEN.search(made.text)
-        assert match, f"no new token for {email}: {made.status_code} {made.text[:300]}"
-        self.api = requests.Session()
-        self.api.headers["Authorization"] = f"Bearer {match.group(1)}"
-        self.base = base
-
-    def call(self, method: str, path: str, expected: int, **kwargs):
-        answer = self.api.request(method, self.base + path, timeout=60, **kwargs)
-        assert answer.status_code == expected, f"{method} {path} answered {answer.status_code}, not {expected}: {answer.text[:500]}"
-        return answer.json() if answer.content else None
-
-
 def outbox(database: str, recipient: str) -> list[tuple[str, list[dict]]]:
     """(subject, attachments) of every message the outbox kept for `recipient`, oldest first."""
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as db:
         rows = db.execute("SELECT subject, attachments FROM outbox_messages WHERE recipient = ? ORDER BY created_at",
                           (recipient.lower(),)).fetchall()
     return [(subject, json.loads(attachments or "[]")) for subject, attachments in rows]
-
-
-def invitation_link(database: str, recipient: str, timeout: float = 120) -> str:
-    pattern = re.compile(r"/invitations/[A-Za-z0-9_\-]+")
-    return mp.wait_until(
-        lambda: next((m.group(0) for (body,) in sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30).execute(
-            "SELECT body FROM outbox_messages WHERE recipient = ? ORDER BY created_at DESC", (recipient.lower(),))
-            for m in [pattern.search(body)] if m), None),
-        timeout, what=f"an invitation email to {recipient}")
 
 
 def parse(text: str | bytes):
@@ -134,10 +96,9 @@ def demo_server(request):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def two_members(server: mp.MutualServer, database: str) -> tuple[str, Member, Member]:
+def two_members(server: mp.MutualServer, database: str) -> tuple[str, mp.Member, mp.Member]:
     """An open demo relationship of two people without logins, and both of them signed in."""
-    requests = mp.requests_module()
-    admin = Member(server.url, *DEMO_ADMIN)
+    admin = mp.Member(server.url, *mp.DEMO_ADMIN, token_name="calendar-test")
     programmes = admin.call("GET", "/api/v1/programmes", 200)["items"]
     for programme in programmes:
         for summary in admin.call("GET", f"/api/v1/programmes/{programme['id']}/relationships", 200)["items"]:
@@ -145,18 +106,12 @@ def two_members(server: mp.MutualServer, database: str) -> tuple[str, Member, Me
                 continue
             relationship = admin.call("GET", f"/api/v1/relationships/{summary['id']}", 200)
             people = [admin.call("GET", f"/api/v1/people/{m['person_id']}", 200) for m in relationship["members"]]
-            if any(not p.get("email") or p["email"] == DEMO_PARTICIPANT for p in people):
+            if any(not p.get("email") or p["email"] == mp.DEMO_PARTICIPANT for p in people):
                 continue
             members = []
             for person in people:
-                admin.call("POST", "/api/v1/invitations", 201, json={"email": person["email"], "role": "participant"})
-                link = invitation_link(database, person["email"])
-                browser = requests.Session()
-                page = browser.get(server.url + link, timeout=30)
-                accepted = browser.post(server.url + link, data={"csrf_token": mp.csrf_token(page.text), "name": person["name"],
-                                                                  "password": PASSWORD}, allow_redirects=False, timeout=60)
-                assert accepted.status_code == 303, f"accepting {person['email']}'s invitation: {accepted.status_code} {accepted.text[:300]}"
-                members.append(Member(server.url, person["email"], PASSWORD))
+                mp.invite_and_accept(admin, database, person["email"], person["name"], PASSWORD)
+                members.append(mp.Member(server.url, person["email"], PASSWORD, token_name="calendar-test"))
             return summary["id"], members[0], members[1]
     raise AssertionError("the demo has no open relationship of two people without logins")
 

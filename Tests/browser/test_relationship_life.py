@@ -36,7 +36,6 @@ from selenium.webdriver.common.by import By
 
 import helpers as H
 import mutual_processes as mp
-from test_calendar_feed import DEMO_ADMIN, DEMO_PARTICIPANT, Member, invitation_link
 
 PARTICIPANT_PASSWORD = "demo-participant-password"
 PARTNER_PASSWORD = "relationship-life-password-1"
@@ -125,10 +124,9 @@ def log_meeting(driver, base: str, log_path: str, taught: tuple[str, str], learn
 def test_schedule_log_both_sides_and_nudge_on_a_phone(demo_server, driver, second_driver, timeout):
     server, database = demo_server
     base = server.url
-    requests = mp.requests_module()
 
     # Ana's open relationship in "New joiner buddies" and its other member, who has no login yet.
-    admin = Member(base, *DEMO_ADMIN)
+    admin = mp.Member(base, *mp.DEMO_ADMIN)
     relationship_id = ana = partner = None
     for programme in admin.call("GET", "/api/v1/programmes", 200)["items"]:
         if programme["name"] != "New joiner buddies":
@@ -138,28 +136,22 @@ def test_schedule_log_both_sides_and_nudge_on_a_phone(demo_server, driver, secon
                 continue
             relationship = admin.call("GET", f"/api/v1/relationships/{summary['id']}", 200)
             people = [admin.call("GET", f"/api/v1/people/{m['person_id']}", 200) for m in relationship["members"]]
-            if any(p.get("email") == DEMO_PARTICIPANT for p in people):
+            if any(p.get("email") == mp.DEMO_PARTICIPANT for p in people):
                 assert len(people) == 2, f"Ana's buddy relationship should be a pair: {people}"
                 relationship_id = summary["id"]
-                ana = next(p for p in people if p.get("email") == DEMO_PARTICIPANT)
-                partner = next(p for p in people if p.get("email") != DEMO_PARTICIPANT)
+                ana = next(p for p in people if p.get("email") == mp.DEMO_PARTICIPANT)
+                partner = next(p for p in people if p.get("email") != mp.DEMO_PARTICIPANT)
     assert relationship_id and partner, "the demo participant has no active relationship in New joiner buddies"
     moved = admin.call("PATCH", f"/api/v1/people/{partner['id']}", 200, json={"timezone": PARTNER_ZONE})
     assert moved["timezone"] == PARTNER_ZONE
-    admin.call("POST", "/api/v1/invitations", 201, json={"email": partner["email"], "role": "participant"})
-    link = invitation_link(database, partner["email"])
-    browser = requests.Session()
-    page = browser.get(base + link, timeout=30)
-    accepted = browser.post(base + link, data={"csrf_token": mp.csrf_token(page.text), "name": partner["name"], "password": PARTNER_PASSWORD},
-                            allow_redirects=False, timeout=60)
-    assert accepted.status_code == 303, f"accepting {partner['email']}'s invitation: {accepted.status_code} {accepted.text[:300]}"
+    mp.invite_and_accept(admin, database, partner["email"], partner["name"], PARTNER_PASSWORD)
     ana_name, partner_name = ana["name"], partner["name"]
     ana_zone = ana["timezone"]
     assert ana_zone and ana_zone != PARTNER_ZONE
 
     # 1. Ana, on her phone, finds a time and schedules the first suggestion.
     phone(driver)
-    H.sign_in(driver, base, DEMO_PARTICIPANT, PARTICIPANT_PASSWORD, timeout)
+    H.sign_in(driver, base, mp.DEMO_PARTICIPANT, PARTICIPANT_PASSWORD, timeout)
     assert_fits(driver, "the dashboard")
     relationship_path = f"/relationships/{relationship_id}"
     visit(driver, base, relationship_path, timeout, "Ana's relationship page")
@@ -267,7 +259,7 @@ def test_schedule_log_both_sides_and_nudge_on_a_phone(demo_server, driver, secon
 
     # 3. The manager nudges a stalled pair from the needs-attention list.
     driver.delete_all_cookies()
-    H.sign_in(driver, base, *DEMO_ADMIN, timeout)
+    H.sign_in(driver, base, *mp.DEMO_ADMIN, timeout)
     manager_name = driver.find_element(By.CSS_SELECTOR, "header .who, .who").text.split(" · ")[0]
     assert manager_name, H.describe(driver)
     visit(driver, base, "/attention", timeout, "the needs-attention list")

@@ -5,7 +5,7 @@ import Foundation
 /// `MeetingTimeText`, which words times the same way.)
 enum MeetingTimeWords {
     static func describe(_ start: Date, durationMinutes: Int, timeZoneName: String) -> String {
-        let zone = TimeZone(identifier: timeZoneName) ?? TimeZone(identifier: "UTC")!
+        let zone = Store.timeZone(named: timeZoneName)
         let day = DateFormatter()
         day.locale = Locale(identifier: "en_GB")
         day.calendar = Calendar(identifier: .gregorian)

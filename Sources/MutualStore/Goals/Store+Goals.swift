@@ -142,7 +142,13 @@ extension Store {
             goal.createdAt = self.clock.now
             goal.updatedAt = self.clock.now
             try await goal.create(on: database)
-            return try goal.requireID()
+            let id = try goal.requireID()
+            try await self.record(
+                NewEvent(
+                    .goalCreated, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                    payload: ["relationship_id": .id(relationshipID), "progress": .int(progress), "has_due_date": .bool(dueAt != nil)]),
+                on: database)
+            return id
         }
         return try await goal(id: id, of: identity)
     }
@@ -153,14 +159,35 @@ extension Store {
     public func changeGoal(id: UUID, _ change: GoalChange, by identity: Identity) async throws -> GoalView {
         try await transaction { database in
             let goal = try await self.writableGoal(id, by: identity, on: database)
-            if let title = change.title { goal.title = try Self.goalTitle(title) }
-            if let dueOn = change.dueOn {
-                goal.dueAt = dueOn.trimmingCharacters(in: .whitespaces).isEmpty ? nil : try GoalDates.day(dueOn, field: "due_on", label: "the goal's due date")
+            // What the change changes, for the audit log (`goal.changed` names the fields, never the words).
+            var changed: [String] = []
+            if let title = change.title {
+                let title = try Self.goalTitle(title)
+                if title != goal.title { changed.append("title") }
+                goal.title = title
             }
-            if let progress = change.progress { goal.progress = try Self.progress(progress) }
+            if let dueOn = change.dueOn {
+                let dueAt = dueOn.trimmingCharacters(in: .whitespaces).isEmpty ? nil : try GoalDates.day(dueOn, field: "due_on", label: "the goal's due date")
+                if dueAt != goal.dueAt { changed.append("due_on") }
+                goal.dueAt = dueAt
+            }
+            if let progress = change.progress {
+                let progress = try Self.progress(progress)
+                if progress != goal.progress { changed.append("progress") }
+                goal.progress = progress
+            }
+            // Opening a done goal again is a change too; completing one is `goal.completed` below.
+            if change.status == .open, goal.status == .done { changed.append("status") }
             goal.updatedAt = self.clock.now
             // Only the fields set above are written; the status changes below, on its own condition.
             try await goal.save(on: database)
+            if !changed.isEmpty {
+                var payload: [String: EventValue] = ["relationship_id": .id(goal.relationshipID), "changed": .string(changed.joined(separator: ","))]
+                if changed.contains("progress") { payload["progress"] = .int(goal.progress) }
+                if changed.contains("status") { payload["status"] = .string(Goal.Status.open.rawValue) }
+                try await self.record(
+                    NewEvent(.goalChanged, organisationID: identity.organisationID, actor: identity.personID, subject: id, payload: payload), on: database)
+            }
             guard let status = change.status, let sql = database as? any SQLDatabase else { return }
             switch status {
             case .done:
@@ -195,8 +222,14 @@ extension Store {
     public func removeGoal(id: UUID, by identity: Identity) async throws {
         try await transaction { database in
             let goal = try await self.writableGoal(id, by: identity, on: database)
+            let milestones = try await Milestone.query(on: database).filter(\.$goalID == id).count()
             try await Milestone.query(on: database).filter(\.$goalID == id).delete()
             try await goal.delete(on: database)
+            try await self.record(
+                NewEvent(
+                    .goalRemoved, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                    payload: ["relationship_id": .id(goal.relationshipID), "milestones": .int(milestones)]),
+                on: database)
         }
     }
 
@@ -226,9 +259,26 @@ extension Store {
     public func changeMilestone(id: UUID, _ change: MilestoneChange, by identity: Identity) async throws -> MilestoneView {
         try await transaction { database in
             let milestone = try await self.writableMilestone(id, by: identity, on: database)
-            if let title = change.title { milestone.title = try Self.milestoneTitle(title) }
-            if let dueOn = change.dueOn { milestone.dueAt = try GoalDates.day(dueOn, field: "due_on", label: "the milestone's due date") }
+            var changed: [String] = []
+            if let title = change.title {
+                let title = try Self.milestoneTitle(title)
+                if title != milestone.title { changed.append("title") }
+                milestone.title = title
+            }
+            if let dueOn = change.dueOn {
+                let dueAt = try GoalDates.day(dueOn, field: "due_on", label: "the milestone's due date")
+                if dueAt != milestone.dueAt { changed.append("due_on") }
+                milestone.dueAt = dueAt
+            }
+            if change.done == false, milestone.doneAt != nil { changed.append("done") }
             if milestone.hasChanges { try await milestone.save(on: database) }
+            if !changed.isEmpty {
+                var payload = Self.milestonePayload(milestone)
+                payload["changed"] = .string(changed.joined(separator: ","))
+                try await self.record(
+                    NewEvent(.milestoneChanged, organisationID: identity.organisationID, actor: identity.personID, subject: id, payload: payload),
+                    on: database)
+            }
             guard let done = change.done, let sql = database as? any SQLDatabase else { return }
             if done {
                 let claimed = try await sql.update(Milestone.schema)
@@ -236,10 +286,10 @@ extension Store {
                     .where("id", .equal, SQLBind(id)).where("done_at", .is, SQLLiteral.null)
                     .returning("id").all()
                 if !claimed.isEmpty {
-                    var payload: [String: EventValue] = ["relationship_id": .id(milestone.relationshipID)]
-                    if let goalID = milestone.goalID { payload["goal_id"] = .id(goalID) }
                     try await self.record(
-                        NewEvent(.milestoneCompleted, organisationID: identity.organisationID, actor: identity.personID, subject: id, payload: payload),
+                        NewEvent(
+                            .milestoneCompleted, organisationID: identity.organisationID, actor: identity.personID, subject: id,
+                            payload: Self.milestonePayload(milestone)),
                         on: database)
                 }
             } else {
@@ -261,7 +311,17 @@ extension Store {
         try await transaction { database in
             let milestone = try await self.writableMilestone(id, by: identity, on: database)
             try await milestone.delete(on: database)
+            try await self.record(
+                NewEvent(.milestoneRemoved, organisationID: identity.organisationID, actor: identity.personID, subject: id, payload: Self.milestonePayload(milestone)),
+                on: database)
         }
+    }
+
+    /// A milestone's event payload: its relationship, and its goal unless it is the whole relationship's.
+    static func milestonePayload(_ milestone: Milestone) -> [String: EventValue] {
+        var payload: [String: EventValue] = ["relationship_id": .id(milestone.relationshipID)]
+        if let goalID = milestone.goalID { payload["goal_id"] = .id(goalID) }
+        return payload
     }
 
     // MARK: Seeding from text and templates
@@ -399,7 +459,11 @@ extension Store {
         milestone.dueAt = dueAt
         milestone.createdAt = clock.now
         try await milestone.create(on: database)
-        return try milestone.requireID()
+        let id = try milestone.requireID()
+        try await record(
+            NewEvent(.milestoneCreated, organisationID: identity.organisationID, actor: identity.personID, subject: id, payload: Self.milestonePayload(milestone)),
+            on: database)
+        return id
     }
 
     static func goalTitle(_ text: String) throws -> String {

@@ -158,7 +158,7 @@ extension Store {
             .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked,
             .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated,
             .organisationSettingsChanged, .messagePosted, .nudgeRulesChanged, .goalCompleted, .milestoneCompleted, .meetingLogged,
-            .skillLevelRaised:
+            .skillLevelRaised, .goalCreated, .goalChanged, .goalRemoved, .milestoneCreated, .milestoneChanged, .milestoneRemoved:
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
             return []

@@ -43,6 +43,10 @@ extension Store {
             try await Self.lockRows(Relationship.schema, where: "id", equals: relationshipID, on: database)
             guard let current = try await Relationship.find(relationshipID, on: database) else { throw StoreError.notFound(what: "relationship") }
             guard current.status == .active else { throw Self.notActive(current.status) }
+            // Read once what the suggested agendas need; each occurrence then takes its turn in memory.
+            var planner =
+                agenda.isEmpty
+                ? try await AgendaPlanner.load(programme: programme, members: members, relationshipID: relationshipID, on: database) : .empty
             var made: [MeetingView] = []
             for (index, start) in starts.enumerated() {
                 let meeting = Meeting()
@@ -51,10 +55,7 @@ extension Store {
                 meeting.startsAt = start
                 meeting.durationMinutes = draft.durationMinutes
                 meeting.place = place
-                meeting.agenda =
-                    agenda.isEmpty
-                    ? try await self.suggestedAgenda(programme: programme, members: members, relationshipID: relationshipID, startsAt: start, on: database)
-                    : agenda
+                meeting.agenda = agenda.isEmpty ? planner.agenda(startsAt: start) : agenda
                 meeting.status = .scheduled
                 meeting.cancelNote = ""
                 meeting.sequence = 0
@@ -63,6 +64,7 @@ extension Store {
                 meeting.createdAt = now
                 meeting.updatedAt = now
                 try await meeting.create(on: database)
+                planner.add(scheduledAt: start)
                 var payload: [String: EventValue] = ["relationship_id": .id(relationshipID), "sequence": .int(0)]
                 if let seriesID {
                     payload["series_id"] = .id(seriesID)
@@ -159,9 +161,16 @@ extension Store {
     /// for a mastermind group, whose turn it is in the hot seat and to facilitate (the group's
     /// order, one step per meeting before this one), and the review of last time's commitments.
     public func suggestedAgenda(for relationshipID: UUID, startsAt: Date, of identity: Identity) async throws -> String {
+        try await suggestedAgendas(for: relationshipID, startsAt: [startsAt], of: identity)[0]
+    }
+
+    /// ``suggestedAgenda(for:startsAt:of:)`` for several starts (each on its own, as if it were
+    /// the only new meeting), reading the relationship once: the Find a time page's slots.
+    public func suggestedAgendas(for relationshipID: UUID, startsAt starts: [Date], of identity: Identity) async throws -> [String] {
         let (relationship, members) = try await scopedRelationship(id: relationshipID, of: identity)
         let programme = try await Programme.find(relationship.programmeID, on: try db())
-        return try await suggestedAgenda(programme: programme, members: members, relationshipID: relationshipID, startsAt: startsAt, on: try db())
+        let planner = try await AgendaPlanner.load(programme: programme, members: members, relationshipID: relationshipID, on: try db())
+        return starts.map { planner.agenda(startsAt: $0) }
     }
 
     /// Scheduled (not cancelled) meetings that overlap `[from, to)` in any relationship one of
@@ -190,51 +199,14 @@ extension Store {
 
     // MARK: Helpers
 
-    func suggestedAgenda(programme: Programme?, members: [RelationshipMember], relationshipID: UUID, startsAt: Date, on database: any Database) async throws
-        -> String
-    {
-        guard let programme else { return "" }
-        var lines: [String] = []
-        if programme.model == .groups, !members.isEmpty {
-            let before = try await Meeting.query(on: database).filter(\.$relationshipID == relationshipID)
-                .filter(\.$status == .scheduled).filter(\.$startsAt < startsAt).count()
-            let ordered = members.sorted { $0.position < $1.position }
-            let names = try await personNames(ordered.map(\.personID), on: database)
-            let hotSeat = names[ordered[before % ordered.count].personID] ?? "A former member"
-            let facilitator = names[ordered[(before + 1) % ordered.count].personID] ?? "A former member"
-            lines.append("Hot seat: \(hotSeat)")
-            lines.append("Facilitator: \(facilitator)")
-            lines.append("1. Check-in: one line each.")
-            lines.append("2. Review of last meeting's commitments: each member says what they did.")
-            // What each member committed to in their log of the last logged meeting (the ledger).
-            for commitment in try await commitments(fromMeetingBefore: startsAt, in: relationshipID, on: database) {
-                lines.append("   – \(names[commitment.personID] ?? "A former member"): \(commitment.text)")
-            }
-            lines.append("3. Hot seat: \(hotSeat) brings a challenge; the group asks questions, then offers ideas.")
-            lines.append("4. Commitments: each member names one thing to do before next time.")
-        }
-        if programme.structure == .formal, !programme.agendaTemplate.isEmpty {
-            if !lines.isEmpty { lines.append("") }
-            lines.append(programme.agendaTemplate)
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    private func personNames(_ ids: [UUID], on database: any Database) async throws -> [UUID: String] {
-        var names: [UUID: String] = [:]
-        for person in try await Person.query(on: database).filter(\.$id ~~ ids).all() { names[try person.requireID()] = person.name }
-        return names
-    }
-
     /// The signed-in person's time zone, in which pages show them every time.
     public func timeZone(of identity: Identity) async throws -> TimeZone {
         try await timeZone(ofPerson: identity.personID)
     }
 
-    /// A person's time zone from their profile; UTC when it is not one the system knows.
+    /// A person's time zone from their profile, read by ``timeZone(named:)``.
     func timeZone(ofPerson personID: UUID) async throws -> TimeZone {
-        let name = try await Person.find(personID, on: try db())?.timeZone ?? "UTC"
-        return TimeZone(identifier: name) ?? TimeZone(identifier: "UTC")!
+        Self.timeZone(named: try await Person.find(personID, on: try db())?.timeZone ?? "UTC")
     }
 
     private func requireMember(_ members: [RelationshipMember], _ identity: Identity, doing what: String) throws {

@@ -36,27 +36,19 @@ extension Store {
         let views = present.map { member, person in
             let windows = AvailabilityWindow.decodeList(person.availability)
             return SlotSuggestions.Member(
-                personID: member.personID, name: person.name, timeZone: Self.meetingZone(person.timeZone), usesDefaultAvailability: windows.isEmpty,
+                personID: member.personID, name: person.name, timeZone: Self.timeZone(named: person.timeZone), usesDefaultAvailability: windows.isEmpty,
                 isViewer: member.personID == identity.personID)
         }
         let meetings = try await scheduledMeetings(
             ofPeople: present.map(\.0.personID), organisationID: relationship.organisationID, from: now, to: until, on: database)
         let slots = SlotFinder.find(
             members: present.map { _, person in
-                SlotFinder.Member(timeZone: Self.meetingZone(person.timeZone), windows: AvailabilityWindow.decodeList(person.availability))
+                SlotFinder.Member(timeZone: Self.timeZone(named: person.timeZone), windows: AvailabilityWindow.decodeList(person.availability))
             },
             busy: meetings.map { DateInterval(start: $0.startsAt, end: $0.endsAt) }, durationMinutes: durationMinutes, now: now)
         return SlotSuggestions(
             relationshipID: relationshipID, durationMinutes: durationMinutes, slots: slots, members: views,
-            viewerTimeZone: Self.meetingZone(people[identity.personID]?.timeZone ?? "UTC"), from: now, to: until,
+            viewerTimeZone: Self.timeZone(named: people[identity.personID]?.timeZone ?? "UTC"), from: now, to: until,
             isOpen: relationship.status.isOpen)
-    }
-
-    /// The zone a profile's time zone names: an IANA name, or an offset such as `UTC+2` (which the
-    /// people import accepts); UTC when it is neither.
-    static func meetingZone(_ name: String) -> TimeZone {
-        if let zone = TimeZone(identifier: name) { return zone }
-        if let minutes = TimeZoneParser.offsetMinutes(name), let zone = TimeZone(secondsFromGMT: minutes * 60) { return zone }
-        return TimeZone(identifier: "UTC") ?? .current
     }
 }

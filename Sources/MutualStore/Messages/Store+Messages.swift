@@ -165,11 +165,6 @@ extension Store {
         return .finished
     }
 
-    /// A time zone by its profile name; UTC when empty or unknown.
-    static func timeZone(named name: String) -> TimeZone {
-        TimeZone(identifier: name.trimmingCharacters(in: .whitespaces)) ?? TimeZone(identifier: "UTC")!
-    }
-
     /// "Mon 7 Dec, 10:05" in the reader's zone.
     static func digestTime(_ date: Date, in zone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -28,10 +28,6 @@ struct GoalsSection {
     /// The progress a member can set with one tap.
     static let steps = [0, 25, 50, 75, 100]
 
-    static func load(_ store: Store, _ context: SignedInContext, relationshipID: UUID) async throws -> GoalsSection {
-        make(try await store.goals(inRelationship: relationshipID, of: context.identity))
-    }
-
     static func make(_ goals: RelationshipGoals) -> GoalsSection {
         let rows = goals.goals.map { goal in
             let done = goal.milestones.filter(\.isDone).count

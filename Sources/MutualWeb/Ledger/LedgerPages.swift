@@ -44,7 +44,7 @@ struct LedgerPages: Sendable {
     private func model(_ context: SignedInContext, id: UUID, typed: Typed? = nil) async throws -> MeetingLogModel {
         let (meeting, relationship) = try await store.meeting(id: id, of: context.identity)
         let profile = try await store.profile(personID: context.identity.personID, of: context.identity)
-        let zone = MeetingTimeText.zone(for: profile.timeZone)
+        let zone = Store.timeZone(named: profile.timeZone)
         let refusal = try await store.logRefusal(meetingID: id, of: context.identity) ?? ""
         let existing = try await store.meetingLog(meetingID: id, personID: context.identity.personID, of: context.identity)
         let current = typed ?? Typed(
@@ -88,7 +88,25 @@ struct LedgerPages: Sendable {
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "meeting")
-        return try pages.render("meeting-log", try await model(context, id: id))
+        var model = try await model(context, id: id)
+        switch request.uri.queryParameters.get("done") {
+        case "logged": model.notice = Self.loggedNotice
+        case "grown":
+            // The newest raise is the one the form just made (the history is newest first).
+            if let change = try await store.skillLevelChanges(personID: context.identity.personID, of: context.identity).first {
+                model.notice = "Well done: \(change.skill) is now at level \(change.toLevel) on your profile."
+            }
+        default: break
+        }
+        return try pages.render("meeting-log", model)
+    }
+
+    static let loggedNotice = "Logged. Thank you: it is on your relationship's ledger."
+
+    /// Where a successful form post sends the browser (303), so a reload shows the page again
+    /// instead of posting the form a second time.
+    static func afterSuccess(meetingID: UUID, done: String) -> Response {
+        .redirect(to: "/meetings/\(meetingID)/log?done=\(done)", type: .normal)
     }
 
     @Sendable func save(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -113,9 +131,7 @@ struct LedgerPages: Sendable {
             model.error = error.errorDescription ?? ""
             return try pages.render("meeting-log", model, status: APIProblem(error).status)
         }
-        var model = try await model(context, id: id)
-        model.notice = "Logged. Thank you: it is on your relationship's ledger."
-        return try pages.render("meeting-log", model)
+        return Self.afterSuccess(meetingID: id, done: "logged")
     }
 
     @Sendable func raise(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -126,10 +142,8 @@ struct LedgerPages: Sendable {
             guard let level = Int(context.form["level"] ?? "") else {
                 throw StoreError.invalid(field: "level", message: "Choose the level you have reached.")
             }
-            let change = try await store.raiseSkillLevel(skill, to: level, afterMeeting: id, by: context.identity)
-            var model = try await model(context, id: id)
-            model.notice = "Well done: \(change.skill) is now at level \(change.toLevel) on your profile."
-            return try pages.render("meeting-log", model)
+            _ = try await store.raiseSkillLevel(skill, to: level, afterMeeting: id, by: context.identity)
+            return Self.afterSuccess(meetingID: id, done: "grown")
         } catch let error as StoreError where error.isInputProblem || Self.isStateProblem(error) {
             var model = try await model(context, id: id)
             model.error = error.errorDescription ?? ""

@@ -79,7 +79,7 @@ struct LedgerSection {
     static func load(store: Store, relationshipID: UUID, context: SignedInContext) async throws -> LedgerSection {
         let ledger = try await store.ledger(relationshipID: relationshipID, of: context.identity)
         let profile = try await store.profile(personID: context.identity.personID, of: context.identity)
-        return make(ledger, zone: MeetingTimeText.zone(for: profile.timeZone), canLog: true)
+        return make(ledger, zone: Store.timeZone(named: profile.timeZone), canLog: true)
     }
 
     static func meetings(_ count: Int) -> String { count == 1 ? "1 meeting" : "\(count) meetings" }

@@ -119,7 +119,7 @@ struct MeetingPages: Sendable {
             relationshipID: relationship.id.uuidString, programme: relationship.programmeName, others: Self.others(relationship),
             when: MeetingTimeText.describe(meeting.startsAt, durationMinutes: meeting.durationMinutes, in: zone),
             localTimes: relationship.members.map { member in
-                let memberZone = MeetingTimeText.zone(for: member.timeZone)
+                let memberZone = Store.timeZone(named: member.timeZone)
                 return LocalTime(
                     name: member.name, zone: memberZone.identifier,
                     when: MeetingTimeText.describe(meeting.startsAt, durationMinutes: meeting.durationMinutes, in: memberZone), isViewer: member.isViewer)

@@ -3,11 +3,6 @@ import Foundation
 /// Meeting times in words, in a given person's time zone, the same on every page and email:
 /// "Tuesday 8 December 2026, 10:00–10:45 (Europe/Berlin)".
 enum MeetingTimeText {
-    /// The zone for a profile's time-zone name; UTC when the name is empty or unknown.
-    static func zone(for timeZoneName: String) -> TimeZone {
-        TimeZone(identifier: timeZoneName) ?? TimeZone(identifier: "UTC")!
-    }
-
     static func describe(_ start: Date, durationMinutes: Int, in zone: TimeZone) -> String {
         let end = start.addingTimeInterval(TimeInterval(durationMinutes * 60))
         let endText = calendar(zone).isDate(start, inSameDayAs: end) ? clock(end, zone) : "\(day(end, zone)) \(clock(end, zone))"
@@ -38,12 +33,7 @@ enum MeetingTimeText {
         let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         if let instant = try? fractional.parse(text) { return instant }
         for pattern in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = zone
-            formatter.dateFormat = pattern
-            formatter.isLenient = false
-            if let date = formatter.date(from: text), formatter.string(from: date) == text { return date }
+            if let date = DateFormatterCache.shared.strictDate(from: text, zone: zone, pattern: pattern, locale: "en_US_POSIX") { return date }
         }
         return nil
     }
@@ -54,11 +44,8 @@ enum MeetingTimeText {
         return calendar
     }
 
+    /// Through the shared cache: one formatter per zone and pattern, not one per call.
     private static func format(_ date: Date, _ zone: TimeZone, _ pattern: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = pattern
-        return formatter.string(from: date)
+        DateFormatterCache.shared.string(from: date, zone: zone, pattern: pattern, locale: "en_GB")
     }
 }

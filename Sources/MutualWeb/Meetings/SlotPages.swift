@@ -58,14 +58,13 @@ struct SlotPages: Sendable {
         let others = found.members.filter { !$0.isViewer }
         let names = found.members.map { $0.isViewer ? "you" : $0.name }
         let canBook = found.isOpen && found.viewerIsMember
-        var rows: [SlotRow] = []
-        for (index, slot) in found.slots.enumerated() {
-            rows.append(
-                SlotRow(
-                    index: index + 1, startsAt: Self.rfc3339(slot.startsAt),
-                    when: MeetingTimeText.describe(slot.startsAt, durationMinutes: minutes, in: found.viewerTimeZone),
-                    others: others.map { "\($0.name): \(MeetingTimeText.describe(slot.startsAt, durationMinutes: minutes, in: $0.timeZone))" },
-                    agenda: canBook ? try await store.suggestedAgenda(for: id, startsAt: slot.startsAt, of: context.identity) : ""))
+        let agendas = canBook ? try await store.suggestedAgendas(for: id, startsAt: found.slots.map(\.startsAt), of: context.identity) : []
+        let rows = found.slots.enumerated().map { index, slot in
+            SlotRow(
+                index: index + 1, startsAt: Self.rfc3339(slot.startsAt),
+                when: MeetingTimeText.describe(slot.startsAt, durationMinutes: minutes, in: found.viewerTimeZone),
+                others: others.map { "\($0.name): \(MeetingTimeText.describe(slot.startsAt, durationMinutes: minutes, in: $0.timeZone))" },
+                agenda: canBook ? agendas[index] : "")
         }
         return FindATimeModel(
             page: pages.chrome(title: "Find a time", context: context, current: "matches"), id: id.uuidString, durationMinutes: minutes,

@@ -15,7 +15,16 @@ struct RelationshipPages: Sendable {
         routes.member(.post, "/relationships/:id/status", role: .participant, changeStatus)
     }
 
-    struct MemberRow { let name: String, department: String, email: String, goals: String, goalsShown: String, signed: Bool, isViewer: Bool }
+    /// A member's tracked goal as the agreement lists it: its title, linking to its card in the Goals section.
+    struct GoalLink { let id: String, title: String }
+    struct MemberRow {
+        let name: String, department: String, email: String, goals: String
+        /// The agreement's words when the member has no tracked goals; the placeholder when neither.
+        let goalsShown: String
+        /// The member's tracked goals (the `goals` rows, migration 020): what the agreement lists when there are any.
+        let goalLinks: [GoalLink], hasGoalLinks: Bool
+        let signed: Bool, isViewer: Bool
+    }
     struct StructureOption { let value: String, label: String, selected: Bool }
     struct StatusAction { let value: String, label: String, explanation: String }
     struct MeetingRow { let id: String, when: String, place: String, cancelled: Bool }
@@ -63,6 +72,8 @@ struct RelationshipPages: Sendable {
         }
         let upcoming = meetings.filter { $0.endsAt > now }.map(row)
         let past = meetings.filter { $0.endsAt <= now }.reversed().map(row)
+        // Read once: the Goals section shows them, and the agreement lists each member's titles.
+        let tracked = try await store.goals(inRelationship: id, of: context.identity)
         let thread = try await MessageThreadSection.load(store: store, identity: context.identity, relationship: view)
         var actions: [StatusAction] = []
         if view.status == .active { actions.append(.init(value: "paused", label: "Pause", explanation: "Take a break; you keep each other.")) }
@@ -78,10 +89,12 @@ struct RelationshipPages: Sendable {
             page: pages.chrome(title: "Relationship", context: context, current: "matches"), id: id.uuidString,
             programmeID: view.programmeID.uuidString, programme: view.programmeName, status: Self.statusLabel(view.status), open: view.status.isOpen,
             endReason: view.endReason,
-            members: view.members.map {
-                MemberRow(
-                    name: $0.name, department: $0.department, email: $0.email ?? "", goals: $0.goals,
-                    goalsShown: $0.goals.isEmpty ? "None written yet." : $0.goals, signed: $0.signed, isViewer: $0.isViewer)
+            members: view.members.map { member in
+                let links = tracked.goals.filter { $0.personID == member.personID }.map { GoalLink(id: $0.id.uuidString, title: $0.title) }
+                return MemberRow(
+                    name: member.name, department: member.department, email: member.email ?? "", goals: member.goals,
+                    goalsShown: member.goals.isEmpty ? "None written yet." : member.goals, goalLinks: links, hasGoalLinks: !links.isEmpty,
+                    signed: member.signed, isViewer: member.isViewer)
             },
             teaching: view.teaching, hasTeaching: !view.teaching.isEmpty, reasons: view.reasons, hasReasons: !view.reasons.isEmpty,
             vision: view.vision, boundaries: view.boundaries, confidentiality: view.confidentiality, cadence: view.cadence,
@@ -103,7 +116,7 @@ struct RelationshipPages: Sendable {
                 },
             cadenceDays: view.meetingCadence.map { $0.days > 0 ? String($0.days) : "" } ?? "",
             cadenceChoice: view.meetingCadence?.description ?? "Not chosen yet", thread: thread)
-        model.goals = try await GoalsSection.load(store, context, relationshipID: id)
+        model.goals = GoalsSection.make(tracked)
         model.ledger = try await LedgerSection.load(store: store, relationshipID: id, context: context)
         return model
     }

@@ -316,6 +316,64 @@ struct GoalsStoreTests {
         }
     }
 
+    @Test("Adding, changing, completing and removing goals and milestones leaves audit rows, with field names and ids but never the words", arguments: TestBackend.all)
+    func goalChangesAreAudited(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock(Self.utc("2027-02-01T09:00:00Z"))
+            let store = Self.store(database, clock: clock)
+            let org = try await Seeds.organisation("Acme", in: store)
+            let (_, id) = try await Self.relationship(store, org)
+            try await store.runDueJobs()
+            let before = try await AuditEntry.query(on: try store.db()).count()
+
+            let goal = try await store.addGoal(to: id, GoalDraft(title: "Hire well", dueOn: "2027-03-01"), by: org.participant)
+            clock.advance(by: 1)
+            _ = try await store.changeGoal(id: goal.id, GoalChange(title: "Hire very well", progress: 40), by: org.participant)
+            clock.advance(by: 1)
+            // The same values again change nothing, so nothing is logged.
+            _ = try await store.changeGoal(id: goal.id, GoalChange(title: "Hire very well", progress: 40), by: org.participant)
+            clock.advance(by: 1)
+            let mock = try await store.addMilestone(toGoal: goal.id, MilestoneDraft(title: "Mock interview", dueOn: "2027-02-10"), by: org.participant)
+            clock.advance(by: 1)
+            let shared = try await store.addMilestone(toRelationship: id, MilestoneDraft(title: "Review", dueOn: "2027-04-01"), by: org.manager)
+            clock.advance(by: 1)
+            _ = try await store.changeMilestone(id: mock.id, MilestoneChange(dueOn: "2027-02-12"), by: org.participant)
+            clock.advance(by: 1)
+            _ = try await store.completeMilestone(id: mock.id, by: org.participant)
+            clock.advance(by: 1)
+            _ = try await store.changeMilestone(id: mock.id, MilestoneChange(done: false), by: org.participant)
+            clock.advance(by: 1)
+            _ = try await store.completeGoal(id: goal.id, by: org.participant)
+            clock.advance(by: 1)
+            try await store.removeMilestone(id: shared.id, by: org.manager)
+            clock.advance(by: 1)
+            try await store.removeGoal(id: goal.id, by: org.participant)
+            clock.advance(by: 1)
+            try await store.runDueJobs()
+
+            let rows = try await AuditEntry.query(on: try store.db()).sort(\.$occurredAt).all()
+            #expect(rows.count - before == 10)
+            let goalRows = rows.filter { $0.subjectID == goal.id.uuidString.lowercased() }
+            #expect(goalRows.map(\.type) == ["goal.created", "goal.changed", "goal.completed", "goal.removed"])
+            #expect(goalRows.allSatisfy { $0.actorPersonID == org.participant.personID && $0.subjectType == "goal" })
+            let changed = try #require(goalRows.first { $0.type == "goal.changed" })
+            #expect(changed.payload.contains("\"changed\":\"title,progress\"") && changed.payload.contains("\"progress\":40"))
+            #expect(changed.payload.contains(id.uuidString.lowercased()))
+            #expect(goalRows.last?.payload.contains("\"milestones\":1") == true)
+            let mockRows = rows.filter { $0.subjectID == mock.id.uuidString.lowercased() }
+            #expect(mockRows.map(\.type) == ["milestone.created", "milestone.changed", "milestone.completed", "milestone.changed"])
+            #expect(mockRows.allSatisfy { $0.payload.contains(goal.id.uuidString.lowercased()) })
+            #expect(mockRows[1].payload.contains("\"changed\":\"due_on\"") && mockRows[3].payload.contains("\"changed\":\"done\""))
+            let sharedRows = rows.filter { $0.subjectID == shared.id.uuidString.lowercased() }
+            #expect(sharedRows.map(\.type) == ["milestone.created", "milestone.removed"])
+            #expect(sharedRows.allSatisfy { $0.actorPersonID == org.manager.personID && !$0.payload.contains("goal_id") })
+            for row in rows { #expect(!row.payload.contains("Hire") && !row.payload.contains("Mock") && !row.payload.contains("Review")) }
+            // The admin's audit log words them.
+            let log = try await store.auditLog(AuditQuery(type: .goalCreated), of: org.admin)
+            #expect(log.lines.map(\.sentence) == ["Pia Participant added a goal"])
+        }
+    }
+
     // MARK: Totals and reminders
 
     @Test("A programme's totals count completed of all milestones, and overdue ones in open relationships", arguments: TestBackend.all)

@@ -197,6 +197,80 @@ struct MeetingStoreTests {
             #expect(afterCancel.contains("Review of last meeting's commitments"))
         }
     }
+
+    @Test("A six-meeting mastermind series: each occurrence takes its turn after the meetings before it, and reviews the last logged commitments", arguments: TestBackend.all)
+    func mastermindSeriesRotation(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let clock = TestClock(Self.monday)
+            let (store, org, id) = try await Self.relationship(database, clock: clock)
+            let day: TimeInterval = 86_400
+            // A group of four: Olga and Ravi join Pia and Max, after them in the group's order.
+            for (offset, name) in ["Olga", "Ravi"].enumerated() {
+                let joiner = try await Seeds.participant(name, in: org, store: store, strengths: [], wants: [])
+                let member = RelationshipMember()
+                member.organisationID = org.admin.organisationID
+                member.relationshipID = id
+                member.personID = joiner.personID
+                member.position = 2 + offset
+                member.goals = ""
+                member.signedVersion = 0
+                try await member.create(on: try store.db())
+            }
+            let relationship = try #require(try await Relationship.find(id, on: try store.db()))
+            relationship.cadenceInterval = MeetingCadence.Interval.weekly.rawValue
+            try await relationship.save(on: try store.db())
+            let programme = try #require(try await Programme.find(relationship.programmeID, on: try store.db()))
+            programme.model = .groups
+            programme.structure = .formal
+            programme.agendaTemplate = "Close: date of the next meeting"
+            try await programme.save(on: try store.db())
+            let view = try await store.relationship(id: id, of: org.manager)
+            let names = Dictionary(uniqueKeysWithValues: view.members.map { ($0.personID, $0.name) })
+            let order = try await RelationshipMember.query(on: try store.db()).filter(\.$relationshipID == id).sort(\.$position).all()
+                .map { names[$0.personID] ?? "?" }
+            #expect(order.count == 4)
+
+            // Before the series: a logged meeting 30 days ago, a cancelled one 9 days ago (it never
+            // counts), and a logged one 2½ days ago, which falls between the third and fourth occurrence.
+            func meeting(_ offset: TimeInterval) async throws -> UUID {
+                let made = try await store.scheduleMeetings(
+                    in: id, MeetingDraft(startsAt: Self.monday.addingTimeInterval(offset), durationMinutes: 60, agenda: "Our own"), by: org.participant)
+                return try #require(made.first).id
+            }
+            let first = try await meeting(-30 * day)
+            for (identity, commitment) in [(org.participant, "Read chapter 3"), (org.manager, "Draft the scorecard")] {
+                _ = try await store.logMeeting(id: first, MeetingLogDraft(learned: [.init(skill: "Statistics")], commitment: commitment), by: identity)
+            }
+            _ = try await store.cancelMeeting(id: try await meeting(-9 * day), note: "", by: org.participant)
+            let recent = try await meeting(-2.5 * day)
+            _ = try await store.logMeeting(id: recent, MeetingLogDraft(taught: [.init(skill: "Statistics")], commitment: "Fit a regression"), by: org.participant)
+
+            // Weekly from 20 days ago: three occurrences before the recent meeting, three after.
+            let series = try await store.scheduleMeetings(
+                in: id, MeetingDraft(startsAt: Self.monday.addingTimeInterval(-20 * day), durationMinutes: 60), repeats: 6, by: org.participant)
+            #expect(series.count == 6)
+            // Scheduled meetings before each: 1, 2, 3 (the first, then the series' own), then 5, 6, 7 (the recent one too).
+            let before = [1, 2, 3, 5, 6, 7]
+            // Each review lists who committed to what, in the group's order.
+            let pia = names[org.participant.personID] ?? "?"
+            let committed = [pia: "Read chapter 3", names[org.manager.personID] ?? "?": "Draft the scorecard"]
+            let firstReview = order.compactMap { name in committed[name].map { "   – \(name): \($0)" } }.joined(separator: "\n")
+            let recentReview = "   – \(pia): Fit a regression"
+            for (index, occurrence) in series.enumerated() {
+                let hotSeat = order[before[index] % 4]
+                let facilitator = order[(before[index] + 1) % 4]
+                let expected = [
+                    "Hot seat: \(hotSeat)", "Facilitator: \(facilitator)", "1. Check-in: one line each.",
+                    "2. Review of last meeting's commitments: each member says what they did.", index < 3 ? firstReview : recentReview,
+                    "3. Hot seat: \(hotSeat) brings a challenge; the group asks questions, then offers ideas.",
+                    "4. Commitments: each member names one thing to do before next time.", "", "Close: date of the next meeting",
+                ].joined(separator: "\n")
+                #expect(occurrence.agenda == expected, "occurrence \(index + 1)")
+                // The same as a meeting at that start would be offered on its own, now that the series exists.
+                #expect(try await store.suggestedAgenda(for: id, startsAt: occurrence.startsAt, of: org.participant) == expected)
+            }
+        }
+    }
 }
 
 @Suite("Meeting cadence")
