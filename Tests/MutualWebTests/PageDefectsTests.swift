@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MutualStore
+import MutualTestSupport
+import Testing
+
+/// The visible defects and dead ends people met on the pages (issue 19): empty message bars,
+/// wrong articles, a wrong upload limit, wrong line numbers, links to pages that do not exist
+/// yet, an error page without navigation, boxes shown before there is anything in them.
+@Suite("Pages as people meet them")
+struct PageDefectsTests {
+    func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
+        let browser = app.browser()
+        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
+        return browser
+    }
+
+    /// Posts a form whose fields may repeat, with the CSRF token.
+    func post(_ browser: BrowserSession, _ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
+        if browser.csrfToken == nil { _ = try await browser.get("/healthz") }
+        let all = fields + [("csrf_token", browser.csrfToken ?? "")]
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let body = all.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return try await browser.send(path, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
+    }
+
+    // MARK: Message bars
+
+    @Test("No page shows an empty message bar or a link with an empty id, for any role", arguments: TestBackend.all)
+    func noEmptyMessageBars(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let (programme, relationship) = try await ProgrammeSeeds.relationship(app.store, org)
+            let meeting = try #require(
+                try await app.store.scheduleMeetings(
+                    in: relationship, MeetingDraft(startsAt: app.clock.now.addingTimeInterval(3 * 86_400), durationMinutes: 30), by: org.participant
+                ).first)
+            let run = try #require(try await app.store.matchRuns(of: programme.id, by: org.manager).first)
+            func id(for path: String) -> UUID? {
+                if path.hasPrefix("/meetings/") { return meeting.id }
+                if path.hasPrefix("/people/") { return org.participant.personID }
+                if path.hasPrefix("/programmes/") { return programme.id }
+                if path.hasPrefix("/relationships/") { return relationship }
+                if path.hasPrefix("/runs/") { return run.id }
+                return nil
+            }
+            let pages = app.routes.filter {
+                $0.method == "GET" && !$0.path.hasPrefix("/api/") && !$0.path.hasSuffix(".csv") && !$0.path.hasSuffix(".css")
+                    && !["/healthz", "/readyz", "/metrics"].contains($0.path)
+            }
+            var visited = 0
+            for email in [org.adminEmail, org.managerEmail, org.participantEmail] {
+                let browser = try await signedIn(app, email)
+                for route in pages {
+                    var path = route.path
+                    if path.contains(":id") {
+                        guard let id = id(for: path) else { continue }
+                        path = path.replacingOccurrences(of: ":id", with: id.uuidString)
+                    }
+                    if path.contains(":") { continue }  // secret links (invitations, resets) have pages of their own tests
+                    let response = try await browser.get(path)
+                    guard response.headers[.contentType]?.hasPrefix("text/html") == true else { continue }
+                    visited += 1
+                    #expect(Self.emptyMessageBars(in: response.text).isEmpty, "\(email) \(path) shows an empty message bar: \(Self.emptyMessageBars(in: response.text))")
+                    #expect(Self.linksWithEmptyID(in: response.text).isEmpty, "\(email) \(path) links to \(Self.linksWithEmptyID(in: response.text))")
+                }
+            }
+            #expect(visited >= 60)
+            // Signed out too: the sign-in, setup and forgotten-password pages.
+            for path in ["/sign-in", "/forgot-password", "/setup"] {
+                let response = try await app.browser().get(path)
+                #expect(Self.emptyMessageBars(in: response.text).isEmpty, "\(path) shows an empty message bar")
+            }
+        }
+    }
+
+    @Test("The stylesheet hides a message bar that has nothing in it", arguments: [TestBackend.sqlite])
+    func emptyBarsAreHidden(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let css = try await app.browser().get("/static/app.css").text
+            #expect(css.contains(".notice:empty, .error:empty { display: none; }"))
+        }
+    }
+
+    /// Each element with the class `notice` or `error` whose text is empty or only spaces,
+    /// as its opening tag.
+    static func emptyMessageBars(in html: String) -> [String] {
+        let opening = try! NSRegularExpression(pattern: #"<(p|div|section)\b[^>]*\bclass="([^"]*)"[^>]*>"#)
+        let whole = NSRange(html.startIndex..., in: html)
+        var empty: [String] = []
+        for match in opening.matches(in: html, range: whole) {
+            let classes = String(html[Range(match.range(at: 2), in: html)!]).split(separator: " ")
+            guard classes.contains("notice") || classes.contains("error") else { continue }
+            let tag = String(html[Range(match.range(at: 1), in: html)!])
+            let afterOpening = Range(match.range, in: html)!.upperBound
+            // The element's content, up to its own closing tag (divs and sections may nest).
+            var depth = 1, cursor = afterOpening, contentEnd = html.endIndex
+            while depth > 0, let close = html.range(of: "</\(tag)>", range: cursor..<html.endIndex) {
+                if let open = html.range(of: "<\(tag)[\\s>]", options: .regularExpression, range: cursor..<close.lowerBound) {
+                    depth += 1
+                    cursor = open.upperBound
+                } else {
+                    depth -= 1
+                    cursor = close.upperBound
+                    if depth == 0 { contentEnd = close.lowerBound }
+                }
+            }
+            let content = html[afterOpening..<contentEnd]
+            let text = content.replacingOccurrences(of: #"<[^>]*>"#, with: "", options: .regularExpression)
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                empty.append(String(html[Range(match.range, in: html)!]))
+            }
+        }
+        return empty
+    }
+
+    /// Links such as `/relationships/` whose id is missing: the list pages have no trailing slash.
+    static func linksWithEmptyID(in html: String) -> [String] {
+        let link = try! NSRegularExpression(pattern: #"href="(/[a-z-]+(?:/[a-z-]+)*/)""#)
+        return link.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { String(html[Range($0.range(at: 1), in: html)!]) }
+    }
+}
