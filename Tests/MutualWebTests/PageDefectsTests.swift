@@ -121,4 +121,35 @@ struct PageDefectsTests {
         let link = try! NSRegularExpression(pattern: #"href="(/[a-z-]+(?:/[a-z-]+)*/)""#)
         return link.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { String(html[Range($0.range(at: 1), in: html)!]) }
     }
+
+    // MARK: Roles in sentences
+
+    @Test("Roles read with the right article: an organisation admin, a programme manager, a participant", arguments: TestBackend.all)
+    func roleArticles(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let admin = try await signedIn(app, org.adminEmail)
+            let manager = try await signedIn(app, org.managerEmail)
+            let participant = try await signedIn(app, org.participantEmail)
+            #expect(try await admin.get("/dashboard").text.contains("as an organisation admin."))
+            #expect(try await manager.get("/dashboard").text.contains("as a programme manager."))
+            #expect(try await participant.get("/dashboard").text.contains("as a participant."))
+            let refused = try await participant.get("/admin/members")
+            #expect(refused.status == .forbidden && refused.text.contains("you are signed in as a participant."))
+
+            let invited = try await admin.post("/admin/members/invite", form: ["email": "olga@acme.example", "role": "admin"])
+            #expect(invited.status == .ok)
+            let secret = try #require(try await app.store.emailedSecret(under: "http://mutual.test/invitations/", to: "olga@acme.example"))
+            let email = try #require(try await app.store.outbox().last { $0.recipient == "olga@acme.example" })
+            #expect(email.body.contains("as an organisation admin."), "\(email.body)")
+            #expect(try await app.browser().get("/invitations/\(secret)").text.contains("You were invited as an organisation admin"))
+
+            let changed = try await admin.post("/admin/members/\(org.manager.accountID)/role", form: ["role": "admin"])
+            #expect(changed.text.contains("is now an organisation admin."))
+            for page in [try await admin.get("/dashboard"), refused, changed] {
+                #expect(!page.text.contains("a organisation"))
+            }
+            #expect(!email.body.contains("a organisation"))
+        }
+    }
 }
