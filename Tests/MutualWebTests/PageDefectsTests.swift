@@ -152,4 +152,18 @@ struct PageDefectsTests {
             #expect(!email.body.contains("a organisation"))
         }
     }
+
+    // MARK: The import page's limit
+
+    @Test("The import page states the upload limit it enforces", arguments: TestBackend.all)
+    func importLimit(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let admin = try await signedIn(app, org.adminEmail)
+            let page = try await admin.get("/admin/people/import")
+            // The API says the same limit in its 413; both come from PeopleImportAPI.maxBytes.
+            #expect(page.text.contains("CSV file (at most 500 MB)"))
+            #expect(!page.text.contains("50 MB)"))
+        }
+    }
 }
