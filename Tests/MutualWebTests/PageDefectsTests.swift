@@ -166,4 +166,63 @@ struct PageDefectsTests {
             #expect(!page.text.contains("50 MB)"))
         }
     }
+
+    // MARK: Line numbers
+
+    @Test("Objectives and milestone templates name the line as typed, whatever the line ends", arguments: TestBackend.all)
+    func programmeFormLines(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let manager = try await signedIn(app, org.managerEmail)
+            func form(_ field: String, _ text: String) -> [(String, String)] {
+                ProgrammeWebTests.form.filter { $0.0 != field } + [(field, text)]
+            }
+            // A browser sends a textarea's lines with CRLF; the wrong KPI is on line 5.
+            let objectives = "Keep early-career engineers\r\n- retention of participants >= 85 %\r\n\r\nSpread skills\r\n- retention is good\r\n"
+            let kpi = try await post(manager, "/programmes", form("objectives", objectives))
+            #expect(kpi.status == .unprocessableContent)
+            #expect(kpi.text.contains("Line 5 (retention is good)"), "\(kpi.text)")
+            for ending in ["\n", "\r"] {
+                let other = try await post(manager, "/programmes", form("objectives", objectives.replacingOccurrences(of: "\r\n", with: ending)))
+                #expect(other.text.contains("Line 5 (retention is good)"))
+            }
+            let orphan = try await post(manager, "/programmes", form("objectives", "\r\n\r\n- meetings >= 6"))
+            #expect(orphan.text.contains("Line 3 is a KPI"))
+
+            let milestones = "14d First meeting\r\n6w Shadow a session\r\n\r\nsoon Mid-cycle review\r\n"
+            let milestone = try await post(manager, "/programmes", form("milestone_templates", milestones))
+            #expect(milestone.status == .unprocessableContent)
+            #expect(milestone.text.contains("Milestone line 4 (&quot;soon Mid-cycle review&quot;)"), "\(milestone.text)")
+        }
+    }
+
+    @Test("Enrolling by pasted ids names the line as pasted, counted from 1, with CRLF line ends", arguments: TestBackend.all)
+    func enrolmentLines(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let programme = try await ProgrammeSeeds.programme(app.store, org)
+            let manager = try await signedIn(app, org.managerEmail)
+            let path = "/programmes/\(programme.id)/enrolments"
+
+            let ids = try await post(manager, path, [("people", "A1\r\nB1\r\nA1\r\n\r\nNOBODY\r\n")])
+            #expect(ids.status == .unprocessableContent)
+            #expect(ids.text.contains("Line 3: &quot;A1&quot; is already listed on line 1"), "\(ids.text)")
+            #expect(ids.text.contains("Line 5: nobody in the organisation has the id &quot;NOBODY&quot;"))
+
+            // With a header the lines are the CSV's own, the header being line 1.
+            let csv = try await post(manager, path, [("people", "id,goals\r\nA1,Grow\r\nNOBODY,\r\n")])
+            #expect(csv.text.contains("Line 3: nobody in the organisation has the id &quot;NOBODY&quot;"))
+            let lone = try await post(manager, path, [("people", "A1\rNOBODY")])
+            #expect(lone.text.contains("Line 2: nobody in the organisation has the id &quot;NOBODY&quot;"))
+
+            // The file upload through the API counts CRLF lines once too.
+            let token = try await app.store.createAPIToken(named: "m", for: org.manager).secret
+            let file = try await app.client.executeRequest(
+                uri: "/api/v1/programmes/\(programme.id)/enrolments/import", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "text/csv"], body: ByteBuffer(string: "id\r\nA1\r\nNOBODY\r\n"))
+            let report = try JSONSerialization.jsonObject(with: Data(file.text.utf8)) as? [String: Any]
+            #expect(file.status == .unprocessableContent)
+            #expect((report?["problems"] as? [[String: Any]])?.first?["line"] as? Int == 3, "\(file.text)")
+        }
+    }
 }
