@@ -225,4 +225,31 @@ struct PageDefectsTests {
             #expect((report?["problems"] as? [[String: Any]])?.first?["line"] as? Int == 3, "\(file.text)")
         }
     }
+
+    // MARK: Matches not yet accepted by everyone
+
+    @Test("A match accepted by one side says who it waits for and links to no relationship until there is one", arguments: TestBackend.all)
+    func matchWaitingForPartner(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let programme = try await ProgrammeSeeds.accountsProgramme(app.store, org)
+            let run = try await ProgrammeSeeds.run(app.store, programme, org)
+            _ = try await app.store.publishMatchRun(id: run.id, by: org.manager)
+            let match = try #require(try await app.store.myMatches(of: org.participant).first)
+            let pia = try await signedIn(app, org.participantEmail)
+
+            let accepted = try await pia.post("/matches/\(match.id)/accept")
+            #expect(accepted.status == .ok)
+            #expect(accepted.text.contains("You accepted. Waiting for Max Manager to accept"), "\(accepted.text)")
+            #expect(!accepted.text.contains("Open your relationship"))
+            #expect(!accepted.text.contains(#"href="/relationships/""#))
+
+            try await app.store.respond(toMatch: match.id, accept: true, by: org.manager)
+            let relationship = try #require(try await app.store.myMatches(of: org.participant).first?.relationshipID)
+            let both = try await pia.get("/matches")
+            #expect(both.text.contains(#"<a href="/relationships/\#(relationship)">Open your relationship and agreement</a>"#))
+            #expect(!both.text.contains("Waiting for"))
+            #expect(try await pia.get("/relationships/\(relationship)").status == .ok)
+        }
+    }
 }
