@@ -252,4 +252,28 @@ struct PageDefectsTests {
             #expect(try await pia.get("/relationships/\(relationship)").status == .ok)
         }
     }
+
+    // MARK: Error pages
+
+    @Test("A signed-in person's error pages keep the site's navigation", arguments: TestBackend.all)
+    func errorPagesKeepNavigation(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let pia = try await signedIn(app, org.participantEmail)
+            let nowhere = try await pia.get("/no-such-page")
+            let missing = try await pia.get("/relationships/\(UUID())")
+            let forbidden = try await pia.get("/admin/jobs")
+            for (response, status) in [(nowhere, HTTPResponse.Status.notFound), (missing, .notFound), (forbidden, .forbidden)] {
+                #expect(response.status == status)
+                #expect(response.text.contains(#"<nav aria-label="Main">"#), "the \(status.code) page has no navigation")
+                #expect(response.text.contains(#"href="/matches""#) && response.text.contains("Acme Participant"))
+                // Its sign-out form carries this browser's CSRF token, so signing out from it works.
+                #expect(response.text.contains(#"name="csrf_token" value="\#(pia.csrfToken ?? "-")""#))
+            }
+            #expect(try await pia.post("/sign-out").status == .seeOther)
+            // Signed out, the 404 page has no navigation to offer.
+            let anonymous = try await app.browser().get("/no-such-page")
+            #expect(anonymous.status == .notFound && !anonymous.text.contains(#"<nav aria-label="Main">"#))
+        }
+    }
 }
