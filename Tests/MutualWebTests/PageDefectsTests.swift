@@ -276,4 +276,32 @@ struct PageDefectsTests {
             #expect(anonymous.status == .notFound && !anonymous.text.contains(#"<nav aria-label="Main">"#))
         }
     }
+
+    // MARK: Boxes for things that do not exist yet
+
+    @Test("The new-token box shows only right after a token is made; no invitation link box shows on Members", arguments: TestBackend.all)
+    func boxesOnlyWithContent(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let admin = try await signedIn(app, org.adminEmail)
+            let before = try await admin.get("/account/tokens")
+            #expect(before.status == .ok)
+            #expect(!before.text.contains("Copy your new token now") && !before.text.contains(#"id="new-token""#))
+            let made = try await admin.post("/account/tokens", form: ["name": "HR sync", "scope": "read", "expires_in": "30"])
+            #expect(made.text.contains("Copy your new token now"))
+            let secret = try #require(made.text.range(of: #"<code id="new-token">"#).map { made.text[$0.upperBound...].prefix { $0 != "<" } })
+            #expect(secret.hasPrefix("mut_"))
+            // Shown once: the next visit lists the token without its secret.
+            let after = try await admin.get("/account/tokens")
+            #expect(!after.text.contains("Copy your new token now") && !after.text.contains(String(secret)))
+            let refused = try await admin.post("/account/tokens", form: ["name": "", "scope": "read"])
+            #expect(refused.status == .unprocessableContent && !refused.text.contains("Copy your new token now"))
+
+            let members = try await admin.get("/admin/members")
+            #expect(!members.text.contains("Invitation link") && !members.text.contains(#"id="invitation-link""#))
+            let invited = try await admin.post("/admin/members/invite", form: ["email": "nia@acme.example", "role": "participant"])
+            #expect(invited.text.contains("We emailed an invitation to nia@acme.example"))
+            #expect(!invited.text.contains("Invitation link") && !invited.text.contains(#"id="invitation-link""#))
+        }
+    }
 }
