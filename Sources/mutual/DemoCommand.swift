@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import MutualStore
 import MutualWeb
@@ -41,5 +42,9 @@ struct DemoCommand: AsyncParsableCommand {
               participant: \(DemoOrganisation.participantEmail) / \(DemoOrganisation.participantPassword)
 
             """)
+        // Sent to a file or a pipe, standard output is block-buffered: without this the
+        // accounts would appear only when `mutual serve --demo` stops. (`nil` flushes every
+        // stream, without touching the C global `stdout`, which Swift 6 calls unsafe.)
+        fflush(nil)
     }
 }

@@ -56,7 +56,7 @@ struct ProgrammeWebTests {
 
             let unknown = try await post(browser, "\(location)/enrolments", [("people", "R1\nNOBODY")])
             #expect(unknown.status == .unprocessableContent)
-            #expect(unknown.text.contains("Line 3: nobody in the organisation has the id &quot;NOBODY&quot;"))
+            #expect(unknown.text.contains("Line 2: nobody in the organisation has the id &quot;NOBODY&quot;"), "the paste's own line, not the CSV's")
             let enrolled = try await post(browser, "\(location)/enrolments", [("people", "R1\nN1")])
             #expect(enrolled.text.contains("Enrolled 2 people."))
             #expect(enrolled.text.contains("<strong>1</strong> ready to match, <strong>1</strong> still missing something"))

@@ -48,3 +48,29 @@ def test_an_admin_imports_a_csv_and_finds_an_imported_person_by_skill(driver, ba
     open_path(driver, base_url, "/people?want=quantum+knitting")
     names = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#directory-results tbody td:first-child")]
     assert names == ["Émile Zola, Jr."], describe(driver)
+
+
+PHONE = (390, 844)
+
+
+def test_the_admin_pages_fit_a_phone_and_boxes_sit_beside_their_labels(driver, base_url, timeout):
+    """Issue 19: at 390 px no admin page scrolls sideways (the import page was 1,034 px wide,
+    Members 712, Email 465; Skills and Programmes were pushed wider by their tables' hidden
+    labels), and a checkbox or radio is a small box at the start of its label's line, not a
+    full-width box centred away from its words."""
+    sign_in(driver, base_url, ADMIN["email"], ADMIN["password"], timeout)
+    driver.set_window_size(*PHONE)
+    for path in ("/admin/people/import", "/admin/members", "/profile/email", "/skills", "/programmes", "/people"):
+        open_path(driver, base_url, path)
+        wait_for_path(driver, path, timeout)
+        scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth];")
+        assert scroll <= inner + 1, f"{path} overflows sideways on a phone: scrollWidth {scroll} > innerWidth {inner} ({describe(driver)})"
+
+    open_path(driver, base_url, "/admin/people/import")
+    boxes = driver.find_elements(By.CSS_SELECTOR, "main input[type=radio], main input[type=checkbox]")
+    assert len(boxes) == 3, describe(driver)
+    for box in boxes:
+        label = box.find_element(By.XPATH, "./ancestor::label")
+        b, l = box.rect, label.rect
+        assert b["width"] <= 32 and b["height"] <= 32, f"a {b['width']} × {b['height']} px box: {label.text!r}"
+        assert b["x"] - l["x"] <= 4 and abs(b["y"] - l["y"]) <= 12, f"the box is not at the start of its label {label.text!r}: {b} in {l}"

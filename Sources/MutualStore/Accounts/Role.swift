@@ -23,6 +23,16 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// The role inside a sentence, with its article: "a participant", "a programme manager",
+    /// "an organisation admin" (so no sentence reads "as a organisation admin").
+    public var withArticle: String {
+        switch self {
+        case .participant: "a participant"
+        case .programmeManager: "a programme manager"
+        case .admin: "an organisation admin"
+        }
+    }
+
     /// Reads a role as written in forms and JSON (`programme_manager`) or loosely (`Programme manager`).
     public init?(parsing text: String) {
         let normalised = text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")

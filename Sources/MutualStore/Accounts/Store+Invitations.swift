@@ -67,7 +67,7 @@ extension Store {
                 template: "invitation", category: .essential, to: EmailRecipient(personID: nil, email: email, name: nil),
                 organisationID: identity.organisationID,
                 values: [
-                    "inviter": identity.name, "organisation": identity.organisationName, "role": role.label.lowercased(), "link": link,
+                    "inviter": identity.name, "organisation": identity.organisationName, "role": role.withArticle, "link": link,
                     "action": "Accept the invitation",
                 ],
                 uniqueKey: "email:invitation:\(id.uuidString.lowercased())", on: database)

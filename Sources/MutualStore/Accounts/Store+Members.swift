@@ -71,7 +71,7 @@ extension Store {
     public func requireRole(_ role: Role, _ identity: Identity) throws {
         guard identity.role >= role else {
             throw StoreError.forbidden(
-                message: "This needs the \(role.label.lowercased()) role; you are signed in as a \(identity.role.label.lowercased()). Ask an admin if you need access.")
+                message: "This needs the \(role.label.lowercased()) role; you are signed in as \(identity.role.withArticle). Ask an admin if you need access.")
         }
     }
 }

@@ -11,10 +11,10 @@ public enum MilestoneTemplateLines {
     /// refused with its number and what to write instead.
     public static func parse(_ text: String) throws -> [MilestoneTemplateDraft] {
         var drafts: [MilestoneTemplateDraft] = []
-        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+        for (number, rawLine) in TextLines.numbered(text) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty else { continue }
-            drafts.append(try parse(line: line, number: index + 1))
+            drafts.append(try parse(line: line, number: number))
         }
         return drafts
     }

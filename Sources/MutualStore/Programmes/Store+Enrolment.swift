@@ -52,16 +52,33 @@ extension Store {
     /// Enrols the people a CSV names by their `id` (the people file's id), with optional `role`
     /// and `goals` columns. All or nothing: any unknown id or bad role enrols nobody.
     public func enrol(csv text: String, in programmeID: UUID, by identity: Identity) async throws -> EnrolmentFileReport {
+        try await enrol(csv: text, headerAdded: false, in: programmeID, by: identity)
+    }
+
+    /// Enrols the people a pasted text names: one id per line, or a CSV whose first line is a
+    /// header with an `id` column (as ``enrol(csv:in:by:)``). Problems name the lines as pasted,
+    /// counted from 1 whether lines end in CRLF, LF or CR.
+    public func enrol(pasted text: String, in programmeID: UUID, by identity: Identity) async throws -> EnrolmentFileReport {
+        let firstLine = TextLines.numbered(text).first?.text ?? ""
+        let hasHeader = firstLine.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "id" }
+        // A bare list of ids gets the header the file format needs; lines are then reported
+        // one less, as the person pasted them.
+        return try await enrol(csv: hasHeader ? text : "id\n" + text, headerAdded: !hasHeader, in: programmeID, by: identity)
+    }
+
+    private func enrol(csv text: String, headerAdded: Bool, in programmeID: UUID, by identity: Identity) async throws -> EnrolmentFileReport {
         try requireRole(.programmeManager, identity)
         let programme = try await scopedProgramme(id: programmeID, of: identity)
         var report = EnrolmentFileReport()
         var records: [CSVRecord] = []
         var parser = CSVParser()
+        // The line as the person wrote it.
+        func line(_ record: CSVRecord) -> Int { headerAdded ? record.line - 1 : record.line }
         do {
             try parser.feed(Array(text.utf8)) { records.append($0) }
             try parser.finish { records.append($0) }
         } catch {
-            report.problems = [.init(line: error.line, reason: error.reason)]
+            report.problems = [.init(line: headerAdded ? error.line - 1 : error.line, reason: error.reason)]
             return report
         }
         guard let header = records.first else {
@@ -91,24 +108,24 @@ extension Store {
         for (record, id) in zip(records.dropFirst(), ids) {
             if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
             guard !id.isEmpty else {
-                report.problems.append(.init(line: record.line, reason: "the id is empty"))
+                report.problems.append(.init(line: line(record), reason: "the id is empty"))
                 continue
             }
             guard let personID = people[id] else {
-                report.problems.append(.init(line: record.line, reason: "nobody in the organisation has the id \"\(id)\"; import them first or correct the id"))
+                report.problems.append(.init(line: line(record), reason: "nobody in the organisation has the id \"\(id)\"; import them first or correct the id"))
                 continue
             }
             if let earlier = seen[id] {
-                report.problems.append(.init(line: record.line, reason: "\"\(id)\" is already listed on line \(earlier)"))
+                report.problems.append(.init(line: line(record), reason: "\"\(id)\" is already listed on line \(earlier)"))
                 continue
             }
-            seen[id] = record.line
+            seen[id] = line(record)
             var role: EnrolmentRole?
             if let roleColumn, record.fields.indices.contains(roleColumn), !record.fields[roleColumn].trimmingCharacters(in: .whitespaces).isEmpty {
                 let text = record.fields[roleColumn].trimmingCharacters(in: .whitespaces).lowercased()
                 guard let parsed = EnrolmentRole(rawValue: text), programme.model.roles.isEmpty ? parsed == .peer : programme.model.roles.contains(parsed) else {
                     let allowed = (programme.model.roles.isEmpty ? [EnrolmentRole.peer] : programme.model.roles).map(\.rawValue).joined(separator: ", ")
-                    report.problems.append(.init(line: record.line, reason: "role \"\(text)\" does not exist in a \(programme.model.label.lowercased()) programme; use \(allowed) or leave it empty"))
+                    report.problems.append(.init(line: line(record), reason: "role \"\(text)\" does not exist in a \(programme.model.label.lowercased()) programme; use \(allowed) or leave it empty"))
                     continue
                 }
                 role = parsed
@@ -118,7 +135,7 @@ extension Store {
             do {
                 goals = try InputRules.longText(rawGoals, field: "goals", label: "the goals", maxLength: TextLimits.enrolmentText)
             } catch StoreError.invalid(_, let message) {
-                report.problems.append(.init(line: record.line, reason: message))
+                report.problems.append(.init(line: line(record), reason: message))
                 continue
             }
             entries.append((personID, try Self.role(role, for: programme), goals))

@@ -21,7 +21,7 @@ struct MemberPages: Sendable {
 
     struct DashboardPage {
         let page: PageChrome
-        let firstName: String, roleLabel: String
+        let firstName: String, roleWithArticle: String
         let peopleCount: Int, memberCount: Int, skillCount: Int
         let isAdmin: Bool
         /// Programme managers see how many relationships need attention, linking to the list.
@@ -33,7 +33,7 @@ struct MemberPages: Sendable {
         var page = DashboardPage(
             page: pages.chrome(title: "Dashboard", context: context, current: "dashboard"),
             firstName: context.identity.name.split(separator: " ").first.map(String.init) ?? context.identity.name,
-            roleLabel: context.identity.role.label.lowercased(), peopleCount: summary.people,
+            roleWithArticle: context.identity.role.withArticle, peopleCount: summary.people,
             memberCount: summary.members, skillCount: summary.skills, isAdmin: context.identity.role >= .admin)
         if context.identity.role >= .programmeManager {
             page.isManager = true
@@ -121,7 +121,7 @@ struct MemberPages: Sendable {
         }
         do {
             let member = try await store.changeRole(ofMember: id, to: role, by: context.identity)
-            return try pages.render("members", try await membersPage(context, status: "\(member.name) is now a \(member.role.label.lowercased())."))
+            return try pages.render("members", try await membersPage(context, status: "\(member.name) is now \(member.role.withArticle)."))
         } catch let error as StoreError {
             guard case .conflict = error else { throw error }
             return try pages.render("members", try await membersPage(context, error: error.errorDescription ?? ""), status: .conflict)

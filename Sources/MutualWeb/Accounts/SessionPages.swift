@@ -115,7 +115,7 @@ struct SessionPages: Sendable {
 
     // MARK: Choosing and switching organisation
 
-    struct OrganisationChoice { let accountID: String, name: String, roleLabel: String, current: Bool }
+    struct OrganisationChoice { let accountID: String, name: String, roleWithArticle: String, current: Bool }
     struct OrganisationsPage {
         let page: PageChrome
         let organisations: [OrganisationChoice]
@@ -132,7 +132,7 @@ struct SessionPages: Sendable {
                 page: pages.chrome(title: "Choose an organisation", context: context, current: "organisations"),
                 organisations: memberships.map {
                     OrganisationChoice(
-                        accountID: $0.accountID.uuidString, name: $0.organisationName, roleLabel: $0.role.label.lowercased(),
+                        accountID: $0.accountID.uuidString, name: $0.organisationName, roleWithArticle: $0.role.withArticle,
                         current: $0.accountID == context.identity.accountID)
                 },
                 next: Self.safeNext(request.uri.queryParameters.get("next")) ?? ""))
@@ -156,7 +156,7 @@ struct SessionPages: Sendable {
 
     struct AcceptPage {
         let page: PageChrome
-        let organisationName: String, roleLabel: String, email: String, token: String
+        let organisationName: String, roleWithArticle: String, email: String, token: String
         /// Signed in as the login the invitation is for: one button, no password.
         var signedInAsInvitee = false
         var name = "", error = ""
@@ -166,7 +166,7 @@ struct SessionPages: Sendable {
         let (invitation, organisation) = try await store.pendingInvitation(token: token)
         var model = AcceptPage(
             page: pages.chrome(title: "Accept invitation", context: context), organisationName: organisation.name,
-            roleLabel: invitation.role.label.lowercased(), email: invitation.email, token: token)
+            roleWithArticle: invitation.role.withArticle, email: invitation.email, token: token)
         model.signedInAsInvitee = context.identity?.email == invitation.email
         return model
     }

@@ -89,6 +89,10 @@ public func buildApplication(
         TextInputGuardMiddleware()
         SessionMiddleware(store: store, cookies: cookies)
         CSRFMiddleware(signer: signer, cookies: cookies, maxBodySize: configuration.maxBodySize, streamingUploads: [PeopleImportPages.importPath])
+        // Again inside the session and CSRF layers: an error page (a 404 among them) then knows
+        // who is signed in and keeps the site's navigation and sign-out form. The outer one
+        // answers for what fails before a session is known (a refused form, a wrong method).
+        ErrorMiddleware(pages: pages)
     }
     let routes = RouteTable(
         router: router, idempotencyKeys: IdempotencyKeys(store: store), memberGate: TwoFactorRequirementGate(store: store).check)

@@ -76,7 +76,7 @@ public final class RouteTable: @unchecked Sendable {
         signedIn.on(RouterPath(path), method: method) { request, context in
             guard context.identity.role >= role else {
                 throw StoreError.forbidden(
-                    message: "This needs the \(role.label.lowercased()) role; you are signed in as a \(context.identity.role.label.lowercased()). Ask an admin if you need access.")
+                    message: "This needs the \(role.label.lowercased()) role; you are signed in as \(context.identity.role.withArticle). Ask an admin if you need access.")
             }
             if let scope = context.apiTokenScope, let refusal = Self.scopeRefusal(scope, method: request.method, role: role) {
                 throw StoreError.forbidden(message: refusal)

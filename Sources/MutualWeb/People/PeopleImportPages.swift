@@ -25,6 +25,8 @@ struct PeopleImportPages: Sendable {
         let page: PageChrome
         let modes: [ModeOption]
         let dryRun: Bool
+        /// The largest file the upload takes, in MB: the page says the limit it enforces.
+        let maxUploadMegabytes = PeopleImportPages.maxUploadBytes / 1_048_576
         var error = ""
         var hasResult = false
         var summary = ""

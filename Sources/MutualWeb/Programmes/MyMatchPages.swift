@@ -45,6 +45,9 @@ struct MyMatchPages: Sendable {
     struct MatchRow {
         let id: String, programme: String, partners: [PartnerRow], score: Int, reasons: [String]
         let open: Bool, answer: String, relationshipID: String
+        /// The relationship exists (everyone accepted), so there is a page to link to. Stored,
+        /// not computed: templates see stored properties only.
+        let hasRelationship: Bool
     }
     struct RelationshipRow { let id: String, programme: String, members: String, status: String, signed: Bool }
     struct RequestRow { let id: String, programme: String, other: String, message: String, incoming: Bool, pending: Bool, status: String }
@@ -63,15 +66,30 @@ struct MyMatchPages: Sendable {
         }
     }
 
+    /// Where the match stands for the person reading it. A relationship (and its page) exists
+    /// only once everyone accepted, so until then this says who is still to answer instead of
+    /// linking to a page that is not there yet.
+    static func answerText(_ match: MyMatch) -> String {
+        if match.status == .declined { return "This match was declined; you will be in the next round of matching." }
+        guard match.myResponse == .accepted else { return "" }
+        let waitingFor = match.partners.filter { $0.response != .accepted }.map(\.name)
+        guard match.relationshipID == nil, !waitingFor.isEmpty else { return "You accepted." }
+        return "You accepted. Waiting for \(Self.list(waitingFor)) to accept; your relationship and agreement open here when everyone has."
+    }
+
+    /// "Ana", "Ana and Ben", "Ana, Ben and Caro".
+    static func list(_ names: [String]) -> String {
+        names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
+    }
+
     private func model(_ context: SignedInContext) async throws -> ListModel {
         let matches = try await store.myMatches(of: context.identity).map { match in
             MatchRow(
                 id: match.id.uuidString, programme: match.programmeName,
                 partners: match.partners.map { PartnerRow(name: $0.name, department: $0.department, answer: Self.answer($0.response)) },
                 score: match.score, reasons: match.reasons, open: match.status == .pending && match.myResponse == .pending,
-                answer: match.status == .declined ? "This match was declined; you will be in the next round of matching."
-                    : match.myResponse == .accepted ? "You accepted." : "",
-                relationshipID: match.relationshipID?.uuidString ?? "")
+                answer: Self.answerText(match), relationshipID: match.relationshipID?.uuidString ?? "",
+                hasRelationship: match.relationshipID != nil)
         }
         let relationships = try await store.myRelationships(of: context.identity).map { relationship in
             RelationshipRow(

@@ -12,7 +12,7 @@ enum ObjectivesText {
     /// The objectives, or an error naming the line that could not be read.
     static func parse(_ text: String) throws -> [ObjectiveDraft] {
         var objectives: [ObjectiveDraft] = []
-        for (index, rawLine) in text.components(separatedBy: .newlines).enumerated() {
+        for (number, rawLine) in TextLines.numbered(text) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
             guard line.hasPrefix("-") || line.hasPrefix("•") else {
@@ -22,9 +22,9 @@ enum ObjectivesText {
             let body = line.dropFirst().trimmingCharacters(in: .whitespaces)
             guard !objectives.isEmpty else {
                 throw StoreError.invalid(
-                    field: "objectives", message: "Line \(index + 1) is a KPI (it starts with -) but no goal comes before it. Write the goal on the line above.")
+                    field: "objectives", message: "Line \(number) is a KPI (it starts with -) but no goal comes before it. Write the goal on the line above.")
             }
-            objectives[objectives.count - 1].kpis.append(try kpi(body, line: index + 1))
+            objectives[objectives.count - 1].kpis.append(try kpi(body, line: number))
         }
         return objectives
     }

@@ -284,9 +284,7 @@ struct ProgrammePages: Sendable {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
         _ = try await store.programme(id: id, of: context.identity)
         let text = context.form["people"] ?? ""
-        // One id per line is the simplest paste; give it the header the file format needs.
-        let csv = text.lowercased().hasPrefix("id") ? text : "id\n" + text
-        let report = try await store.enrol(csv: csv, in: id, by: context.identity)
+        let report = try await store.enrol(pasted: text, in: id, by: context.identity)
         var model = try await showModel(context, id: id)
         if report.problems.isEmpty {
             model.status = "Enrolled \(report.added) \(report.added == 1 ? "person" : "people")"
