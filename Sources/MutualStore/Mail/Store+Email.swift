@@ -84,35 +84,42 @@ extension Store {
         jobs.reserveCapacity(emails.count)
         queued.reserveCapacity(emails.count)
         for message in emails {
-            var unsubscribeURL: String?
-            if message.category != .essential, let personID = message.recipient.personID {
-                if optedOut.contains(OptOutKey(personID: personID, category: message.category.rawValue)) {
-                    queued.append(false)
-                    continue
-                }
-                unsubscribeURL = self.unsubscribeURL(personID: personID, category: message.category)
+            if message.category != .essential, let personID = message.recipient.personID,
+                optedOut.contains(OptOutKey(personID: personID, category: message.category.rawValue))
+            {
+                queued.append(false)
+                continue
             }
-            var context: [String: Any] = message.values
-            context["organisation"] = message.values["organisation"] ?? message.organisationID.flatMap { organisationNames[$0] } ?? ""
-            context["categoryLabel"] = message.category.label
-            if let unsubscribeURL { context["unsubscribeURL"] = unsubscribeURL }
-            let rendered = try EmailTemplates.shared.render(message.template, context)
-            let email = OutgoingEmail(
-                organisationID: message.organisationID, recipient: message.recipient.email, recipientName: message.recipient.name,
-                subject: rendered.subject, body: rendered.text, html: rendered.html, unsubscribeURL: unsubscribeURL,
-                attachments: message.attachments)
-            let payload = EmailJob(
-                template: message.template, category: message.category, recipient: message.recipient.email, subject: rendered.subject,
-                sealedMessage: try sealer.seal(try JobCoding.encode(email)))
-            jobs.append(
-                try NewJob(
-                    kind: JobKind.email, payload: payload, subject: "email:\(message.template)", organisationID: message.organisationID,
-                    uniqueKey: message.uniqueKey, policy: .email))
+            jobs.append(try emailJob(for: message, organisationName: message.organisationID.flatMap { organisationNames[$0] } ?? ""))
             queued.append(true)
         }
         // 200 rows of 11 values stay well under both databases' limit on bound values.
         for slice in jobs.queryBatches(200) { try await enqueue(Array(slice), on: database) }
         return queued
+    }
+
+    /// The durable job that sends one message: rendered, sealed, with a one-click unsubscribe
+    /// link when its category is not essential. No database work (the caller has checked the
+    /// recipient's opt-outs), so a scan can prepare many at once on every core.
+    func emailJob(for message: PendingEmail, organisationName: String) throws -> NewJob {
+        var unsubscribeURL: String?
+        if message.category != .essential, let personID = message.recipient.personID {
+            unsubscribeURL = self.unsubscribeURL(personID: personID, category: message.category)
+        }
+        var context: [String: Any] = message.values
+        context["organisation"] = message.values["organisation"] ?? organisationName
+        context["categoryLabel"] = message.category.label
+        if let unsubscribeURL { context["unsubscribeURL"] = unsubscribeURL }
+        let rendered = try EmailTemplates.shared.render(message.template, context)
+        let email = OutgoingEmail(
+            organisationID: message.organisationID, recipient: message.recipient.email, recipientName: message.recipient.name,
+            subject: rendered.subject, body: rendered.text, html: rendered.html, unsubscribeURL: unsubscribeURL, attachments: message.attachments)
+        let payload = EmailJob(
+            template: message.template, category: message.category, recipient: message.recipient.email, subject: rendered.subject,
+            sealedMessage: try sealer.seal(try JobCoding.encode(email)))
+        return try NewJob(
+            kind: JobKind.email, payload: payload, subject: "email:\(message.template)", organisationID: message.organisationID,
+            uniqueKey: message.uniqueKey, policy: .email)
     }
 
     private struct OptOutKey: Hashable {

@@ -89,71 +89,99 @@ extension Store {
         for programme in try await Programme.query(on: database).filter(\.$id ~~ Array(Set(findings.map(\.programmeID)))).all() {
             programmeNames[try programme.requireID()] = programme.name
         }
-        for slice in people.queryBatches(200) {
-            result.nudged += try await sendNudges(
-                to: Array(slice), findings: byPerson, localDates: localDates, programmeNames: programmeNames, now: now)
+        var organisationNames: [UUID: String] = [:]
+        for organisation in try await Organisation.query(on: database).filter(\.$id ~~ Array(Set(findings.map(\.organisationID)))).all() {
+            organisationNames[try organisation.requireID()] = organisation.name
+        }
+        let recipients = try await nudgeRecipients(people, localDates: localDates, on: sql)
+        let texts = NudgeTexts(
+            findings: byPerson, programmeNames: programmeNames, organisationNames: organisationNames, link: mailSettings.baseURL, now: now)
+
+        // Rendering is most of the work and needs no database: each chunk's emails are rendered
+        // on every core while the previous chunk's claims and jobs are written.
+        let chunks = recipients.queryBatches(Self.nudgeChunk).map(Array.init)
+        var next = chunks.first.map { chunk in Task { try await self.prepareNudges(chunk, texts) } }
+        for index in chunks.indices {
+            guard let prepared = try await next?.value else { break }
+            next = index + 1 < chunks.count ? Task { [chunk = chunks[index + 1]] in try await self.prepareNudges(chunk, texts) } : nil
+            result.nudged += try await claimNudges(prepared, now: now)
         }
         return result
     }
 
-    /// Claims today's nudge for each of these people (a person already nudged today is
-    /// skipped by the unique index) and queues their emails, in one transaction: a handful of
-    /// statements for the whole slice (the people's names and addresses, the claims, the
-    /// opt-outs, the email jobs), however many people it holds.
-    private func sendNudges(
-        to people: [UUID], findings: [UUID: [NudgeFinding]], localDates: [String: String], programmeNames: [UUID: String], now: Date
-    ) async throws -> Int {
-        let link = mailSettings.baseURL
-        return try await transaction { database in
-            guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
-            let persons = try await sql.select().column("id").column("organisation_id").column("name").column("email").column("timezone")
-                .from(Person.schema).where("id", .in, SQLGroupExpression(SQLList(people.map { SQLBind($0) }))).all()
-            var rows: [SQLQueryString] = []
-            var byID: [UUID: NudgeRecipient] = [:]
-            for row in persons {
-                let id = try row.decode(column: "id", as: UUID.self)
-                let recipient = NudgeRecipient(
-                    organisationID: try row.decode(column: "organisation_id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
-                    email: try row.decode(column: "email", as: String?.self))
-                guard let date = localDates[try row.decode(column: "timezone", as: String.self)], let own = findings[id] else { continue }
-                byID[id] = recipient
-                let kinds = Array(Set(own.map(\.kind.rawValue))).sorted().joined(separator: ";")
-                rows.append(
-                    "(\(bind: UUID()), \(bind: recipient.organisationID), \(bind: id), \(bind: date), \(bind: kinds), \(bind: now))")
-            }
-            guard !rows.isEmpty else { return 0 }
-            let inserted = try await sql.raw(
-                "INSERT INTO \(ident: NudgeDelivery.schema) (id, organisation_id, person_id, local_date, reasons, created_at) VALUES "
-                    + rows.joined(separator: ", ") + " ON CONFLICT (person_id, local_date) DO NOTHING RETURNING person_id, local_date"
+    /// How many people one transaction of the scan claims and emails.
+    static let nudgeChunk = 1_000
+
+    /// The people to email this morning, with their addresses and local dates; those without an
+    /// address, and those whose nudge today is already claimed (by an earlier scan, or another
+    /// replica's), are left out. The claim in ``claimNudges(_:now:)`` still decides: this read
+    /// only spares rendering emails that would not be sent.
+    private func nudgeRecipients(_ people: [UUID], localDates: [String: String], on sql: any SQLDatabase) async throws -> [NudgeRecipient] {
+        let dates = Array(Set(localDates.values)).sorted()
+        var recipients: [NudgeRecipient] = []
+        recipients.reserveCapacity(people.count)
+        for slice in people.queryBatches() {
+            let rows = try await sql.raw(
+                "SELECT p.id, p.organisation_id, p.name, p.email, p.timezone, d.local_date AS claimed FROM \(ident: Person.schema) p "
+                    + "LEFT JOIN \(ident: NudgeDelivery.schema) d ON d.person_id = p.id AND d.local_date IN \(NudgeQueryContext.list(dates)) "
+                    + "WHERE p.id IN \(NudgeQueryContext.list(Array(slice)))"
             ).all()
-            var emails: [PendingEmail] = []
-            for row in inserted {
-                let id = try row.decode(column: "person_id", as: UUID.self)
-                let date = try row.decode(column: "local_date", as: String.self)
-                guard let person = byID[id], let email = person.email, let own = findings[id] else { continue }
-                let reasons = own.sorted { ($0.kind.rawValue, $0.since) < ($1.kind.rawValue, $1.since) }.map { finding -> [String: any Sendable] in
-                    let target = finding.relationshipID.map { "\(link)/relationships/\($0.uuidString)" } ?? "\(link)/matches"
-                    return ["line": finding.line(programme: programmeNames[finding.programmeID] ?? "your programme", now: now), "link": target]
-                }
-                emails.append(
-                    PendingEmail(
-                        template: "nudge", category: .nudges, to: EmailRecipient(personID: id, email: email, name: person.name),
-                        organisationID: person.organisationID,
-                        values: [
-                            "name": person.name, "reasons": reasons, "several": reasons.count > 1, "link": "\(link)/matches",
-                            "action": "Open My matches",
-                        ],
-                        uniqueKey: "nudge:\(id.uuidString.lowercased()):\(date)"))
+            var claimed: Set<UUID> = []
+            var found: [UUID: NudgeRecipient] = [:]
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self)
+                guard let date = localDates[try row.decode(column: "timezone", as: String.self)],
+                    let email = try row.decode(column: "email", as: String?.self), !email.isEmpty
+                else { continue }
+                if try row.decode(column: "claimed", as: String?.self) == date { claimed.insert(id) }
+                found[id] = NudgeRecipient(
+                    personID: id, organisationID: try row.decode(column: "organisation_id", as: UUID.self),
+                    name: try row.decode(column: "name", as: String.self), email: email, localDate: date)
             }
-            return try await self.queueEmails(emails, on: database).filter { $0 }.count
+            recipients += slice.compactMap { id in claimed.contains(id) ? nil : found[id] }
+        }
+        return recipients
+    }
+
+    /// Each person's email rendered and sealed as a job, on every core.
+    private func prepareNudges(_ recipients: [NudgeRecipient], _ texts: NudgeTexts) async throws -> [PreparedNudge] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, recipients.count / 50))
+        let size = (recipients.count + parts - 1) / max(1, parts)
+        return try await withThrowingTaskGroup(of: (Int, [PreparedNudge]).self) { group in
+            for (part, slice) in recipients.queryBatches(max(1, size)).enumerated() {
+                group.addTask {
+                    (part, try slice.map { recipient in
+                        PreparedNudge(recipient: recipient, kinds: texts.kinds(of: recipient.personID),
+                            job: try self.emailJob(for: texts.email(to: recipient), organisationName: texts.organisationNames[recipient.organisationID] ?? ""))
+                    })
+                }
+            }
+            var done: [(Int, [PreparedNudge])] = []
+            for try await part in group { done.append(part) }
+            return done.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
     }
 
-    /// Who a nudge goes to, as the scan reads them.
-    private struct NudgeRecipient {
-        var organisationID: UUID
-        var name: String
-        var email: String?
+    /// Claims today's nudge for each prepared person (a person already nudged today is skipped
+    /// by the unique index, so two replicas' scans send one) and queues the emails of those
+    /// claimed, in one transaction. Returns how many were queued.
+    private func claimNudges(_ prepared: [PreparedNudge], now: Date) async throws -> Int {
+        guard !prepared.isEmpty else { return 0 }
+        return try await transaction { database in
+            guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+            let rows: [SQLQueryString] = prepared.map { nudge in
+                let recipient = nudge.recipient
+                return "(\(bind: UUID()), \(bind: recipient.organisationID), \(bind: recipient.personID), \(bind: recipient.localDate), \(bind: nudge.kinds), \(bind: now))"
+            }
+            let inserted = try await sql.raw(
+                "INSERT INTO \(ident: NudgeDelivery.schema) (id, organisation_id, person_id, local_date, reasons, created_at) VALUES "
+                    + rows.joined(separator: ", ") + " ON CONFLICT (person_id, local_date) DO NOTHING RETURNING person_id"
+            ).all()
+            let claimed = Set(try inserted.map { try $0.decode(column: "person_id", as: UUID.self) })
+            let jobs = prepared.filter { claimed.contains($0.recipient.personID) }.map(\.job)
+            for slice in jobs.queryBatches(200) { try await self.enqueue(Array(slice), on: database) }
+            return jobs.count
+        }
     }
 
     /// Closes self-match requests unanswered for ``requestCloseDays``; `match_request.expired`
