@@ -37,6 +37,15 @@ public final class BrowserSession: @unchecked Sendable {
         return try await send(path, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
     }
 
+    /// Posts a form whose fields may repeat (checkbox groups, several `objectives`), in the
+    /// order given, with the CSRF token.
+    @discardableResult
+    public func post(_ path: String, fields: [(String, String)]) async throws -> TestResponse {
+        if csrfToken == nil { try await get("/healthz") }
+        let body = (fields + [("csrf_token", csrfToken ?? "")]).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await send(path, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
+    }
+
     /// Posts a `multipart/form-data` form with one file part, as a browser's file upload does.
     /// The CSRF token is added as a text part unless `csrf` is false or the fields set their own.
     @discardableResult

@@ -17,14 +17,6 @@ struct PageDefectsTests {
         return browser
     }
 
-    /// Posts a form whose fields may repeat, with the CSRF token.
-    func post(_ browser: BrowserSession, _ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
-        if browser.csrfToken == nil { _ = try await browser.get("/healthz") }
-        let all = fields + [("csrf_token", browser.csrfToken ?? "")]
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let body = all.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
-        return try await browser.send(path, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
-    }
 
     // MARK: Message bars
 
@@ -179,18 +171,18 @@ struct PageDefectsTests {
             }
             // A browser sends a textarea's lines with CRLF; the wrong KPI is on line 5.
             let objectives = "Keep early-career engineers\r\n- retention of participants >= 85 %\r\n\r\nSpread skills\r\n- retention is good\r\n"
-            let kpi = try await post(manager, "/programmes", form("objectives", objectives))
+            let kpi = try await manager.post("/programmes", fields: form("objectives", objectives))
             #expect(kpi.status == .unprocessableContent)
             #expect(kpi.text.contains("Line 5 (retention is good)"), "\(kpi.text)")
             for ending in ["\n", "\r"] {
-                let other = try await post(manager, "/programmes", form("objectives", objectives.replacingOccurrences(of: "\r\n", with: ending)))
+                let other = try await manager.post("/programmes", fields: form("objectives", objectives.replacingOccurrences(of: "\r\n", with: ending)))
                 #expect(other.text.contains("Line 5 (retention is good)"))
             }
-            let orphan = try await post(manager, "/programmes", form("objectives", "\r\n\r\n- meetings >= 6"))
+            let orphan = try await manager.post("/programmes", fields: form("objectives", "\r\n\r\n- meetings >= 6"))
             #expect(orphan.text.contains("Line 3 is a KPI"))
 
             let milestones = "14d First meeting\r\n6w Shadow a session\r\n\r\nsoon Mid-cycle review\r\n"
-            let milestone = try await post(manager, "/programmes", form("milestone_templates", milestones))
+            let milestone = try await manager.post("/programmes", fields: form("milestone_templates", milestones))
             #expect(milestone.status == .unprocessableContent)
             #expect(milestone.text.contains("Milestone line 4 (&quot;soon Mid-cycle review&quot;)"), "\(milestone.text)")
         }
@@ -204,15 +196,15 @@ struct PageDefectsTests {
             let manager = try await signedIn(app, org.managerEmail)
             let path = "/programmes/\(programme.id)/enrolments"
 
-            let ids = try await post(manager, path, [("people", "A1\r\nB1\r\nA1\r\n\r\nNOBODY\r\n")])
+            let ids = try await manager.post(path, fields: [("people", "A1\r\nB1\r\nA1\r\n\r\nNOBODY\r\n")])
             #expect(ids.status == .unprocessableContent)
             #expect(ids.text.contains("Line 3: &quot;A1&quot; is already listed on line 1"), "\(ids.text)")
             #expect(ids.text.contains("Line 5: nobody in the organisation has the id &quot;NOBODY&quot;"))
 
             // With a header the lines are the CSV's own, the header being line 1.
-            let csv = try await post(manager, path, [("people", "id,goals\r\nA1,Grow\r\nNOBODY,\r\n")])
+            let csv = try await manager.post(path, fields: [("people", "id,goals\r\nA1,Grow\r\nNOBODY,\r\n")])
             #expect(csv.text.contains("Line 3: nobody in the organisation has the id &quot;NOBODY&quot;"))
-            let lone = try await post(manager, path, [("people", "A1\rNOBODY")])
+            let lone = try await manager.post(path, fields: [("people", "A1\rNOBODY")])
             #expect(lone.text.contains("Line 2: nobody in the organisation has the id &quot;NOBODY&quot;"))
 
             // The file upload through the API counts CRLF lines once too.

@@ -9,14 +9,6 @@ import Testing
 /// Programme pages and the programmes API.
 @Suite("Programmes over the web")
 struct ProgrammeWebTests {
-    /// Posts a form whose fields may repeat (checkbox groups), with the CSRF token.
-    func post(_ browser: BrowserSession, _ path: String, _ fields: [(String, String)]) async throws -> TestResponse {
-        if browser.csrfToken == nil { _ = try await browser.get("/healthz") }
-        let all = fields + [("csrf_token", browser.csrfToken ?? "")]
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let body = all.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
-        return try await browser.send(path, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
-    }
 
     static let form: [(String, String)] = [
         ("name", "Engineering peers 2027"), ("description", "Peers who teach each other"), ("model", "pairs"), ("structure", "formal"),
@@ -38,14 +30,14 @@ struct ProgrammeWebTests {
             // A mistake keeps what was typed and says what to fix.
             var bad = Self.form
             bad[6] = ("cycle_end", "2027-01-01")
-            let refused = try await post(browser, "/programmes", bad)
+            let refused = try await browser.post("/programmes", fields: bad)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.text.contains("before it starts"))
             #expect(refused.text.contains("retention of participants &gt;= 85 %"))
-            let badKPI = try await post(browser, "/programmes", Self.form.map { $0.0 == "objectives" ? ($0.0, "Keep people\n- retention is good") : $0 })
+            let badKPI = try await browser.post("/programmes", fields: Self.form.map { $0.0 == "objectives" ? ($0.0, "Keep people\n- retention is good") : $0 })
             #expect(badKPI.status == .unprocessableContent && badKPI.text.contains("Line 2"))
 
-            let created = try await post(browser, "/programmes", Self.form)
+            let created = try await browser.post("/programmes", fields: Self.form)
             #expect(created.status == .seeOther)
             let location = try #require(created.headers[.location])
             let page = try await browser.get(location)
@@ -54,10 +46,10 @@ struct ProgrammeWebTests {
             #expect(page.text.contains("every two weeks"))
             #expect(page.text.contains("Required: strengths, time zone."))
 
-            let unknown = try await post(browser, "\(location)/enrolments", [("people", "R1\nNOBODY")])
+            let unknown = try await browser.post("\(location)/enrolments", fields: [("people", "R1\nNOBODY")])
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.text.contains("Line 2: nobody in the organisation has the id &quot;NOBODY&quot;"), "the paste's own line, not the CSV's")
-            let enrolled = try await post(browser, "\(location)/enrolments", [("people", "R1\nN1")])
+            let enrolled = try await browser.post("\(location)/enrolments", fields: [("people", "R1\nN1")])
             #expect(enrolled.text.contains("Enrolled 2 people."))
             #expect(enrolled.text.contains("<strong>1</strong> ready to match, <strong>1</strong> still missing something"))
             #expect(enrolled.text.contains("Missing time zone"))
@@ -65,7 +57,7 @@ struct ProgrammeWebTests {
             // The edit form shows the objectives back in the same text form.
             let edit = try await browser.get("\(location)/edit")
             #expect(edit.text.contains("- retention of participants &gt;= 85 %"))
-            let renamed = try await post(browser, location, Self.form.map { $0.0 == "name" ? ($0.0, "Engineering peers, spring 2027") : $0 })
+            let renamed = try await browser.post(location, fields: Self.form.map { $0.0 == "name" ? ($0.0, "Engineering peers, spring 2027") : $0 })
             #expect(renamed.status == .seeOther)
             #expect(try await browser.get("/programmes").text.contains("Engineering peers, spring 2027"))
         }
