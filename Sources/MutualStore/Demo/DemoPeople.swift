@@ -53,8 +53,9 @@ enum DemoPeople {
         "Maya", "Nikhil", "Olga", "Pedro", "Qiu", "Rosa", "Samir", "Tomás", "Uma", "Viktor", "Wanjiru", "Xavier",
         "Yara", "Zoë", "Amara", "Bruno", "Carmen", "Daniel", "Elif", "Felix", "Gabriela", "Hassan", "Ingrid", "João",
     ]
+    /// No one else is a Silva: the demo participant's partners should not read as her family.
     static let familyNames = [
-        "Silva", "Okafor", "Müller", "Tanaka", "Kowalski", "Haddad", "Nguyen", "Rossi", "Andersen", "Mensah",
+        "Santos", "Okafor", "Müller", "Tanaka", "Kowalski", "Haddad", "Nguyen", "Rossi", "Andersen", "Mensah",
         "García", "Schmidt", "Patel", "O'Brien", "Costa", "Ivanova", "Kimani", "Lefèvre", "Chen", "Jensen",
     ]
 
