@@ -3,6 +3,13 @@ import MutualMatching
 
 /// A deterministic, realistic-looking population for the demo: departments with home skill
 /// families, a seniority pyramid, several time-zone hubs, and skewed skill popularity.
+///
+/// Profiles are complementary, so that reciprocal pairs are the norm, as the product promises:
+/// each person is strong in three or four skills, mostly of their department's families, and
+/// wants four or five, mostly what another department is strong in, at a level (0 or 1) below
+/// every strength (2 or more). Two people from different teams then usually each want
+/// something the other can teach. (With one or two wants drawn from anywhere, most of the
+/// skill swap's proposed pairs were one-way; `DemoPopulationTests` holds the line at 10 %.)
 enum DemoPeople {
     struct Entry {
         var externalID: String
@@ -46,10 +53,16 @@ enum DemoPeople {
         "Maya", "Nikhil", "Olga", "Pedro", "Qiu", "Rosa", "Samir", "Tomás", "Uma", "Viktor", "Wanjiru", "Xavier",
         "Yara", "Zoë", "Amara", "Bruno", "Carmen", "Daniel", "Elif", "Felix", "Gabriela", "Hassan", "Ingrid", "João",
     ]
+    /// No one else is a Silva: the demo participant's partners should not read as her family.
     static let familyNames = [
-        "Silva", "Okafor", "Müller", "Tanaka", "Kowalski", "Haddad", "Nguyen", "Rossi", "Andersen", "Mensah",
+        "Santos", "Okafor", "Müller", "Tanaka", "Kowalski", "Haddad", "Nguyen", "Rossi", "Andersen", "Mensah",
         "García", "Schmidt", "Patel", "O'Brien", "Costa", "Ivanova", "Kimani", "Lefèvre", "Chen", "Jensen",
     ]
+
+    /// The demo participant's strengths, with her level in each.
+    static let participantStrengths: [(String, Int)] = [("SQL", 3), ("Spreadsheet Modelling", 3), ("Python", 2)]
+    /// What the demo participant wants to learn, with her current level.
+    static let participantWants: [(String, Int)] = [("Data Visualisation", 1), ("User Research", 0), ("Public Speaking", 0), ("Storytelling", 0)]
 
     static func generate(count: Int) -> [Entry] {
         var random = DemoRandom(seed: 2026)
@@ -83,18 +96,36 @@ enum DemoPeople {
             let home = department.families.flatMap { families[$0] ?? [] }
             var strengths: [(String, Int)] = []
             var chosen: Set<String> = []
-            for _ in 0..<(2 + Int(random.next() % 3)) {
+            for _ in 0..<(3 + Int(random.next() % 2)) {
                 // Mostly home-family skills, sometimes anything (popular skills first).
                 let pool = random.unit() < 0.75 ? home : allSkills
-                let skill = pool[min(pool.count - 1, Int(Double(pool.count) * random.unit() * random.unit()))]
+                let skill = random.popular(pool)
                 guard chosen.insert(skill).inserted else { continue }
-                strengths.append((skill, min(5, max(1, level - 1 + Int(random.next() % 3)))))
+                // At least 2 ("can show someone"), so any strength teaches a want at level 0 or 1.
+                strengths.append((skill, min(5, max(2, level - 1 + Int(random.next() % 3)))))
             }
+            // Wants: mostly what another department is strong in (its home families, popular
+            // skills first), so people in different teams usually have something to teach each other.
             var wants: [(String, Int)] = []
-            for _ in 0..<(1 + Int(random.next() % 3)) {
-                let skill = allSkills[min(allSkills.count - 1, Int(Double(allSkills.count) * random.unit() * random.unit()))]
+            let wantCount = 4 + Int(random.next() % 2)
+            while wants.count < wantCount {
+                let pool: [String]
+                if random.unit() < 0.8 {
+                    let other = departments[(index + 1 + Int(random.next() % UInt64(departments.count - 1))) % departments.count]
+                    pool = other.families.flatMap { families[$0] ?? [] }
+                } else {
+                    pool = allSkills
+                }
+                let skill = random.popular(pool)
                 guard chosen.insert(skill).inserted else { continue }
-                wants.append((skill, Int(random.next() % 3)))
+                // Juniors start from nothing; others know a little (level 1) of some.
+                wants.append((skill, level == 1 ? 0 : Int(random.next() % 2)))
+            }
+            if index == 0 {
+                // The demo participant's profile tells the story her relationship pages tell:
+                // she teaches data work and wants to present it (dashboards, stakeholder interviews).
+                strengths = participantStrengths
+                wants = participantWants
             }
             let externalID = String(format: "P%04d", index + 1)
             let managers = managersByDepartment[department.name] ?? []
@@ -117,4 +148,10 @@ struct DemoRandom {
     init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
     mutating func next() -> UInt64 { generator.next() }
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// One of `pool`, the first ones far more often (the product of two uniforms): popular
+    /// skills come first in each family's list.
+    mutating func popular<Element>(_ pool: [Element]) -> Element {
+        pool[min(pool.count - 1, Int(Double(pool.count) * unit() * unit()))]
+    }
 }

@@ -56,7 +56,10 @@ extension Store {
     }
 
     /// Enrols the demo participant in the buddies programme and opens a relationship with a
-    /// free buddy there (one who can teach her something she wants, when there is one).
+    /// buddy who is free there (no pending match or open relationship in it) and not her partner
+    /// in another programme: preferably one who can teach her something she wants and learn
+    /// something she teaches, then one who can teach her. People enrolled in the programme come
+    /// first; when its run has paired them all, a colleague is enrolled as her buddy.
     private func openDemoParticipantRelationship(admin: Identity) async throws -> Relationship? {
         let database = try db()
         guard
@@ -68,19 +71,31 @@ extension Store {
         let anaID = try ana.requireID()
         let programmeID = try programme.requireID()
         _ = try await enrol(personIDs: [anaID], in: programmeID, by: admin)
-        let busy = try await busyPeople(in: programmeID, on: database)
-        let enrolled = try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).all().map(\.personID)
-        let free = enrolled.filter { $0 != anaID && !busy.contains($0) }
-        let anaWants = Set(try await PersonSkill.query(on: database).filter(\.$personID == anaID).filter(\.$kind == .want).all().map(\.skillID))
-        var best: UUID? = free.first
-        for candidate in free {
-            let strengths = try await PersonSkill.query(on: database).filter(\.$personID == candidate).filter(\.$kind == .strength).all().map(\.skillID)
-            if !anaWants.isDisjoint(with: strengths) {
-                best = candidate
-                break
-            }
+        var unavailable = try await busyPeople(in: programmeID, on: database)
+        unavailable.insert(anaID)
+        let herMatches = try await MatchMember.query(on: database).filter(\.$personID == anaID).all().map(\.matchID)
+        if !herMatches.isEmpty {
+            for member in try await MatchMember.query(on: database).filter(\.$matchID ~~ herMatches).all() { unavailable.insert(member.personID) }
         }
-        guard let partner = best else { return nil }
+        let enrolled = Set(try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).all().map(\.personID))
+        let free = try await Person.query(on: database).filter(\.$organisationID == admin.organisationID).sort(\.$externalID).all()
+            .compactMap(\.id).filter { !unavailable.contains($0) }
+        let candidates = free.filter { enrolled.contains($0) } + free.filter { !enrolled.contains($0) }
+        let hers = try await PersonSkill.query(on: database).filter(\.$personID == anaID).all()
+        let anaWants = Set(hers.filter { $0.kind == .want }.map(\.skillID))
+        let anaStrengths = Set(hers.filter { $0.kind == .strength }.map(\.skillID))
+        var teachesHer = Set<UUID>(), learnsFromHer = Set<UUID>()
+        for line in try await PersonSkill.query(on: database).filter(\.$organisationID == admin.organisationID)
+            .filter(\.$skillID ~~ Array(anaWants.union(anaStrengths))).all()
+        {
+            if line.kind == .strength, anaWants.contains(line.skillID) { teachesHer.insert(line.personID) }
+            if line.kind == .want, anaStrengths.contains(line.skillID) { learnsFromHer.insert(line.personID) }
+        }
+        guard
+            let partner = candidates.first(where: { teachesHer.contains($0) && learnsFromHer.contains($0) })
+                ?? candidates.first(where: teachesHer.contains) ?? candidates.first
+        else { return nil }
+        if !enrolled.contains(partner) { _ = try await enrol(personIDs: [partner], in: programmeID, by: admin) }
         return try await transaction { transaction in
             try await self.openRelationship(programme: programme, matchID: nil, memberIDs: [anaID, partner], actor: admin.personID, on: transaction)
         }
