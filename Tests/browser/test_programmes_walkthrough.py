@@ -186,23 +186,28 @@ def test_the_whole_programme_path(driver, second_driver, base_url, timeout):
     assert not any("Ivo Brandt" in pair and "Lou Fischer" in pair for pair in rerun), rerun
 
     # Publish; Pat accepts, Quinn declines with a reason.
-    submit(driver, "Publish these matches", timeout)
+    # Publishing asks first: the confirmation says who is told and how, then the real submit.
+    driver.find_element(By.CSS_SELECTOR, "#publish-confirm summary").click()
+    assert "Publishing tells" in driver.find_element(By.ID, "publish-confirm").text, describe(driver)
+    submit_form(driver, "publish-form", timeout)
     assert driver.find_elements(By.ID, "published"), describe(driver)
     WALK["published"] = len(rerun)
     as_person(second_driver, base_url, timeout, PAT)
     open_path(second_driver, base_url, "/matches")
     assert "Ada Admin" in second_driver.find_element(By.CSS_SELECTOR, ".match").text, describe(second_driver)
-    submit(second_driver, "Accept", timeout)
+    submit(second_driver, "Accept this match", timeout)
     assert "You accepted the match." in second_driver.find_element(By.ID, "status").text, describe(second_driver)
     as_person(second_driver, base_url, timeout, QUINN)
     open_path(second_driver, base_url, "/matches")
+    # Decline sits apart from Accept, behind "Not a good fit?".
+    second_driver.find_element(By.CSS_SELECTOR, "details.decline summary").click()
     fill(second_driver, {"reason": "I am away for most of the cycle"})
-    submit(second_driver, "Decline", timeout)
+    submit(second_driver, "Decline this match", timeout)
     assert "You declined the match." in second_driver.find_element(By.ID, "status").text, describe(second_driver)
 
     # Ada accepts too: the match becomes a relationship.
     open_path(driver, base_url, "/matches")
-    submit(driver, "Accept", timeout)
+    submit(driver, "Accept this match", timeout)
     open_path(driver, base_url, programme_path)
     assert "I am away for most of the cycle" in driver.find_element(By.ID, "decline-reasons").text, describe(driver)
 

@@ -24,8 +24,16 @@ public enum PairExplainer {
 
     /// "Ana (SQL 4) → Ben (SQL 2, wants it)" for each counted want the teacher can help with.
     public static func teachingLines(_ context: ScoringContext, teacher: Int, learner: Int) -> [String] {
+        teachingPoints(context, teacher: teacher, learner: learner).map(\.line)
+    }
+
+    /// The wants of `learner` that `teacher` can help with, as the score counts them (the best
+    /// ``MatchRules/skillsCounted``), most valuable first: the same skills, in the same order,
+    /// as ``teachingLines(_:teacher:learner:)``, with the levels kept apart so a page can put
+    /// them in its own words.
+    public static func teachingPoints(_ context: ScoringContext, teacher: Int, learner: Int) -> [TeachingPoint] {
         let teacherPerson = context.people[teacher], learnerPerson = context.people[learner]
-        var scored: [(value: Int, line: String)] = []
+        var scored: [(value: Int, point: TeachingPoint)] = []
         for (offset, want) in learnerPerson.wants.enumerated() {
             let index = Int(context.wantStart[learner]) + offset
             let value = context.wantContribution(teacher: teacher, wantIndex: index)
@@ -34,7 +42,9 @@ public enum PairExplainer {
             let direct = teacherPerson.strengthLevel(want.skill)
             if direct > want.currentLevel {
                 let name = teacherPerson.strengths.first { $0.skill == want.skill }?.displayName ?? want.displayName
-                scored.append((value, "\(teacherPerson.displayName) (\(name) \(direct)) → \(wanted)"))
+                scored.append((value, TeachingPoint(
+                    skill: want.displayName, learnerLevel: want.currentLevel, teacherLevel: direct, relatedSkill: nil,
+                    line: "\(teacherPerson.displayName) (\(name) \(direct)) → \(wanted)")))
             } else {
                 // Partial credit: name the teacher's strongest skill of the same family.
                 let family = context.rules.skillFamilies.first { $0.skills.contains(want.skill) }
@@ -42,11 +52,13 @@ public enum PairExplainer {
                     .filter { family?.skills.contains($0.skill) ?? false }
                     .max { ($0.level, $1.skill) < ($1.level, $0.skill) }
                 let label = related.map { "\($0.displayName) \($0.level), related" } ?? "related skill"
-                scored.append((value, "\(teacherPerson.displayName) (\(label)) → \(wanted)"))
+                scored.append((value, TeachingPoint(
+                    skill: want.displayName, learnerLevel: want.currentLevel, teacherLevel: related?.level ?? 0,
+                    relatedSkill: related?.displayName ?? "", line: "\(teacherPerson.displayName) (\(label)) → \(wanted)")))
             }
         }
-        return scored.sorted { $0.value > $1.value || ($0.value == $1.value && $0.line < $1.line) }
-            .prefix(context.rules.skillsCounted).map(\.line)
+        return scored.sorted { $0.value > $1.value || ($0.value == $1.value && $0.point.line < $1.point.line) }
+            .prefix(context.rules.skillsCounted).map(\.point)
     }
 
     static func buddyLines(_ context: ScoringContext, _ a: Int, _ b: Int) -> [String] {

@@ -115,6 +115,37 @@ extension Store {
         }
     }
 
+    /// What publishing the run would do: how many matches and people, and how many of those
+    /// people are emailed and can answer in the app. Counts the groups exactly as
+    /// ``publishMatchRun(id:by:)`` does (a group with someone no longer in the directory is
+    /// left out).
+    public func publishPreview(of run: MatchRunSummary, by identity: Identity) async throws -> PublishPreview {
+        try requireRole(.programmeManager, identity)
+        let groups = run.groups
+        var found: [String: Person] = [:]
+        for slice in Array(Set(groups.flatMap(\.members))).queryBatches() {
+            for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
+                .filter(\.$externalID ~~ Array(slice)).all()
+            {
+                found[person.externalID] = person
+            }
+        }
+        let published = groups.filter { group in !group.members.isEmpty && group.members.allSatisfy { found[$0] != nil } }
+        let people = Set(published.flatMap(\.members)).compactMap { found[$0] }
+        let ids = people.compactMap(\.id)
+        var withAccount = Set<UUID>()
+        for slice in ids.queryBatches() {
+            for account in try await Account.query(on: try db()).filter(\.$organisationID == identity.organisationID)
+                .filter(\.$personID ~~ Array(slice)).all()
+            {
+                withAccount.insert(account.personID)
+            }
+        }
+        return PublishPreview(
+            matches: published.count, people: people.count, withEmail: people.filter { !($0.email ?? "").isEmpty }.count,
+            withAccount: withAccount.count)
+    }
+
     /// The signed-in member's published matches, newest first.
     public func myMatches(of identity: Identity) async throws -> [MyMatch] {
         let mine = try await MatchMember.query(on: try db()).filter(\.$personID == identity.personID).all()

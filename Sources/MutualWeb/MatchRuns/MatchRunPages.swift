@@ -33,6 +33,31 @@ struct MatchRunPages: Sendable {
         var a = "", b = "", locked = false, isPair = false
     }
     struct UnmatchedRow { let name: String, reason: String }
+    /// The publish confirmation: who will be told, and how (``PublishPreview`` in words).
+    struct PublishModel {
+        var people = 0, matches = 0, withEmail = 0
+        var peopleWord = "people", matchesWord = "matches"
+        /// Set when some have no account or no email address (empty otherwise).
+        var withoutAccountText = "", withoutEmailText = ""
+
+        init() {}
+
+        init(_ preview: PublishPreview) {
+            people = preview.people
+            matches = preview.matches
+            withEmail = preview.withEmail
+            peopleWord = preview.people == 1 ? "person" : "people"
+            matchesWord = preview.matches == 1 ? "match" : "matches"
+            let noAccount = preview.people - preview.withAccount
+            if noAccount > 0 {
+                withoutAccountText = "\(noAccount) of them \(noAccount == 1 ? "has" : "have") no account here yet, so they can answer only once they are invited (Members → Invite)."
+            }
+            let noEmail = preview.people - preview.withEmail
+            if noEmail > 0 {
+                withoutEmailText = "\(noEmail) of them \(noEmail == 1 ? "has" : "have") no email address on file, so they are not emailed and see their match only when they sign in."
+            }
+        }
+    }
     struct RunModel {
         let page: PageChrome
         let programmeID: String, programmeName: String
@@ -43,6 +68,8 @@ struct MatchRunPages: Sendable {
         let pairs: [PairRow], hasPairs: Bool
         let unmatched: [UnmatchedRow], hasUnmatched: Bool
         let id: String, canPublish: Bool, published: Bool
+        /// What publishing will do, shown before the publish button (only while it can be published).
+        var publish = PublishModel()
         var status = "", error = ""
         /// Editing the proposal (see ProposalEditing.swift).
         var editing = ProposalEditing.Model()
@@ -87,14 +114,17 @@ struct MatchRunPages: Sendable {
             return row
         }
         let published = try await store.publishedMatches(in: run.programmeID, by: context.identity).publishedRunIDs.contains(id)
-        return RunModel(
+        let canPublish = run.status == .done && !published && !rows.isEmpty
+        var model = RunModel(
             page: pages.chrome(title: "Match run", context: context, current: "programmes"), programmeID: run.programmeID.uuidString,
             programmeName: programme.draft.name, running: run.status == .running, progress: run.progress,
             failed: run.status == .failed, failure: run.failure, participants: run.participants,
             matched: run.matched, seed: run.seed, quality: RunQualityText.quality(run), totalText: RunQualityText.total(run),
             edited: run.isEditedByHand, pairs: rows, hasPairs: !rows.isEmpty,
             unmatched: unmatched.map { UnmatchedRow(name: names[$0.id] ?? $0.id, reason: $0.reason) }, hasUnmatched: !unmatched.isEmpty,
-            id: id.uuidString, canPublish: run.status == .done && !published && !rows.isEmpty, published: published,
+            id: id.uuidString, canPublish: canPublish, published: published,
             editing: try await ProposalEditing.model(run, names: names, editable: run.status == .done && !published, store: store, identity: context.identity))
+        if canPublish { model.publish = PublishModel(try await store.publishPreview(of: run, by: context.identity)) }
+        return model
     }
 }

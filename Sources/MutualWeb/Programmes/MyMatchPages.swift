@@ -43,8 +43,14 @@ struct MyMatchPages: Sendable {
 
     struct PartnerRow { let name: String, department: String, answer: String }
     struct MatchRow {
-        let id: String, programme: String, partners: [PartnerRow], score: Int, reasons: [String]
+        let id: String, programme: String, partners: [PartnerRow], score: Int
+        /// "You and Olga Andersen", or "Your group with …".
+        let title: String
+        /// The match in words for the reader (what they learn, teach, and why).
+        let words: MatchDescription
         let open: Bool, answer: String, relationshipID: String
+        /// Whom declining concerns, by name ("Olga Andersen").
+        let others: String
         /// The relationship exists (everyone accepted), so there is a page to link to. Stored,
         /// not computed: templates see stored properties only.
         let hasRelationship: Bool
@@ -83,13 +89,20 @@ struct MyMatchPages: Sendable {
     }
 
     private func model(_ context: SignedInContext) async throws -> ListModel {
-        let matches = try await store.myMatches(of: context.identity).map { match in
-            MatchRow(
-                id: match.id.uuidString, programme: match.programmeName,
-                partners: match.partners.map { PartnerRow(name: $0.name, department: $0.department, answer: Self.answer($0.response)) },
-                score: match.score, reasons: match.reasons, open: match.status == .pending && match.myResponse == .pending,
-                answer: Self.answerText(match), relationshipID: match.relationshipID?.uuidString ?? "",
-                hasRelationship: match.relationshipID != nil)
+        var matches: [MatchRow] = []
+        for match in try await store.myMatches(of: context.identity) {
+            let names = match.partners.map(\.name)
+            let explanation = try await store.explainMatch(match.id, for: context.identity)
+            matches.append(
+                MatchRow(
+                    id: match.id.uuidString, programme: match.programmeName,
+                    partners: match.partners.map { PartnerRow(name: $0.name, department: $0.department, answer: Self.answer($0.response)) },
+                    score: match.score,
+                    title: names.count == 1 ? "You and \(names[0])" : "Your group with \(Self.list(names))",
+                    words: MatchDescription(explanation, others: names, programme: match.programmeName),
+                    open: match.status == .pending && match.myResponse == .pending,
+                    answer: Self.answerText(match), relationshipID: match.relationshipID?.uuidString ?? "", others: Self.list(names),
+                    hasRelationship: match.relationshipID != nil))
         }
         let relationships = try await store.myRelationships(of: context.identity).map { relationship in
             RelationshipRow(
