@@ -20,7 +20,7 @@ struct PageDefectsTests {
 
     // MARK: Message bars
 
-    @Test("No page shows an empty message bar or a link with an empty id, for any role", arguments: TestBackend.all)
+    @Test("No page shows an empty message bar, a link with an empty id or a link to a 404, for any role", arguments: TestBackend.all)
     func noEmptyMessageBars(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
@@ -43,8 +43,11 @@ struct PageDefectsTests {
                     && !["/healthz", "/readyz", "/metrics"].contains($0.path)
             }
             var visited = 0
+            var linksFollowed = 0
             for email in [org.adminEmail, org.managerEmail, org.participantEmail] {
                 let browser = try await signedIn(app, email)
+                // Every link a page shows this person, and the first page that showed it.
+                var links: [String: String] = [:]
                 for route in pages {
                     var path = route.path
                     if path.contains(":id") {
@@ -57,9 +60,17 @@ struct PageDefectsTests {
                     visited += 1
                     #expect(Self.emptyMessageBars(in: response.text).isEmpty, "\(email) \(path) shows an empty message bar: \(Self.emptyMessageBars(in: response.text))")
                     #expect(Self.linksWithEmptyID(in: response.text).isEmpty, "\(email) \(path) links to \(Self.linksWithEmptyID(in: response.text))")
+                    for link in Self.internalLinks(in: response.text) where links[link] == nil { links[link] = path }
+                }
+                // No dead ends: each link leads somewhere for the person it is shown to.
+                for (link, page) in links.sorted(by: { $0.key < $1.key }) {
+                    let status = try await browser.get(link).status
+                    linksFollowed += 1
+                    #expect(status != .notFound && status.code < 500, "\(email): \(page) links to \(link), which answers \(status.code)")
                 }
             }
             #expect(visited >= 60)
+            #expect(linksFollowed >= 60, "only \(linksFollowed) links followed")
             // Signed out too: the sign-in, setup and forgotten-password pages.
             for path in ["/sign-in", "/forgot-password", "/setup"] {
                 let response = try await app.browser().get(path)
@@ -74,6 +85,18 @@ struct PageDefectsTests {
             let css = try await app.browser().get("/static/app.css").text
             #expect(css.contains(".notice:empty, .error:empty { display: none; }"))
         }
+    }
+
+    /// The site's own links on a page (`href="/…"`), without their fragment; static files and
+    /// sign-out (a form, not a link) left out.
+    static func internalLinks(in html: String) -> Set<String> {
+        let href = try! NSRegularExpression(pattern: ##"<a\b[^>]*\bhref="(/[^"#]*)"##)
+        let whole = NSRange(html.startIndex..., in: html)
+        return Set(
+            href.matches(in: html, range: whole).compactMap { match -> String? in
+                let link = String(html[Range(match.range(at: 1), in: html)!]).replacingOccurrences(of: "&amp;", with: "&")
+                return link.hasPrefix("/static/") || link.hasPrefix("//") ? nil : link
+            })
     }
 
     /// Each element with the class `notice` or `error` whose text is empty or only spaces,
