@@ -12,6 +12,12 @@ extension Store {
 }
 
 extension Store {
+    /// ``outbox()`` after running the due jobs (so events have become emails).
+    public func outboxAfterJobs() async throws -> [(recipient: String, subject: String, body: String)] {
+        try await runDueJobs()
+        return try await outbox()
+    }
+
     /// Every message the outbox transport kept, oldest first (what "sent" means without SMTP).
     public func outbox() async throws -> [(recipient: String, subject: String, body: String)] {
         try await database.sql().select().columns("recipient", "subject", "body").from(OutboxMessage.schema)

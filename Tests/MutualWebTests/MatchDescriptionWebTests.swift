@@ -98,6 +98,17 @@ struct MatchDescriptionWebTests {
             #expect(max.contains("<h3>What you can teach Pia Participant</h3>"))
             #expect(max.contains("<strong>Hiring</strong>: you are strong; Pia Participant is a beginner"))
             #expect(!max.contains("What you'll learn from"))
+
+            // The email that tells each of them says the same, in the same words, not the engine's.
+            let outbox = try await app.store.outboxAfterJobs()
+            let piaEmail = try #require(outbox.first { $0.recipient == org.participantEmail && $0.body.contains("you are matched with") })
+            #expect(piaEmail.body.contains("you'll mostly be learning from Max Manager this time"))
+            #expect(piaEmail.body.contains("What you'll learn from Max Manager:\n- Hiring: Max Manager is strong; you are a beginner"))
+            #expect(!piaEmail.body.contains("What you can teach") && !piaEmail.body.contains("only Pia"), "\(piaEmail.body)")
+            let maxEmail = try #require(outbox.first { $0.recipient == org.managerEmail && $0.body.contains("you are matched with") })
+            #expect(maxEmail.body.contains("you'll mostly be teaching Pia Participant this time"))
+            #expect(maxEmail.body.contains("What you can teach Pia Participant:\n- Hiring: you are strong; Pia Participant is a beginner"))
+            #expect(maxEmail.body.contains("Why you two:\n- You both speak English."))
         }
     }
 

@@ -43,18 +43,24 @@ extension Store {
             guard let match = try await PublishedMatch.find(UUID(uuidString: event.subjectID), on: try db()) else { return [] }
             let programme = try await Programme.find(match.programmeID, on: try db())
             let people = try await matchPeople(match)
-            let reasons = (try? JSONDecoder().decode([String].self, from: Data(match.reasonsJSON.utf8))) ?? []
-            return people.compactMap { person in
-                guard let email = person.email else { return nil }
-                return Notification(
-                    template: "match-published", category: .matches,
-                    recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
-                    values: [
-                        "name": person.name, "programme": programme?.name ?? "your programme",
-                        "others": Self.names(people.filter { $0.id != person.id }), "reasons": reasons, "hasReasons": !reasons.isEmpty,
-                        "link": "\(link)/matches", "action": "Accept or decline",
-                    ])
+            let members = try await MatchMember.query(on: try db()).filter(\.$matchID == (try match.requireID())).all()
+            var notifications: [Notification] = []
+            for person in people {
+                guard let email = person.email, let member = members.first(where: { $0.personID == person.id }) else { continue }
+                // The same words as My matches: what they will learn and teach, and why, for this reader.
+                let others = people.filter { $0.id != person.id }
+                let explanation = try await explainMatch(try match.requireID(), reader: member, organisationID: event.organisationID)
+                let words = MatchDescription(explanation, others: others.map(\.name), programme: programme?.name ?? "your programme")
+                notifications.append(
+                    Notification(
+                        template: "match-published", category: .matches,
+                        recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
+                        values: [
+                            "name": person.name, "programme": programme?.name ?? "your programme", "others": Self.names(others),
+                            "words": words, "link": "\(link)/matches", "action": "Accept or decline",
+                        ]))
             }
+            return notifications
         case .matchDeclined:
             guard let match = try await PublishedMatch.find(UUID(uuidString: event.subjectID), on: try db()) else { return [] }
             let programme = try await Programme.find(match.programmeID, on: try db())

@@ -7,7 +7,12 @@ extension Store {
     /// profiles as they are now, under the rules of the run that made the match, read with the
     /// engine's explanation code. "Not found" when they are not in the match.
     public func explainMatch(_ id: UUID, for identity: Identity) async throws -> MatchExplanation {
-        let mine = try await matchMembership(id, of: identity)
+        try await explainMatch(id, reader: try await matchMembership(id, of: identity), organisationID: identity.organisationID)
+    }
+
+    /// ``explainMatch(_:for:)`` for one of the match's members, who need not have an account
+    /// (the email that tells each member of the match).
+    func explainMatch(_ id: UUID, reader mine: MatchMember, organisationID: UUID) async throws -> MatchExplanation {
         let database = try db()
         guard let match = try await PublishedMatch.find(id, on: database) else { throw StoreError.notFound(what: "match") }
         let members = try await MatchMember.query(on: database).filter(\.$matchID == id).sort(\.$position).all()
@@ -22,8 +27,8 @@ extension Store {
             rules = programmeRules
         }
         let engineModel = Self.engineModel(programmeModel) ?? .pairs
-        let ordered = [mine] + members.filter { $0.personID != identity.personID }
-        let converted = try await enginePeople(ordered.map(\.personID), organisationID: identity.organisationID)
+        let ordered = [mine] + members.filter { $0.personID != mine.personID }
+        let converted = try await enginePeople(ordered.map(\.personID), organisationID: organisationID)
         let people = ordered.compactMap { converted[$0.personID] }
         let kind: MatchExplanation.Kind =
             members.count > 2 || programmeModel == .groups

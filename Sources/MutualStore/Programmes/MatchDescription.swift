@@ -1,30 +1,32 @@
 import Foundation
-import MutualStore
 
-/// A published match in plain words for the person reading it (``MatchExplanation`` is the
-/// facts): what they will learn and from whom, what they can teach, why the two (or the group)
+/// A published match in plain words for the person reading it, on My matches and in the email
+/// that tells them of it (``MatchExplanation`` is the facts): what they will learn and from whom, what they can teach, why the two (or the group)
 /// were put together, and, for a one-way pair, a kind word about which way it goes. Names,
 /// never ids; the other person by name, since profiles record no pronouns.
-struct MatchDescription {
+public struct MatchDescription: Sendable {
     /// One skill: its name and the levels in words ("Olga is an expert; you are new to it").
-    struct SkillLine { let skill: String, detail: String }
+    public struct SkillLine: Sendable {
+        public let skill: String
+        public let detail: String
+    }
 
     /// "What you'll learn from Olga" / "What you'll learn in this group".
-    let learnHeading: String
-    let learn: [SkillLine]
-    let hasLearn: Bool
+    public let learnHeading: String
+    public let learn: [SkillLine]
+    public let hasLearn: Bool
     /// "What you can teach Olga" / "What you can teach in this group".
-    let teachHeading: String
-    let teach: [SkillLine]
-    let hasTeach: Bool
+    public let teachHeading: String
+    public let teach: [SkillLine]
+    public let hasTeach: Bool
     /// "Why you two" / "Why this group".
-    let whyHeading: String
-    let why: [String]
-    let hasWhy: Bool
+    public let whyHeading: String
+    public let why: [String]
+    public let hasWhy: Bool
     /// One sentence on which way a one-way pair goes (empty for a two-way pair).
-    let direction: String
+    public let direction: String
     /// "Olga is your mentor." and the like (empty when there is nothing to say).
-    let roles: String
+    public let roles: String
 
     /// The teacher's level: "Olga is <word>".
     static let teacherWords = ["", "a beginner", "developing", "capable", "strong", "an expert"]
@@ -33,7 +35,7 @@ struct MatchDescription {
 
     static func word(_ words: [String], _ level: Int) -> String { words[max(0, min(words.count - 1, level))] }
 
-    init(_ explanation: MatchExplanation, others: [String], programme: String) {
+    public init(_ explanation: MatchExplanation, others: [String], programme: String) {
         let name = others.count == 1 ? others[0] : ""
         let inGroup = explanation.kind == .group || others.count != 1
         learnHeading = inGroup ? "What you'll learn in this group" : "What you'll learn from \(name)"
@@ -132,5 +134,7 @@ struct MatchDescription {
     }
 
     /// "a", "a and b", "a, b and c".
-    static func list(_ items: [String]) -> String { MyMatchPages.list(items) }
+    static func list(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
+    }
 }
