@@ -23,12 +23,6 @@ struct MatchDescriptionWebTests {
         try await browser.get(path).text.replacingOccurrences(of: "&#39;", with: "'")
     }
 
-    static func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
-        return browser
-    }
-
     @Test("Each side of a two-way pair reads what they will learn from the other and what they can teach, with levels in words", arguments: TestBackend.all)
     func twoWayPair(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
@@ -38,7 +32,7 @@ struct MatchDescriptionWebTests {
             _ = try await app.store.publishMatchRun(id: run.id, by: org.manager)
 
             // Pia: Statistics 4, wants Hiring (1 now). Max: Hiring 4, wants Statistics (2 now).
-            let pia = try await Self.page(try await Self.signedIn(app, org.participantEmail), "/matches")
+            let pia = try await Self.page(try await app.signedIn(org.participantEmail), "/matches")
             #expect(pia.contains("You and Max Manager"))
             #expect(pia.contains("<h3>What you'll learn from Max Manager</h3>"))
             #expect(pia.contains("<strong>Hiring</strong>: Max Manager is strong; you are a beginner"))
@@ -49,7 +43,7 @@ struct MatchDescriptionWebTests {
             #expect(pia.contains("Your working hours overlap by 7 hours a day"))
             #expect(!pia.contains("one-way") && !pia.contains("P00") && !pia.contains("→"))
 
-            let max = try await Self.page(try await Self.signedIn(app, org.managerEmail), "/matches")
+            let max = try await Self.page(try await app.signedIn(org.managerEmail), "/matches")
             #expect(max.contains("<h3>What you'll learn from Pia Participant</h3>"))
             #expect(max.contains("<strong>Statistics</strong>: Pia Participant is strong; you are developing"))
             #expect(max.contains("<h3>What you can teach Pia Participant</h3>"))
@@ -66,7 +60,7 @@ struct MatchDescriptionWebTests {
             let run = try await ProgrammeSeeds.run(app.store, programme, org)
             _ = try await app.store.publishMatchRun(id: run.id, by: org.manager)
             let match = try #require(try await app.store.myMatches(of: org.participant).first)
-            let page = try await Self.page(try await Self.signedIn(app, org.participantEmail), "/matches")
+            let page = try await Self.page(try await app.signedIn(org.participantEmail), "/matches")
             let score = "<p class=\"muted match-score\">match score \(match.score) of 100</p>"
             #expect(page.contains(score))
             #expect(!page.contains("Match score"))
@@ -86,13 +80,13 @@ struct MatchDescriptionWebTests {
             let run = try await ProgrammeSeeds.run(app.store, programme, org)
             _ = try await app.store.publishMatchRun(id: run.id, by: org.manager)
 
-            let pia = try await Self.page(try await Self.signedIn(app, org.participantEmail), "/matches")
+            let pia = try await Self.page(try await app.signedIn(org.participantEmail), "/matches")
             #expect(pia.contains(
                 "This pairing is one-way: you'll mostly be learning from Max Manager this time. Programmes sometimes pair this way when no two-way match was available."))
             #expect(pia.contains("<strong>Hiring</strong>: Max Manager is strong; you are a beginner"))
             #expect(!pia.contains("What you can teach"))
 
-            let max = try await Self.page(try await Self.signedIn(app, org.managerEmail), "/matches")
+            let max = try await Self.page(try await app.signedIn(org.managerEmail), "/matches")
             #expect(max.contains(
                 "This pairing is one-way: you'll mostly be teaching Pia Participant this time, and teaching is one of the best ways to learn."))
             #expect(max.contains("<h3>What you can teach Pia Participant</h3>"))
@@ -123,7 +117,7 @@ struct MatchDescriptionWebTests {
             _ = try await app.store.publishMatchRun(id: run.id, by: org.manager)
             // Published two-way; then Max's profile changes.
             try await Self.makeMaxWantNothing(app, org)
-            let pia = try await Self.page(try await Self.signedIn(app, org.participantEmail), "/matches")
+            let pia = try await Self.page(try await app.signedIn(org.participantEmail), "/matches")
             #expect(pia.contains("you'll mostly be learning from Max Manager, although Swap pairs people who both learn"))
             #expect(!pia.contains("Programmes sometimes pair this way"))
         }
@@ -137,7 +131,7 @@ struct MatchDescriptionWebTests {
             let run = try await ProgrammeSeeds.run(app.store, programme, org)
             _ = try await app.store.publishMatchRun(id: run.id, by: org.manager)
             let match = try #require(try await app.store.myMatches(of: org.participant).first)
-            let participant = try await Self.signedIn(app, org.participantEmail)
+            let participant = try await app.signedIn(org.participantEmail)
             let page = try await Self.page(participant, "/matches")
             // Accept's form closes before the disclosure that holds Decline and its reason opens.
             let acceptForm = try #require(page.range(of: "action=\"/matches/\(match.id)/accept\""))
@@ -166,7 +160,7 @@ struct MatchDescriptionWebTests {
             let programme = try await ProgrammeSeeds.accountsProgramme(app.store, org)
             let run = try await ProgrammeSeeds.run(app.store, programme, org)
             #expect(run.groups.count == 2)
-            let manager = try await Self.signedIn(app, org.managerEmail)
+            let manager = try await app.signedIn(org.managerEmail)
             let page = try await manager.get("/runs/\(run.id)").text
             // Pia and Max (accounts, emails) and C1 and D1 (imported without either).
             #expect(page.contains("<summary>Publish these matches…</summary>"))

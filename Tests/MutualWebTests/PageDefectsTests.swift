@@ -11,12 +11,6 @@ import Testing
 /// yet, an error page without navigation, boxes shown before there is anything in them.
 @Suite("Pages as people meet them")
 struct PageDefectsTests {
-    func signedIn(_ app: TestApp, _ email: String) async throws -> BrowserSession {
-        let browser = app.browser()
-        try await browser.post("/sign-in", form: ["email": email, "password": Seeds.password])
-        return browser
-    }
-
 
     // MARK: Message bars
 
@@ -45,7 +39,7 @@ struct PageDefectsTests {
             var visited = 0
             var linksFollowed = 0
             for email in [org.adminEmail, org.managerEmail, org.participantEmail] {
-                let browser = try await signedIn(app, email)
+                let browser = try await app.signedIn(email)
                 // Every link a page shows this person, and the first page that showed it.
                 var links: [String: String] = [:]
                 for route in pages {
@@ -143,9 +137,9 @@ struct PageDefectsTests {
     func roleArticles(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
-            let admin = try await signedIn(app, org.adminEmail)
-            let manager = try await signedIn(app, org.managerEmail)
-            let participant = try await signedIn(app, org.participantEmail)
+            let admin = try await app.signedIn(org.adminEmail)
+            let manager = try await app.signedIn(org.managerEmail)
+            let participant = try await app.signedIn(org.participantEmail)
             #expect(try await admin.get("/dashboard").text.contains("as an organisation admin."))
             #expect(try await manager.get("/dashboard").text.contains("as a programme manager."))
             #expect(try await participant.get("/dashboard").text.contains("as a participant."))
@@ -174,7 +168,7 @@ struct PageDefectsTests {
     func importLimit(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
-            let admin = try await signedIn(app, org.adminEmail)
+            let admin = try await app.signedIn(org.adminEmail)
             let page = try await admin.get("/admin/people/import")
             // The API says the same limit in its 413; both come from PeopleImportAPI.maxBytes.
             #expect(page.text.contains("CSV file (at most 500 MB)"))
@@ -188,7 +182,7 @@ struct PageDefectsTests {
     func programmeFormLines(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
-            let manager = try await signedIn(app, org.managerEmail)
+            let manager = try await app.signedIn(org.managerEmail)
             func form(_ field: String, _ text: String) -> [(String, String)] {
                 ProgrammeWebTests.form.filter { $0.0 != field } + [(field, text)]
             }
@@ -216,7 +210,7 @@ struct PageDefectsTests {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
             let programme = try await ProgrammeSeeds.programme(app.store, org)
-            let manager = try await signedIn(app, org.managerEmail)
+            let manager = try await app.signedIn(org.managerEmail)
             let path = "/programmes/\(programme.id)/enrolments"
 
             let ids = try await manager.post(path, fields: [("people", "A1\r\nB1\r\nA1\r\n\r\nNOBODY\r\n")])
@@ -251,7 +245,7 @@ struct PageDefectsTests {
             let run = try await ProgrammeSeeds.run(app.store, programme, org)
             _ = try await app.store.publishMatchRun(id: run.id, by: org.manager)
             let match = try #require(try await app.store.myMatches(of: org.participant).first)
-            let pia = try await signedIn(app, org.participantEmail)
+            let pia = try await app.signedIn(org.participantEmail)
 
             let accepted = try await pia.post("/matches/\(match.id)/accept")
             #expect(accepted.status == .ok)
@@ -274,7 +268,7 @@ struct PageDefectsTests {
     func errorPagesKeepNavigation(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
-            let pia = try await signedIn(app, org.participantEmail)
+            let pia = try await app.signedIn(org.participantEmail)
             let nowhere = try await pia.get("/no-such-page")
             let missing = try await pia.get("/relationships/\(UUID())")
             let forbidden = try await pia.get("/admin/jobs")
@@ -298,7 +292,7 @@ struct PageDefectsTests {
     func boxesOnlyWithContent(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in
             let org = try await Seeds.organisation("Acme", in: app.store)
-            let admin = try await signedIn(app, org.adminEmail)
+            let admin = try await app.signedIn(org.adminEmail)
             let before = try await admin.get("/account/tokens")
             #expect(before.status == .ok)
             #expect(!before.text.contains("Copy your new token now") && !before.text.contains(#"id="new-token""#))
