@@ -11,6 +11,7 @@ outright leaves no server behind; the fixtures also stop them and drop their dat
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import re
@@ -353,3 +354,24 @@ def invite_and_accept(admin: Member, database: str, email: str, name: str, passw
     accepted = browser.post(admin.base + link, data={"csrf_token": csrf_token(page.text), "name": name, "password": password},
                             allow_redirects=False, timeout=60)
     assert accepted.status_code == 303, f"accepting {email}'s invitation: {accepted.status_code} {accepted.text[:300]}"
+
+
+@contextlib.contextmanager
+def demo_server(request, name: str):
+    """A server on a fresh database loaded by `mutual demo`, as `(server, database path)`;
+    its log's tail is printed when the test using it failed."""
+    binary = mutual_binary()
+    workdir = new_workdir(f"mutual-{name}-")
+    database = os.path.join(workdir, f"{name}.sqlite")
+    env = server_environment()
+    loaded = subprocess.run([binary, "demo", "--database", database], env=env, cwd=workdir, capture_output=True, text=True, timeout=900)
+    assert loaded.returncode == 0, f"mutual demo failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}"
+    server = MutualServer(name, database, workdir, env).start()
+    try:
+        yield server, database
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            print(f"\n--- last lines of the server's log ---\n{server.log_tail(60)}")
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -21,10 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
 import sqlite3
-import subprocess
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -77,23 +74,10 @@ def events(calendar) -> dict[str, object]:
 
 @pytest.fixture
 def demo_server(request):
-    binary = mp.mutual_binary()
     mp.requests_module()
     icalendar_module()
-    workdir = mp.new_workdir("mutual-calendar-")
-    database = os.path.join(workdir, "calendar.sqlite")
-    env = mp.server_environment()
-    loaded = subprocess.run([binary, "demo", "--database", database], env=env, cwd=workdir, capture_output=True, text=True, timeout=900)
-    assert loaded.returncode == 0, f"mutual demo failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}"
-    server = mp.MutualServer("calendar", database, workdir, env).start()
-    try:
-        yield server, database
-    finally:
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            print(f"\n--- last lines of the server's log ---\n{server.log_tail(60)}")
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    with mp.demo_server(request, "calendar") as served:
+        yield served
 
 
 def two_members(server: mp.MutualServer, database: str) -> tuple[str, mp.Member, mp.Member]:

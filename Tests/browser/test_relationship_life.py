@@ -24,10 +24,7 @@ Env: MUTUAL_BIN.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,22 +43,9 @@ UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]
 
 @pytest.fixture
 def demo_server(request):
-    binary = mp.mutual_binary()
     mp.requests_module()
-    workdir = mp.new_workdir("mutual-relationship-life-")
-    database = os.path.join(workdir, "life.sqlite")
-    env = mp.server_environment()
-    loaded = subprocess.run([binary, "demo", "--database", database], env=env, cwd=workdir, capture_output=True, text=True, timeout=900)
-    assert loaded.returncode == 0, f"mutual demo failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}"
-    server = mp.MutualServer("life", database, workdir, env).start()
-    try:
-        yield server, database
-    finally:
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            print(f"\n--- last lines of the server's log ---\n{server.log_tail(60)}")
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    with mp.demo_server(request, "life") as served:
+        yield served
 
 
 # --- page helpers ------------------------------------------------------------------------------
