@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A published match as one of its members sees it.
 public struct MyMatch: Sendable, Equatable {
@@ -122,28 +123,32 @@ extension Store {
     public func publishPreview(of run: MatchRunSummary, by identity: Identity) async throws -> PublishPreview {
         try requireRole(.programmeManager, identity)
         let groups = run.groups
-        var found: [String: Person] = [:]
+        // Three columns of the run's people and a count of their accounts, read with SQLKit: the
+        // run page asks on every view, and a run can hold 10,000 people (models would decode
+        // every column of every row).
+        let sql = try database.sql()
+        var found: [String: (id: UUID, hasEmail: Bool)] = [:]
         for slice in Array(Set(groups.flatMap(\.members))).queryBatches() {
-            for person in try await Person.query(on: try db()).filter(\.$organisationID == identity.organisationID)
-                .filter(\.$externalID ~~ Array(slice)).all()
-            {
-                found[person.externalID] = person
+            let rows = try await sql.select().column("id").column("external_id").column("email").from(Person.schema)
+                .where("organisation_id", .equal, SQLBind(identity.organisationID))
+                .where("external_id", .in, SQLGroupExpression(SQLList(slice.map { SQLBind($0) }))).all()
+            for row in rows {
+                found[try row.decode(column: "external_id", as: String.self)] = (
+                    try row.decode(column: "id", as: UUID.self), !(try row.decode(column: "email", as: String?.self) ?? "").isEmpty
+                )
             }
         }
         let published = groups.filter { group in !group.members.isEmpty && group.members.allSatisfy { found[$0] != nil } }
         let people = Set(published.flatMap(\.members)).compactMap { found[$0] }
-        let ids = people.compactMap(\.id)
-        var withAccount = Set<UUID>()
-        for slice in ids.queryBatches() {
-            for account in try await Account.query(on: try db()).filter(\.$organisationID == identity.organisationID)
-                .filter(\.$personID ~~ Array(slice)).all()
-            {
-                withAccount.insert(account.personID)
-            }
+        var withAccount = 0
+        for slice in people.map(\.id).queryBatches() {
+            let row = try await sql.select().column(SQLRaw("COUNT(DISTINCT person_id)"), as: "accounts").from(Account.schema)
+                .where("organisation_id", .equal, SQLBind(identity.organisationID))
+                .where("person_id", .in, SQLGroupExpression(SQLList(slice.map { SQLBind($0) }))).first()
+            withAccount += try row?.decode(column: "accounts", as: Int.self) ?? 0
         }
         return PublishPreview(
-            matches: published.count, people: people.count, withEmail: people.filter { !($0.email ?? "").isEmpty }.count,
-            withAccount: withAccount.count)
+            matches: published.count, people: people.count, withEmail: people.filter(\.hasEmail).count, withAccount: withAccount)
     }
 
     /// The signed-in member's published matches, newest first.
