@@ -28,7 +28,7 @@ enum DemoProgrammes {
                         goal: "Spread skills across teams",
                         kpis: [
                             KPI(name: "meetings per pair per cycle", comparison: .atLeast, target: 6, unit: ""),
-                            KPI(name: "workshops per in-demand skill", comparison: .atLeast, target: 2, unit: ""),
+                            KPI(name: Measure.reciprocityIndex.name, comparison: .atLeast, target: 75, unit: "%"),
                         ]),
                 ],
                 members: { index, person in index % 3 == 0 || person.email == DemoOrganisation.participantEmail ? .peer : nil }),
@@ -36,7 +36,7 @@ enum DemoProgrammes {
                 draft: ProgrammeDraft(
                     name: "New joiner buddies", description: "A buddy with similar interests for everyone's first months.", model: .buddies,
                     cycleStart: cycleStart, cycleEnd: cycleEnd, requiredFields: [.wants]),
-                objectives: [ObjectiveDraft(goal: "Welcome new joiners", kpis: [KPI(name: "new joiners with a buddy", comparison: .atLeast, target: 90, unit: "%")])],
+                objectives: [ObjectiveDraft(goal: "Welcome new joiners", kpis: [KPI(name: Measure.peopleInAcceptedMatch.name, comparison: .atLeast, target: 90, unit: "%")])],
                 members: { index, _ in index % 7 == 1 ? .peer : nil }),
             Plan(
                 draft: ProgrammeDraft(
@@ -51,7 +51,7 @@ enum DemoProgrammes {
                 draft: ProgrammeDraft(
                     name: "Managers' mastermind circles", description: "Groups of five managers who act as a board for each other.",
                     model: .groups, structure: .formal, cadence: "every three weeks", cycleStart: cycleStart, cycleEnd: cycleEnd),
-                objectives: [ObjectiveDraft(goal: "Grow confident managers", kpis: [KPI(name: "participants who solved their hot-seat challenge", comparison: .atLeast, target: 70, unit: "%")])],
+                objectives: [ObjectiveDraft(goal: "Grow confident managers", kpis: [KPI(name: Measure.participantsCompletingAGoal.name, comparison: .atLeast, target: 70, unit: "%")])],
                 members: { index, person in index % 7 == 4 && person.level >= 3 ? .peer : nil }),
         ]
     }
@@ -86,7 +86,7 @@ extension Store {
 
     /// Accepts the first `count` matches of a run for everyone in them, as if they had answered,
     /// skipping any with the demo participant; the first becomes a relationship with a signed agreement.
-    private func acceptDemoMatches(runID: UUID, count: Int, sparing organisationID: UUID) async throws {
+    func acceptDemoMatches(runID: UUID, count: Int, sparing organisationID: UUID) async throws {
         let participant = try await Person.query(on: try db()).filter(\.$organisationID == organisationID)
             .filter(\.$email == DemoOrganisation.participantEmail).first()?.id
         let matches = try await PublishedMatch.query(on: try db()).filter(\.$runID == runID).all()

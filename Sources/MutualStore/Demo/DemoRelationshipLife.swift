@@ -48,13 +48,39 @@ extension Store {
                 for days in DemoRelationshipLife.pastMeetingDays { past.append(try await demoMeeting(relationship, daysFromNow: -days, agenda: "")) }
                 if shape == .thriving { try await demoMeeting(relationship, daysFromNow: 7, agenda: "") }
                 try await demoLogs(relationship, meetings: past, bothTeach: shape == .thriving)
+                try await demoMemberGoals(relationship, firstDone: true)
             case .stalled:
                 // Opened weeks ago and never met: what the needs-attention list is for.
                 try await backdate(relationship, days: 40)
+                try await demoMemberGoals(relationship, firstDone: false)
             }
         }
     }
 
+    /// One goal for each member, set when the relationship opened; the first member's done
+    /// three weeks ago when `firstDone`.
+    private func demoMemberGoals(_ relationship: Relationship, firstDone: Bool) async throws {
+        let database = try db()
+        let members = try await RelationshipMember.query(on: database).filter(\.$relationshipID == relationship.requireID()).sort(\.$position).all()
+        for (position, member) in members.enumerated() {
+            let done = firstDone && position == 0
+            let goal = Goal()
+            goal.organisationID = relationship.organisationID
+            goal.relationshipID = try relationship.requireID()
+            goal.personID = member.personID
+            goal.position = 0
+            goal.title = done ? "Try the new approach on a real problem" : "Bring one real challenge to every meeting"
+            goal.progress = done ? 100 : 30
+            goal.status = done ? .done : .open
+            goal.createdAt = relationship.startedAt
+            goal.completedAt = done ? clock.now.addingTimeInterval(-21 * 86_400) : nil
+            goal.updatedAt = goal.completedAt ?? goal.createdAt
+            try await goal.create(on: database)
+        }
+    }
+}
+
+extension Store {
     /// Enrols the demo participant in the buddies programme and opens a relationship with a
     /// buddy who is free there (no pending match or open relationship in it) and not her partner
     /// in another programme: preferably one who can teach her something she wants and learn
@@ -101,7 +127,7 @@ extension Store {
         }
     }
 
-    private func backdate(_ relationship: Relationship, days: Int) async throws {
+    func backdate(_ relationship: Relationship, days: Int) async throws {
         relationship.startedAt = clock.now.addingTimeInterval(-TimeInterval(days * 86_400))
         try await relationship.save(on: try db())
     }
@@ -126,7 +152,7 @@ extension Store {
 
     /// Each member's log of each meeting, an hour after it: with `bothTeach`, each teaches the
     /// other one of their strengths; without, only the first member teaches (a one-sided pair).
-    private func demoLogs(_ relationship: Relationship, meetings: [Meeting], bothTeach: Bool) async throws {
+    func demoLogs(_ relationship: Relationship, meetings: [Meeting], bothTeach: Bool) async throws {
         let database = try db()
         let members = try await RelationshipMember.query(on: database).filter(\.$relationshipID == relationship.requireID()).sort(\.$position).all()
         guard members.count >= 2 else { return }
@@ -207,7 +233,7 @@ extension Store {
         try await demoMilestone(relationship, goalID: nil, title: "Mid-cycle review together", due: day(30), done: nil)
     }
 
-    private func demoMilestone(_ relationship: Relationship, goalID: UUID?, title: String, due: Date, done: Date?) async throws {
+    func demoMilestone(_ relationship: Relationship, goalID: UUID?, title: String, due: Date, done: Date?) async throws {
         let milestone = Milestone()
         milestone.organisationID = relationship.organisationID
         milestone.relationshipID = try relationship.requireID()
@@ -245,7 +271,7 @@ extension Store {
 
     /// A meeting at 10:00 in the first member's time zone, `daysFromNow` days away (negative: past).
     @discardableResult
-    private func demoMeeting(_ relationship: Relationship, daysFromNow: Int, agenda: String) async throws -> Meeting {
+    func demoMeeting(_ relationship: Relationship, daysFromNow: Int, agenda: String) async throws -> Meeting {
         let database = try db()
         let relationshipID = try relationship.requireID()
         let first = try await RelationshipMember.query(on: database).filter(\.$relationshipID == relationshipID).sort(\.$position).first()

@@ -24,3 +24,5 @@ extension EventType: APIEnumeration {}
 extension RunOptimality: APIEnumeration {}
 extension Meeting.Status: APIEnumeration {}
 extension MeetingCadence.Interval: APIEnumeration {}
+extension Measure: APIEnumeration {}
+extension KPIStatus: APIEnumeration {}

@@ -115,7 +115,7 @@ struct AuditPages: Sendable {
                         line.occurredAt.formatted(.iso8601), line.type, line.actorPersonID?.uuidString.lowercased() ?? "", line.actorName,
                         line.subjectType, line.subjectID, line.sentence, line.eventID.uuidString.lowercased(),
                     ]
-                    text += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
+                    text += fields.map(CSVText.field).joined(separator: ",") + "\r\n"
                 }
                 try await writer.write(ByteBuffer(string: text))
             }
@@ -125,15 +125,6 @@ struct AuditPages: Sendable {
             status: .ok,
             headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"mutual-audit-log.csv\"", .cacheControl: "no-store"],
             body: body)
-    }
-
-    /// A CSV field, quoted when it needs to be; a leading `=`, `+`, `-` or `@` is prefixed with
-    /// an apostrophe so a spreadsheet does not run it as a formula.
-    static func csvField(_ value: String) -> String {
-        var value = value
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     // MARK: Page

@@ -117,6 +117,8 @@ public func buildApplication(
     PeopleAPI(store: store).register(on: routes)
     ProgrammePages(store: store, pages: pages).register(on: routes)
     ProgrammesAPI(store: store).register(on: routes)
+    ProgrammeDashboardPages(store: store, pages: pages).register(on: routes)
+    KPIsAPI(store: store).register(on: routes)
     MatchRunsAPI(store: store).register(on: routes)
     MatchRunPages(store: store, pages: pages).register(on: routes)
     RulesPages(store: store, pages: pages).register(on: routes)

@@ -1,0 +1,35 @@
+import FluentKit
+import Foundation
+
+extension Store {
+    /// The fewest distinct respondents a feedback score is shown over, unless a programme sets its own.
+    public static let defaultMinimumRespondents = 5
+
+    /// A programme's dashboard, computed now. Programme managers and admins only.
+    public func programmeDashboard(id: UUID, of identity: Identity) async throws -> ProgrammeDashboard {
+        try requireRole(.programmeManager, identity)
+        let programme = try await scopedProgramme(id: id, of: identity)
+        return try await dashboard(of: programme)
+    }
+
+    /// Every programme's dashboard in the organisation, newest cycle first, for the
+    /// organisation-wide view. Programme managers and admins only.
+    public func programmeDashboards(of identity: Identity) async throws -> [ProgrammeDashboard] {
+        try requireRole(.programmeManager, identity)
+        let programmes = try await Programme.query(on: try db()).filter(\.$organisationID == identity.organisationID)
+            .sort(\.$cycleStart, .descending).sort(\.$name).all()
+        var dashboards: [ProgrammeDashboard] = []
+        for programme in programmes { dashboards.append(try await dashboard(of: programme)) }
+        return dashboards
+    }
+
+    private func dashboard(of programme: Programme) async throws -> ProgrammeDashboard {
+        let id = try programme.requireID()
+        let facts = try await programmeFacts(of: programme)
+        let objectives = try await ProgrammeObjective.query(on: try db()).filter(\.$programmeID == id).sort(\.$position).all()
+        let drafts = try objectives.map { ObjectiveDraft(goal: $0.goal, kpis: try JSONDecoder().decode([KPI].self, from: Data($0.kpisJSON.utf8))) }
+        return ProgrammeDashboard.build(
+            programmeID: id, name: programme.name, facts: facts, objectives: drafts, minimumRespondents: Self.defaultMinimumRespondents,
+            now: clock.now)
+    }
+}
