@@ -42,6 +42,7 @@ struct ProgrammePages: Sendable {
 
     struct Option { let value: String, label: String, selected: Bool }
     struct FieldOption { let value: String, label: String, checked: Bool }
+    struct MeasureOption { let name: String, unit: String, explanation: String }
     struct FormModel {
         let page: PageChrome
         let action: String
@@ -52,6 +53,8 @@ struct ProgrammePages: Sendable {
         let models: [Option], structures: [Option], fields: [FieldOption]
         let objectives: String, questions: String
         let milestoneTemplates: String
+        /// What the objective editor offers: the measures Mutual computes.
+        let measures: [MeasureOption] = Measure.allCases.map { MeasureOption(name: $0.name, unit: $0.unit, explanation: $0.explanation) }
         var error = "", errorField = ""
     }
 
