@@ -6,6 +6,7 @@ import PackageDescription
 //   swift package benchmark                      (package-benchmark: every suite)
 //   swift package benchmark --target MatchingBenchmarks
 //   swift package benchmark --target StoreBenchmarks
+//   swift package benchmark --target DashboardBenchmarks   (MUTUAL_BENCH_POSTGRES=… for PostgreSQL)
 //   swift run -c release store-bench             (the same store workloads, plain timing)
 //
 // The path dependency is named explicitly: otherwise SwiftPM identifies it by its folder name,
@@ -81,6 +82,13 @@ let package = Package(
             name: "CalendarBenchmarks",
             dependencies: ["StoreWorkloads", .product(name: "MutualStore", package: "Mutual"), .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/CalendarBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "DashboardBenchmarks",
+            dependencies: ["StoreWorkloads", .product(name: "MutualStore", package: "Mutual"), .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/DashboardBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
