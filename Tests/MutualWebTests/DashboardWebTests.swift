@@ -102,3 +102,53 @@ struct DashboardWebTests {
         }
     }
 }
+
+@Suite("The ISMCP evidence pack")
+struct EvidencePackWebTests {
+    /// The files of a ZIP archive as Python's `zipfile` reads them (a real reader, not ours).
+    static func unzip(_ bytes: [UInt8]) throws -> [String: String] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mutual-evidence-\(UUID().uuidString).zip")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import json, sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({n: z.read(n).decode('utf-8') for n in z.namelist()}))",
+            file.path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SeedError("python's zipfile could not read the archive") }
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
+    }
+
+    @Test("The pack maps the programme to the six standards, says what is missing, and its ZIP holds the same records as CSV", arguments: TestBackend.all)
+    func evidencePack(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let (programme, _) = try await ProgrammeSeeds.relationship(app.store, org)
+            let manager = try await app.signedIn(org.managerEmail)
+            let page = try await manager.get("/programmes/\(programme.id)/evidence")
+            #expect(page.status == .ok)
+            for title in ["1. Clarity of purpose", "2. Stakeholder training and briefing", "3. Selection and matching", "4. Measurement and review", "5. Ethics", "6. Administration and support"] {
+                #expect(page.text.contains(title), "\(title)")
+            }
+            // The seeded programme has no objectives and an unsigned agreement: both are named as missing.
+            #expect(page.text.contains("Objectives tied to organisational goals") && page.text.contains("Signed agreements for 1 relationship."))
+            let zip = try await manager.get("/programmes/\(programme.id)/evidence.zip")
+            #expect(zip.status == .ok && zip.headers[.contentType] == "application/zip")
+            let files = try Self.unzip(Array(zip.body.readableBytesView))
+            #expect(Set(files.keys) == ["standards.csv", "kpis.csv", "funnel.csv", "measures.csv", "match-runs.csv", "relationships.csv"])
+            let relationships = DashboardWebTests.csvRows(try #require(files["relationships.csv"]))
+            #expect(relationships.count == 2 && relationships[1][1] == "active" && relationships[1][5] == "no")
+            #expect(DashboardWebTests.csvRows(try #require(files["funnel.csv"])) == DashboardWebTests.csvRows(try await manager.get("/programmes/\(programme.id)/dashboard/funnel.csv").text))
+            // Names stay out of the records.
+            #expect(!files.values.contains { $0.contains("Pia") || $0.contains("Max Manager") })
+            #expect(try await app.signedIn(org.participantEmail).get("/programmes/\(programme.id)/evidence.zip").status == .forbidden)
+        }
+    }
+}

@@ -119,6 +119,7 @@ public func buildApplication(
     ProgrammesAPI(store: store).register(on: routes)
     ProgrammeDashboardPages(store: store, pages: pages).register(on: routes)
     KPIsAPI(store: store).register(on: routes)
+    EvidencePages(store: store, pages: pages).register(on: routes)
     MatchRunsAPI(store: store).register(on: routes)
     MatchRunPages(store: store, pages: pages).register(on: routes)
     RulesPages(store: store, pages: pages).register(on: routes)
