@@ -99,6 +99,12 @@ let package = Package(
         ),
         // The hourly nudge scan over 100,000 relationships (issue 14).
         .executableTarget(
+            name: "dashboard-bench",
+            dependencies: ["StoreWorkloads", .product(name: "MutualStore", package: "Mutual")],
+            path: "Sources/dashboard-bench",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
             name: "nudge-bench",
             dependencies: ["StoreWorkloads"],
             swiftSettings: [.swiftLanguageMode(.v6)]
