@@ -35,7 +35,7 @@ struct FeedbackAPI: Sendable {
         let needed: Int
         let heldBack: String?
         static var example: MeasureBody {
-            MeasureBody(name: .meetingUsefulness, respondents: 6, answers: 14, k: 5, value: 4.2, nps: nil, shares: [], needed: 0, heldBack: nil)
+            MeasureBody(name: .fitCheck, respondents: 6, answers: 14, k: 5, value: 4.2, nps: 20, shares: [.example], needed: 0, heldBack: "Held back")
         }
     }
     struct MonthBody: APIBody {
@@ -71,7 +71,7 @@ struct FeedbackAPI: Sendable {
         static var example: RequestBody {
             RequestBody(
                 id: UUID(), kind: .checkIn, programmeId: UUID(), programmeName: "Peer learning", relationshipId: UUID(), others: ["Ben Okafor"],
-                meetingId: UUID(), meetingStartsAt: Date(), createdAt: Date(), answeredAt: nil, open: true)
+                meetingId: UUID(), meetingStartsAt: Date(), createdAt: Date(), answeredAt: Date(), open: false)
         }
     }
     struct GoalRatingRequest: APIBody {
@@ -94,7 +94,9 @@ struct FeedbackAPI: Sendable {
         let goals: [GoalRatingRequest]?
         let skills: [SkillLevelRequest]?
         static var example: AnswerRequest {
-            AnswerRequest(score: 4, fit: nil, reasons: nil, comment: "Practical", story: nil, shared: false, goals: nil, skills: nil)
+            AnswerRequest(
+                score: 4, fit: .goodFit, reasons: [.noTime], comment: "Practical", story: "We built a dashboard together", shared: false,
+                goals: [.example], skills: [.example])
         }
     }
 

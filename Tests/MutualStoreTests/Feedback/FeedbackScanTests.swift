@@ -22,7 +22,7 @@ struct FeedbackScanTests {
             #expect(try await store.runFeedbackScan().requested == 0)
             let kinds = try await store.feedbackToGive(of: people[0]).map(\.kind)
             #expect(Set(kinds) == [.checkIn, .fitCheck])
-            let emails = try await store.outboxAfterJobs().filter { $0.recipient == "p1@acme.example" }
+            let emails = try await store.outboxAfterJobs().filter { $0.recipient == "p1@acme.example" && $0.body.contains("/feedback/") }
             #expect(emails.count == 2)
             #expect(emails.contains { $0.subject.hasPrefix("How useful was the meeting?") && $0.body.contains("/feedback/") })
             // A second meeting: a check-in, but no second fit check.
@@ -38,7 +38,7 @@ struct FeedbackScanTests {
             let reminded = try await store.runFeedbackScan().reminded
             #expect(reminded == 5)
             #expect(try await store.runFeedbackScan().reminded == 0)
-            let reminders = try await store.outboxAfterJobs().filter { $0.subject.hasPrefix("Reminder:") }
+            let reminders = try await store.outboxAfterJobs().filter { $0.subject.hasPrefix("Reminder:") && $0.body.contains("/feedback/") }
             #expect(reminders.count == 5)
         }
     }
@@ -65,7 +65,10 @@ struct FeedbackScanTests {
             try await store.changeRelationship(id: relationship, to: .dissolved, reason: "Moved team", by: fixture.org.manager)
             let result = try await store.runFeedbackScan()
             #expect(result.requested == 2)
-            #expect(try await store.feedbackToGive(of: people[1]).first?.kind == .closeSurvey)
+            #expect(try await store.feedbackToGive(of: people[1]).contains { $0.kind == .closeSurvey })
+            // Dissolved: no more pulses.
+            fixture.clock.advance(by: 20 * 86_400)
+            #expect(try await store.runFeedbackScan().requested == 0)
         }
     }
 }
