@@ -27,7 +27,7 @@ struct SpineWebTests {
             try await browser.post("/sign-in", form: ["email": org.participantEmail, "password": Seeds.password])
             let page = try await browser.get("/profile/email")
             #expect(page.status == .ok)
-            #expect(page.text.components(separatedBy: "checked").count - 1 == 5, "every category a participant gets starts on")
+            #expect(page.text.components(separatedBy: "checked").count - 1 == 6, "every category a participant gets starts on")
             #expect(!page.text.contains("Programmes I manage"), "a participant is not asked about programme email")
 
             let saved = try await browser.post("/profile/email", form: ["matches": "on"])
@@ -35,7 +35,7 @@ struct SpineWebTests {
             #expect(saved.text.contains("Saved."))
             let preferences = try await app.store.emailPreferences(of: org.participant)
             #expect(
-                preferences == [.matches: true, .relationships: false, .meetings: false, .messages: false, .nudges: false, .programmes: true],
+                preferences == [.matches: true, .relationships: false, .meetings: false, .messages: false, .nudges: false, .feedback: false, .programmes: true],
                 "the category not offered keeps its setting")
 
             let token = try await app.store.createAPIToken(named: "phone", for: org.participant).secret
@@ -53,10 +53,10 @@ struct SpineWebTests {
             let (put, _) = try await api(
                 app, .put, "/api/v1/me/email-preferences", token: token, json: #"{"matches":false,"relationships":true,"programmes":true}"#)
             #expect(put.status == .ok)
-            // Meetings, messages and nudges, left out of the body, keep their setting (off, from the page above).
+            // Meetings, messages, nudges and feedback, left out of the body, keep their setting (off, from the page above).
             #expect(
                 try await app.store.emailPreferences(of: org.participant)
-                    == [.matches: false, .relationships: true, .meetings: false, .messages: false, .nudges: false, .programmes: true])
+                    == [.matches: false, .relationships: true, .meetings: false, .messages: false, .nudges: false, .feedback: false, .programmes: true])
             let (meetings, answer) = try await api(
                 app, .put, "/api/v1/me/email-preferences", token: token, json: #"{"matches":false,"relationships":true,"programmes":true,"meetings":true}"#)
             #expect(meetings.status == .ok && answer["meetings"] as? Bool == true)

@@ -73,6 +73,7 @@ extension Store {
         try await loadDemoProgrammes(admin: identity, people: people)
         try await loadDemoRelationshipLife(admin: identity)
         try await loadDemoPastCycle(admin: identity, people: people)
+        try await loadDemoFeedback(admin: identity)
         return .created(people: people.count)
     }
 }

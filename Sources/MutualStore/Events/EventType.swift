@@ -51,6 +51,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case milestoneRemoved = "milestone.removed"
     case meetingLogged = "meeting.logged"
     case skillLevelRaised = "skill_level.raised"
+    case feedbackReceived = "feedback.received"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -79,6 +80,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .milestoneCompleted, .milestoneCreated, .milestoneChanged, .milestoneRemoved: "milestone"
         case .meetingLogged: "meeting"
         case .skillLevelRaised: "person"
+        // About the programme: naming the request would name the respondent.
+        case .feedbackReceived: "programme"
         }
     }
 
@@ -135,6 +138,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .milestoneRemoved: "removed a milestone"
         case .meetingLogged: "logged what they taught and learned at a meeting"
         case .skillLevelRaised: "raised their level in a skill they are learning"
+        case .feedbackReceived: "received an answer to a feedback request"
         }
     }
 }

@@ -17,4 +17,7 @@ public enum JobKind {
     /// Hourly: nudges the people whose local morning it is, closes requests and silent
     /// relationships (``Store/nudgeScan(_:)``).
     public static let nudgeScan = "nudges.scan"
+    /// Hourly: asks for feedback (check-ins, fit checks, pulses, reviews, close surveys) and
+    /// reminds once (``Store/runFeedbackScan()``).
+    public static let feedbackScan = "feedback.scan"
 }

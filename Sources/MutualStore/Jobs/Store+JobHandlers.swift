@@ -12,6 +12,7 @@ extension Store {
             JobHandler(kind: JobKind.housekeeping, run: housekeeping),
             JobHandler(kind: JobKind.messageDigest, run: sendMessageDigest),
             JobHandler(kind: JobKind.nudgeScan, run: nudgeScan),
+            JobHandler(kind: JobKind.feedbackScan, run: feedbackScan),
         ]
     }
 
@@ -19,6 +20,7 @@ extension Store {
     public static let jobSchedules = [
         JobSchedule(name: "housekeeping", kind: JobKind.housekeeping, period: .daily),
         JobSchedule(name: "nudges", kind: JobKind.nudgeScan, period: .hourly),
+        JobSchedule(name: "feedback", kind: JobKind.feedbackScan, period: .hourly),
     ]
 
     /// How long finished jobs stay on the jobs page.

@@ -15,9 +15,11 @@ public enum EmailCategory: String, Codable, Sendable, CaseIterable {
     case messages
     /// Morning reminders: no first meeting yet, a quiet relationship, a request or agreement waiting.
     case nudges
+    /// Requests for feedback (after a meeting, a pulse, the cycle's review) and their one reminder.
+    case feedback
 
     /// The categories a person may turn off, in the order the preferences page lists them.
-    public static let optional: [EmailCategory] = [.matches, .relationships, .meetings, .messages, .nudges, .programmes]
+    public static let optional: [EmailCategory] = [.matches, .relationships, .meetings, .messages, .nudges, .feedback, .programmes]
 
     public var label: String {
         switch self {
@@ -28,6 +30,7 @@ public enum EmailCategory: String, Codable, Sendable, CaseIterable {
         case .meetings: "Meetings: invitations when a meeting is scheduled, changed or cancelled"
         case .messages: "Messages: an hourly digest of what the people in my relationships write"
         case .nudges: "Nudges: a morning reminder when a relationship or request needs me (at most one a day)"
+        case .feedback: "Feedback: a one-minute question after meetings and now and then about a relationship (one reminder each)"
         }
     }
 }

@@ -17,6 +17,8 @@ public struct AttentionItem: Sendable, Equatable {
         case oneSided = "one_sided"
         /// A milestone is past its due date (goals and milestones).
         case milestoneOverdue = "milestone_overdue"
+        /// A member answered the first-meeting fit check "not a fit": offer a re-match (feedback).
+        case notAFit = "not_a_fit"
 
         /// The list's three groups: stalled, one-sided, overdue.
         public var group: String {
@@ -24,6 +26,7 @@ public struct AttentionItem: Sendable, Equatable {
             case .noFirstMeeting, .quiet, .silent: "stalled"
             case .oneSided: "one_sided"
             case .agreementUnsigned, .milestoneOverdue: "overdue"
+            case .notAFit: "fit"
             }
         }
     }

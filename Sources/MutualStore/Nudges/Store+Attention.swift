@@ -5,8 +5,9 @@ import SQLKit
 extension Store {
     /// Reasons other capabilities add to the needs-attention list. The learning ledger adds
     /// its one-sided signal here (``AttentionItem/Reason/oneSided``), goals their overdue
-    /// milestones (``AttentionItem/Reason/milestoneOverdue``).
-    public static let attentionSignals: [AttentionSignal] = [.oneSided, .milestoneOverdue]
+    /// milestones (``AttentionItem/Reason/milestoneOverdue``), feedback a fit check answered
+    /// "not a fit" (``AttentionItem/Reason/notAFit``).
+    public static let attentionSignals: [AttentionSignal] = [.oneSided, .milestoneOverdue, .notAFit]
 
     /// The longest a relationship can be snoozed.
     public static let longestSnoozeDays = 180

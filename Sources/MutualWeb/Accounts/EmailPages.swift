@@ -64,8 +64,10 @@ struct EmailPages: Sendable {
         var messages: Bool?
         /// Morning nudges; left out of a `PUT`, it keeps its setting.
         var nudges: Bool?
+        /// Feedback requests and their reminder; left out of a `PUT`, it keeps its setting.
+        var feedback: Bool?
         static var example: PreferencesBody {
-            PreferencesBody(matches: true, relationships: true, programmes: false, meetings: true, messages: true, nudges: true)
+            PreferencesBody(matches: true, relationships: true, programmes: false, meetings: true, messages: true, nudges: true, feedback: true)
         }
     }
 
@@ -74,7 +76,7 @@ struct EmailPages: Sendable {
         return PreferencesBody(
             matches: preferences[.matches] ?? true, relationships: preferences[.relationships] ?? true,
             programmes: preferences[.programmes] ?? true, meetings: preferences[.meetings] ?? true, messages: preferences[.messages] ?? true,
-            nudges: preferences[.nudges] ?? true)
+            nudges: preferences[.nudges] ?? true, feedback: preferences[.feedback] ?? true)
     }
 
     @Sendable func putPreferences(
@@ -90,6 +92,7 @@ struct EmailPages: Sendable {
         if body.meetings ?? current[.meetings] ?? true { enabled.insert(.meetings) }
         if body.messages ?? current[.messages] ?? true { enabled.insert(.messages) }
         if body.nudges ?? current[.nudges] ?? true { enabled.insert(.nudges) }
+        if body.feedback ?? current[.feedback] ?? true { enabled.insert(.feedback) }
         try await store.setEmailPreferences(enabled, of: context.identity)
         return try await getPreferences(request, context)
     }

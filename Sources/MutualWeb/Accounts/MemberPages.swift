@@ -26,6 +26,9 @@ struct MemberPages: Sendable {
         let isAdmin: Bool
         /// Programme managers see how many relationships need attention, linking to the list.
         var isManager = false, attentionCount = 0
+        /// Feedback requests the member has not answered yet (`FeedbackPages`).
+        var feedbackToGive: [FeedbackPages.RequestLine] = []
+        var hasFeedbackToGive = false
     }
 
     @Sendable func dashboard(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -35,6 +38,8 @@ struct MemberPages: Sendable {
             firstName: context.identity.name.split(separator: " ").first.map(String.init) ?? context.identity.name,
             roleWithArticle: context.identity.role.withArticle, peopleCount: summary.people,
             memberCount: summary.members, skillCount: summary.skills, isAdmin: context.identity.role >= .admin)
+        page.feedbackToGive = try await store.feedbackToGive(of: context.identity).prefix(5).map(FeedbackPages.line)
+        page.hasFeedbackToGive = !page.feedbackToGive.isEmpty
         if context.identity.role >= .programmeManager {
             page.isManager = true
             page.attentionCount = try await store.needsAttention(of: context.identity).count

@@ -148,6 +148,8 @@ public func buildApplication(
     CalendarFeedRoute(store: store).register(on: routes)
     LedgerPages(store: store, pages: pages).register(on: routes)
     LedgerAPI(store: store).register(on: routes)
+    FeedbackPages(store: store, pages: pages).register(on: routes)
+    FeedbackAPI(store: store).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(

@@ -108,12 +108,16 @@ struct GoalsStoreTests {
             let (_, id) = try await Self.relationship(store, org)
             // Back to the schema before 020, with goals written the old way, then forward again.
             let migration = try #require(MutualMigrations.all.first { $0.name.hasPrefix("020_") })
+            // Feedback (024) rates goals, so it is reverted first and prepared again after.
+            let feedback = try #require(MutualMigrations.all.first { $0.name.hasPrefix("024_") })
+            try await feedback.revert(on: try database.database()).get()
             try await migration.revert(on: try database.database()).get()
             try await RelationshipMember.query(on: try database.database()).filter(\.$relationshipID == id)
                 .filter(\.$personID == org.participant.personID).set(\.$goals, to: "- Run a structured interview\n\n• Read \"Who\"\r\n3. Hire a data analyst\n").update()
             try await RelationshipMember.query(on: try database.database()).filter(\.$relationshipID == id)
                 .filter(\.$personID == org.manager.personID).set(\.$goals, to: "   \n").update()
             try await migration.prepare(on: try database.database()).get()
+            try await feedback.prepare(on: try database.database()).get()
 
             let goals = try await store.goals(inRelationship: id, of: org.participant)
             #expect(goals.goals.map(\.title) == ["Run a structured interview", "Read \"Who\"", "Hire a data analyst"])
