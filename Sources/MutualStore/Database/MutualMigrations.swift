@@ -27,5 +27,6 @@ public enum MutualMigrations {
         AddMessagesAndNudges021(),
         CreateCalendarFeeds022(),
         CreateLearningLedger023(),
+        CreateHROutcomes025(),
     ]
 }

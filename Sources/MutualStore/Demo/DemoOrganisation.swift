@@ -72,6 +72,7 @@ extension Store {
         let identity = try await self.identity(for: admin)
         try await loadDemoProgrammes(admin: identity, people: people)
         try await loadDemoRelationshipLife(admin: identity)
+        try await loadDemoOutcomes(admin: identity)
         return .created(people: people.count)
     }
 }

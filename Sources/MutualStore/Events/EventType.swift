@@ -51,6 +51,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case milestoneRemoved = "milestone.removed"
     case meetingLogged = "meeting.logged"
     case skillLevelRaised = "skill_level.raised"
+    case outcomesImported = "outcomes.imported"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -79,6 +80,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .milestoneCompleted, .milestoneCreated, .milestoneChanged, .milestoneRemoved: "milestone"
         case .meetingLogged: "meeting"
         case .skillLevelRaised: "person"
+        case .outcomesImported: "import"
         }
     }
 
@@ -135,6 +137,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .milestoneRemoved: "removed a milestone"
         case .meetingLogged: "logged what they taught and learned at a meeting"
         case .skillLevelRaised: "raised their level in a skill they are learning"
+        case .outcomesImported: "imported HR outcomes"
         }
     }
 }
