@@ -17,11 +17,15 @@ public struct Coarsening: Sendable, Hashable, Codable {
     public static let finest = Coarsening()
 
     /// The steps tried, finest first, by ``ImpactStudy/init(subjects:minimumMatchedShare:)``.
+    /// Time zone is coarsened before level: seniority drives both joining and HR outcomes far
+    /// more than a few hours of offset do, so level stays exact as long as it can.
     public static let ladder: [Coarsening] = [
         Coarsening(levelBand: 1, timeZoneHours: 1),
         Coarsening(levelBand: 1, timeZoneHours: 3),
-        Coarsening(levelBand: 2, timeZoneHours: 3),
+        Coarsening(levelBand: 1, timeZoneHours: 6),
+        Coarsening(levelBand: 1, timeZoneHours: 12),
         Coarsening(levelBand: 2, timeZoneHours: 6),
+        Coarsening(levelBand: 2, timeZoneHours: 12),
         Coarsening(levelBand: 3, timeZoneHours: 12),
     ]
 

@@ -11,11 +11,16 @@ public struct ImpactReport: Sendable, Hashable, Codable {
     public var outcomes: [OutcomeReport]
 
     public static let methodDescription =
-        "coarsened exact matching on department, level, company and time zone ; effect on participants (ATT) with a 95 % stratified bootstrap percentile interval"
+        "coarsened exact matching on department, level, company and time zone; effect on participants (ATT) with a 95 % stratified bootstrap percentile interval"
+
+    /// The method in words, with the coarsening used.
+    public static func method(coarsening: Coarsening) -> String {
+        "coarsened exact matching (\(coarsening.description)); effect on participants (ATT) with a 95 % stratified bootstrap percentile interval"
+    }
     public static let matchedCovariates = ["department", "level", "company", "time zone"]
 
     public init(outcomes: [OutcomeReport], options: ImpactOptions, coarsening: Coarsening = .finest) {
-        method = Self.methodDescription + " (" + coarsening.description + ")"
+        method = Self.method(coarsening: coarsening)
         covariates = Self.matchedCovariates
         self.coarsening = coarsening
         bootstrapReplicates = options.bootstrapReplicates

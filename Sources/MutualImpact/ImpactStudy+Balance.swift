@@ -1,3 +1,5 @@
+import Foundation
+
 extension ImpactStudy {
     /// Balance rows for the covariates matching used: level and time zone as numbers, and one
     /// row per department and per company (a category's SMD is that of its 0/1 indicator).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Whether an outcome is a 0/1 indicator (its differences are proportions, shown as
 /// percentage points) or a quantity in its own units.
 public enum OutcomeKind: String, Sendable, Hashable, Codable, CaseIterable {

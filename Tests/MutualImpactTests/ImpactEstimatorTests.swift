@@ -191,7 +191,7 @@ struct ImpactEdgeCaseTests {
         let strict = ImpactStudy(subjects: subjects, coarsening: .finest).report(outcome: "x", values: subjects.map { _ in 1 })
         #expect(strict.intentionToTreat.matchedParticipants == 0)
         let chosen = ImpactStudy(subjects: subjects)
-        #expect(chosen.coarsening == Coarsening(levelBand: 2, timeZoneHours: 3))
+        #expect(chosen.coarsening == Coarsening(levelBand: 2, timeZoneHours: 6), "the first step with level in bands of two")
         let report = chosen.report(outcomes: [("x", Dictionary(uniqueKeysWithValues: subjects.map { ($0.id, 1.0) }))])
         #expect(report.outcomes[0].intentionToTreat.matchedParticipants == 5)
         #expect(report.method.contains("level in bands of 2"))

@@ -14,17 +14,17 @@ enum DemoOutcomes {
     static let retainedEffect = 0.06
     static let promotedEffect = 0.05
 
-    /// How likely someone was to join: rising with level, higher in Engineering and Data.
+    /// How likely someone was to join: rising with level, far higher in Engineering and Data.
     static func joinProbability(level: Int, department: String) -> Double {
-        0.03 + 0.09 * Double(level - 1) + (["Engineering", "Data & Analytics"].contains(department) ? 0.15 : 0)
+        0.04 + 0.05 * Double(level - 1) + (["Engineering", "Data & Analytics"].contains(department) ? 0.22 : 0)
     }
 
     static func retainedProbability(level: Int, department: String, joined: Bool) -> Double {
-        min(0.98, 0.58 + 0.07 * Double(level - 1) + (department == "Engineering" ? 0.08 : 0) + (joined ? retainedEffect : 0))
+        min(0.98, 0.58 + 0.07 * Double(level - 1) + (["Engineering", "Data & Analytics"].contains(department) ? 0.12 : 0) + (joined ? retainedEffect : 0))
     }
 
     static func promotedProbability(level: Int, department: String, joined: Bool) -> Double {
-        0.05 + 0.04 * Double(level - 1) + (department == "Engineering" ? 0.05 : 0) + (joined ? promotedEffect : 0)
+        0.05 + 0.04 * Double(level - 1) + (["Engineering", "Data & Analytics"].contains(department) ? 0.06 : 0) + (joined ? promotedEffect : 0)
     }
 }
 

@@ -89,7 +89,11 @@ struct ImpactPages: Sendable {
                 people: "\(completers.matchedParticipants) completers, \(completers.matchedControls) matched colleagues"))
         }
         let anchor = "outcome-\(index + 1)"
-        func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+        func fixed(_ value: Double, _ digits: Int) -> String {
+            // No "-0.000": a value that rounds to zero is shown as zero.
+            let text = String(format: "%.\(digits)f", value)
+            return Double(text) == 0 ? String(format: "%.\(digits)f", 0.0) : text
+        }
         return OutcomeSection(
             anchor: anchor, outcome: report.outcome,
             unitNote: kind == .proportion
