@@ -30,7 +30,8 @@ struct ImpactCommand: ParsableCommand {
             "raw_difference", "effect", "ci_low", "ci_high", "balance": [{"covariate", "participant_mean",
             "control_mean_before", "control_mean_after", "smd_before", "smd_after", "imbalanced"}],
             "completers": {the same figures for participants who completed} or null, "summary", "caveats"}],
-            "method", "covariates", "bootstrap_replicates", "seed"}.
+            "method", "covariates", "coarsening": {"level_band", "time_zone_hours"}, "bootstrap_replicates", "seed"}.
+            Level and time zone are coarsened only as far as needed for 80 % of participants to find a match.
             The top-level figures of an outcome are intention-to-treat (every participant).
             """)
 

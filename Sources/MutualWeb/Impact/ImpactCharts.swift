@@ -55,7 +55,7 @@ enum ImpactCharts {
             let labelX = max(x(row.value), x(row.high ?? row.value)) + 10
             svg += "<text x=\"\(f(min(labelX, width - 4)))\" y=\"\(f(y + 4))\"\(labelX > width - 80 ? " text-anchor=\"end\"" : "")>\(escape(valueText))</text>\n"
         }
-        svg += axis(minimum: minimum, maximum: maximum, x0: labelWidth, width: plotWidth, y: height - axisHeight + 8, suffix: kind == .proportion ? "" : "")
+        svg += axis(minimum: minimum, maximum: maximum, x0: labelWidth, width: plotWidth, y: height - axisHeight + 8)
         svg += "</g></svg>"
         return svg
     }
@@ -91,7 +91,7 @@ enum ImpactCharts {
             svg += marker(.hollowCircle, x: x(row.smdBefore), y: y)
             svg += marker(.filledCircle, x: x(row.smdAfter), y: y, radius: 4)
         }
-        svg += axis(minimum: minimum, maximum: maximum, x0: labelWidth, width: plotWidth, y: bottom + 8, suffix: "")
+        svg += axis(minimum: minimum, maximum: maximum, x0: labelWidth, width: plotWidth, y: bottom + 8)
         svg += "</g></svg>"
         return svg
     }
@@ -110,13 +110,13 @@ enum ImpactCharts {
     }
 
     /// Ticks at five round values across the range.
-    private static func axis(minimum: Double, maximum: Double, x0: Double, width: Double, y: Double, suffix: String) -> String {
+    private static func axis(minimum: Double, maximum: Double, x0: Double, width: Double, y: Double) -> String {
         var svg = "<line x1=\"\(f(x0))\" y1=\"\(f(y))\" x2=\"\(f(x0 + width))\" y2=\"\(f(y))\" stroke=\"\(muted)\"/>\n"
         for step in 0...4 {
             let value = minimum + (maximum - minimum) * Double(step) / 4
             let x = x0 + width * Double(step) / 4
             svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x))\" y2=\"\(f(y + 5))\" stroke=\"\(muted)\"/>"
-            svg += "<text x=\"\(f(x))\" y=\"\(f(y + 18))\" text-anchor=\"middle\" fill=\"\(muted)\">\(short(value))\(suffix)</text>\n"
+            svg += "<text x=\"\(f(x))\" y=\"\(f(y + 18))\" text-anchor=\"middle\" fill=\"\(muted)\">\(short(value))</text>\n"
         }
         return svg
     }
