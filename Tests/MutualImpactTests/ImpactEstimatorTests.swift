@@ -17,6 +17,8 @@ struct ImpactKnownTruthTests {
         #expect(low <= 0.10 && 0.10 <= high, "interval \(low)…\(high) should hold the true 0.10 (estimate \(effect))")
         #expect(raw > high, "the raw difference \(raw) should be visibly biased upwards, above \(high)")
         #expect(raw - 0.10 > 0.04, "the simulation is meant to be confounded; raw \(raw)")
+        #expect(abs(effect - 0.10) < 0.025, "the matched estimate recovers the truth: \(effect)")
+        #expect(low <= effect && effect <= high, "the estimate lies inside its own interval")
         #expect(high - low < 0.06, "a 20,000-person interval should be narrow: \(low)…\(high)")
         for row in itt.balance {
             #expect(abs(row.smdAfter) < 0.1, "\(row.covariate) after matching: \(row.smdAfter)")
@@ -36,6 +38,8 @@ struct ImpactKnownTruthTests {
         #expect(report.kind == .value)
         let low = try #require(itt.ciLow), high = try #require(itt.ciHigh), raw = try #require(itt.rawDifference)
         #expect(low <= 0.25 && 0.25 <= high, "interval \(low)…\(high)")
+        let effect = try #require(itt.effect)
+        #expect(abs(effect - 0.25) < 0.06 && low <= effect && effect <= high, "estimate \(effect)")
         #expect(raw > high, "raw \(raw) above the interval")
     }
 
@@ -51,6 +55,8 @@ struct ImpactKnownTruthTests {
         #expect(completers.participants < report.intentionToTreat.participants)
         let low = try #require(completers.ciLow), high = try #require(completers.ciHigh)
         #expect(low <= 0.10 && 0.10 <= high)
+        let effect = try #require(completers.effect)
+        #expect(abs(effect - 0.10) < 0.03 && low <= effect && effect <= high, "estimate \(effect)")
     }
 }
 
