@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "mutual", targets: ["mutual"]),
         .library(name: "MutualMatching", targets: ["MutualMatching"]),
+        .library(name: "MutualImpact", targets: ["MutualImpact"]),
         .library(name: "MutualStore", targets: ["MutualStore"]),
         .library(name: "MutualWeb", targets: ["MutualWeb"]),
     ],
@@ -47,10 +48,18 @@ let package = Package(
             name: "MutualMatching",
             swiftSettings: strictSwift6 + optimisedInDebug
         ),
+        // The impact estimator (matched comparison, bootstrap): Foundation only, like
+        // MutualMatching, and optimised in debug too, since the bootstrap redraws every
+        // matched person a thousand times.
+        .target(
+            name: "MutualImpact",
+            swiftSettings: strictSwift6 + optimisedInDebug
+        ),
         .target(
             name: "MutualStore",
             dependencies: [
                 "MutualMatching",
+                "MutualImpact",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -73,6 +82,7 @@ let package = Package(
             dependencies: [
                 "MutualStore",
                 "MutualMatching",
+                "MutualImpact",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -95,6 +105,7 @@ let package = Package(
                 "MutualWeb",
                 "MutualStore",
                 "MutualMatching",
+                "MutualImpact",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,9 +134,14 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(
+            name: "MutualImpactTests",
+            dependencies: ["MutualImpact"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
             name: "MutualStoreTests",
             dependencies: [
-                "MutualStore", "MutualTestSupport",
+                "MutualStore", "MutualImpact", "MutualTestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strictSwift6
@@ -133,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "MutualWebTests",
             dependencies: [
-                "MutualWeb", "MutualStore", "MutualTestSupport",
+                "MutualWeb", "MutualStore", "MutualImpact", "MutualTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift6

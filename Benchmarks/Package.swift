@@ -42,6 +42,24 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Impact against a matched control (issue 15): the whole estimate over 100,000 employees.
+        .target(
+            name: "ImpactWorkloads",
+            dependencies: [.product(name: "MutualImpact", package: "Mutual")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "ImpactBenchmarks",
+            dependencies: ["ImpactWorkloads", .product(name: "MutualImpact", package: "Mutual"), .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/ImpactBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "impact-bench",
+            dependencies: ["ImpactWorkloads"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // Finding a time (issue 14): SlotFinder for a pair and a group of eight over 14 days.
         .executableTarget(
             name: "SlotBenchmarks",

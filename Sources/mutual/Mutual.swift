@@ -16,6 +16,6 @@ struct Mutual: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, MatchCommand.self,
-            GenerateCommand.self, TwoFactorOffCommand.self,
+            GenerateCommand.self, ImpactCommand.self, TwoFactorOffCommand.self,
         ])
 }

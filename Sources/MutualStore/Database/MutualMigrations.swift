@@ -28,5 +28,6 @@ public enum MutualMigrations {
         CreateCalendarFeeds022(),
         CreateLearningLedger023(),
         CreateFeedback024(),
+        CreateHROutcomes025(),
     ]
 }

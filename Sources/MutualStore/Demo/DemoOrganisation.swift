@@ -74,6 +74,7 @@ extension Store {
         try await loadDemoRelationshipLife(admin: identity)
         try await loadDemoPastCycle(admin: identity, people: people)
         try await loadDemoFeedback(admin: identity)
+        try await loadDemoOutcomes(admin: identity)
         return .created(people: people.count)
     }
 }

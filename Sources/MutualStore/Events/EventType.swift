@@ -52,6 +52,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case meetingLogged = "meeting.logged"
     case skillLevelRaised = "skill_level.raised"
     case feedbackReceived = "feedback.received"
+    case outcomesImported = "outcomes.imported"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -82,6 +83,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .skillLevelRaised: "person"
         // About the programme: naming the request would name the respondent.
         case .feedbackReceived: "programme"
+        case .outcomesImported: "import"
         }
     }
 
@@ -139,6 +141,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .meetingLogged: "logged what they taught and learned at a meeting"
         case .skillLevelRaised: "raised their level in a skill they are learning"
         case .feedbackReceived: "received an answer to a feedback request"
+        case .outcomesImported: "imported HR outcomes"
         }
     }
 }

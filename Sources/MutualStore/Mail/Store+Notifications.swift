@@ -164,7 +164,8 @@ extension Store {
             .agreementSigned, .passwordResetRequested, .passwordReset, .accountLocked, .accountUnlocked,
             .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated,
             .organisationSettingsChanged, .messagePosted, .nudgeRulesChanged, .goalCompleted, .milestoneCompleted, .meetingLogged,
-            .skillLevelRaised, .goalCreated, .goalChanged, .goalRemoved, .milestoneCreated, .milestoneChanged, .milestoneRemoved, .feedbackReceived:
+            .skillLevelRaised, .goalCreated, .goalChanged, .goalRemoved, .milestoneCreated, .milestoneChanged, .milestoneRemoved, .feedbackReceived,
+            .outcomesImported:
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
             return []
