@@ -13,6 +13,9 @@ public enum Measure: String, Codable, Sendable, CaseIterable {
     case pairsMetAtLeastOnce = "pairs_met_at_least_once"
     case activeInLast30Days = "active_in_last_30_days"
     case meetingUsefulness = "meeting_usefulness"
+    case relationshipHealth = "relationship_health"
+    case recommendScore = "recommend_score"
+    case retention = "retention"
     case goalCompletion = "goal_completion"
     case participantsCompletingAGoal = "participants_completing_a_goal"
     case milestoneCompletion = "milestone_completion"
@@ -31,6 +34,9 @@ public enum Measure: String, Codable, Sendable, CaseIterable {
         case .pairsMetAtLeastOnce: "pairs that met at least once"
         case .activeInLast30Days: "pairs active in the last 30 days"
         case .meetingUsefulness: "meeting usefulness"
+        case .relationshipHealth: "relationship health"
+        case .recommendScore: "net promoter score"
+        case .retention: "retention of participants after a year"
         case .goalCompletion: "goal completion"
         case .participantsCompletingAGoal: "participants who completed a goal"
         case .milestoneCompletion: "milestones done by their due date"
@@ -51,6 +57,9 @@ public enum Measure: String, Codable, Sendable, CaseIterable {
         case .pairsMetAtLeastOnce: ["relationships that met at least once", "pairs who met", "met at least once"]
         case .activeInLast30Days: ["relationships active in the last 30 days", "active relationships", "active pairs"]
         case .meetingUsefulness: ["satisfaction", "meeting satisfaction", "average meeting rating", "usefulness of meetings"]
+        case .relationshipHealth: ["pulse", "relationship pulse", "health of relationships"]
+        case .recommendScore: ["nps", "recommendation score", "would recommend the programme"]
+        case .retention: ["retention", "retention of participants", "participants retained after a year", "retained after 12 months"]
         case .goalCompletion: ["goals completed", "goal completion rate"]
         case .participantsCompletingAGoal: ["participants who reached a goal", "participants who solved their hot-seat challenge"]
         case .milestoneCompletion: ["milestone completion", "milestones completed", "milestones on time"]
@@ -64,8 +73,8 @@ public enum Measure: String, Codable, Sendable, CaseIterable {
     public var unit: String {
         switch self {
         case .peopleEnrolled: "people"
-        case .meetingsPerPairPerCycle, .meetingsPerPairPerMonth: ""
-        case .meetingUsefulness: "out of 5"
+        case .meetingsPerPairPerCycle, .meetingsPerPairPerMonth, .recommendScore: ""
+        case .meetingUsefulness, .relationshipHealth: "out of 5"
         default: "%"
         }
     }
@@ -92,8 +101,11 @@ public enum Measure: String, Codable, Sendable, CaseIterable {
         case .meetingsPerPairPerCycle: "Meetings held (scheduled, not cancelled, already started) per relationship in the cycle."
         case .meetingsPerPairPerMonth: "Meetings held per relationship for each month it has been open."
         case .pairsMetAtLeastOnce: "Of the relationships, the share that has held at least one meeting."
-        case .activeInLast30Days: "Of the open relationships, the share that held or logged a meeting in the last 30 days."
-        case .meetingUsefulness: "The average usefulness members gave their meetings (1–5), shown only over enough respondents to keep them anonymous."
+        case .activeInLast30Days: "Of the open relationships, the share that held a meeting in the last 30 days."
+        case .meetingUsefulness: "The average usefulness members gave their meetings in check-ins (1–5), shown only over enough people to keep them anonymous."
+        case .relationshipHealth: "The average answer to the relationship pulse (1–5), shown only over enough people to keep them anonymous."
+        case .recommendScore: "From end-of-cycle reviews: the share who would recommend the programme (9–10) minus the share who would not (0–6), −100 to 100."
+        case .retention: "Of the people in relationships with a retained_12m HR outcome imported, the share still with the organisation a year on."
         case .goalCompletion: "Of the goals members set in their relationships, the share marked done."
         case .participantsCompletingAGoal: "Of the people in relationships who set a goal, the share who completed at least one."
         case .milestoneCompletion: "Of the milestones already due, the share done by their due date."

@@ -5,7 +5,7 @@ extension ProgrammeDashboard {
     public static func build(
         programmeID: UUID, name: String, facts: ProgrammeFacts, objectives: [ObjectiveDraft], minimumRespondents: Int, now: Date
     ) -> ProgrammeDashboard {
-        let measures = ProgrammeMeasures(facts: facts, minimumRespondents: minimumRespondents)
+        let measures = ProgrammeMeasures(facts: facts)
         let progress = cycleProgress(facts, now: now)
         let moments = trendMoments(facts, now: now)
         var kpis: [KPIResult] = []
@@ -20,9 +20,9 @@ extension ProgrammeDashboard {
                     continue
                 }
                 let expected = measure.accumulates ? kpi.target * (progress ?? 1) : kpi.target
-                let current = measures.value(of: measure, at: now)
+                let current = measures.value(of: measure, at: now, now: now)
                 let trend = moments.map { moment in
-                    TrendPoint(label: moment.label, at: moment.at, value: measures.value(of: measure, at: moment.at).value)
+                    TrendPoint(label: moment.label, at: moment.at, value: measures.value(of: measure, at: moment.at, now: now).value)
                 }
                 kpis.append(
                     KPIResult(
@@ -31,7 +31,7 @@ extension ProgrammeDashboard {
             }
         }
         var values: [Measure: MeasuredValue] = [:]
-        for measure in Measure.allCases { values[measure] = measures.value(of: measure, at: now) }
+        for measure in Measure.allCases { values[measure] = measures.value(of: measure, at: now, now: now) }
         return ProgrammeDashboard(
             programmeID: programmeID, programmeName: name, model: facts.model, computedAt: now, cycleProgress: progress,
             funnel: funnel(facts, now: now), meetingsByMonth: meetingsByMonth(facts, now: now), measures: values,
@@ -45,9 +45,8 @@ extension ProgrammeDashboard {
         let accepted = Set(facts.relationships.flatMap(\.members))
         let met = Set(facts.meetings.filter { $0.startsAt <= now }.map(\.relationship))
         let since = now.addingTimeInterval(-30 * ProgrammeMeasures.day)
-        var recent = Set(facts.meetings.filter { $0.startsAt <= now && $0.startsAt > since }.map(\.relationship))
-        recent.formUnion(facts.logs.filter { $0.loggedAt > since }.map(\.relationship))
-        func people(_ keep: (Int) -> Bool) -> Set<UUID> {
+        let recent = Set(facts.meetings.filter { $0.startsAt <= now && $0.startsAt > since }.map(\.relationship))
+        func people(_ keep: (Int) -> Bool) -> Set<Int> {
             Set(facts.relationships.indices.filter(keep).flatMap { facts.relationships[$0].members })
         }
         let stages: [(String, String, Int)] = [
@@ -81,11 +80,11 @@ extension ProgrammeDashboard {
 
     static func skillsGrowth(_ measures: ProgrammeMeasures, now: Date) -> [SkillGrowth] {
         let inRelationships = measures.peopleStarted(at: now)
-        var learners: [UUID: Set<UUID>] = [:]
+        var learners: [Int: Set<Int>] = [:]
         for want in measures.facts.wants where inRelationships[want.person] != nil { learners[want.skill, default: []].insert(want.person) }
-        var grew: [UUID: Set<UUID>] = [:]
-        var levels: [UUID: Int] = [:]
-        for raise in measures.skillRaises(at: now) {
+        var grew: [Int: Set<Int>] = [:]
+        var levels: [Int: Int] = [:]
+        for raise in measures.skillRaises(at: now, firstStarts: inRelationships) {
             grew[raise.skill, default: []].insert(raise.person)
             levels[raise.skill, default: 0] += raise.toLevel - raise.fromLevel
         }

@@ -2,20 +2,34 @@ import Foundation
 
 /// Computes every ``Measure`` from a programme's ``ProgrammeFacts`` as of a moment: only rows
 /// that existed then count (relationships started, meetings begun, goals done by then), so
-/// the same code gives today's value and the trend's earlier points.
+/// the same code gives today's value and the trend's earlier points. Feedback scores come
+/// already guarded from ``FeedbackSummary``: today's figure, and for meeting usefulness the
+/// month's figure at a month's end; HR outcomes have no history, so only today's.
 public struct ProgrammeMeasures: Sendable {
     public let facts: ProgrammeFacts
-    /// The fewest distinct respondents a score is shown over (the programme's anonymity threshold).
-    public let minimumRespondents: Int
+    /// Everyone with a want, and each (person, skill) wanted.
+    let learners: Set<Int>
+    let wanted: Set<PersonSkill>
+    /// The members of each relationship, as sets.
+    let memberSets: [Set<Int>]
 
-    public init(facts: ProgrammeFacts, minimumRespondents: Int) {
+    struct PersonSkill: Hashable {
+        let person: Int
+        let skill: Int
+    }
+
+    public init(facts: ProgrammeFacts) {
         self.facts = facts
-        self.minimumRespondents = minimumRespondents
+        learners = Set(facts.wants.map(\.person))
+        wanted = Set(facts.wants.map { PersonSkill(person: $0.person, skill: $0.skill) })
+        memberSets = facts.relationships.map { Set($0.members) }
     }
 
     static let day: TimeInterval = 86_400
 
-    public func value(of measure: Measure, at moment: Date) -> MeasuredValue {
+    /// The measure's value at `moment`; `now` says which moment is today (for figures that
+    /// exist only today).
+    public func value(of measure: Measure, at moment: Date, now: Date) -> MeasuredValue {
         let started = facts.relationships.indices.filter { facts.relationships[$0].startedAt <= moment }
         let noRelationships = "No relationship has started yet."
         switch measure {
@@ -24,7 +38,7 @@ public struct ProgrammeMeasures: Sendable {
             return .number(Double(count), note: "\(count) enrolled")
         case .matchAcceptance:
             // People sent a published match, plus everyone in a self-match (accepted by asking or answering).
-            var answered: [UUID: Bool] = [:]
+            var answered: [Int: Bool] = [:]
             for answer in facts.matchAnswers { answered[answer.person] = (answered[answer.person] ?? false) || answer.response == .accepted }
             for at in started { for person in facts.relationships[at].members { answered[person] = true } }
             return .share(answered.values.filter { $0 }.count, of: answered.count, none: "No match has been sent yet.")
@@ -34,11 +48,11 @@ public struct ProgrammeMeasures: Sendable {
             return .share(accepted.count, of: enrolled.count, none: "Nobody is enrolled yet.")
         case .meetingsPerPairPerCycle:
             guard !started.isEmpty else { return .missing(noRelationships) }
-            let held = facts.meetings.filter { $0.startsAt <= moment && facts.relationships[$0.relationship].startedAt <= moment }.count
+            let held = heldMeetings(at: moment)
             return .number(Double(held) / Double(started.count), note: "\(held) meetings in \(started.count) relationships")
         case .meetingsPerPairPerMonth:
             guard !started.isEmpty else { return .missing(noRelationships) }
-            let held = facts.meetings.filter { $0.startsAt <= moment && facts.relationships[$0.relationship].startedAt <= moment }.count
+            let held = heldMeetings(at: moment)
             // Each relationship counts for the months it was open, at least one.
             let months = started.reduce(0.0) { total, at in
                 let relationship = facts.relationships[at]
@@ -47,25 +61,32 @@ public struct ProgrammeMeasures: Sendable {
             }
             return .number(Double(held) / months, note: "\(held) meetings over \(Int(months.rounded())) relationship-months")
         case .pairsMetAtLeastOnce:
-            let met = Set(facts.meetings.filter { $0.startsAt <= moment }.map(\.relationship))
-            return .share(started.filter { met.contains($0) }.count, of: started.count, none: noRelationships)
+            var met = [Bool](repeating: false, count: facts.relationships.count)
+            for meeting in facts.meetings where meeting.startsAt <= moment { met[meeting.relationship] = true }
+            return .share(started.filter { met[$0] }.count, of: started.count, none: noRelationships)
         case .activeInLast30Days:
-            let open = started.filter { at in
-                let relationship = facts.relationships[at]
-                return relationship.startedAt <= moment && (relationship.endedAt.map { $0 > moment } ?? true)
-            }
+            let open = started.filter { facts.relationships[$0].endedAt.map { $0 > moment } ?? true }
             let since = moment.addingTimeInterval(-30 * Self.day)
-            var active = Set(facts.meetings.filter { $0.startsAt <= moment && $0.startsAt > since }.map(\.relationship))
-            active.formUnion(facts.logs.filter { $0.loggedAt <= moment && $0.loggedAt > since }.map(\.relationship))
-            return .share(open.filter { active.contains($0) }.count, of: open.count, none: "No relationship is open.")
+            var active = [Bool](repeating: false, count: facts.relationships.count)
+            for meeting in facts.meetings where meeting.startsAt <= moment && meeting.startsAt > since { active[meeting.relationship] = true }
+            return .share(open.filter { active[$0] }.count, of: open.count, none: "No relationship is open.")
         case .meetingUsefulness:
-            let rated = facts.logs.filter { $0.loggedAt <= moment && $0.rating != nil }
-            let respondents = Set(rated.map(\.person)).count
-            guard respondents >= minimumRespondents else {
-                return .missing(Self.moreNeeded(respondents, minimum: minimumRespondents))
+            guard let feedback = facts.feedback else { return .missing("No check-ins yet.") }
+            if moment >= now { return feedback.usefulness }
+            let month = ProgrammeDashboard.monthLabel(moment)
+            guard let value = feedback.usefulnessByMonth[month] ?? nil else { return .missing("Not enough check-ins in \(month) to show.") }
+            return .number(value, note: "check-ins in \(month)")
+        case .relationshipHealth:
+            guard moment >= now, let feedback = facts.feedback else { return .missing("Pulses are shown for today only.") }
+            return feedback.health
+        case .recommendScore:
+            guard moment >= now, let feedback = facts.feedback else { return .missing("Reviews are shown for today only.") }
+            return feedback.recommend
+        case .retention:
+            guard moment >= now, let retained = facts.retained else {
+                return .missing("Import a \(Store.retentionOutcome) HR outcome (1 retained, 0 left) to measure retention.")
             }
-            let mean = Double(rated.reduce(0) { $0 + ($1.rating ?? 0) }) / Double(rated.count)
-            return .number(mean, note: "\(rated.count) ratings from \(respondents) people")
+            return .share(retained.retained, of: retained.recorded, none: "")
         case .goalCompletion:
             let set = facts.goals.filter { $0.createdAt <= moment }
             return .share(set.filter { ($0.completedAt ?? .distantFuture) <= moment }.count, of: set.count, none: "No goal has been set yet.")
@@ -79,14 +100,15 @@ public struct ProgrammeMeasures: Sendable {
             return .share(due.filter { ($0.doneAt ?? .distantFuture) <= $0.dueAt }.count, of: due.count, none: "No milestone is due yet.")
         case .reciprocityIndex:
             guard facts.model != .mentoring else { return .missing("A mentoring programme is one-way by design.") }
-            var teachers: [Int: Set<UUID>] = [:]
+            var teachers: [Int: Set<Int>] = [:]
             for fact in facts.teaching where fact.firstAt <= moment { teachers[fact.relationship, default: []].insert(fact.person) }
-            let both = teachers.filter { at, people in Set(facts.relationships[at].members).isSubset(of: people) }.count
+            let both = teachers.filter { at, people in memberSets[at].isSubset(of: people) }.count
             return .share(both, of: teachers.count, none: "No member has logged teaching yet.")
         case .skillsGrowth:
-            let growers = Set(skillRaises(at: moment).map(\.person))
-            let learners = Set(facts.wants.map(\.person)).intersection(peopleStarted(at: moment).keys)
-            return .share(growers.intersection(learners).count, of: learners.count, none: "No one in a relationship wants to learn anything yet.")
+            let first = peopleStarted(at: moment)
+            let growers = Set(skillRaises(at: moment, firstStarts: first).map(\.person))
+            let inRelationships = learners.filter { first[$0] != nil }
+            return .share(growers.intersection(inRelationships).count, of: inRelationships.count, none: "No one in a relationship wants to learn anything yet.")
         case .relationshipsCompleted:
             let completed = started.filter { at in
                 facts.relationships[at].status == .completed && (facts.relationships[at].endedAt ?? moment) <= moment
@@ -95,9 +117,16 @@ public struct ProgrammeMeasures: Sendable {
         }
     }
 
+    /// Meetings begun by then, of relationships begun by then.
+    func heldMeetings(at moment: Date) -> Int {
+        facts.meetings.reduce(0) { count, meeting in
+            count + (meeting.startsAt <= moment && facts.relationships[meeting.relationship].startedAt <= moment ? 1 : 0)
+        }
+    }
+
     /// Each person in a relationship by then, with the start of their first one.
-    func peopleStarted(at moment: Date) -> [UUID: Date] {
-        var first: [UUID: Date] = [:]
+    func peopleStarted(at moment: Date) -> [Int: Date] {
+        var first: [Int: Date] = [:]
         for relationship in facts.relationships where relationship.startedAt <= moment {
             for person in relationship.members { first[person] = min(first[person] ?? .distantFuture, relationship.startedAt) }
         }
@@ -105,18 +134,10 @@ public struct ProgrammeMeasures: Sendable {
     }
 
     /// Raised levels in a wanted skill after the person's first relationship began, up to then.
-    func skillRaises(at moment: Date) -> [ProgrammeFacts.GrowthFact] {
-        let first = peopleStarted(at: moment)
-        struct Wanted: Hashable { let person: UUID, skill: UUID }
-        let wanted = Set(facts.wants.map { Wanted(person: $0.person, skill: $0.skill) })
-        return facts.growth.filter { change in
-            guard let start = first[change.person], change.changedAt >= start, change.changedAt <= moment else { return false }
-            return change.toLevel > change.fromLevel && wanted.contains(Wanted(person: change.person, skill: change.skill))
+    func skillRaises(at moment: Date, firstStarts: [Int: Date]) -> [ProgrammeFacts.GrowthFact] {
+        facts.growth.filter { change in
+            guard let start = firstStarts[change.person], change.changedAt >= start, change.changedAt <= moment else { return false }
+            return change.toLevel > change.fromLevel && wanted.contains(PersonSkill(person: change.person, skill: change.skill))
         }
-    }
-
-    static func moreNeeded(_ respondents: Int, minimum: Int) -> String {
-        let more = minimum - respondents
-        return "Shown once \(minimum) people have answered, to keep answers anonymous: \(more) more \(more == 1 ? "is" : "are") needed."
     }
 }

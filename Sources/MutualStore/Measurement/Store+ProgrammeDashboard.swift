@@ -2,9 +2,6 @@ import FluentKit
 import Foundation
 
 extension Store {
-    /// The fewest distinct respondents a feedback score is shown over, unless a programme sets its own.
-    public static let defaultMinimumRespondents = 5
-
     /// A programme's dashboard, computed now. Programme managers and admins only.
     public func programmeDashboard(id: UUID, of identity: Identity) async throws -> ProgrammeDashboard {
         try requireRole(.programmeManager, identity)
@@ -28,8 +25,9 @@ extension Store {
         let facts = try await programmeFacts(of: programme)
         let objectives = try await ProgrammeObjective.query(on: try db()).filter(\.$programmeID == id).sort(\.$position).all()
         let drafts = try objectives.map { ObjectiveDraft(goal: $0.goal, kpis: try JSONDecoder().decode([KPI].self, from: Data($0.kpisJSON.utf8))) }
+        let settings = try await feedbackSettings(programmeIDs: [id], on: try db())[id]
         return ProgrammeDashboard.build(
-            programmeID: id, name: programme.name, facts: facts, objectives: drafts, minimumRespondents: Self.defaultMinimumRespondents,
+            programmeID: id, name: programme.name, facts: facts, objectives: drafts, minimumRespondents: settings?.kScores ?? FeedbackSettings.defaults.kScores,
             now: clock.now)
     }
 }

@@ -3,17 +3,30 @@ import Foundation
 import SQLKit
 
 extension Store {
-    /// Reads a programme's ``ProgrammeFacts``: one query per kind of row, each through an index
-    /// on the programme or its relationships, naming only the columns the figures use. A
-    /// 5,000-person programme is about 40,000 narrow rows.
+    /// The HR outcome the retention measure reads (1 retained, 0 left).
+    public static let retentionOutcome = "retained_12m"
+
+    /// Reads a programme's ``ProgrammeFacts``: one statement per kind of row, each through an
+    /// index on the programme or its relationships, naming only the columns the figures use. Ids
+    /// are read as text and numbered (see ``ProgrammeFacts``); a 5,000-person programme is about
+    /// 40,000 narrow rows.
     func programmeFacts(of programme: Programme) async throws -> ProgrammeFacts {
         guard let sql = try db() as? any SQLDatabase else { throw StoreError.unavailable }
         let programmeID = try programme.requireID()
         var facts = ProgrammeFacts(
             model: programme.model, cycleStart: Self.utcDay(programme.cycleStart), cycleEnd: Self.utcDay(programme.cycleEnd))
+        var people: [String: Int] = [:]
+        func person(_ row: any SQLRow, _ column: String = "person") throws -> Int {
+            let key = try row.decode(column: column, as: String.self)
+            if let known = people[key] { return known }
+            people[key] = people.count
+            return people.count - 1
+        }
 
-        for row in try await sql.raw("SELECT person_id, created_at FROM \(ident: Enrolment.schema) WHERE programme_id = \(bind: programmeID)").all() {
-            facts.enrolments[try row.decode(column: "person_id", as: UUID.self)] = try row.decode(column: "created_at", as: Date.self)
+        for row in try await sql.raw(
+            "SELECT CAST(person_id AS TEXT) AS person, created_at FROM \(ident: Enrolment.schema) WHERE programme_id = \(bind: programmeID)"
+        ).all() {
+            facts.enrolments[try person(row)] = try row.decode(column: "created_at", as: Date.self)
         }
         if let opens = Self.utcDay(programme.enrolmentOpens) ?? Self.utcDay(programme.cycleStart).map({ $0.addingTimeInterval(-90 * 86_400) }) {
             let row = try await sql.raw(
@@ -28,93 +41,125 @@ extension Store {
         }
         for row in try await sql.raw(
             """
-            SELECT mm.person_id, mm.response FROM \(ident: MatchMember.schema) mm \
+            SELECT CAST(mm.person_id AS TEXT) AS person, mm.response FROM \(ident: MatchMember.schema) mm \
             JOIN \(ident: PublishedMatch.schema) pm ON pm.id = mm.match_id WHERE pm.programme_id = \(bind: programmeID)
             """
         ).all() {
             facts.matchAnswers.append(
-                .init(
-                    person: try row.decode(column: "person_id", as: UUID.self),
-                    response: MatchMember.Response(rawValue: try row.decode(column: "response", as: String.self)) ?? .pending))
+                .init(person: try person(row), response: MatchMember.Response(rawValue: try row.decode(column: "response", as: String.self)) ?? .pending))
         }
 
-        var index: [UUID: Int] = [:]
+        var index: [String: Int] = [:]
         for row in try await sql.raw(
-            "SELECT id, status, started_at, ended_at FROM \(ident: Relationship.schema) WHERE programme_id = \(bind: programmeID)"
+            "SELECT CAST(id AS TEXT) AS id, status, started_at, ended_at FROM \(ident: Relationship.schema) WHERE programme_id = \(bind: programmeID)"
         ).all() {
-            index[try row.decode(column: "id", as: UUID.self)] = facts.relationships.count
+            index[try row.decode(column: "id", as: String.self)] = facts.relationships.count
             facts.relationships.append(
                 .init(
                     status: Relationship.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .active,
                     startedAt: try row.decode(column: "started_at", as: Date.self), endedAt: try row.decode(column: "ended_at", as: Date?.self),
                     members: []))
         }
+        try await loadFeedbackFigures(into: &facts, programme: programme)
         guard !index.isEmpty else { return facts }
         let inProgramme = SQLQueryString("JOIN \(ident: Relationship.schema) r ON r.id = x.relationship_id WHERE r.programme_id = \(bind: programmeID)")
+        func relationship(_ row: any SQLRow) throws -> Int? { index[try row.decode(column: "relationship", as: String.self)] }
 
-        for row in try await sql.raw("SELECT x.relationship_id, x.person_id FROM \(ident: RelationshipMember.schema) x \(inProgramme)").all() {
-            guard let at = index[try row.decode(column: "relationship_id", as: UUID.self)] else { continue }
-            facts.relationships[at].members.append(try row.decode(column: "person_id", as: UUID.self))
+        for row in try await sql.raw(
+            "SELECT CAST(x.relationship_id AS TEXT) AS relationship, CAST(x.person_id AS TEXT) AS person FROM \(ident: RelationshipMember.schema) x \(inProgramme)"
+        ).all() {
+            guard let at = try relationship(row) else { continue }
+            facts.relationships[at].members.append(try person(row))
         }
         for row in try await sql.raw(
-            "SELECT x.relationship_id, x.starts_at FROM \(ident: Meeting.schema) x \(inProgramme) AND x.status = \(bind: Meeting.Status.scheduled.rawValue)"
+            """
+            SELECT CAST(x.relationship_id AS TEXT) AS relationship, x.starts_at FROM \(ident: Meeting.schema) x \(inProgramme) \
+            AND x.status = \(bind: Meeting.Status.scheduled.rawValue)
+            """
         ).all() {
-            guard let at = index[try row.decode(column: "relationship_id", as: UUID.self)] else { continue }
+            guard let at = try relationship(row) else { continue }
             facts.meetings.append(.init(relationship: at, startsAt: try row.decode(column: "starts_at", as: Date.self)))
         }
-        for row in try await sql.raw("SELECT x.relationship_id, x.person_id, x.rating, x.logged_at FROM \(ident: MeetingLog.schema) x \(inProgramme)").all() {
-            guard let at = index[try row.decode(column: "relationship_id", as: UUID.self)] else { continue }
-            facts.logs.append(
-                .init(
-                    relationship: at, person: try row.decode(column: "person_id", as: UUID.self), rating: try row.decode(column: "rating", as: Int?.self),
-                    loggedAt: try row.decode(column: "logged_at", as: Date.self)))
-        }
         for row in try await sql.raw(
             """
-            SELECT x.relationship_id, x.person_id, MIN(x.logged_at) AS first_at FROM \(ident: MeetingLog.schema) x \
-            JOIN \(ident: MeetingLogEntry.schema) e ON e.log_id = x.id \(inProgramme) AND e.direction = \(bind: MeetingLogEntry.Direction.taught.rawValue) \
-            GROUP BY x.relationship_id, x.person_id
+            SELECT CAST(x.relationship_id AS TEXT) AS relationship, CAST(x.person_id AS TEXT) AS person, MIN(x.logged_at) AS first_at \
+            FROM \(ident: MeetingLog.schema) x JOIN \(ident: MeetingLogEntry.schema) e ON e.log_id = x.id \(inProgramme) \
+            AND e.direction = \(bind: MeetingLogEntry.Direction.taught.rawValue) GROUP BY x.relationship_id, x.person_id
             """
         ).all() {
-            guard let at = index[try row.decode(column: "relationship_id", as: UUID.self)] else { continue }
-            facts.teaching.append(
-                .init(relationship: at, person: try row.decode(column: "person_id", as: UUID.self), firstAt: try row.decode(column: "first_at", as: Date.self)))
+            guard let at = try relationship(row) else { continue }
+            facts.teaching.append(.init(relationship: at, person: try person(row), firstAt: try row.decode(column: "first_at", as: Date.self)))
         }
-        for row in try await sql.raw("SELECT x.person_id, x.created_at, x.completed_at, x.status FROM \(ident: Goal.schema) x \(inProgramme)").all() {
+        for row in try await sql.raw(
+            "SELECT CAST(x.person_id AS TEXT) AS person, x.created_at, x.completed_at, x.status FROM \(ident: Goal.schema) x \(inProgramme)"
+        ).all() {
             let done = try row.decode(column: "status", as: String.self) == Goal.Status.done.rawValue
             let createdAt = try row.decode(column: "created_at", as: Date.self)
             facts.goals.append(
-                .init(
-                    person: try row.decode(column: "person_id", as: UUID.self), createdAt: createdAt,
-                    completedAt: done ? (try row.decode(column: "completed_at", as: Date?.self) ?? createdAt) : nil))
+                .init(person: try person(row), createdAt: createdAt, completedAt: done ? (try row.decode(column: "completed_at", as: Date?.self) ?? createdAt) : nil))
         }
         for row in try await sql.raw("SELECT x.due_at, x.done_at FROM \(ident: Milestone.schema) x \(inProgramme)").all() {
             facts.milestones.append(.init(dueAt: try row.decode(column: "due_at", as: Date.self), doneAt: try row.decode(column: "done_at", as: Date?.self)))
         }
-        // The wants and growth of the people in the programme's relationships.
-        let members = SQLQueryString(
-            "SELECT x.person_id FROM \(ident: RelationshipMember.schema) x \(inProgramme)")
-        for row in try await sql.raw(
-            "SELECT ps.person_id, ps.skill_id FROM \(ident: PersonSkill.schema) ps WHERE ps.kind = \(bind: PersonSkill.Kind.want.rawValue) AND ps.person_id IN (\(members))"
-        ).all() {
-            facts.wants.append(.init(person: try row.decode(column: "person_id", as: UUID.self), skill: try row.decode(column: "skill_id", as: UUID.self)))
+        // The wants, growth and retention of the people in the programme's relationships.
+        let members = SQLQueryString("SELECT x.person_id FROM \(ident: RelationshipMember.schema) x \(inProgramme)")
+        var skills: [String: Int] = [:]
+        func skill(_ row: any SQLRow) throws -> Int {
+            let key = try row.decode(column: "skill", as: String.self)
+            if let known = skills[key] { return known }
+            skills[key] = skills.count
+            facts.skillNames[skills.count - 1] = try row.decode(column: "name", as: String.self)
+            return skills.count - 1
         }
         for row in try await sql.raw(
-            "SELECT c.person_id, c.skill_id, c.from_level, c.to_level, c.changed_at FROM \(ident: SkillLevelChange.schema) c WHERE c.person_id IN (\(members))"
+            """
+            SELECT CAST(ps.person_id AS TEXT) AS person, CAST(ps.skill_id AS TEXT) AS skill, s.name FROM \(ident: PersonSkill.schema) ps \
+            JOIN \(ident: Skill.schema) s ON s.id = ps.skill_id \
+            WHERE ps.kind = \(bind: PersonSkill.Kind.want.rawValue) AND ps.person_id IN (\(members))
+            """
+        ).all() {
+            facts.wants.append(.init(person: try person(row), skill: try skill(row)))
+        }
+        for row in try await sql.raw(
+            """
+            SELECT CAST(c.person_id AS TEXT) AS person, CAST(c.skill_id AS TEXT) AS skill, s.name, c.from_level, c.to_level, c.changed_at \
+            FROM \(ident: SkillLevelChange.schema) c JOIN \(ident: Skill.schema) s ON s.id = c.skill_id WHERE c.person_id IN (\(members))
+            """
         ).all() {
             facts.growth.append(
                 .init(
-                    person: try row.decode(column: "person_id", as: UUID.self), skill: try row.decode(column: "skill_id", as: UUID.self),
-                    fromLevel: try row.decode(column: "from_level", as: Int.self), toLevel: try row.decode(column: "to_level", as: Int.self),
-                    changedAt: try row.decode(column: "changed_at", as: Date.self)))
+                    person: try person(row), skill: try skill(row), fromLevel: try row.decode(column: "from_level", as: Int.self),
+                    toLevel: try row.decode(column: "to_level", as: Int.self), changedAt: try row.decode(column: "changed_at", as: Date.self)))
         }
-        let skillIDs = Set(facts.wants.map(\.skill))
-        for slice in Array(skillIDs).queryBatches() {
-            for row in try await sql.select().column("id").column("name").from(Skill.schema).where("id", .in, Array(slice)).all() {
-                facts.skillNames[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "name", as: String.self)
-            }
+        if let row = try await sql.raw(
+            """
+            SELECT COUNT(*) AS recorded, COALESCE(SUM(CASE WHEN o.value >= 0.5 THEN 1 ELSE 0 END), 0) AS retained \
+            FROM \(ident: HROutcome.schema) o WHERE o.organisation_id = \(bind: programme.organisationID) \
+            AND o.outcome = \(bind: Self.retentionOutcome) AND o.person_id IN (\(members))
+            """
+        ).first() {
+            let recorded = try row.decode(column: "recorded", as: Int.self)
+            if recorded > 0 { facts.retained = (try row.decode(column: "retained", as: Int.self), recorded) }
         }
         return facts
+    }
+
+    /// The programme's guarded feedback, as the measures read it.
+    private func loadFeedbackFigures(into facts: inout ProgrammeFacts, programme: Programme) async throws {
+        let summary = try await feedbackSummary(organisationID: programme.organisationID, programmeID: try programme.requireID())
+        func figure(_ name: FeedbackMeasure.Name, value: (FeedbackMeasure) -> Double?, what: String) -> MeasuredValue {
+            guard let measure = summary.measure(name) else { return .missing("No \(what) yet.") }
+            if let shown = value(measure) { return .number(shown, note: "\(measure.answers) \(what) from \(measure.respondents) people") }
+            if let reason = measure.heldBack { return .missing(reason) }
+            if measure.respondents == 0 { return .missing("No \(what) yet.") }
+            return .missing(
+                "Shown once \(measure.k) people have answered, to keep answers anonymous: \(measure.needed) more \(measure.needed == 1 ? "is" : "are") needed.")
+        }
+        facts.feedback = ProgrammeFacts.FeedbackFigures(
+            usefulness: figure(.meetingUsefulness, value: \.value, what: "check-ins"),
+            usefulnessByMonth: Dictionary(summary.usefulnessByMonth.map { ($0.month, $0.value) }, uniquingKeysWith: { a, _ in a }),
+            health: figure(.pulse, value: \.value, what: "pulses"),
+            recommend: figure(.recommend, value: { $0.nps.map(Double.init) }, what: "reviews"))
     }
 
     /// Midnight UTC of an ISO date (`YYYY-MM-DD`); nil when empty or not a date.

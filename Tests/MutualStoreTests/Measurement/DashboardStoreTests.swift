@@ -36,10 +36,19 @@ struct DashboardStoreTests {
             #expect(dashboard.measures[.reciprocityIndex]?.value == 100)
             #expect(dashboard.measures[.goalCompletion]?.value == 100)
             #expect(dashboard.kpis.map(\.status) == [.onTrack, .noData, .notMeasured])
-            // Two people rated: the average (4.5) must not be shown to anyone.
+            // Satisfaction comes from check-ins (none yet), not from the ratings in meeting logs.
             #expect(dashboard.measures[.meetingUsefulness]?.value == nil)
-            #expect(dashboard.kpis[1].current.note.contains("3 more are needed"))
+            #expect(dashboard.kpis[1].current.note == "No check-ins yet.")
             #expect(dashboard.meetingsByMonth.last?.meetings == 1)
+
+            // Retention from imported HR outcomes: Pia retained, Max left; C1 (not in a relationship) does not count.
+            let database = try store.database.database()
+            let piaID = try #require(try await Person.find(fixture.pia.personID, on: database)).externalID
+            let maxID = try #require(try await Person.find(fixture.max.personID, on: database)).externalID
+            let csv = "id,outcome,value\n\(piaID),retained_12m,1\n\(maxID),retained_12m,0\nC1,retained_12m,1\n"
+            _ = try await store.importOutcomes(from: ByteChunks(bytes: Array(csv.utf8)), options: PeopleImportOptions(mode: .allOrNothing), by: org.admin)
+            let retention = try await store.programmeDashboard(id: programme.id, of: org.manager).measures[.retention]
+            #expect(retention?.value == 50 && retention?.count == 1 && retention?.total == 2)
 
             await #expect(throws: StoreError.self) { _ = try await store.programmeDashboard(id: programme.id, of: fixture.pia) }
             let overview = try await store.programmeDashboards(of: org.admin)

@@ -57,8 +57,8 @@ struct ProgrammeMeasuresTests {
 
     /// Two pairs and a trio: A met twice, both teaching; B met once, one-way; C never met.
     static func handBuilt() -> ProgrammeFacts {
-        let people = (0..<7).map { _ in UUID() }
-        let sql = UUID(), python = UUID()
+        let people = Array(0..<7)
+        let sql = 0, python = 1
         func at(_ days: Double) -> Date { origin.addingTimeInterval(days * day) }
         return ProgrammeFacts(
             model: .pairs, cycleStart: at(0), cycleEnd: at(99),
@@ -72,7 +72,6 @@ struct ProgrammeMeasuresTests {
             ],
             meetings: [.init(relationship: 0, startsAt: at(5)), .init(relationship: 0, startsAt: at(20)), .init(relationship: 1, startsAt: at(6)),
                 .init(relationship: 2, startsAt: at(200))],
-            logs: [.init(relationship: 0, person: people[0], rating: 5, loggedAt: at(5)), .init(relationship: 0, person: people[1], rating: 3, loggedAt: at(5))],
             teaching: [.init(relationship: 0, person: people[0], firstAt: at(5)), .init(relationship: 0, person: people[1], firstAt: at(20)),
                 .init(relationship: 1, person: people[2], firstAt: at(6))],
             goals: [.init(person: people[0], createdAt: at(2), completedAt: at(30)), .init(person: people[1], createdAt: at(2), completedAt: nil),
@@ -81,14 +80,18 @@ struct ProgrammeMeasuresTests {
             wants: [.init(person: people[0], skill: sql), .init(person: people[1], skill: python), .init(person: people[2], skill: sql)],
             growth: [.init(person: people[0], skill: sql, fromLevel: 1, toLevel: 2, changedAt: at(40)),
                 .init(person: people[1], skill: sql, fromLevel: 0, toLevel: 1, changedAt: at(40))],
-            skillNames: [sql: "SQL", python: "Python"])
+            skillNames: [sql: "SQL", python: "Python"],
+            feedback: .init(
+                usefulness: .number(4, note: "6 check-ins from 5 people"), usefulnessByMonth: ["2026-09": 3.5, "2026-10": nil],
+                health: .missing("2 more are needed"), recommend: .number(40, note: "5 reviews")),
+            retained: (retained: 5, recorded: 6))
     }
 
     @Test("Every measure on a hand-built programme, counted by hand")
     func handCounted() {
         let now = Self.origin.addingTimeInterval(60 * Self.day)
-        let measures = ProgrammeMeasures(facts: Self.handBuilt(), minimumRespondents: 2)
-        func value(_ measure: Measure) -> Double? { measures.value(of: measure, at: now).value }
+        let measures = ProgrammeMeasures(facts: Self.handBuilt())
+        func value(_ measure: Measure) -> Double? { measures.value(of: measure, at: now, now: now).value }
         #expect(value(.peopleEnrolled) == 7)
         // Six in relationships count as accepted; the seventh declined.
         #expect(value(.matchAcceptance).map { ($0 * 100).rounded() } == (100.0 * 6 / 7 * 100).rounded())
@@ -96,7 +99,10 @@ struct ProgrammeMeasuresTests {
         #expect(value(.pairsMetAtLeastOnce).map { $0.rounded() } == 67)
         // Open relationships A and C; only C's future meeting — neither held one in 30 days (A's last was day 20, now is 60).
         #expect(value(.activeInLast30Days) == 0)
-        #expect(value(.meetingUsefulness) == 4)
+        // Feedback comes guarded from the summary: today's figures as given, a hidden one absent.
+        #expect(value(.meetingUsefulness) == 4 && value(.recommendScore) == 40 && value(.relationshipHealth) == nil)
+        #expect(measures.value(of: .relationshipHealth, at: now, now: now).note == "2 more are needed")
+        #expect(value(.retention).map { $0.rounded() } == 83)
         #expect(value(.goalCompletion).map { $0.rounded() } == 33)
         #expect(value(.participantsCompletingAGoal).map { $0.rounded() } == 33)
         #expect(value(.milestoneCompletion) == 50, "of two due, one done on time")
@@ -105,8 +111,11 @@ struct ProgrammeMeasuresTests {
         // Learners: people 0, 1, 2 want something; person 0 grew in SQL (wanted); person 1 grew in SQL, which he does not want.
         #expect(value(.skillsGrowth).map { $0.rounded() } == 33)
         #expect(value(.relationshipsCompleted).map { $0.rounded() } == 33)
-        let usefulness = ProgrammeMeasures(facts: Self.handBuilt(), minimumRespondents: 5).value(of: .meetingUsefulness, at: now)
-        #expect(usefulness.value == nil && usefulness.note.contains("3 more are needed"))
+        // A month's end reads that month's guarded usefulness; a hidden month has none; HR outcomes have no history.
+        let september = ISO8601DateFormatter().date(from: "2026-09-30T23:59:59Z")!, october = ISO8601DateFormatter().date(from: "2026-10-31T23:59:59Z")!
+        #expect(measures.value(of: .meetingUsefulness, at: september, now: now).value == 3.5)
+        #expect(measures.value(of: .meetingUsefulness, at: october, now: now).value == nil)
+        #expect(measures.value(of: .retention, at: september, now: now).value == nil)
     }
 
     @Test("A dashboard's funnel and a KPI's expected value halfway through its cycle")
@@ -144,10 +153,6 @@ struct ProgrammeMeasuresTests {
             guard meeting.startsAt <= moment, let index = newIndex[meeting.relationship] else { return nil }
             return .init(relationship: index, startsAt: meeting.startsAt)
         }
-        result.logs = facts.logs.compactMap { log in
-            guard log.loggedAt <= moment, let index = newIndex[log.relationship] else { return nil }
-            return .init(relationship: index, person: log.person, rating: log.rating, loggedAt: log.loggedAt)
-        }
         result.teaching = facts.teaching.compactMap { fact in
             guard fact.firstAt <= moment, let index = newIndex[fact.relationship] else { return nil }
             return .init(relationship: index, person: fact.person, firstAt: fact.firstAt)
@@ -161,8 +166,8 @@ struct ProgrammeMeasuresTests {
     }
 
     static func randomFacts(_ generator: inout SeededGenerator) -> ProgrammeFacts {
-        let people = (0..<Int.random(in: 2...12, using: &generator)).map { _ in UUID() }
-        let skills = (0..<3).map { _ in UUID() }
+        let people = Array(0..<Int.random(in: 2...12, using: &generator))
+        let skills = [0, 1, 2]
         func at() -> Date { origin.addingTimeInterval(Double(Int.random(in: 0...120, using: &generator)) * day) }
         var facts = ProgrammeFacts(model: Bool.random(using: &generator) ? .pairs : .groups, cycleStart: origin, cycleEnd: origin.addingTimeInterval(100 * day))
         for person in people { facts.enrolments[person] = at() }
@@ -179,9 +184,6 @@ struct ProgrammeMeasuresTests {
             for _ in 0..<Int.random(in: 0...4, using: &generator) {
                 let when = relationship.startedAt.addingTimeInterval(Double(Int.random(in: 0...50, using: &generator)) * day)
                 facts.meetings.append(.init(relationship: index, startsAt: when))
-                for person in relationship.members where Bool.random(using: &generator) {
-                    facts.logs.append(.init(relationship: index, person: person, rating: Bool.random(using: &generator) ? Int.random(in: 1...5, using: &generator) : nil, loggedAt: when))
-                }
             }
             for person in relationship.members where Bool.random(using: &generator) {
                 facts.teaching.append(.init(relationship: index, person: person, firstAt: relationship.startedAt.addingTimeInterval(Double(Int.random(in: 0...40, using: &generator)) * day)))
@@ -203,10 +205,11 @@ struct ProgrammeMeasuresTests {
         for trial in 0..<300 {
             let facts = Self.randomFacts(&generator)
             let moment = Self.origin.addingTimeInterval(Double(Int.random(in: 0...150, using: &generator)) * Self.day)
-            let full = ProgrammeMeasures(facts: facts, minimumRespondents: 2)
-            let cut = ProgrammeMeasures(facts: Self.truncated(facts, at: moment), minimumRespondents: 2)
+            let full = ProgrammeMeasures(facts: facts)
+            let cut = ProgrammeMeasures(facts: Self.truncated(facts, at: moment))
+            let now = Self.origin.addingTimeInterval(400 * Self.day)
             for measure in Measure.allCases where measure != .matchAcceptance {
-                let a = full.value(of: measure, at: moment), b = cut.value(of: measure, at: moment)
+                let a = full.value(of: measure, at: moment, now: now), b = cut.value(of: measure, at: moment, now: now)
                 #expect(a.value == b.value, "trial \(trial), \(measure): \(String(describing: a.value)) vs \(String(describing: b.value))")
             }
         }
