@@ -72,8 +72,8 @@ extension Store {
         let identity = try await self.identity(for: admin)
         try await loadDemoProgrammes(admin: identity, people: people)
         try await loadDemoRelationshipLife(admin: identity)
-        try await loadDemoPastCycle(admin: identity, people: people)
         try await loadDemoFeedback(admin: identity)
+        try await loadDemoPastCycle(admin: identity, people: people)
         try await loadDemoOutcomes(admin: identity)
         return .created(people: people.count)
     }

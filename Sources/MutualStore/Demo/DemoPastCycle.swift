@@ -83,6 +83,79 @@ extension Store {
         }
     }
 
+    /// The members' answers, as the feedback scan would have asked for them: a check-in after
+    /// every meeting (most answered, usefulness following how the pair is doing), a fit check
+    /// after the first, a pulse at 30 days and an end-of-cycle review for completed pairs. Only
+    /// meetings older than the scan's lookback, so the running server does not ask again.
+    private func demoPastFeedback(
+        _ relationship: Relationship, course: DemoPastCycle.Course, index: Int, meetings: [Meeting], members: [UUID]
+    ) async throws {
+        let database = try db()
+        let relationshipID = try relationship.requireID()
+        let day: TimeInterval = 86_400
+        let lookback = clock.now.addingTimeInterval(-Double(Self.feedbackLookbackDays + 1) * day)
+        let base: Int
+        switch course {
+        case .thriving, .completed: base = 4
+        case .oneSided, .fading: base = 3
+        case .endedEarly: base = 2
+        }
+        var requests: [FeedbackRequest] = [], responses: [FeedbackResponse] = []
+        func ask(_ kind: FeedbackKind, _ person: UUID, meeting: Meeting?, occasion: String, at date: Date, score: Int?, fit: FitAnswer? = nil) throws {
+            let request = FeedbackRequest()
+            request.id = UUID()
+            request.organisationID = relationship.organisationID
+            request.programmeID = relationship.programmeID
+            request.relationshipID = relationshipID
+            request.personID = person
+            request.kind = kind
+            request.meetingID = try meeting?.requireID()
+            request.requestKey = "\(kind.rawValue):\(relationshipID.uuidString.lowercased()):\(person.uuidString.lowercased()):\(occasion)"
+            request.createdAt = date
+            // One answer in six is never given.
+            let answered = (index + requests.count) % 6 != 5
+            request.answeredAt = answered ? date.addingTimeInterval(day) : nil
+            requests.append(request)
+            guard answered else { return }
+            let response = FeedbackResponse()
+            response.organisationID = relationship.organisationID
+            response.programmeID = relationship.programmeID
+            response.requestID = request.id!
+            response.personID = person
+            response.kind = kind
+            response.score = score
+            response.fit = fit?.rawValue ?? ""
+            response.reasons = ""
+            response.comment = ""
+            response.story = ""
+            response.shared = false
+            response.answeredAt = date.addingTimeInterval(day)
+            responses.append(response)
+        }
+        for (number, meeting) in meetings.enumerated() where meeting.endsAt < lookback {
+            for (position, person) in members.enumerated() {
+                let occasion = try meeting.requireID().uuidString.lowercased()
+                try ask(.checkIn, person, meeting: meeting, occasion: occasion, at: meeting.endsAt, score: min(5, base + (number + position + index) % 2))
+                if number == 0 {
+                    try ask(.fitCheck, person, meeting: meeting, occasion: "first", at: meeting.endsAt, score: nil, fit: base >= 4 ? .goodFit : .notSure)
+                }
+            }
+        }
+        let pulseDay = relationship.startedAt.addingTimeInterval(30 * day)
+        if pulseDay < lookback {
+            for (position, person) in members.enumerated() {
+                try ask(.pulse, person, meeting: nil, occasion: "0", at: pulseDay, score: min(5, base + (index + position) % 2))
+            }
+        }
+        if course == .completed, let ended = relationship.endedAt ?? meetings.last?.endsAt {
+            for (position, person) in members.enumerated() {
+                try ask(.review, person, meeting: nil, occasion: "review", at: ended, score: 8 + (index + position) % 3)
+            }
+        }
+        try await requests.create(on: database)
+        try await responses.create(on: database)
+    }
+
     private func demoPastCourse(_ relationship: Relationship, course: DemoPastCycle.Course, index: Int, start: Date) async throws {
         let database = try db()
         let day: TimeInterval = 86_400
@@ -140,6 +213,7 @@ extension Store {
                 try await change.create(on: database)
             }
         }
+        try await demoPastFeedback(relationship, course: course, index: index, meetings: meetings, members: members.map(\.personID))
         let firstMet = meetings.first.map { $0.startsAt.addingTimeInterval(3600) }
         try await demoMilestone(relationship, goalID: nil, title: "First meeting", due: opened.addingTimeInterval(14 * day), done: firstMet)
         try await demoMilestone(
