@@ -29,5 +29,6 @@ public enum MutualMigrations {
         CreateLearningLedger023(),
         CreateFeedback024(),
         CreateHROutcomes025(),
+        AddConcernsAndSupportContacts026(),
     ]
 }

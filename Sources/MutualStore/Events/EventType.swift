@@ -53,6 +53,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case skillLevelRaised = "skill_level.raised"
     case feedbackReceived = "feedback.received"
     case outcomesImported = "outcomes.imported"
+    case concernRaised = "concern.raised"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -84,6 +85,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         // About the programme: naming the request would name the respondent.
         case .feedbackReceived: "programme"
         case .outcomesImported: "import"
+        // About the programme: naming the concern would let its readers be guessed from the log.
+        case .concernRaised: "programme"
         }
     }
 
@@ -142,6 +145,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .skillLevelRaised: "raised their level in a skill they are learning"
         case .feedbackReceived: "received an answer to a feedback request"
         case .outcomesImported: "imported HR outcomes"
+        case .concernRaised: "a concern was raised with the programme's support contact"
         }
     }
 }

@@ -50,8 +50,11 @@ extension Store {
             auditEntries += try row?.decode(column: "entries", as: Int.self) ?? 0
         }
 
+        let contact = try await supportContact(programmeID: programmeID, on: try db())
+        let concerns = try await concernCounts(programmeID: programmeID)
         let standards = EvidencePack.standards(
-            programme: programme, detail: detail, dashboard: dashboard, runs: runs, relationships: records, auditEntries: auditEntries)
+            programme: programme, detail: detail, dashboard: dashboard, runs: runs, relationships: records, auditEntries: auditEntries,
+            support: (contact?.name, concerns.raised, concerns.resolved))
         return EvidencePack(
             programmeID: programmeID, programmeName: programme.name, computedAt: now, standards: standards, dashboard: dashboard, runs: runs,
             relationships: records)
@@ -62,7 +65,7 @@ extension EvidencePack {
     /// The six standards, each with what is held and what is missing, from the programme's records.
     static func standards(
         programme: Programme, detail: ProgrammeDetail, dashboard: ProgrammeDashboard, runs: [RunRecord], relationships: [RelationshipRecord],
-        auditEntries: Int
+        auditEntries: Int, support: (contact: String?, concernsRaised: Int, concernsResolved: Int)
     ) -> [Standard] {
         let kpis = dashboard.kpis
         let measured = kpis.filter { $0.measure != nil }
@@ -108,7 +111,8 @@ extension EvidencePack {
         var ethicsHeld = [
             "\(signed) of \(count(relationships.count, "relationship")) with an agreement every member signed; \(bounded) with boundaries and confidentiality written",
             "Feedback scores shown to managers only over at least \(dashboard.minimumRespondents) respondents",
-            "Any member may leave a relationship without giving the others a reason",
+            "Any member may leave a relationship without the others seeing why",
+            "Participants can raise a concern confidentially with the support contact: \(support.concernsRaised) raised, \(support.concernsResolved) dealt with (their contents stay with the contact)",
         ]
         var ethicsMissing: [String] = []
         if relationships.count > signed { ethicsMissing.append("Signed agreements for \(count(relationships.count - signed, "relationship")).") }
@@ -124,7 +128,9 @@ extension EvidencePack {
 
         var adminHeld = ["\(count(auditEntries, "audit log entry", "audit log entries")) about the programme, its runs and relationships"]
         adminHeld.append("Personal data kept in your own Mutual installation; the data-handling notes are in the operations guide")
-        let adminMissing = ["A named support contact for participants' concerns."]
+        var adminMissing: [String] = []
+        if let contact = support.contact { adminHeld.insert("A named support contact for participants: \(contact)", at: 0) }
+        else { adminMissing.append("A named support contact for participants' concerns: name one on the programme page (until then the admins read concerns).") }
 
         return [
             Standard(

@@ -32,6 +32,8 @@ public final class Relationship: Model, @unchecked Sendable {
     @Field(key: "end_reason") public var endReason: String
     @Field(key: "started_at") public var startedAt: Date
     @OptionalField(key: "ended_at") public var endedAt: Date?
+    /// Who ended it (a member or a manager); `nil` when the system did, or before migration 026.
+    @OptionalField(key: "ended_by") public var endedBy: UUID?
     /// The agreement: the vision the members share.
     @Field(key: "vision") public var vision: String
     /// Topics that are off-limits.

@@ -151,7 +151,8 @@ extension Store {
         }
         return RelationshipView(
             id: id, programmeID: relationship.programmeID, programmeName: programme.name, status: relationship.status,
-            startedAt: relationship.startedAt, endedAt: relationship.endedAt, endReason: relationship.endReason, vision: relationship.vision,
+            startedAt: relationship.startedAt, endedAt: relationship.endedAt,
+            endReason: Self.endReason(of: relationship, members: members, for: identity), vision: relationship.vision,
             boundaries: relationship.boundaries, confidentiality: relationship.confidentiality, cadence: relationship.cadence,
             meetingCadence: relationship.meetingCadence, structure: relationship.structure, agreementVersion: relationship.agreementVersion, members: memberViews,
             teaching: try await teachingLines(personIDs, organisationID: relationship.organisationID), reasons: reasons)
@@ -283,6 +284,7 @@ extension Store {
         if !status.isOpen {
             relationship.endedAt = clock.now
             relationship.endReason = reason
+            relationship.endedBy = identity.personID
         }
         let type: EventType =
             switch status {
@@ -299,6 +301,16 @@ extension Store {
                     payload: ["from": .string(previous.rawValue), "to": .string(status.rawValue)]),
                 on: database)
         }
+    }
+
+    /// The reason a relationship ended, as the viewer may read it: a member leaves without
+    /// fault, so the reason they gave is shown to them and to managers, never to the other
+    /// members; a manager's or the system's reason is shown to everyone.
+    static func endReason(of relationship: Relationship, members: [RelationshipMember], for identity: Identity) -> String {
+        guard let endedBy = relationship.endedBy, endedBy != identity.personID, identity.role < .programmeManager,
+            members.contains(where: { $0.personID == endedBy })
+        else { return relationship.endReason }
+        return ""
     }
 
     // MARK: Helpers

@@ -120,6 +120,7 @@ public func buildApplication(
     ProgrammeDashboardPages(store: store, pages: pages).register(on: routes)
     KPIsAPI(store: store).register(on: routes)
     EvidencePages(store: store, pages: pages).register(on: routes)
+    ConcernPages(store: store, pages: pages).register(on: routes)
     ImpactPages(store: store, pages: pages).register(on: routes)
     ImpactAPI(store: store).register(on: routes)
     OutcomesImportPages(store: store, pages: pages).register(on: routes)

@@ -204,11 +204,26 @@ struct ProgrammePages: Sendable {
         /// Goals/: the milestone templates (everyone) and the milestones' totals (managers).
         let milestoneTemplates: [String], hasMilestoneTemplates: Bool
         let milestoneTotals: String
+        /// Ethics: who reads concerns (everyone sees the name), and the managers' choice of them.
+        var supportContact = "", supportOptions: [Option] = []
         var status = "", error = "", enrolmentText = ""
         var problems: [String] = []
     }
 
     private func showModel(_ context: SignedInContext, id: UUID) async throws -> ShowModel {
+        var model = try await baseShowModel(context, id: id)
+        let contact = try await store.supportContact(programmeID: id, of: context.identity)
+        model.supportContact = contact?.name ?? ""
+        if context.identity.role >= .programmeManager {
+            model.supportOptions = [Option(value: "", label: "Nobody named: the organisation's admins read concerns", selected: contact == nil)]
+                + (try await store.supportContactCandidates(of: context.identity)).map {
+                    Option(value: $0.personID.uuidString, label: $0.name, selected: $0.personID == contact?.personID)
+                }
+        }
+        return model
+    }
+
+    private func baseShowModel(_ context: SignedInContext, id: UUID) async throws -> ShowModel {
         let detail = try await store.programme(id: id, of: context.identity)
         let d = detail.draft
         let isManager = context.identity.role >= .programmeManager
