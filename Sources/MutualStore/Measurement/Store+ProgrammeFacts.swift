@@ -108,13 +108,11 @@ extension Store {
             let key = try row.decode(column: "skill", as: String.self)
             if let known = skills[key] { return known }
             skills[key] = skills.count
-            facts.skillNames[skills.count - 1] = try row.decode(column: "name", as: String.self)
             return skills.count - 1
         }
         for row in try await sql.raw(
             """
-            SELECT CAST(ps.person_id AS TEXT) AS person, CAST(ps.skill_id AS TEXT) AS skill, s.name FROM \(ident: PersonSkill.schema) ps \
-            JOIN \(ident: Skill.schema) s ON s.id = ps.skill_id \
+            SELECT CAST(ps.person_id AS TEXT) AS person, CAST(ps.skill_id AS TEXT) AS skill FROM \(ident: PersonSkill.schema) ps \
             WHERE ps.kind = \(bind: PersonSkill.Kind.want.rawValue) AND ps.person_id IN (\(members))
             """
         ).all() {
@@ -122,14 +120,24 @@ extension Store {
         }
         for row in try await sql.raw(
             """
-            SELECT CAST(c.person_id AS TEXT) AS person, CAST(c.skill_id AS TEXT) AS skill, s.name, c.from_level, c.to_level, c.changed_at \
-            FROM \(ident: SkillLevelChange.schema) c JOIN \(ident: Skill.schema) s ON s.id = c.skill_id WHERE c.person_id IN (\(members))
+            SELECT CAST(c.person_id AS TEXT) AS person, CAST(c.skill_id AS TEXT) AS skill, c.from_level, c.to_level, c.changed_at \
+            FROM \(ident: SkillLevelChange.schema) c WHERE c.person_id IN (\(members))
             """
         ).all() {
             facts.growth.append(
                 .init(
                     person: try person(row), skill: try skill(row), fromLevel: try row.decode(column: "from_level", as: Int.self),
                     toLevel: try row.decode(column: "to_level", as: Int.self), changedAt: try row.decode(column: "changed_at", as: Date.self)))
+        }
+        // The names of the (few hundred at most) skills wanted, in one statement each batch.
+        for slice in Array(skills.keys).queryBatches() {
+            for row in try await sql.raw(
+                "SELECT CAST(id AS TEXT) AS skill, name FROM \(ident: Skill.schema) WHERE CAST(id AS TEXT) IN (\(binds: Array(slice)))"
+            ).all() {
+                if let number = skills[try row.decode(column: "skill", as: String.self)] {
+                    facts.skillNames[number] = try row.decode(column: "name", as: String.self)
+                }
+            }
         }
         if let row = try await sql.raw(
             """
