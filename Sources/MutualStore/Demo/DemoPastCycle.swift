@@ -112,8 +112,8 @@ extension Store {
             request.meetingID = try meeting?.requireID()
             request.requestKey = "\(kind.rawValue):\(relationshipID.uuidString.lowercased()):\(person.uuidString.lowercased()):\(occasion)"
             request.createdAt = date
-            // One answer in six is never given.
-            let answered = (index + requests.count) % 6 != 5
+            // One check-in in six is never answered; pulses, fit checks and reviews always are.
+            let answered = kind != .checkIn || (index + requests.count) % 6 != 5
             request.answeredAt = answered ? date.addingTimeInterval(day) : nil
             requests.append(request)
             guard answered else { return }
