@@ -54,8 +54,17 @@ def waiting_people(database: str) -> tuple[str, list[tuple[str, str]]]:
             "SELECT r.programme_id, p.email, p.name FROM feedback_requests r JOIN people p ON p.id = r.person_id "
             "WHERE r.kind = 'pulse' AND r.answered_at IS NULL AND p.email IS NOT NULL AND p.email <> '' "
             "AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id) ORDER BY p.name").fetchall()
+        # The programme whose pulses wait for more people: the fewest people have answered one
+        # (other programmes may have pulses the server's first scan just asked for).
+        answered = {
+            raw: db.execute(
+                "SELECT COUNT(DISTINCT person_id) FROM feedback_responses WHERE kind = 'pulse' AND programme_id = ?", (raw,)).fetchone()[0]
+            for raw in {row[0] for row in rows}
+        }
     assert rows, "the demo should leave open pulses for members without a login"
-    programme = as_uuid(rows[0][0])
+    candidates = [raw for raw, count in answered.items() if count > 0]
+    assert candidates, f"the demo should have a programme with a few pulses answered: {answered}"
+    programme = as_uuid(min(candidates, key=lambda raw: answered[raw]))
     people = []
     for programme_id, email, name in rows:
         if as_uuid(programme_id) == programme and (email, name) not in people:

@@ -196,20 +196,20 @@ extension Store {
             goal.completedAt = done ? opened.addingTimeInterval(Double(80 + 10 * (index % 5)) * day) : nil
             goal.updatedAt = goal.completedAt ?? goal.createdAt
             try await goal.create(on: database)
-            // Growth: a level up in a wanted skill, for those whose pair works.
+            // Growth: a level up in a wanted skill, for those whose pair works. The profile already
+            // holds the level reached (the demo's people are exported as examples/people.csv), so
+            // the change is recorded as the step that led to it.
             if succeeded, (index + position) % 3 != 2,
                 let want = try await PersonSkill.query(on: database).filter(\.$personID == member.personID).filter(\.$kind == .want)
-                    .filter(\.$level < Self.highestWantLevel).sort(\.$priority).first()
+                    .filter(\.$level >= 1).sort(\.$priority).first()
             {
                 let change = SkillLevelChange()
                 change.organisationID = relationship.organisationID
                 change.personID = member.personID
                 change.skillID = want.skillID
-                change.fromLevel = want.level
-                change.toLevel = want.level + 1
+                change.fromLevel = want.level - 1
+                change.toLevel = want.level
                 change.changedAt = opened.addingTimeInterval(Double(60 + 7 * (index % 6)) * day)
-                want.level += 1
-                try await want.save(on: database)
                 try await change.create(on: database)
             }
         }

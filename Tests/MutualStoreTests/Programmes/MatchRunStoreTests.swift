@@ -113,7 +113,16 @@ struct DemoProgrammeTests {
             #expect(try await store.matchRuns(of: pastCycle.id, by: admin).isEmpty)
             let past = try await store.relationships(in: pastCycle.id, by: admin)
             #expect(past.count >= 15 && past.allSatisfy { $0.status == .completed || $0.status == .dissolved })
-            for summary in programmes where summary.id != pastCycle.id {
+            // "Spring skill swap" (the dashboard's demo) is five months into its cycle: its one run
+            // published, every pair accepted, and the pairs' courses mixed.
+            let spring = try #require(programmes.first { $0.name == "Spring skill swap" })
+            let springRuns = try await store.matchRuns(of: spring.id, by: admin)
+            #expect(springRuns.count == 1 && springRuns[0].status == .done)
+            let springPublished = try await store.publishedMatches(in: spring.id, by: admin)
+            #expect(springPublished.pending == 0 && springPublished.accepted >= 20)
+            let springRelationships = try await store.relationships(in: spring.id, by: admin)
+            #expect(Set(springRelationships.map(\.status)) == [.active, .completed, .dissolved], "\(springRelationships.map(\.status))")
+            for summary in programmes where summary.id != pastCycle.id && summary.id != spring.id {
                 let detail = try await store.programme(id: summary.id, of: admin)
                 #expect(!detail.objectives.isEmpty && detail.enrolled >= 10, "\(summary.name)")
                 let runs = try await store.matchRuns(of: summary.id, includingProposals: true, by: admin)
