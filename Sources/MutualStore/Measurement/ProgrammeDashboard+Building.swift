@@ -8,10 +8,24 @@ extension ProgrammeDashboard {
         let measures = ProgrammeMeasures(facts: facts)
         let progress = cycleProgress(facts, now: now)
         let moments = trendMoments(facts, now: now)
+        // Each measure once today, and each trended measure's points once, however many KPIs name it.
+        var values: [Measure: MeasuredValue] = [:]
+        for measure in Measure.allCases { values[measure] = measures.value(of: measure, at: now, now: now) }
+        var trends: [Measure: [TrendPoint]] = [:]
+        func trend(of measure: Measure) -> [TrendPoint] {
+            if let known = trends[measure] { return known }
+            let points = moments.map { moment in
+                TrendPoint(
+                    label: moment.label, at: moment.at,
+                    value: moment.at == now ? values[measure]?.value : measures.value(of: measure, at: moment.at, now: now).value)
+            }
+            trends[measure] = points
+            return points
+        }
         var kpis: [KPIResult] = []
         for objective in objectives {
             for kpi in objective.kpis {
-                guard let measure = Measure.recognise(kpi.name) else {
+                guard let measure = Measure.recognise(kpi.name), let current = values[measure] else {
                     kpis.append(
                         KPIResult(
                             objective: objective.goal, kpi: kpi, measure: nil,
@@ -20,18 +34,12 @@ extension ProgrammeDashboard {
                     continue
                 }
                 let expected = measure.accumulates ? kpi.target * (progress ?? 1) : kpi.target
-                let current = measures.value(of: measure, at: now, now: now)
-                let trend = moments.map { moment in
-                    TrendPoint(label: moment.label, at: moment.at, value: measures.value(of: measure, at: moment.at, now: now).value)
-                }
                 kpis.append(
                     KPIResult(
                         objective: objective.goal, kpi: kpi, measure: measure, current: current, expectedNow: expected,
-                        status: KPIStatus.of(current, against: expected, comparison: kpi.comparison), trend: trend))
+                        status: KPIStatus.of(current, against: expected, comparison: kpi.comparison), trend: trend(of: measure)))
             }
         }
-        var values: [Measure: MeasuredValue] = [:]
-        for measure in Measure.allCases { values[measure] = measures.value(of: measure, at: now, now: now) }
         return ProgrammeDashboard(
             programmeID: programmeID, programmeName: name, model: facts.model, computedAt: now, cycleProgress: progress,
             funnel: funnel(facts, now: now), meetingsByMonth: meetingsByMonth(facts, now: now), measures: values,
