@@ -267,12 +267,16 @@ struct CalendarFeedWebTests {
             let (_, relationship) = try await ProgrammeSeeds.relationship(app.store, org)
             /// The calendar files emailed to each member so far, oldest first, once `count` have
             /// arrived (the app's own worker may be running the jobs, so this waits up to 10 s).
+            /// The test's clock stands still, so every message has the same `createdAt`; the order
+            /// is the step at which each message was first seen (each step waits for its mail).
+            let firstSeen = OrderBox()
             func calendarFiles(_ count: Int) async throws -> [String: [OutboxMessage]] {
                 let deadline = ContinuousClock.now + .seconds(10)
                 while true {
                     try await app.store.runDueJobs()
-                    let messages = try await OutboxMessage.query(on: app.store.database.database()).sort(\.$createdAt).all()
+                    let messages = try await OutboxMessage.query(on: app.store.database.database()).all()
                         .filter { !$0.attachments.isEmpty }
+                        .sorted { firstSeen.order(of: $0.id!) < firstSeen.order(of: $1.id!) }
                     let byRecipient = Dictionary(grouping: messages, by: \.recipient)
                     if [org.participantEmail, org.managerEmail].allSatisfy({ byRecipient[$0]?.count ?? 0 >= count }) || ContinuousClock.now > deadline {
                         return byRecipient
@@ -304,5 +308,17 @@ struct CalendarFeedWebTests {
                 #expect(mine.last?.subject.hasPrefix("Cancelled:") == true)
             }
         }
+    }
+}
+
+
+/// The order in which the calendar test first saw each outbox message.
+private final class OrderBox: @unchecked Sendable {
+    private var orders: [UUID: Int] = [:]
+
+    func order(of id: UUID) -> Int {
+        if let known = orders[id] { return known }
+        orders[id] = orders.count
+        return orders.count - 1
     }
 }
