@@ -17,7 +17,10 @@ APT_PACKAGES=(postgresql chromium chromium-driver fonts-liberation)
 # Pinned to versions checked together on Debian 12 with Chromium 156 and Python 3.11.
 # (selenium 4.52 needs a newer certifi than the registry mirror had.) Each name is also the
 # module the verification below imports.
-PIP_PACKAGES=(selenium==4.51.0 networkx==3.6.1 pytest==9.0.3 aiosmtpd==1.4.6 requests==2.34.2 schemathesis==4.32.5 icalendar==7.3.2)
+# The suite's own imports (the peers: oidc-provider-mock as an OpenID provider, standardwebhooks
+# as a webhook receiver); scripts/python-requirements.txt pins them and everything they pull in.
+PIP_PACKAGES=(selenium networkx pytest aiosmtpd requests schemathesis icalendar oidc-provider-mock standardwebhooks)
+PIP_REQUIREMENTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/python-requirements.txt"
 
 log() { printf '[install-test-deps] %s\n' "$*"; }
 
@@ -52,9 +55,12 @@ fi
 
 # --- Python packages -------------------------------------------------------------
 # One interpreter start checks every pin (name==version) against what is installed.
-mapfile -t pip_missing < <("$PYTHON" - "${PIP_PACKAGES[@]}" <<'PY'
+mapfile -t pip_missing < <("$PYTHON" - "$PIP_REQUIREMENTS" <<'PY'
 import importlib.metadata as m, sys
-for spec in sys.argv[1:]:
+for line in open(sys.argv[1]):
+    spec = line.split("#")[0].strip()
+    if not spec:
+        continue
     name, want = spec.split("==")
     try:
         have = m.version(name)
@@ -72,7 +78,7 @@ if ((${#pip_missing[@]})); then
     if [[ -f "$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ]]; then
         pip_flags+=(--break-system-packages)
     fi
-    "$PYTHON" -m pip install "${pip_flags[@]}" "${pip_missing[@]}" || {
+    "$PYTHON" -m pip install "${pip_flags[@]}" -r "$PIP_REQUIREMENTS" || {
         log "ERROR: pip could not install ${pip_missing[*]} for $PYTHON (see above)."
         log "  Install them as a user who can write to its site-packages, e.g. root:  bash scripts/install-test-deps.sh"
         log "  Or run only the SQLite suites:  MUTUAL_TEST_INSTALL=0 bash scripts/test.sh"
@@ -89,10 +95,11 @@ pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 [[ -x "$pg_bin/postgres" ]] || { log "PostgreSQL server binary not found under /usr/lib/postgresql"; exit 1; }
 log "postgres:     $("$pg_bin/postgres" --version)"
 py_versions="$("$PYTHON" - "${PIP_PACKAGES[@]}" <<'PY'
-import importlib, importlib.metadata as m, sys
-names = [spec.split("==")[0] for spec in sys.argv[1:]]
+import importlib, importlib.metadata as m, sys, warnings
+warnings.simplefilter("ignore")  # authlib (under oidc-provider-mock) warns about its own imports
+names = sys.argv[1:]
 for name in names:
-    importlib.import_module(name)  # installed is not enough: each must import
+    importlib.import_module(name.replace("-", "_"))  # installed is not enough: each must import
 print(sys.version.split()[0], " ".join(f"{n} {m.version(n)}" for n in names))
 PY
 )" || { log "ERROR: the Python packages do not import with $PYTHON (see above)"; exit 1; }
