@@ -8,6 +8,8 @@ import MutualStore
 /// paired in order into relationships opened 150 days ago, each with a meeting every two weeks
 /// (six), both members' logs of each (a rating and a skill taught), a goal each (half done),
 /// two milestones and, for every other pair, a raised level. A tenth of the pairs never met.
+/// Two members in three answer each feedback request: a check-in after each meeting, the fit
+/// check after the first, pulses at 30 and 90 days; one answer in ten has a comment.
 public final class DashboardWorkbench: Sendable {
     public let jobs: JobWorkbench
     public let admin: Identity
@@ -70,6 +72,37 @@ public final class DashboardWorkbench: Sendable {
         for chunk in stride(from: 0, to: pairs.count, by: 200) {
             var relationships: [Relationship] = [], members: [RelationshipMember] = [], meetings: [Meeting] = [], logs: [MeetingLog] = []
             var entries: [MeetingLogEntry] = [], goals: [Goal] = [], milestones: [Milestone] = [], changes: [SkillLevelChange] = []
+            var requests: [FeedbackRequest] = [], answers: [FeedbackResponse] = []
+            func ask(_ kind: FeedbackKind, _ person: UUID, in relationship: UUID, meeting: UUID?, at moment: Date, score: Int?, fit: String = "", turn: Int) {
+                let request = FeedbackRequest()
+                request.id = UUID()
+                request.organisationID = organisationID
+                request.programmeID = programme.id
+                request.relationshipID = relationship
+                request.personID = person
+                request.kind = kind
+                request.meetingID = meeting
+                request.requestKey = request.id!.uuidString
+                request.createdAt = moment
+                let answered = turn % 3 != 2
+                request.answeredAt = answered ? moment.addingTimeInterval(7_200) : nil
+                requests.append(request)
+                guard answered else { return }
+                let answer = FeedbackResponse()
+                answer.organisationID = organisationID
+                answer.programmeID = programme.id
+                answer.requestID = request.id!
+                answer.personID = person
+                answer.kind = kind
+                answer.score = score
+                answer.fit = fit
+                answer.reasons = ""
+                answer.comment = turn % 10 == 0 ? "We went through a real query together; more of that next time." : ""
+                answer.story = ""
+                answer.shared = false
+                answer.answeredAt = moment.addingTimeInterval(7_200)
+                answers.append(answer)
+            }
             for index in chunk..<min(chunk + 200, pairs.count) {
                 let (a, b) = pairs[index]
                 let relationship = Relationship()
@@ -112,6 +145,10 @@ public final class DashboardWorkbench: Sendable {
                     goal.completedAt = done ? relationship.startedAt.addingTimeInterval(90 * day) : nil
                     goal.updatedAt = goal.createdAt
                     goals.append(goal)
+                    for (turn, days) in [30.0, 90.0].enumerated() {
+                        ask(.pulse, person, in: relationshipID, meeting: nil, at: relationship.startedAt.addingTimeInterval(days * day),
+                            score: 2 + (index + turn + position) % 4, turn: index + turn + position)
+                    }
                     if index % 2 == 0, let want = firstWant[person] {
                         let change = SkillLevelChange()
                         change.organisationID = organisationID
@@ -160,6 +197,12 @@ public final class DashboardWorkbench: Sendable {
                         log.commitment = ""
                         log.loggedAt = meeting.startsAt.addingTimeInterval(3_600)
                         logs.append(log)
+                        ask(.checkIn, person, in: relationshipID, meeting: meeting.id, at: meeting.startsAt.addingTimeInterval(2_700),
+                            score: 2 + (index + number + position) % 4, turn: index + number + position)
+                        if number == 0 {
+                            ask(.fitCheck, person, in: relationshipID, meeting: meeting.id, at: meeting.startsAt.addingTimeInterval(2_700), score: nil,
+                                fit: (index + position) % 7 == 0 ? "not_sure" : "good_fit", turn: index + position)
+                        }
                         // One pair in five teaches one way only.
                         guard position == 0 || index % 5 != 0, let skill = firstStrength[person] else { continue }
                         let entry = MeetingLogEntry()
@@ -174,8 +217,10 @@ public final class DashboardWorkbench: Sendable {
                 }
             }
             let rows = (relationships, members, meetings, logs, entries, goals, milestones, changes)
+            let feedback = (requests, answers)
             try await store.database.transaction { db in
                 let (relationships, members, meetings, logs, entries, goals, milestones, changes) = rows
+                let (requests, answers) = feedback
                 try await relationships.create(on: db)
                 try await members.create(on: db)
                 try await meetings.create(on: db)
@@ -184,6 +229,8 @@ public final class DashboardWorkbench: Sendable {
                 try await goals.create(on: db)
                 try await milestones.create(on: db)
                 try await changes.create(on: db)
+                try await requests.create(on: db)
+                try await answers.create(on: db)
             }
         }
         return DashboardWorkbench(jobs: jobs, admin: admin, programmeID: programme.id)

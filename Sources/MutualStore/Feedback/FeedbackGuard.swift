@@ -6,7 +6,9 @@ import Foundation
 /// none did, when every answer is already shown by name and at least k people answered). A set
 /// that is hidden must stay hidden under subtraction: whenever a shown figure covers a hidden
 /// one (the organisation and a programme, the total and a month), the rows left after taking
-/// the shown ones away must themselves be safe — no private answers, or k people's.
+/// the shown ones away must themselves be safe — no private answers, or k people's. Over time,
+/// answers are published in batches of k people (``batchEnds(_:k:)``), so a figure watched
+/// before and after one more answer does not move.
 public enum FeedbackGuard {
     public struct Row: Sendable, Equatable {
         public let person: UUID
@@ -63,6 +65,26 @@ public enum FeedbackGuard {
             shown.remove(smallest)
         }
         return shown
+    }
+
+    /// Where the batches of `rows` (one group's answers, oldest first) close: the index of each
+    /// batch's last answer. A batch closes when it holds answers not shared by name from k
+    /// distinct people (a run of answers all shared by name closes at once: they are shown by
+    /// name anyway). Only answers in closed batches are published; those after the last close
+    /// wait for the next. Every published figure is then a union of whole batches — between
+    /// two views over time, between a month and the total, between a programme and the
+    /// organisation — so no difference of figures gives away fewer than k people's answers.
+    public static func batchEnds(_ rows: [Row], k: Int) -> [Int] {
+        var ends: [Int] = []
+        var batch: Set<UUID> = []
+        for (index, row) in rows.enumerated() {
+            if !row.shared { batch.insert(row.person) }
+            if batch.isEmpty || batch.count >= k {
+                ends.append(index)
+                batch = []
+            }
+        }
+        return ends
     }
 
     public static func mean(_ rows: [Row]) -> Double? {

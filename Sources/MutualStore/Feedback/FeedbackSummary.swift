@@ -24,10 +24,13 @@ public struct FeedbackSummary: Sendable, Equatable {
     public var commentsNeeded: Int { comments.isEmpty ? max(0, kComments - commentRespondents) : 0 }
     /// Answers shown by name because their authors ticked the box.
     public let shared: [SharedFeedback]
+    /// Answers received but not yet in any figure: they wait until k people's answers make a
+    /// whole batch (``FeedbackGuard/publishedCount(_:k:)``).
+    public let waitingAnswers: Int
 
     public init(
         programmeID: UUID?, kScores: Int, kComments: Int, measures: [FeedbackMeasure], usefulnessByMonth: [FeedbackMonth], comments: [String],
-        commentRespondents: Int, shared: [SharedFeedback]
+        commentRespondents: Int, shared: [SharedFeedback], waitingAnswers: Int
     ) {
         self.programmeID = programmeID
         self.kScores = kScores
@@ -37,6 +40,7 @@ public struct FeedbackSummary: Sendable, Equatable {
         self.comments = comments
         self.commentRespondents = commentRespondents
         self.shared = shared
+        self.waitingAnswers = waitingAnswers
     }
 
     /// One measure by name.

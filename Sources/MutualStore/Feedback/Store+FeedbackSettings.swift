@@ -83,10 +83,5 @@ extension Store {
     }
 
     /// `YYYY-MM-DD` in UTC, as programmes store their dates.
-    static func utcDay(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-    }
+    static func utcDay(_ date: Date) -> String { UTCDay(date).iso }
 }

@@ -17,36 +17,61 @@ extension Store {
     /// except answers shared by name. Every figure follows ``FeedbackGuard``: a score only over k
     /// people who did not share by name; the organisation's figure only when the programmes held
     /// below their k are not exposed by difference with those shown; a month only when the months
-    /// held back are not exposed by difference with the total.
-    public func feedbackSummary(organisationID: UUID, programmeID: UUID?) async throws -> FeedbackSummary {
+    /// held back are not exposed by difference with the total. With `scoresOnly` (the
+    /// dashboard's case) only the scored measures are computed, from the scored kinds: no
+    /// comments, categories, goal re-ratings or answers shared by name.
+    public func feedbackSummary(organisationID: UUID, programmeID: UUID?, scoresOnly: Bool = false) async throws -> FeedbackSummary {
         let database = try db()
         guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
-        let scope: SQLQueryString =
+        var scope: SQLQueryString =
             programmeID.map { id -> SQLQueryString in "a.organisation_id = \(bind: organisationID) AND a.programme_id = \(bind: id)" }
             ?? "a.organisation_id = \(bind: organisationID)"
+        // The dashboard reads only the scored kinds: no words, and no answer ids (which only
+        // the goal re-ratings need).
+        let columns: SQLQueryString =
+            scoresOnly
+            ? "CAST(a.person_id AS TEXT) AS person, CAST(a.programme_id AS TEXT) AS programme, a.kind, a.score, a.shared, a.answered_at"
+            : "CAST(a.id AS TEXT) AS id, CAST(a.person_id AS TEXT) AS person, CAST(a.programme_id AS TEXT) AS programme, a.kind, a.score, "
+                + "a.fit, a.reasons, a.comment, a.story, a.shared, a.answered_at"
+        if scoresOnly {
+            scope = scope + " AND a.kind IN (\(binds: [FeedbackKind.checkIn, .pulse, .review].map(\.rawValue)))"
+        }
         let answers = try await sql.raw(
-            "SELECT a.id, a.person_id, a.programme_id, a.kind, a.score, a.fit, a.reasons, a.comment, a.story, a.shared, a.answered_at "
-                + "FROM \(ident: FeedbackResponse.schema) a WHERE " + scope
+            "SELECT " + columns + " FROM \(ident: FeedbackResponse.schema) a WHERE " + scope + " ORDER BY a.answered_at, a.id"
         ).all()
         struct Answer {
-            let id: UUID, person: UUID, programme: UUID, kind: FeedbackKind?, score: Int?, fit: String, reasons: [String]
-            let comment: String, story: String, shared: Bool, answeredAt: Date, month: String
+            let id: String, person: UUID, programme: UUID, kind: FeedbackKind?, score: Int?, fit: String, reasons: [String]
+            let comment: String, story: String, shared: Bool, answeredAt: Date
+            var month: String
         }
-        let list = try answers.map { row in
+        // Ids are read as text and parsed once per person, not once per answer.
+        var ids: [String: UUID] = [:]
+        func id(_ row: any SQLRow, _ column: String) throws -> UUID {
+            let text = try row.decode(column: column, as: String.self)
+            if let known = ids[text] { return known }
+            guard let parsed = UUID(uuidString: text) else { throw StoreError.unavailable }
+            ids[text] = parsed
+            return parsed
+        }
+        let received = try answers.map { row in
             let answeredAt = try row.decode(column: "answered_at", as: Date.self)
+            func text(_ column: String) throws -> String { scoresOnly ? "" : try row.decode(column: column, as: String.self) }
             return Answer(
-                id: try row.decode(column: "id", as: UUID.self), person: try row.decode(column: "person_id", as: UUID.self),
-                programme: try row.decode(column: "programme_id", as: UUID.self),
+                id: try text("id"), person: try id(row, "person"), programme: try id(row, "programme"),
                 kind: FeedbackKind(rawValue: try row.decode(column: "kind", as: String.self)), score: try row.decode(column: "score", as: Int?.self),
-                fit: try row.decode(column: "fit", as: String.self),
-                reasons: try row.decode(column: "reasons", as: String.self).split(separator: ";").map(String.init),
-                comment: try row.decode(column: "comment", as: String.self), story: try row.decode(column: "story", as: String.self),
-                shared: try row.decode(column: "shared", as: Bool.self), answeredAt: answeredAt, month: String(Self.utcDay(answeredAt).prefix(7)))
+                fit: try text("fit"), reasons: try text("reasons").split(separator: ";").map(String.init), comment: try text("comment"),
+                story: try text("story"), shared: try row.decode(column: "shared", as: Bool.self), answeredAt: answeredAt,
+                month: UTCDay(answeredAt).monthLabel)
         }
-        let goalRows = try await sql.raw(
-            "SELECT g.rating, a.person_id, a.programme_id, a.shared, a.answered_at FROM \(ident: FeedbackGoalRating.schema) g "
-                + "JOIN \(ident: FeedbackResponse.schema) a ON a.id = g.response_id WHERE " + scope
-        ).all()
+        let goalRows: [any SQLRow] =
+            if scoresOnly {
+                []
+            } else {
+                try await sql.raw(
+                    "SELECT g.rating, CAST(a.id AS TEXT) AS response, a.person_id, a.programme_id, a.shared, a.answered_at FROM \(ident: FeedbackGoalRating.schema) g "
+                        + "JOIN \(ident: FeedbackResponse.schema) a ON a.id = g.response_id WHERE " + scope
+                ).all()
+            }
 
         // The thresholds: the programme's own, or for the organisation the strictest of its programmes'.
         let programmeIDs: [UUID]
@@ -60,6 +85,41 @@ extension Store {
         func kComments(_ programme: UUID) -> Int { settings[programme]?.kComments ?? FeedbackSettings.defaults.kComments }
         let k = programmeID.map(kScores) ?? (settings.values.map(\.kScores).max() ?? FeedbackSettings.defaults.kScores)
         let kText = programmeID.map(kComments) ?? (settings.values.map(\.kComments).max() ?? FeedbackSettings.defaults.kComments)
+
+        // Answers are published in batches of k people per programme and kind, and count in the
+        // month their batch closed: every figure below (comments included) is then a union of
+        // whole batches, so neither watching a figure over time nor subtracting one figure from
+        // another singles anyone out (`FeedbackGuard.batchEnds`).
+        struct Stream: Hashable {
+            let programme: UUID, kind: FeedbackKind?
+        }
+        var streams: [Stream: [Int]] = [:]
+        for (index, answer) in received.enumerated() { streams[Stream(programme: answer.programme, kind: answer.kind), default: []].append(index) }
+        var publishedMonth = [String?](repeating: nil, count: received.count)
+        for (stream, indices) in streams {
+            let rows = indices.map {
+                FeedbackGuard.Row(person: received[$0].person, programme: stream.programme, month: "", score: nil, category: nil, shared: received[$0].shared)
+            }
+            var start = 0
+            for end in FeedbackGuard.batchEnds(rows, k: kScores(stream.programme)) {
+                let month = received[indices[end]].month
+                for position in start...end { publishedMonth[indices[position]] = month }
+                start = end + 1
+            }
+        }
+        let list = received.indices.compactMap { index -> Answer? in
+            guard let month = publishedMonth[index] else { return nil }
+            var answer = received[index]
+            answer.month = month
+            return answer
+        }
+        let publishedIDs = Set(list.map(\.id))
+        // Not yet in any figure, per kind: what "how many more are needed" counts.
+        func waiting(_ kind: FeedbackKind) -> [FeedbackGuard.Row] {
+            received.indices.filter { publishedMonth[$0] == nil && received[$0].kind == kind }.map {
+                FeedbackGuard.Row(person: received[$0].person, programme: received[$0].programme, month: "", score: nil, category: nil, shared: received[$0].shared)
+            }
+        }
 
         typealias Row = FeedbackGuard.Row
         func rows(_ kind: FeedbackKind) -> [Row] {
@@ -78,7 +138,9 @@ extension Store {
             }
             return (true, nil)
         }
-        func measure(_ name: FeedbackMeasure.Name, _ rows: [Row], categories: [(String, String)] = [], surveys: Int? = nil) -> FeedbackMeasure {
+        func measure(
+            _ name: FeedbackMeasure.Name, _ rows: [Row], waiting: [Row], categories: [(String, String)] = [], surveys: Int? = nil
+        ) -> FeedbackMeasure {
             let (shown, heldBack) = isShown(rows)
             var shares: [FeedbackMeasure.Share] = []
             var value: Double?
@@ -101,14 +163,14 @@ extension Store {
             }
             return FeedbackMeasure(
                 name: name, respondents: FeedbackGuard.respondents(rows), answers: surveys ?? rows.count, k: k, value: value, nps: nps,
-                shares: shares, needed: heldBack == nil ? FeedbackGuard.needed(rows, k: k) : 0, heldBack: heldBack)
+                shares: shares, needed: heldBack == nil ? FeedbackGuard.needed(rows + waiting, k: k) : 0, heldBack: heldBack)
         }
 
         let usefulness = rows(.checkIn)
-        let goalRatingRows = try goalRows.map { row in
+        let goalRatingRows = try goalRows.filter { publishedIDs.contains(try $0.decode(column: "response", as: String.self)) }.map { row in
             Row(
                 person: try row.decode(column: "person_id", as: UUID.self), programme: try row.decode(column: "programme_id", as: UUID.self),
-                month: String(Self.utcDay(try row.decode(column: "answered_at", as: Date.self)).prefix(7)),
+                month: UTCDay(try row.decode(column: "answered_at", as: Date.self)).monthLabel,
                 score: Double(try row.decode(column: "rating", as: Int.self)), category: nil, shared: try row.decode(column: "shared", as: Bool.self))
         }
         let surveys = list.filter { $0.kind == .closeSurvey }
@@ -116,20 +178,20 @@ extension Store {
             answer.reasons.map { Row(person: answer.person, programme: answer.programme, month: answer.month, score: nil, category: $0, shared: answer.shared) }
         }
         var measures = [
-            measure(.meetingUsefulness, usefulness),
-            measure(.pulse, rows(.pulse)),
-            measure(.fitCheck, rows(.fitCheck), categories: FitAnswer.allCases.map { ($0.rawValue, $0.label) }),
-            measure(.recommend, rows(.review)),
-            measure(.goalRerating, goalRatingRows),
+            measure(.meetingUsefulness, usefulness, waiting: waiting(.checkIn)),
+            measure(.pulse, rows(.pulse), waiting: waiting(.pulse)),
+            measure(.fitCheck, rows(.fitCheck), waiting: waiting(.fitCheck), categories: FitAnswer.allCases.map { ($0.rawValue, $0.label) }),
+            measure(.recommend, rows(.review), waiting: waiting(.review)),
+            measure(.goalRerating, goalRatingRows, waiting: waiting(.review)),
         ]
         // Reasons are counted per survey (several may be ticked); respondents are the surveys' people.
-        let reasonsMeasure = measure(.closeReasons, reasonRows, categories: CloseReason.allCases.map { ($0.rawValue, $0.label) }, surveys: surveys.count)
+        let reasonsMeasure = measure(.closeReasons, reasonRows, waiting: [], categories: CloseReason.allCases.map { ($0.rawValue, $0.label) }, surveys: surveys.count)
         let surveyPeople = surveys.map { Row(person: $0.person, programme: $0.programme, month: $0.month, score: nil, category: nil, shared: $0.shared) }
         let surveysShown = isShown(surveyPeople)
         measures.append(
             FeedbackMeasure(
                 name: .closeReasons, respondents: FeedbackGuard.respondents(surveyPeople), answers: surveys.count, k: k, value: nil, nps: nil,
-                shares: surveysShown.shown ? reasonsMeasure.shares : [], needed: surveysShown.heldBack == nil ? FeedbackGuard.needed(surveyPeople, k: k) : 0,
+                shares: surveysShown.shown ? reasonsMeasure.shares : [], needed: surveysShown.heldBack == nil ? FeedbackGuard.needed(surveyPeople + waiting(.closeSurvey), k: k) : 0,
                 heldBack: surveysShown.heldBack))
 
         // The trend: months of the programme (or, for the organisation, months that would not
@@ -164,7 +226,7 @@ extension Store {
         if commenters < kText { comments = [] }
 
         // Shared by name.
-        let sharedAnswers = list.filter(\.shared).sorted { $0.answeredAt > $1.answeredAt }
+        let sharedAnswers = scoresOnly ? [] : received.filter(\.shared).sorted { $0.answeredAt > $1.answeredAt }
         let names = try await self.names(ofPeople: Set(sharedAnswers.map(\.person)), on: database)
         let shared = sharedAnswers.map { answer in
             SharedFeedback(
@@ -174,7 +236,7 @@ extension Store {
         }
         return FeedbackSummary(
             programmeID: programmeID, kScores: k, kComments: kText, measures: measures, usefulnessByMonth: series, comments: comments.sorted(),
-            commentRespondents: commenters, shared: shared)
+            commentRespondents: commenters, shared: shared, waitingAnswers: received.count - list.count)
     }
 
     /// An answer in words, for the answers shared by name.

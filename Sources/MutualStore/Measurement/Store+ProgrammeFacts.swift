@@ -154,7 +154,7 @@ extension Store {
 
     /// The programme's guarded feedback, as the measures read it.
     private func loadFeedbackFigures(into facts: inout ProgrammeFacts, programme: Programme) async throws {
-        let summary = try await feedbackSummary(organisationID: programme.organisationID, programmeID: try programme.requireID())
+        let summary = try await feedbackSummary(organisationID: programme.organisationID, programmeID: try programme.requireID(), scoresOnly: true)
         func figure(_ name: FeedbackMeasure.Name, value: (FeedbackMeasure) -> Double?, what: String) -> MeasuredValue {
             guard let measure = summary.measure(name) else { return .missing("No \(what) yet.") }
             if let shown = value(measure) { return .number(shown, note: "\(measure.answers) \(what) from \(measure.respondents) people") }

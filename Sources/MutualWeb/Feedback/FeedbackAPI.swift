@@ -51,10 +51,12 @@ struct FeedbackAPI: Sendable {
     struct SummaryBody: APIBody {
         let programmeId: UUID, kScores: Int, kComments: Int, measures: [MeasureBody], usefulnessByMonth: [MonthBody], comments: [String]
         let commentRespondents: Int, commentsNeeded: Int, shared: [SharedBody]
+        /// Answers received but not yet in any figure (they wait for a whole batch of k people).
+        let waitingAnswers: Int
         static var example: SummaryBody {
             SummaryBody(
                 programmeId: UUID(), kScores: 5, kComments: 10, measures: [.example], usefulnessByMonth: [.example], comments: ["Very practical"],
-                commentRespondents: 11, commentsNeeded: 0, shared: [.example])
+                commentRespondents: 11, commentsNeeded: 0, shared: [.example], waitingAnswers: 3)
         }
     }
     struct GoalItemBody: APIBody {
@@ -124,7 +126,7 @@ struct FeedbackAPI: Sendable {
             comments: summary.comments, commentRespondents: summary.commentRespondents, commentsNeeded: summary.commentsNeeded,
             shared: summary.shared.map {
                 SharedBody(personId: $0.personID, name: $0.name, kind: $0.kind, answeredAt: $0.answeredAt, answer: $0.answer, comment: $0.comment)
-            })
+            }, waitingAnswers: summary.waitingAnswers)
     }
 
     @Sendable func toGive(_ request: Request, _ context: SignedInContext) async throws -> ItemList<RequestBody> {

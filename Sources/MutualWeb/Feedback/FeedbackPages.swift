@@ -186,6 +186,7 @@ struct FeedbackPages: Sendable {
         let months: [MonthRow], hasMonths: Bool
         let comments: [String], hasComments: Bool, commentsNote: String
         let shared: [SharedRow], hasShared: Bool
+        let waitingNote: String
         var notice = "", error = ""
     }
 
@@ -232,7 +233,10 @@ struct FeedbackPages: Sendable {
             page: pages.chrome(title: "Feedback: \(programme.draft.name)", context: context, current: "programmes"), programmeID: id.uuidString.lowercased(),
             programmeName: programme.draft.name, kScores: settings.kScores, kComments: settings.kComments, pulseFirstDays: settings.pulseFirstDays,
             pulseEveryDays: settings.pulseEveryDays, measures: measures, months: months, hasMonths: !months.isEmpty, comments: summary.comments,
-            hasComments: !summary.comments.isEmpty, commentsNote: commentsNote, shared: shared, hasShared: !shared.isEmpty)
+            hasComments: !summary.comments.isEmpty, commentsNote: commentsNote, shared: shared, hasShared: !shared.isEmpty,
+            waitingNote: summary.waitingAnswers == 0
+                ? ""
+                : "\(summary.waitingAnswers) newer \(summary.waitingAnswers == 1 ? "answer is" : "answers are") not counted yet. Figures take in answers \(settings.kScores) people at a time, so that no one person's answer shows as a change in a figure.")
     }
 
     @Sendable func summary(_ request: Request, _ context: SignedInContext) async throws -> Response {

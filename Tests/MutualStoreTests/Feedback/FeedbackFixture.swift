@@ -91,6 +91,8 @@ struct FeedbackFixture {
         let relationship = try await relationship(people, in: programmeID)
         for person in people {
             let id = try await request(.checkIn, for: person, in: relationship, programmeID: programmeID)
+            // A second apart, so answers are ordered as given (batches are cut in answer order).
+            clock.advance(by: 1)
             try await store.answerFeedback(requestID: id, FeedbackAnswer(score: score, comment: comment, shared: shared), by: person)
         }
     }

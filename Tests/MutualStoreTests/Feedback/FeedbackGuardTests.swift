@@ -27,4 +27,21 @@ struct FeedbackGuardTests {
         // March alone is one person: January (the smaller) is hidden too, so the hidden rest is six people.
         #expect(FeedbackGuard.showableGroups(january + february + march, k: 5, key: \.month) == ["2027-02"])
     }
+
+    @Test("Batches close at k distinct people not sharing by name; a run of named answers closes at once; the rest waits")
+    func batches() {
+        let ana = UUID(), people = (0..<9).map { _ in UUID() }
+        // Ana's second answer does not count twice: the batch closes at the fifth person.
+        let first = Self.rows([ana, people[0], ana, people[1], people[2], people[3]])
+        #expect(FeedbackGuard.batchEnds(first, k: 5) == [5])
+        #expect(FeedbackGuard.batchEnds(Array(first.prefix(5)), k: 5) == [])
+        // Named answers before any private one are published as they come; private ones wait for k.
+        let named = Self.rows([people[4], people[5]], shared: true)
+        #expect(FeedbackGuard.batchEnds(named + Self.rows(Array(people.prefix(4))), k: 5) == [0, 1])
+        // Two whole batches, then two waiting answers.
+        let ten = Self.rows(Array(people.prefix(5)) + Array(people.suffix(4)) + [ana] + [people[0], people[1]])
+        #expect(FeedbackGuard.batchEnds(ten, k: 5) == [4, 9])
+        // With k = 3, batches of three.
+        #expect(FeedbackGuard.batchEnds(Self.rows(Array(people.prefix(7))), k: 3) == [2, 5])
+    }
 }

@@ -15,16 +15,45 @@ struct FeedbackStoreTests {
             // Four people answer twice each: eight answers, still four people.
             try await fixture.checkIns(Array(people.prefix(4)), score: 4)
             try await fixture.checkIns(Array(people.prefix(4)), score: 2)
-            var usefulness = try #require(try await fixture.summary().measure(.meetingUsefulness))
-            #expect(usefulness.answers == 8 && usefulness.respondents == 4)
+            var summary = try await fixture.summary()
+            var usefulness = try #require(summary.measure(.meetingUsefulness))
+            // Nothing is counted yet: the eight answers wait for a whole batch of five people.
+            #expect(usefulness.answers == 0 && summary.waitingAnswers == 8)
             #expect(usefulness.value == nil && usefulness.needed == 1 && !usefulness.isShown)
             // The fifth person makes k = 5.
             try await fixture.checkIns([people[4]], score: 5)
-            usefulness = try #require(try await fixture.summary().measure(.meetingUsefulness))
-            #expect(usefulness.respondents == 5 && usefulness.needed == 0)
+            summary = try await fixture.summary()
+            usefulness = try #require(summary.measure(.meetingUsefulness))
+            #expect(usefulness.respondents == 5 && usefulness.answers == 9 && usefulness.needed == 0 && summary.waitingAnswers == 0)
             // Four people's 4 and 2, and 5: the mean of nine answers.
             let expected: Double = 29.0 / 9.0
             #expect(usefulness.value == expected)
+        }
+    }
+
+    @Test("Watching a figure over time: it moves only when k more people have answered, never by one answer", arguments: TestBackend.all)
+    func figureMovesOnlyByWholeBatches(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let fixture = try await FeedbackFixture.make(database)
+            let people = try await fixture.participants(13)
+            // Each person answers alone and the manager looks after every answer.
+            var views: [(answered: Int, value: Double?, answers: Int)] = []
+            for (index, person) in people.enumerated() {
+                try await fixture.checkIns([person], score: 1 + index % 5)
+                let usefulness = try #require(try await fixture.summary().measure(.meetingUsefulness))
+                views.append((index + 1, usefulness.value, usefulness.answers))
+            }
+            // The figure appears at the fifth answer and changes only at the tenth: between
+            // consecutive different views there are always five new people.
+            #expect(views.map(\.answers) == [0, 0, 0, 0, 5, 5, 5, 5, 5, 10, 10, 10, 10])
+            let changes = zip(views, views.dropFirst()).filter { $0.value != $1.value || $0.answers != $1.answers }.map(\.1.answered)
+            #expect(changes == [5, 10])
+            #expect(views[4].value == 3 && views[9].value == 3)
+            // A month later the three waiting answers are still in no figure, month or total.
+            fixture.clock.advance(by: 35 * 86_400)
+            let summary = try await fixture.summary()
+            #expect(summary.waitingAnswers == 3)
+            #expect(summary.usefulnessByMonth.map(\.respondents).reduce(0, +) == 10)
         }
     }
 
@@ -44,11 +73,10 @@ struct FeedbackStoreTests {
             let programme = try #require(try await fixture.summary().measure(.meetingUsefulness))
             let organisation = try #require(
                 try await fixture.store.feedbackSummary(organisationID: fixture.org.admin.organisationID, programmeID: nil).measure(.meetingUsefulness))
+            // The lone answer waits for four more people in its programme, so it is in no figure:
+            // the organisation's figure is the programme's, and their difference is nothing.
             #expect(programme.value == 4)
-            #expect(organisation.respondents == 6)
-            #expect(organisation.value == nil)
-            #expect(organisation.heldBack?.contains("difference") == true)
-            #expect(!(programme.isShown && organisation.isShown))
+            #expect(organisation.respondents == 5 && organisation.value == 4)
             // The month series of one month would equal the total: fine; the lone programme shows nothing.
             #expect(try await fixture.summary(other).measure(.meetingUsefulness)?.value == nil)
         }
@@ -63,11 +91,16 @@ struct FeedbackStoreTests {
             // A month later one more person answers: that month has one person, the total six.
             fixture.clock.advance(by: 35 * 86_400)
             try await fixture.checkIns([people[5]], score: 1)
-            let summary = try await fixture.summary()
-            #expect(summary.measure(.meetingUsefulness)?.value != nil)
-            #expect(summary.usefulnessByMonth.count == 2)
-            // January alone (five people) would give February's lone answer by subtraction from the total.
-            #expect(summary.usefulnessByMonth.allSatisfy { $0.value == nil })
+            var summary = try await fixture.summary()
+            // February's lone answer waits for a batch, so it is neither a month of its own nor
+            // in the total: January's figure and the total are the same five people.
+            #expect(summary.measure(.meetingUsefulness)?.value == 4)
+            #expect(summary.usefulnessByMonth.map(\.month).count == 1 && summary.waitingAnswers == 1)
+            // Four more in February close a batch: February shows five people's answers, January is unchanged.
+            try await fixture.checkIns(try await fixture.participants(4, prefix: "F"), score: 1)
+            summary = try await fixture.summary()
+            #expect(summary.usefulnessByMonth.map(\.respondents) == [5, 5])
+            #expect(summary.usefulnessByMonth.map(\.value) == [4, 1])
         }
     }
 
@@ -135,7 +168,8 @@ struct FeedbackStoreTests {
             let people = try await fixture.participants(10)
             try await fixture.checkIns(Array(people.prefix(9)), score: 4, comment: "Helpful")
             var summary = try await fixture.summary()
-            #expect(summary.comments.isEmpty && summary.commentRespondents == 9 && summary.commentsNeeded == 1)
+            // Five people's answers make a batch; the other four wait for the next.
+            #expect(summary.comments.isEmpty && summary.commentRespondents == 5 && summary.commentsNeeded == 5 && summary.waitingAnswers == 4)
             #expect(summary.shared.isEmpty)
             try await fixture.checkIns([people[9]], score: 2, comment: "Too short", shared: true)
             summary = try await fixture.summary()
@@ -160,7 +194,7 @@ struct FeedbackStoreTests {
             try await fixture.checkIns(Array(people.prefix(4)), score: 4, shared: true)
             try await fixture.checkIns([people[4]], score: 1)
             let usefulness = try #require(try await fixture.summary().measure(.meetingUsefulness))
-            #expect(usefulness.respondents == 5 && usefulness.value == nil && usefulness.needed == 4)
+            #expect(usefulness.respondents == 4 && usefulness.value == nil && usefulness.needed == 4)
         }
     }
 
