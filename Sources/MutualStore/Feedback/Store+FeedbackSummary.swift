@@ -36,9 +36,8 @@ extension Store {
         if scoresOnly {
             scope = scope + " AND a.kind IN (\(binds: [FeedbackKind.checkIn, .pulse, .review].map(\.rawValue)))"
         }
-        let answers = try await sql.raw(
-            "SELECT " + columns + " FROM \(ident: FeedbackResponse.schema) a WHERE " + scope + " ORDER BY a.answered_at, a.id"
-        ).all()
+        let answers = try await ReadRow.all(
+            "SELECT " + columns + " FROM \(ident: FeedbackResponse.schema) a WHERE " + scope + " ORDER BY a.kind, a.answered_at, a.id", on: sql)
         struct Answer {
             let id: String, person: UUID, programme: UUID, kind: FeedbackKind?, score: Int?, fit: String, reasons: [String]
             let comment: String, story: String, shared: Bool, answeredAt: Date
@@ -46,21 +45,21 @@ extension Store {
         }
         // Ids are read as text and parsed once per person, not once per answer.
         var ids: [String: UUID] = [:]
-        func id(_ row: any SQLRow, _ column: String) throws -> UUID {
-            let text = try row.decode(column: column, as: String.self)
+        func id(_ row: ReadRow, _ column: String) throws -> UUID {
+            let text = try row.text(column)
             if let known = ids[text] { return known }
             guard let parsed = UUID(uuidString: text) else { throw StoreError.unavailable }
             ids[text] = parsed
             return parsed
         }
         let received = try answers.map { row in
-            let answeredAt = try row.decode(column: "answered_at", as: Date.self)
-            func text(_ column: String) throws -> String { scoresOnly ? "" : try row.decode(column: column, as: String.self) }
+            let answeredAt = try row.date("answered_at")
+            func text(_ column: String) throws -> String { scoresOnly ? "" : try row.text(column) }
             return Answer(
                 id: try text("id"), person: try id(row, "person"), programme: try id(row, "programme"),
-                kind: FeedbackKind(rawValue: try row.decode(column: "kind", as: String.self)), score: try row.decode(column: "score", as: Int?.self),
+                kind: FeedbackKind(rawValue: try row.text("kind")), score: try row.optionalInt("score"),
                 fit: try text("fit"), reasons: try text("reasons").split(separator: ";").map(String.init), comment: try text("comment"),
-                story: try text("story"), shared: try row.decode(column: "shared", as: Bool.self), answeredAt: answeredAt,
+                story: try text("story"), shared: try row.bool("shared"), answeredAt: answeredAt,
                 month: UTCDay(answeredAt).monthLabel)
         }
         let goalRows: [any SQLRow] =
