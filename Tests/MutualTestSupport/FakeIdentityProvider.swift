@@ -41,6 +41,7 @@ public final class FakeIdentityProvider: IdentityProviderTransport, @unchecked S
     private var grants: [String: Grant] = [:]
     private var counter = 0
     private var _jwksFetches = 0
+    private var _unnamedKeys = false
     /// Changes every token the endpoint signs (a wrong issuer, an expired token …).
     private var _tamper: (@Sendable (inout Claims) -> Void)?
 
@@ -53,6 +54,9 @@ public final class FakeIdentityProvider: IdentityProviderTransport, @unchecked S
     }
 
     public var jwksFetches: Int { lock.withLock { _jwksFetches } }
+
+    /// Publishes the key without a key id (as oidc-provider-mock does).
+    public func publishUnnamedKeys() { lock.withLock { _unnamedKeys = true } }
 
     public func tamper(_ change: (@Sendable (inout Claims) -> Void)?) { lock.withLock { _tamper = change } }
 
@@ -94,11 +98,13 @@ public final class FakeIdentityProvider: IdentityProviderTransport, @unchecked S
                 "id_token_signing_alg_values_supported": ["ES256"], "token_endpoint_auth_methods_supported": ["client_secret_basic"],
             ])
         case ("GET", Self.issuer + "/jwks"):
-            let (key, id) = lock.withLock {
+            let (key, id, unnamed) = lock.withLock {
                 _jwksFetches += 1
-                return (signingKey.publicKey, keyID)
+                return (signingKey.publicKey, keyID, _unnamedKeys)
             }
-            return json(["keys": [Self.jwk(key, id: id)]])
+            var jwk = Self.jwk(key, id: id)
+            if unnamed { jwk["kid"] = nil }
+            return json(["keys": [jwk]])
         case ("POST", Self.issuer + "/token"):
             return tokenEndpoint(request)
         default:
@@ -138,14 +144,17 @@ public final class FakeIdentityProvider: IdentityProviderTransport, @unchecked S
     }
 
     /// An ES256 ID token for `claims`, with the current key unless another is given.
-    public func sign(_ claims: Claims, key: P256.Signing.PrivateKey? = nil, keyID: String? = nil, alg: String = "ES256") -> String {
+    public func sign(
+        _ claims: Claims, key: P256.Signing.PrivateKey? = nil, keyID: String? = nil, omitKeyID: Bool = false, alg: String = "ES256"
+    ) -> String {
         let (currentKey, currentID) = lock.withLock { (signingKey, self.keyID) }
         var payload: [String: Any] = ["iss": claims.iss, "sub": claims.sub, "aud": claims.aud, "exp": Int(claims.exp.timeIntervalSince1970)]
         if let iat = claims.iat { payload["iat"] = Int(iat.timeIntervalSince1970) }
         if let nonce = claims.nonce { payload["nonce"] = nonce }
         if let email = claims.email { payload["email"] = email }
         if let verified = claims.emailVerified { payload["email_verified"] = verified }
-        let header: [String: Any] = ["alg": alg, "typ": "JWT", "kid": keyID ?? currentID]
+        var header: [String: Any] = ["alg": alg, "typ": "JWT", "kid": keyID ?? currentID]
+        if omitKeyID { header["kid"] = nil }
         let input = Self.base64URL(try! JSONSerialization.data(withJSONObject: header)) + "."
             + Self.base64URL(try! JSONSerialization.data(withJSONObject: payload))
         let signature = try! (key ?? currentKey).signature(for: Data(input.utf8))

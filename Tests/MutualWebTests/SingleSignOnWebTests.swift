@@ -46,7 +46,8 @@ struct SingleSignOnWebTests {
             let browser = app.browser()
             let page = try await browser.get("/sign-in")
             #expect(page.text.contains("Sign in with Example ID"))
-            #expect(page.text.contains("action=\"/sign-in/oidc\""))
+            #expect(page.text.contains("href=\"/sign-in/oidc\""))
+            #expect(try await browser.get("/sign-in?next=/programmes").text.contains("href=\"/sign-in/oidc?next=%2Fprogrammes\""))
 
             let authorization = try await Self.start(browser, next: "/programmes")
             #expect(authorization.hasPrefix(FakeIdentityProvider.issuer + "/authorize?"))
@@ -203,6 +204,20 @@ struct SingleSignOnWebTests {
         #expect(provider.jwksFetches == fetches + 2)
         #expect(await problem(provider.sign(good)) == nil)
         #expect(provider.jwksFetches == fetches + 2)
+    }
+
+    @Test("A provider that publishes its one key without a key id (as oidc-provider-mock does) is usable for tokens without one")
+    func keysWithoutIDs() async throws {
+        let clock = TestClock()
+        let provider = FakeIdentityProvider(clock: clock)
+        provider.publishUnnamedKeys()
+        let verifier = IdentityProvider(settings: FakeIdentityProvider.settings, transport: provider, clock: clock.mutualClock)
+        let good = provider.validClaims(nonce: "n-1")
+        let claims = try await verifier.verify(idToken: provider.sign(good, omitKeyID: true), nonce: "n-1")
+        #expect(claims.nonce == "n-1")
+        await #expect(throws: SingleSignOnError.invalidIDToken(.badSignature)) {
+            _ = try await verifier.verify(idToken: provider.sign(good, key: .init(), omitKeyID: true), nonce: "n-1")
+        }
     }
 
     @Test("Bad tokens from the token endpoint end on the sign-in page with a message, never a 500", arguments: TestBackend.all)

@@ -76,6 +76,9 @@ struct SessionPages: Sendable {
         var email = "", next = "", error = "", notice = ""
         /// "Sign in with <name>" when single sign-on is configured; empty hides the button.
         var singleSignOnName = ""
+        /// `/sign-in/oidc` with the same `next` (a link, not a form: the page's CSP allows forms
+        /// to post only to this site, and the provider is another).
+        var singleSignOnHref = SessionPages.singleSignOnPath
     }
 
     /// The sign-in page's model with what every rendering shares (the single sign-on button).
@@ -90,6 +93,7 @@ struct SessionPages: Sendable {
         if context.identity != nil { return .redirect(to: "/dashboard", type: .normal) }
         var model = signInPage(context)
         model.next = Self.safeNext(request.uri.queryParameters.get("next")) ?? ""
+        model.singleSignOnHref = Self.singleSignOnHref(next: model.next)
         if request.uri.queryParameters.get("reset") == "done" {
             model.notice = "Your new password is saved and every session of your account was signed out. Sign in with the new password."
         } else if request.uri.queryParameters.get("unlocked") == "done" {
@@ -112,6 +116,7 @@ struct SessionPages: Sendable {
             var model = signInPage(context)
             model.email = email
             model.next = Self.safeNext(context.form["next"]) ?? ""
+            model.singleSignOnHref = Self.singleSignOnHref(next: model.next)
             model.error = error.errorDescription ?? "\(error)"
             let problem = APIProblem(error)
             var response = try pages.render("sign-in", model, status: problem.status)

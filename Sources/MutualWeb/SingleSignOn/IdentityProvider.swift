@@ -93,7 +93,7 @@ public actor IdentityProvider {
         let collection = JWTKeyCollection()
         let ids: Set<String>
         do {
-            let set = try JSONDecoder().decode(JWKS.self, from: answer.body)
+            let set = try JSONDecoder().decode(JWKS.self, from: try Self.namingUnnamedKeys(answer.body))
             // Keys of a type jwt-kit does not know (or encryption keys) are skipped, not fatal.
             var usable = Set<String>()
             for key in set.keys {
@@ -179,12 +179,17 @@ public actor IdentityProvider {
         guard let algorithm = header.alg, Self.acceptedAlgorithms.contains(algorithm) else {
             throw SingleSignOnError.invalidIDToken(.unsupportedAlgorithm)
         }
-        guard let keyID = header.kid else { throw SingleSignOnError.invalidIDToken(.unknownKey) }
+        // A token without a key id is checked with the provider's only key (jwt-kit's default
+        // signer); with several keys it cannot say which, and is refused.
+        func knows(_ keys: (keys: JWTKeyCollection, ids: Set<String>)) -> Bool {
+            if let keyID = header.kid { return keys.ids.contains(keyID) }
+            return keys.ids.count == 1
+        }
         var keys = try await keys(refresh: false)
-        if !keys.ids.contains(keyID) {
+        if !knows(keys) {
             // The provider may have rotated its keys since they were cached: look once more.
             keys = try await self.keys(refresh: true)
-            guard keys.ids.contains(keyID) else { throw SingleSignOnError.invalidIDToken(.unknownKey) }
+            guard knows(keys) else { throw SingleSignOnError.invalidIDToken(.unknownKey) }
         }
         let claims: IDTokenClaims
         do {
@@ -234,6 +239,20 @@ public actor IdentityProvider {
             throw SingleSignOnError.invalidIDToken(.malformed)
         }
         return header
+    }
+
+    /// jwt-kit files keys by key id; a provider that publishes keys without one (allowed when
+    /// it has a single key) gets ids made up here, so its only key can still be used.
+    static func namingUnnamedKeys(_ body: Data) throws -> Data {
+        guard var set = try JSONSerialization.jsonObject(with: body) as? [String: Any], let keys = set["keys"] as? [[String: Any]] else {
+            return body
+        }
+        set["keys"] = keys.enumerated().map { index, key in
+            var key = key
+            if key["kid"] == nil { key["kid"] = "mutual-unnamed-key-\(index)" }
+            return key
+        }
+        return try JSONSerialization.data(withJSONObject: set)
     }
 
     static func base64URLDecode(_ text: String) -> Data? {

@@ -22,6 +22,12 @@ extension SessionPages {
 
     var singleSignOnRedirectURI: String { baseURL + Self.singleSignOnCallbackPath }
 
+    /// The button's link, carrying `next` (a local path) along.
+    static func singleSignOnHref(next: String) -> String {
+        guard !next.isEmpty, let encoded = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) else { return singleSignOnPath }
+        return singleSignOnPath + "?next=" + encoded
+    }
+
     @Sendable func startSingleSignOn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         if context.identity != nil { return .redirect(to: "/dashboard", type: .normal) }
         guard let identityProvider else {
