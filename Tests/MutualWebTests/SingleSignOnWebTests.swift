@@ -268,6 +268,25 @@ struct SingleSignOnWebTests {
         }
     }
 
+    @Test("50 parallel first sign-ins of one directory person make one login and one membership", arguments: TestBackend.all)
+    func parallelFirstSignIns(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            _ = try await Self.addPerson("Pia Park", email: "pia@acme.example", to: org.admin.organisationID, app: app)
+            let loginIDs = try await withThrowingTaskGroup(of: UUID.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { try await app.store.signInWithSingleSignOn(email: "pia@acme.example").requireID() }
+                }
+                return try await group.reduce(into: Set<UUID>()) { $0.insert($1) }
+            }
+            #expect(loginIDs.count == 1)
+            #expect(try await app.store.members(of: org.admin).filter { $0.email == "pia@acme.example" }.count == 1)
+            try await app.store.runDueJobs()
+            let joined = try await app.store.auditLog(AuditQuery(type: .singleSignOnMemberJoined), of: org.admin).lines
+            #expect(joined.count == 1)
+        }
+    }
+
     @Test("Requiring single sign-on turns passwords off for everyone but the break-glass admin, and is audited", arguments: TestBackend.all)
     func requireSingleSignOn(backend: TestBackend) async throws {
         let clock = TestClock()
