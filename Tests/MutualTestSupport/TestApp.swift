@@ -44,6 +44,9 @@ public struct TestAppOptions: Sendable {
     /// By default /metrics is served on the main port to this token.
     public var metricsToken: String? = TestAppOptions.metricsToken
     public var metricsPort: Int?
+    /// `MUTUAL_OIDC_*` and the transport that stands in for the identity provider.
+    public var singleSignOn: OpenIDConnectSettings?
+    public var identityProviderTransport: (any IdentityProviderTransport)?
 
     /// The metrics token the test application takes unless a test sets another.
     public static let metricsToken = "test-metrics-token-0123456789"
@@ -71,9 +74,11 @@ public func withTestApp(
     configuration.logLevel = options.logger == nil ? .warning : .info
     configuration.metricsToken = options.metricsToken
     configuration.metricsPort = options.metricsPort
-    let dependencies = AppDependencies(
+    configuration.singleSignOn = options.singleSignOn
+    var dependencies = AppDependencies(
         clock: clock.mutualClock, tokens: .seeded(UInt64.random(in: 1...UInt64.max)),
         signInLimits: options.signInLimits, database: database)
+    dependencies.identityProviderTransport = options.identityProviderTransport
     var built: Bool = false
     do {
         let application = try await buildApplication(configuration, dependencies: dependencies, logger: options.logger ?? TestBackend.logger)

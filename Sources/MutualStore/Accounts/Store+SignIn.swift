@@ -46,6 +46,8 @@ extension Store {
             throw StoreError.wrongCredentials
         }
         try await passwordAttemptSucceeded(attempt)
+        // The right password is still not enough where the organisation requires single sign-on.
+        try await refusePasswordIfSingleSignOnRequired(loginID: try login.requireID())
         login.lastSignInAt = clock.now
         login.lockoutNotifiedAt = nil
         try await login.save(on: try db())

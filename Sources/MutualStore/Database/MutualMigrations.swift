@@ -30,6 +30,7 @@ public enum MutualMigrations {
         CreateFeedback024(),
         CreateHROutcomes025(),
         AddConcernsAndSupportContacts026(),
+        AddSingleSignOn027(),
         IndexFeedbackInAnswerOrder029(),
     ]
 }

@@ -54,6 +54,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case feedbackReceived = "feedback.received"
     case outcomesImported = "outcomes.imported"
     case concernRaised = "concern.raised"
+    /// A directory person signed in through the identity provider for the first time and so became a member.
+    case singleSignOnMemberJoined = "single_sign_on.member_joined"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -87,6 +89,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .outcomesImported: "import"
         // About the programme: naming the concern would let its readers be guessed from the log.
         case .concernRaised: "programme"
+        case .singleSignOnMemberJoined: "account"
         }
     }
 
@@ -146,6 +149,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .feedbackReceived: "received an answer to a feedback request"
         case .outcomesImported: "imported HR outcomes"
         case .concernRaised: "a concern was raised with the programme's support contact"
+        case .singleSignOnMemberJoined: "joined through single sign-on"
         }
     }
 }

@@ -8,6 +8,10 @@ struct SessionPages: Sendable {
     let store: Store
     let pages: PageRenderer
     let cookies: CookieFactory
+    /// The configured identity provider, for "Sign in with …" (SessionPages+SingleSignOn.swift).
+    var identityProvider: IdentityProvider? = nil
+    /// The public address, for the redirect URI the provider sends people back to.
+    var baseURL = ""
 
     func register(on routes: RouteTable) {
         routes.open(.get, "/", root)
@@ -16,6 +20,7 @@ struct SessionPages: Sendable {
         routes.open(.get, "/sign-in", showSignIn)
         routes.open(.post, "/sign-in", submitSignIn)
         registerTwoFactorSignIn(on: routes)
+        registerSingleSignOn(on: routes)
         routes.open(.post, "/sign-out", signOut)
         routes.member(.get, "/organisations", role: .participant, showOrganisations)
         routes.member(.post, "/organisations/switch", role: .participant, switchOrganisation)
@@ -69,13 +74,26 @@ struct SessionPages: Sendable {
     struct SignInPage {
         let page: PageChrome
         var email = "", next = "", error = "", notice = ""
+        /// "Sign in with <name>" when single sign-on is configured; empty hides the button.
+        var singleSignOnName = ""
+        /// `/sign-in/oidc` with the same `next` (a link, not a form: the page's CSP allows forms
+        /// to post only to this site, and the provider is another).
+        var singleSignOnHref = SessionPages.singleSignOnPath
+    }
+
+    /// The sign-in page's model with what every rendering shares (the single sign-on button).
+    func signInPage(_ context: AppRequestContext) -> SignInPage {
+        var model = SignInPage(page: pages.chrome(title: "Sign in", context: context))
+        model.singleSignOnName = identityProvider?.settings.name ?? ""
+        return model
     }
 
     @Sendable func showSignIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         if try await !store.isSetUp() { return .redirect(to: "/setup", type: .normal) }
         if context.identity != nil { return .redirect(to: "/dashboard", type: .normal) }
-        var model = SignInPage(page: pages.chrome(title: "Sign in", context: context))
+        var model = signInPage(context)
         model.next = Self.safeNext(request.uri.queryParameters.get("next")) ?? ""
+        model.singleSignOnHref = Self.singleSignOnHref(next: model.next)
         if request.uri.queryParameters.get("reset") == "done" {
             model.notice = "Your new password is saved and every session of your account was signed out. Sign in with the new password."
         } else if request.uri.queryParameters.get("unlocked") == "done" {
@@ -95,9 +113,10 @@ struct SessionPages: Sendable {
             }
             return try await enter(login, next: next, context: context)
         } catch let error as StoreError {
-            var model = SignInPage(page: pages.chrome(title: "Sign in", context: context))
+            var model = signInPage(context)
             model.email = email
             model.next = Self.safeNext(context.form["next"]) ?? ""
+            model.singleSignOnHref = Self.singleSignOnHref(next: model.next)
             model.error = error.errorDescription ?? "\(error)"
             let problem = APIProblem(error)
             var response = try pages.render("sign-in", model, status: problem.status)

@@ -50,6 +50,8 @@ public struct AppConfiguration: Sendable {
     /// A port of its own for `/metrics` (`MUTUAL_METRICS_PORT`), on the same host as the server;
     /// nil serves no separate listener. 0 (tests only) takes any free port.
     public var metricsPort: Int?
+    /// The OpenID Connect identity provider (`MUTUAL_OIDC_*`); nil offers no single sign-on.
+    public var singleSignOn: OpenIDConnectSettings?
 
     public init() {}
 
@@ -76,6 +78,10 @@ public struct AppConfiguration: Sendable {
         ("mutual.job.workers", "MUTUAL_JOB_WORKERS", "jobs this replica runs at once; 0 runs no job worker here (default 4)"),
         ("mutual.metrics.token", "MUTUAL_METRICS_TOKEN", "serve /metrics only to `Authorization: Bearer` this token (at least 16 characters); with neither this nor MUTUAL_METRICS_PORT, /metrics answers 404"),
         ("mutual.metrics.port", "MUTUAL_METRICS_PORT", "serve /metrics on this port of MUTUAL_HOST instead of the main port (with MUTUAL_METRICS_TOKEN, the token is asked for there too)"),
+        ("mutual.oidc.issuer", "MUTUAL_OIDC_ISSUER", "OpenID Connect issuer for single sign-on, e.g. https://login.example.org (http:// only on localhost); unset offers no single sign-on"),
+        ("mutual.oidc.client.id", "MUTUAL_OIDC_CLIENT_ID", "the client id the identity provider gave Mutual (its redirect URI is BASE_URL/sign-in/oidc/callback)"),
+        ("mutual.oidc.client.secret", "MUTUAL_OIDC_CLIENT_SECRET", "the client secret the identity provider gave Mutual"),
+        ("mutual.oidc.name", "MUTUAL_OIDC_NAME", "the sign-in button's label, \"Sign in with NAME\" (default the issuer's host)"),
     ]
 
     /// Reads the configuration. `flags` holds command-line values by key (e.g. `mutual.port`).
@@ -209,6 +215,15 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("MUTUAL_METRICS_PORT is the same as the server's port (\(port)). Choose another port for metrics, e.g. 9464.")
             }
             self.metricsPort = value
+        }
+        let oidcIssuer = reader.string(forKey: "mutual.oidc.issuer") ?? ""
+        let oidcClientID = reader.string(forKey: "mutual.oidc.client.id") ?? ""
+        let oidcClientSecret = reader.string(forKey: "mutual.oidc.client.secret", isSecret: true) ?? ""
+        if !oidcIssuer.isEmpty {
+            self.singleSignOn = try OpenIDConnectSettings(
+                issuer: oidcIssuer, clientID: oidcClientID, clientSecret: oidcClientSecret, name: reader.string(forKey: "mutual.oidc.name"))
+        } else if !oidcClientID.isEmpty || !oidcClientSecret.isEmpty {
+            throw ConfigurationError("MUTUAL_OIDC_CLIENT_ID or MUTUAL_OIDC_CLIENT_SECRET is set but MUTUAL_OIDC_ISSUER is not. Set the issuer too, or unset both to turn single sign-on off.")
         }
     }
 }

@@ -16,6 +16,9 @@ public struct AppDependencies: Sendable {
     public var database: MutualDatabase?
     /// The job worker's settings other than those the configuration sets (tests poll faster).
     public var jobWorker: JobWorkerConfiguration?
+    /// How Mutual reaches the OpenID Connect provider; nil uses async-http-client (tests pass
+    /// a provider of their own).
+    public var identityProviderTransport: (any IdentityProviderTransport)?
 
     public init(
         clock: MutualClock = .system, tokens: SecretTokens = .system, mail: (any MailTransport)? = nil,
@@ -104,7 +107,11 @@ public func buildApplication(
         database: database, metrics: metricsExposure == .mainPortWithToken ? metricsEndpoint : nil,
         openAPIDocument: openAPIDocument, stylesheet: stylesheet
     ).register(on: routes)
-    SessionPages(store: store, pages: pages, cookies: cookies).register(on: routes)
+    let identityProvider = configuration.singleSignOn.map {
+        IdentityProvider(settings: $0, transport: dependencies.identityProviderTransport ?? AsyncHTTPClientTransport(), clock: dependencies.clock)
+    }
+    SessionPages(store: store, pages: pages, cookies: cookies, identityProvider: identityProvider, baseURL: configuration.baseURL)
+        .register(on: routes)
     PasswordResetPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
     UnlockPages(store: store, pages: pages).register(on: routes)
     MemberPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
@@ -142,6 +149,7 @@ public func buildApplication(
     AuditPages(store: store, pages: pages).register(on: routes)
     EmailPages(store: store, pages: pages).register(on: routes)
     TwoFactorPages(store: store, pages: pages).register(on: routes)
+    SingleSignOnSettingsPages(store: store, pages: pages, providerName: configuration.singleSignOn?.name).register(on: routes)
     MessagePages(store: store, pages: pages).register(on: routes)
     MessagesAPI(store: store).register(on: routes)
     AttentionPages(store: store, pages: pages).register(on: routes)
