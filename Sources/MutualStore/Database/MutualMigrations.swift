@@ -30,5 +30,6 @@ public enum MutualMigrations {
         CreateFeedback024(),
         CreateHROutcomes025(),
         AddConcernsAndSupportContacts026(),
+        CreateWebhooks028(),
     ]
 }

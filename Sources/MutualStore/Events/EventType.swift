@@ -54,6 +54,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case feedbackReceived = "feedback.received"
     case outcomesImported = "outcomes.imported"
     case concernRaised = "concern.raised"
+    case webhookCreated = "webhook.created"
+    case webhookDeleted = "webhook.deleted"
+    case webhookSecretRotated = "webhook.secret_rotated"
+    case webhookDisabled = "webhook.disabled"
+    case webhookEnabled = "webhook.enabled"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -87,6 +92,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .outcomesImported: "import"
         // About the programme: naming the concern would let its readers be guessed from the log.
         case .concernRaised: "programme"
+        case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookDisabled, .webhookEnabled: "webhook"
         }
     }
 
@@ -146,6 +152,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .feedbackReceived: "received an answer to a feedback request"
         case .outcomesImported: "imported HR outcomes"
         case .concernRaised: "a concern was raised with the programme's support contact"
+        case .webhookCreated: "subscribed a webhook endpoint"
+        case .webhookDeleted: "deleted a webhook endpoint"
+        case .webhookSecretRotated: "rotated a webhook endpoint's signing secret"
+        case .webhookDisabled: "disabled a webhook endpoint after its deliveries failed"
+        case .webhookEnabled: "enabled a webhook endpoint again"
         }
     }
 }

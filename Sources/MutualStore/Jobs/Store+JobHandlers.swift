@@ -13,6 +13,8 @@ extension Store {
             JobHandler(kind: JobKind.messageDigest, run: sendMessageDigest),
             JobHandler(kind: JobKind.nudgeScan, run: nudgeScan),
             JobHandler(kind: JobKind.feedbackScan, run: feedbackScan),
+            JobHandler(kind: JobKind.webhookFanOut, run: fanOutWebhooks),
+            JobHandler(kind: JobKind.webhookDelivery, run: deliverWebhook),
         ]
     }
 

@@ -50,6 +50,11 @@ public struct AppConfiguration: Sendable {
     /// A port of its own for `/metrics` (`MUTUAL_METRICS_PORT`), on the same host as the server;
     /// nil serves no separate listener. 0 (tests only) takes any free port.
     public var metricsPort: Int?
+    /// The waits between webhook attempts, in seconds (`MUTUAL_WEBHOOK_RETRY_SCHEDULE`).
+    public var webhookRetrySchedule: [TimeInterval] = WebhookSettings.standardSchedule
+    /// Whether webhook endpoints may be on private, loopback and link-local addresses
+    /// (`MUTUAL_WEBHOOK_ALLOW_PRIVATE`).
+    public var webhookAllowPrivate = false
 
     public init() {}
 
@@ -76,6 +81,8 @@ public struct AppConfiguration: Sendable {
         ("mutual.job.workers", "MUTUAL_JOB_WORKERS", "jobs this replica runs at once; 0 runs no job worker here (default 4)"),
         ("mutual.metrics.token", "MUTUAL_METRICS_TOKEN", "serve /metrics only to `Authorization: Bearer` this token (at least 16 characters); with neither this nor MUTUAL_METRICS_PORT, /metrics answers 404"),
         ("mutual.metrics.port", "MUTUAL_METRICS_PORT", "serve /metrics on this port of MUTUAL_HOST instead of the main port (with MUTUAL_METRICS_TOKEN, the token is asked for there too)"),
+        ("mutual.webhook.retry.schedule", "MUTUAL_WEBHOOK_RETRY_SCHEDULE", "waits between webhook attempts in seconds, comma-separated (default 5,300,1800,7200,18000,36000,36000, the Standard Webhooks schedule); after the last the endpoint is disabled"),
+        ("mutual.webhook.allow.private", "MUTUAL_WEBHOOK_ALLOW_PRIVATE", "true lets webhook endpoints be on private, loopback and link-local addresses (default false: refused, against SSRF)"),
     ]
 
     /// Reads the configuration. `flags` holds command-line values by key (e.g. `mutual.port`).
@@ -209,6 +216,20 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("MUTUAL_METRICS_PORT is the same as the server's port (\(port)). Choose another port for metrics, e.g. 9464.")
             }
             self.metricsPort = value
+        }
+        if let schedule = reader.string(forKey: "mutual.webhook.retry.schedule"), !schedule.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                self.webhookRetrySchedule = try WebhookSettings.parseSchedule(schedule)
+            } catch {
+                throw ConfigurationError(error.localizedDescription)
+            }
+        }
+        if let allow = reader.string(forKey: "mutual.webhook.allow.private"), !allow.isEmpty {
+            switch allow.lowercased() {
+            case "true", "yes", "1": self.webhookAllowPrivate = true
+            case "false", "no", "0": self.webhookAllowPrivate = false
+            default: throw ConfigurationError("MUTUAL_WEBHOOK_ALLOW_PRIVATE must be true or false, not \"\(allow)\".")
+            }
         }
     }
 }
