@@ -44,6 +44,10 @@ public struct TestAppOptions: Sendable {
     /// By default /metrics is served on the main port to this token.
     public var metricsToken: String? = TestAppOptions.metricsToken
     public var metricsPort: Int?
+    /// What sends webhooks: a scripted transport (no test reaches the network).
+    public var webhookTransport: any WebhookTransport = ScriptedWebhookTransport()
+    /// `MUTUAL_WEBHOOK_ALLOW_PRIVATE`.
+    public var webhookAllowPrivate = false
 
     /// The metrics token the test application takes unless a test sets another.
     public static let metricsToken = "test-metrics-token-0123456789"
@@ -71,9 +75,10 @@ public func withTestApp(
     configuration.logLevel = options.logger == nil ? .warning : .info
     configuration.metricsToken = options.metricsToken
     configuration.metricsPort = options.metricsPort
+    configuration.webhookAllowPrivate = options.webhookAllowPrivate
     let dependencies = AppDependencies(
         clock: clock.mutualClock, tokens: .seeded(UInt64.random(in: 1...UInt64.max)),
-        signInLimits: options.signInLimits, database: database)
+        signInLimits: options.signInLimits, database: database, webhookTransport: options.webhookTransport)
     var built: Bool = false
     do {
         let application = try await buildApplication(configuration, dependencies: dependencies, logger: options.logger ?? TestBackend.logger)
