@@ -21,7 +21,7 @@ public final class AsyncHTTPWebhookTransport: WebhookTransport {
         configuration.redirectConfiguration = .disallow
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: .seconds(10))
         configuration.decompression = .disabled
-        client = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
+        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }
 
     public func send(_ request: WebhookRequest) async throws -> WebhookResponse {

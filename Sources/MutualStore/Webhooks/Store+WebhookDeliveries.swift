@@ -52,6 +52,7 @@ extension Store {
         }
         let now = clock.now
         let eventID = try event.requireID()
+        let bodiesByEndpoint = bodies
         try await transaction { database in
             guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
             for endpoint in endpoints {
@@ -63,7 +64,7 @@ extension Store {
                     )
                     .values(
                         SQLBind(UUID()), SQLBind(event.organisationID), SQLBind(endpointID), SQLBind(eventID), SQLBind(event.type),
-                        SQLBind(bodies[endpointID] ?? ""), SQLBind(WebhookDelivery.Status.pending.rawValue), SQLLiteral.numeric("0"),
+                        SQLBind(bodiesByEndpoint[endpointID] ?? ""), SQLBind(WebhookDelivery.Status.pending.rawValue), SQLLiteral.numeric("0"),
                         SQLLiteral.numeric("0"), SQLBind(now), SQLBind(""), SQLBind(""), SQLBind(now)
                     )
                     .ignoringConflicts(with: ["endpoint_id", "event_id"]).run()
@@ -205,9 +206,10 @@ extension Store {
                 delivery.nextAttemptAt = next
             }
         }
+        let reasonToDisable = disableReason
         try await transaction { database in
             try await delivery.save(on: database)
-            if let disableReason { try await self.disable(endpoint, reason: disableReason, on: database) }
+            if let reasonToDisable { try await self.disable(endpoint, reason: reasonToDisable, on: database) }
         }
         if let next {
             return .later(next, reason: "Webhook attempt \(attempts) failed (\(delivery.lastError)); next attempt at \(ISO8601DateFormatter().string(from: next)).")
