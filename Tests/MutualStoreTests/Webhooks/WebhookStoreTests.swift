@@ -24,6 +24,8 @@ struct WebhookFixture {
     ) async throws -> WebhookFixture {
         let store = Store(
             database: database, clock: clock.mutualClock, passwords: PasswordHasher(cost: 4),
+            // One sealer for every store of a test, as replicas share MUTUAL_SECRET.
+            sealer: SecretSealer(secret: "webhook-tests-secret-of-at-least-32-characters"),
             webhooks: WebhookSettings(transport: transport, retrySchedule: schedule, allowPrivateAddresses: allowPrivate), logger: Logger(label: "test"))
         let seeded: SeededOrganisation
         if let org { seeded = org } else { seeded = try await Seeds.organisation("Hooks", in: store) }
