@@ -12,6 +12,18 @@ import Testing
 struct WebhooksWebTests {
     static let url = "https://93.184.215.14/hooks"
 
+    /// Runs the due jobs until `condition` holds (the app's own worker may hold a job meanwhile),
+    /// for up to 10 seconds; returns whether it came to hold.
+    func settled(_ app: TestApp, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            try await app.store.runDueJobs()
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
     @Test("An admin subscribes, lists, rotates, reads the delivery log, replays and deletes through the API", arguments: TestBackend.all)
     func apiRoundTrip(backend: TestBackend) async throws {
         let transport = ScriptedWebhookTransport([.status(500)])
@@ -30,18 +42,23 @@ struct WebhooksWebTests {
             #expect(items.count == 1 && items[0]["id"] as? String == id && items[0]["secret"] == nil)
 
             // Its own webhook.created is the first delivery; the first attempt fails (500).
-            try await app.store.runDueJobs()
+            #expect(try await settled(app) { transport.requests.count == 1 })
+            #expect(try await settled(app) {
+                let (_, log) = try await app.callAPI(.get, "/api/v1/webhooks/\(id)/deliveries", token: token)
+                return (log["items"] as? [[String: Any]])?.first?["last_status_code"] as? Int == 500
+            })
             let (_, log) = try await app.callAPI(.get, "/api/v1/webhooks/\(id)/deliveries", token: token)
             let delivery = try #require((log["items"] as? [[String: Any]])?.first)
             #expect(delivery["status"] as? String == "pending" && delivery["last_status_code"] as? Int == 500 && delivery["event_type"] as? String == "webhook.created")
             let deliveryID = try #require(delivery["id"] as? String)
-            let (early, problem) = try await app.callAPI(.post, "/api/v1/webhooks/\(id)/deliveries/\(deliveryID)/replay", token: token)
+            let (early, problem) = try await app.callAPI(.post, "/api/v1/webhook-deliveries/\(deliveryID)/replay", token: token)
             #expect(early.status == .conflict && (problem["detail"] as? String)?.contains("still being sent") == true)
             app.clock.advance(by: 5)
-            try await app.store.runDueJobs()
-            let (replayed, again) = try await app.callAPI(.post, "/api/v1/webhooks/\(id)/deliveries/\(deliveryID)/replay", token: token)
+            #expect(try await settled(app) { transport.requests.count == 2 })
+            #expect(try await settled(app) { try await app.store.webhookDeliveries(endpointID: UUID(uuidString: id)!, of: org.admin).first?.status == .delivered })
+            let (replayed, again) = try await app.callAPI(.post, "/api/v1/webhook-deliveries/\(deliveryID)/replay", token: token)
             #expect(replayed.status == .accepted && again["replays"] as? Int == 1 && again["webhook_id"] as? String == delivery["webhook_id"] as? String)
-            try await app.store.runDueJobs()
+            #expect(try await settled(app) { transport.requests.count == 3 })
             #expect(transport.requests.count == 3 && Set(transport.requests.compactMap { $0.header("webhook-id") }).count == 1)
 
             let (rotated, newSecret) = try await app.callAPI(.post, "/api/v1/webhooks/\(id)/rotate-secret", token: token)

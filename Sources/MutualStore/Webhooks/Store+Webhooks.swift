@@ -159,13 +159,14 @@ extension Store {
     /// Sends a delivery again, with the same `webhook-id` and body (signed afresh), through a job
     /// of its own and the whole retry schedule. Refused while it is still pending or while its
     /// endpoint is disabled.
-    public func replayWebhookDelivery(id: UUID, endpointID: UUID, by identity: Identity) async throws -> WebhookDeliveryView {
+    public func replayWebhookDelivery(id: UUID, by identity: Identity) async throws -> WebhookDeliveryView {
         try requireRole(.admin, identity)
         let now = clock.now
         return try await transaction { database in
-            let endpoint = try await self.endpoint(id: endpointID, organisationID: identity.organisationID, on: database)
-            guard let delivery = try await WebhookDelivery.query(on: database).filter(\.$id == id).filter(\.$endpointID == endpointID).first()
+            guard let delivery = try await WebhookDelivery.query(on: database).filter(\.$id == id)
+                .filter(\.$organisationID == identity.organisationID).first()
             else { throw StoreError.notFound(what: "webhook delivery") }
+            let endpoint = try await self.endpoint(id: delivery.endpointID, organisationID: identity.organisationID, on: database)
             guard endpoint.enabled else {
                 throw StoreError.conflict(
                     field: nil, message: "This endpoint is disabled (\(endpoint.disabledReason)). Enable it again first, then replay the delivery.")
@@ -189,6 +190,12 @@ extension Store {
             guard let fresh = try await WebhookDelivery.find(id, on: database) else { throw StoreError.notFound(what: "webhook delivery") }
             return try WebhookDeliveryView(fresh)
         }
+    }
+
+    /// The endpoint a delivery of the organisation belongs to (nil when there is no such delivery).
+    public func webhookDeliveryEndpoint(id: UUID, of identity: Identity) async throws -> UUID? {
+        try requireRole(.admin, identity)
+        return try await WebhookDelivery.query(on: try db()).filter(\.$id == id).filter(\.$organisationID == identity.organisationID).first()?.endpointID
     }
 
     func endpoint(id: UUID, organisationID: UUID, on database: any Database) async throws -> WebhookEndpoint {

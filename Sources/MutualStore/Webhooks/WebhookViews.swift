@@ -33,6 +33,7 @@ public struct WebhookDeliveryView: Sendable, Equatable {
     public let id: UUID
     /// The `webhook-id` header (the same on every attempt and replay).
     public let webhookID: String
+    public let endpointID: UUID
     public let eventID: UUID
     public let eventType: String
     public let status: WebhookDelivery.Status
@@ -49,6 +50,7 @@ public struct WebhookDeliveryView: Sendable, Equatable {
     init(_ delivery: WebhookDelivery) throws {
         id = try delivery.requireID()
         webhookID = delivery.webhookID
+        endpointID = delivery.endpointID
         eventID = delivery.eventID
         eventType = delivery.eventType
         status = delivery.status

@@ -16,7 +16,7 @@ struct WebhookPages: Sendable {
         routes.member(.post, "/admin/webhooks/:id/rotate", role: .admin, rotate)
         routes.member(.post, "/admin/webhooks/:id/enable", role: .admin, enable)
         routes.member(.post, "/admin/webhooks/:id/delete", role: .admin, delete)
-        routes.member(.post, "/admin/webhooks/:id/deliveries/:delivery/replay", role: .admin, replay)
+        routes.member(.post, "/admin/webhook-deliveries/:id/replay", role: .admin, replay)
     }
 
     struct Choice { let value: String, label: String, selected: Bool }
@@ -130,15 +130,16 @@ struct WebhookPages: Sendable {
     }
 
     @Sendable func replay(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let id = try WebhooksAPI.id(context)
-        let deliveryID = try MemberPages.uuid(context.parameters.get("delivery"), what: "webhook delivery")
+        let deliveryID = try MemberPages.uuid(context.parameters.get("id"), what: "webhook delivery")
         do {
-            let delivery = try await store.replayWebhookDelivery(id: deliveryID, endpointID: id, by: context.identity)
-            var model = try await endpointPage(id, context)
+            let delivery = try await store.replayWebhookDelivery(id: deliveryID, by: context.identity)
+            var model = try await endpointPage(delivery.endpointID, context)
             model.status = "Replaying \(delivery.webhookID) (\(delivery.eventType)) with the same webhook-id; it is sent within a few seconds."
             return try pages.render("webhook", model)
         } catch let error as StoreError where error.isInputProblem {
-            var model = try await endpointPage(id, context)
+            // The delivery exists (a conflict, not a 404): show its endpoint's log with the reason.
+            guard let endpointID = try await store.webhookDeliveryEndpoint(id: deliveryID, of: context.identity) else { throw error }
+            var model = try await endpointPage(endpointID, context)
             model.error = error.errorDescription ?? ""
             return try pages.render("webhook", model, status: .conflict)
         }

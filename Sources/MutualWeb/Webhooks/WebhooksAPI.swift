@@ -4,7 +4,8 @@ import MutualStore
 
 /// Webhooks for integrators, admins only: subscribe an endpoint (`POST /api/v1/webhooks`,
 /// answered 201 with the signing secret, shown once), list, read and delete endpoints, rotate
-/// a secret, enable a disabled endpoint, read an endpoint's delivery log and replay a delivery.
+/// a secret, enable a disabled endpoint, read an endpoint's delivery log and replay a delivery
+/// (`POST /api/v1/webhook-deliveries/:id/replay`: a delivery's id names its endpoint).
 struct WebhooksAPI: Sendable {
     let store: Store
 
@@ -16,7 +17,7 @@ struct WebhooksAPI: Sendable {
         routes.api(.post, "/api/v1/webhooks/:id/rotate-secret", role: .admin, rotate)
         routes.api(.post, "/api/v1/webhooks/:id/enable", role: .admin, enable)
         routes.api(.get, "/api/v1/webhooks/:id/deliveries", role: .admin, deliveries)
-        routes.api(.post, "/api/v1/webhooks/:id/deliveries/:delivery/replay", role: .admin, status: .accepted, replay)
+        routes.api(.post, "/api/v1/webhook-deliveries/:id/replay", role: .admin, status: .accepted, replay)
     }
 
     // MARK: Shapes
@@ -85,6 +86,7 @@ struct WebhooksAPI: Sendable {
         let id: UUID
         /// The `webhook-id` header, the same on every attempt and replay.
         let webhookId: String
+        let endpointId: UUID
         let eventId: UUID
         let eventType: String
         let status: WebhookDelivery.Status
@@ -99,7 +101,7 @@ struct WebhooksAPI: Sendable {
         let createdAt: Date
         static var example: WebhookDeliveryBody {
             WebhookDeliveryBody(
-                id: UUID(), webhookId: "msg_0c9d3f8e2b1a4c5d9e8f7a6b5c4d3e2f", eventId: UUID(), eventType: "match.published", status: .pending,
+                id: UUID(), webhookId: "msg_0c9d3f8e2b1a4c5d9e8f7a6b5c4d3e2f", endpointId: UUID(), eventId: UUID(), eventType: "match.published", status: .pending,
                 attempts: 1, replays: 0, nextAttemptAt: Date(), lastAttemptAt: Date(), lastStatusCode: 503, lastResponse: "busy",
                 lastError: "The endpoint answered 503.", createdAt: Date())
         }
@@ -144,9 +146,8 @@ struct WebhooksAPI: Sendable {
     }
 
     @Sendable func replay(_ request: Request, _ context: SignedInContext) async throws -> WebhookDeliveryBody {
-        let endpointID = try Self.id(context)
-        let deliveryID = try MemberPages.uuid(context.parameters.get("delivery"), what: "webhook delivery")
-        return WebhookDeliveryBody(try await store.replayWebhookDelivery(id: deliveryID, endpointID: endpointID, by: context.identity))
+        let deliveryID = try MemberPages.uuid(context.parameters.get("id"), what: "webhook delivery")
+        return WebhookDeliveryBody(try await store.replayWebhookDelivery(id: deliveryID, by: context.identity))
     }
 
     static func id(_ context: SignedInContext) throws -> UUID {
@@ -165,7 +166,7 @@ extension WebhooksAPI.WebhookBody {
 extension WebhooksAPI.WebhookDeliveryBody {
     init(_ view: WebhookDeliveryView) {
         self.init(
-            id: view.id, webhookId: view.webhookID, eventId: view.eventID, eventType: view.eventType, status: view.status, attempts: view.attempts,
+            id: view.id, webhookId: view.webhookID, endpointId: view.endpointID, eventId: view.eventID, eventType: view.eventType, status: view.status, attempts: view.attempts,
             replays: view.replays, nextAttemptAt: view.nextAttemptAt, lastAttemptAt: view.lastAttemptAt, lastStatusCode: view.lastStatusCode,
             lastResponse: view.lastResponse, lastError: view.lastError, createdAt: view.createdAt)
     }

@@ -181,10 +181,10 @@ struct WebhookStoreTests {
             // Enabled again, a replay goes out with the same webhook-id.
             transport.answer(always: nil)
             _ = try await fixture.store.enableWebhookEndpoint(id: created.endpoint.id, by: fixture.org.admin)
-            let replayed = try await fixture.store.replayWebhookDelivery(id: try delivery.requireID(), endpointID: created.endpoint.id, by: fixture.org.admin)
+            let replayed = try await fixture.store.replayWebhookDelivery(id: try delivery.requireID(), by: fixture.org.admin)
             #expect(replayed.status == .pending && replayed.replays == 1)
             await #expect(throws: StoreError.self) {
-                _ = try await fixture.store.replayWebhookDelivery(id: try delivery.requireID(), endpointID: created.endpoint.id, by: fixture.org.admin)
+                _ = try await fixture.store.replayWebhookDelivery(id: try delivery.requireID(), by: fixture.org.admin)
             }
             try await fixture.store.runDueJobs()
             #expect(transport.requests.count == 4 && transport.requests.last?.header("webhook-id") == delivery.webhookID)
