@@ -98,6 +98,15 @@ struct WebhookStoreTests {
             // Nothing runs twice: a second pass sends nothing.
             try await fixture.store.runDueJobs()
             #expect(fixture.transport.requests.count == 1)
+            // Housekeeping keeps a month of the log.
+            let housekeeping = ClaimedJob(
+                id: UUID(), kind: JobKind.housekeeping, payload: "{}", subject: "", organisationID: nil, attempt: 1, maxAttempts: 1)
+            fixture.clock.advance(by: 29 * 86_400)
+            _ = try await fixture.store.housekeeping(housekeeping)
+            #expect(try await fixture.deliveries().count == 1)
+            fixture.clock.advance(by: 2 * 86_400)
+            _ = try await fixture.store.housekeeping(housekeeping)
+            #expect(try await fixture.deliveries().isEmpty)
         }
     }
 
