@@ -320,6 +320,27 @@ struct WebhookStoreTests {
         }
     }
 
+    @Test("A concern's webhook carries neither who raised it nor a word of it", arguments: TestBackend.all)
+    func concernCarriesNothingPersonal(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let pair = try await NudgePair.make(database)
+            let fixture = try await WebhookFixture.make(database, clock: pair.clock, org: pair.org)
+            _ = try await fixture.store.subscribeWebhook(url: WebhookFixture.publicURL, events: ["concern.raised"], by: pair.org.admin)
+            _ = try await pair.store.raiseConcern(
+                programmeID: pair.pool.programme.id, relationshipID: pair.relationshipID, text: "Xena keeps cancelling at the last minute", by: pair.pool.ari)
+            try await fixture.store.runDueJobs()
+            let request = try #require(fixture.transport.requests.first)
+            let text = String(decoding: request.body, as: UTF8.self)
+            #expect(!text.contains("cancelling") && !text.contains("Ari") && !text.contains("Xena"))
+            #expect(!text.lowercased().contains(pair.pool.ari.personID.uuidString.lowercased()))
+            #expect(!text.lowercased().contains(pair.relationshipID.uuidString.lowercased()))
+            let json = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any])
+            let data = try #require(json["data"] as? [String: Any])
+            #expect(json["type"] as? String == "concern.raised" && data["actor_person_id"] == nil && data["subject_type"] as? String == "programme")
+            #expect((data["payload"] as? [String: Any])?.isEmpty == true)
+        }
+    }
+
     @Test("Slack and Teams endpoints get bodies those services accept, still signed and logged", arguments: TestBackend.all)
     func chatFormats(backend: TestBackend) async throws {
         try await backend.withDatabase { database in
