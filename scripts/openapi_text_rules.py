@@ -50,6 +50,10 @@ FIXED = {
     ("AvailabilityWindow", "start"): ("^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", 5),
     ("AvailabilityWindow", "end"): ("^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", 5),
     ("MessageCreate", "body"): (MULTI_LINE_REQUIRED, 4000),
+    # An http(s) address without spaces or control characters; the server also checks its host.
+    ("WebhookRequest", "url"): (f"^([hH][tT][tT][pP][sS]?://[^\\s{CONTROL}]+)$", 2000),
+    # An event type (noun.past_participle) or "*".
+    ("WebhookRequest", "events"): ("^(\\*|[a-z_]+\\.[a-z_]+)$", 100),
 }
 
 

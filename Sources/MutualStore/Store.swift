@@ -19,12 +19,14 @@ public struct Store: Sendable {
     public let sealer: SecretSealer
     /// Links in messages and the send-rate limit.
     public let mailSettings: MailSettings
+    /// How webhooks are sent: transport, retry schedule, address rule, rotation overlap.
+    public let webhooks: WebhookSettings
 
     public init(
         database: MutualDatabase, clock: MutualClock = .system, tokens: SecretTokens = .system,
         passwords: PasswordHasher = PasswordHasher(), mail: (any MailTransport)? = nil,
         limits: SignInLimits = SignInLimits(), sealer: SecretSealer? = nil, mailSettings: MailSettings = MailSettings(), jobSignal: JobSignal = JobSignal(),
-        logger: Logger
+        webhooks: WebhookSettings = WebhookSettings(), logger: Logger
     ) {
         self.database = database
         self.clock = clock
@@ -36,6 +38,7 @@ public struct Store: Sendable {
         self.sealer = sealer ?? .ephemeral()
         self.jobSignal = jobSignal
         self.mailSettings = mailSettings
+        self.webhooks = webhooks
     }
 
     func db() throws -> any Database { try database.database() }

@@ -47,6 +47,10 @@ public struct TestAppOptions: Sendable {
     /// `MUTUAL_OIDC_*` and the transport that stands in for the identity provider.
     public var singleSignOn: OpenIDConnectSettings?
     public var identityProviderTransport: (any IdentityProviderTransport)?
+    /// What sends webhooks: a scripted transport (no test reaches the network).
+    public var webhookTransport: any WebhookTransport = ScriptedWebhookTransport()
+    /// `MUTUAL_WEBHOOK_ALLOW_PRIVATE`.
+    public var webhookAllowPrivate = false
 
     /// The metrics token the test application takes unless a test sets another.
     public static let metricsToken = "test-metrics-token-0123456789"
@@ -75,9 +79,10 @@ public func withTestApp(
     configuration.metricsToken = options.metricsToken
     configuration.metricsPort = options.metricsPort
     configuration.singleSignOn = options.singleSignOn
+    configuration.webhookAllowPrivate = options.webhookAllowPrivate
     var dependencies = AppDependencies(
         clock: clock.mutualClock, tokens: .seeded(UInt64.random(in: 1...UInt64.max)),
-        signInLimits: options.signInLimits, database: database)
+        signInLimits: options.signInLimits, database: database, webhookTransport: options.webhookTransport)
     dependencies.identityProviderTransport = options.identityProviderTransport
     var built: Bool = false
     do {

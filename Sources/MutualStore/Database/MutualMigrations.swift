@@ -31,6 +31,7 @@ public enum MutualMigrations {
         CreateHROutcomes025(),
         AddConcernsAndSupportContacts026(),
         AddSingleSignOn027(),
+        CreateWebhooks028(),
         IndexFeedbackInAnswerOrder029(),
     ]
 }

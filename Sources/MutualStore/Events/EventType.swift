@@ -56,6 +56,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case concernRaised = "concern.raised"
     /// A directory person signed in through the identity provider for the first time and so became a member.
     case singleSignOnMemberJoined = "single_sign_on.member_joined"
+    case webhookCreated = "webhook.created"
+    case webhookDeleted = "webhook.deleted"
+    case webhookSecretRotated = "webhook.secret_rotated"
+    case webhookDisabled = "webhook.disabled"
+    case webhookEnabled = "webhook.enabled"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -90,6 +95,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         // About the programme: naming the concern would let its readers be guessed from the log.
         case .concernRaised: "programme"
         case .singleSignOnMemberJoined: "account"
+        case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookDisabled, .webhookEnabled: "webhook"
         }
     }
 
@@ -150,6 +156,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .outcomesImported: "imported HR outcomes"
         case .concernRaised: "a concern was raised with the programme's support contact"
         case .singleSignOnMemberJoined: "joined through single sign-on"
+        case .webhookCreated: "subscribed a webhook endpoint"
+        case .webhookDeleted: "deleted a webhook endpoint"
+        case .webhookSecretRotated: "rotated a webhook endpoint's signing secret"
+        case .webhookDisabled: "disabled a webhook endpoint after its deliveries failed"
+        case .webhookEnabled: "enabled a webhook endpoint again"
         }
     }
 }

@@ -79,13 +79,16 @@ extension Store {
             VALUES (\(bind: id), \(bind: event.organisationID), \(bind: event.type.rawValue), \(bind: event.actorPersonID), \
             \(bind: event.type.subjectType), \(bind: event.subjectID), \(bind: clock.now), \(bind: try JobCoding.encode(event.payload)))
             """
+        // The webhook consumer's job is written only when the organisation has an enabled endpoint.
+        let webhookInsert = try webhookFanOutInsert(eventID: id, organisationID: event.organisationID, type: event.type)
         if self.database.location.isPostgres {
             // One round trip for the event and its consumers' jobs: the append is on the path of
             // every write that matters, so it is kept to what one more statement costs.
-            try await sql.raw("WITH event AS (" + insertEvent + ") " + jobInsert(jobs)).run()
+            try await sql.raw("WITH event AS (" + insertEvent + "), consumers AS (" + jobInsert(jobs) + ") " + webhookInsert).run()
         } else {
             try await sql.raw(insertEvent).run()
             try await sql.raw(jobInsert(jobs)).run()
+            try await sql.raw(webhookInsert).run()
         }
         return id
     }

@@ -20,4 +20,9 @@ public enum JobKind {
     /// Hourly: asks for feedback (check-ins, fit checks, pulses, reviews, close surveys) and
     /// reminds once (``Store/runFeedbackScan()``).
     public static let feedbackScan = "feedback.scan"
+    /// Turns an event into one webhook delivery per subscribed endpoint; payload ``EventJob``.
+    /// Written with the event only when its organisation has an enabled endpoint.
+    public static let webhookFanOut = "event.webhooks"
+    /// Attempts one webhook delivery; payload ``WebhookDeliveryJob``.
+    public static let webhookDelivery = "webhook.deliver"
 }

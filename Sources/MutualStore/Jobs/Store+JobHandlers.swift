@@ -13,6 +13,8 @@ extension Store {
             JobHandler(kind: JobKind.messageDigest, run: sendMessageDigest),
             JobHandler(kind: JobKind.nudgeScan, run: nudgeScan),
             JobHandler(kind: JobKind.feedbackScan, run: feedbackScan),
+            JobHandler(kind: JobKind.webhookFanOut, run: fanOutWebhooks),
+            JobHandler(kind: JobKind.webhookDelivery, run: deliverWebhook),
         ]
     }
 
@@ -26,8 +28,11 @@ extension Store {
     /// How long finished jobs stay on the jobs page.
     public static let finishedJobRetention: TimeInterval = 14 * 86_400
 
-    /// Daily: forgets finished jobs after two weeks, sessions that expired and idempotency keys
-    /// older than a day.
+    /// How long a settled webhook delivery stays in its endpoint's log.
+    public static let webhookDeliveryRetention: TimeInterval = 30 * 86_400
+
+    /// Daily: forgets finished jobs after two weeks, sessions that expired, idempotency keys
+    /// older than a day and settled webhook deliveries older than a month.
     func housekeeping(_ job: ClaimedJob) async throws -> JobOutcome {
         let now = clock.now
         try await transaction { database in
@@ -35,6 +40,9 @@ extension Store {
                 .filter(\.$finishedAt < now.addingTimeInterval(-Self.finishedJobRetention)).delete()
             try await Session.query(on: database).filter(\.$expiresAt < now).delete()
             try await self.purgeExpiredIdempotencyKeys(on: database, now: now)
+            // Webhook delivery logs keep a month of settled deliveries; pending ones stay.
+            try await WebhookDelivery.query(on: database).filter(\.$status != .pending)
+                .filter(\.$createdAt < now.addingTimeInterval(-Self.webhookDeliveryRetention)).delete()
         }
         return .finished
     }

@@ -169,6 +169,9 @@ extension Store {
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
             return []
+        case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookEnabled, .webhookDisabled:
+            // A disabled endpoint's admins are emailed in the transaction that disables it.
+            return []
         }
     }
 

@@ -26,3 +26,5 @@ extension Meeting.Status: APIEnumeration {}
 extension MeetingCadence.Interval: APIEnumeration {}
 extension Measure: APIEnumeration {}
 extension KPIStatus: APIEnumeration {}
+extension WebhookFormat: APIEnumeration {}
+extension WebhookDelivery.Status: APIEnumeration {}

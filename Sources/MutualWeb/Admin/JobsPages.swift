@@ -150,6 +150,10 @@ struct JobsPages: Sendable {
         case JobKind.audit: return "Audit log entry" + (event.map { " for “\($0)”" } ?? "")
         case JobKind.notify: return "Emails about “\(event ?? "an event")”"
         case JobKind.housekeeping: return "Daily housekeeping"
+        case JobKind.webhookFanOut: return "Webhook deliveries for “\(event ?? "an event")”"
+        case JobKind.webhookDelivery:
+            let type = line.subject.replacingOccurrences(of: "webhook:", with: "")
+            return "Webhook delivery of \(type)"
         default: return line.kind
         }
     }

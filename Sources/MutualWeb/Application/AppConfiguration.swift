@@ -52,6 +52,11 @@ public struct AppConfiguration: Sendable {
     public var metricsPort: Int?
     /// The OpenID Connect identity provider (`MUTUAL_OIDC_*`); nil offers no single sign-on.
     public var singleSignOn: OpenIDConnectSettings?
+    /// The waits between webhook attempts, in seconds (`MUTUAL_WEBHOOK_RETRY_SCHEDULE`).
+    public var webhookRetrySchedule: [TimeInterval] = WebhookSettings.standardSchedule
+    /// Whether webhook endpoints may be on private, loopback and link-local addresses
+    /// (`MUTUAL_WEBHOOK_ALLOW_PRIVATE`).
+    public var webhookAllowPrivate = false
 
     public init() {}
 
@@ -82,6 +87,8 @@ public struct AppConfiguration: Sendable {
         ("mutual.oidc.client.id", "MUTUAL_OIDC_CLIENT_ID", "the client id the identity provider gave Mutual (its redirect URI is BASE_URL/sign-in/oidc/callback)"),
         ("mutual.oidc.client.secret", "MUTUAL_OIDC_CLIENT_SECRET", "the client secret the identity provider gave Mutual"),
         ("mutual.oidc.name", "MUTUAL_OIDC_NAME", "the sign-in button's label, \"Sign in with NAME\" (default the issuer's host)"),
+        ("mutual.webhook.retry.schedule", "MUTUAL_WEBHOOK_RETRY_SCHEDULE", "waits between webhook attempts in seconds, comma-separated (default 5,300,1800,7200,18000,36000,36000, the Standard Webhooks schedule); after the last the endpoint is disabled"),
+        ("mutual.webhook.allow.private", "MUTUAL_WEBHOOK_ALLOW_PRIVATE", "true lets webhook endpoints be on private, loopback and link-local addresses (default false: refused, against SSRF)"),
     ]
 
     /// Reads the configuration. `flags` holds command-line values by key (e.g. `mutual.port`).
@@ -224,6 +231,20 @@ public struct AppConfiguration: Sendable {
                 issuer: oidcIssuer, clientID: oidcClientID, clientSecret: oidcClientSecret, name: reader.string(forKey: "mutual.oidc.name"))
         } else if !oidcClientID.isEmpty || !oidcClientSecret.isEmpty {
             throw ConfigurationError("MUTUAL_OIDC_CLIENT_ID or MUTUAL_OIDC_CLIENT_SECRET is set but MUTUAL_OIDC_ISSUER is not. Set the issuer too, or unset both to turn single sign-on off.")
+        }
+        if let schedule = reader.string(forKey: "mutual.webhook.retry.schedule"), !schedule.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                self.webhookRetrySchedule = try WebhookSettings.parseSchedule(schedule)
+            } catch {
+                throw ConfigurationError(error.localizedDescription)
+            }
+        }
+        if let allow = reader.string(forKey: "mutual.webhook.allow.private"), !allow.isEmpty {
+            switch allow.lowercased() {
+            case "true", "yes", "1": self.webhookAllowPrivate = true
+            case "false", "no", "0": self.webhookAllowPrivate = false
+            default: throw ConfigurationError("MUTUAL_WEBHOOK_ALLOW_PRIVATE must be true or false, not \"\(allow)\".")
+            }
         }
     }
 }

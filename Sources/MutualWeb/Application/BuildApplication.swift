@@ -19,12 +19,16 @@ public struct AppDependencies: Sendable {
     /// How Mutual reaches the OpenID Connect provider; nil uses async-http-client (tests pass
     /// a provider of their own).
     public var identityProviderTransport: (any IdentityProviderTransport)?
+    /// Sends webhooks; nil uses AsyncHTTPClient (tests pass a recording transport).
+    public var webhookTransport: (any WebhookTransport)?
 
     public init(
         clock: MutualClock = .system, tokens: SecretTokens = .system, mail: (any MailTransport)? = nil,
-        signInLimits: SignInLimits = SignInLimits(), database: MutualDatabase? = nil, jobWorker: JobWorkerConfiguration? = nil
+        signInLimits: SignInLimits = SignInLimits(), database: MutualDatabase? = nil, jobWorker: JobWorkerConfiguration? = nil,
+        webhookTransport: (any WebhookTransport)? = nil
     ) {
         self.jobWorker = jobWorker
+        self.webhookTransport = webhookTransport
         self.clock = clock
         self.tokens = tokens
         self.mail = mail
@@ -74,7 +78,11 @@ public func buildApplication(
         database: database, clock: dependencies.clock, tokens: dependencies.tokens,
         passwords: PasswordHasher(cost: configuration.passwordCost), mail: mail,
         limits: dependencies.signInLimits, sealer: SecretSealer(secret: configuration.secret),
-        mailSettings: MailSettings(baseURL: configuration.baseURL, ratePerMinute: configuration.smtpRate), logger: logger)
+        mailSettings: MailSettings(baseURL: configuration.baseURL, ratePerMinute: configuration.smtpRate),
+        webhooks: WebhookSettings(
+            transport: dependencies.webhookTransport, retrySchedule: configuration.webhookRetrySchedule,
+            allowPrivateAddresses: configuration.webhookAllowPrivate),
+        logger: logger)
     let cookies = CookieFactory(secure: configuration.usesHTTPS)
     let tokens = dependencies.tokens
     let signer = CSRFTokenSigner(secret: configuration.secret) { tokens.makeToken() }
@@ -162,6 +170,8 @@ public func buildApplication(
     LedgerAPI(store: store).register(on: routes)
     FeedbackPages(store: store, pages: pages).register(on: routes)
     FeedbackAPI(store: store).register(on: routes)
+    WebhooksAPI(store: store).register(on: routes)
+    WebhookPages(store: store, pages: pages).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(
