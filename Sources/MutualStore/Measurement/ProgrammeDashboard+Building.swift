@@ -137,8 +137,6 @@ extension ProgrammeDashboard {
         return months
     }
 
-    static func monthLabel(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.year, .month], from: date)
-        return String(format: "%04d-%02d", parts.year ?? 0, parts.month ?? 0)
-    }
+    /// `YYYY-MM` in UTC: the same label the feedback summary gives a month (``UTCDay``).
+    static func monthLabel(_ date: Date) -> String { UTCDay(date).monthLabel }
 }
