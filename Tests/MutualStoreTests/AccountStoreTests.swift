@@ -60,7 +60,7 @@ struct AccountStoreTests {
             let clock = TestClock()
             let store = Store(database: database, clock: clock.mutualClock, passwords: PasswordHasher(cost: 4), logger: .init(label: "test"))
             let org = try await Seeds.organisation("Acme", in: store)
-            let link = { (token: String) in "http://mutual.test/invitations/\(token)" }
+            let link: @Sendable (String) -> String = { token in "http://mutual.test/invitations/\(token)" }
 
             let first = try await store.invite(email: "new@acme.example", role: .participant, by: org.admin, acceptURL: link)
             let account = try await store.acceptInvitation(token: first.token, name: "New Person", password: Seeds.password)

@@ -253,16 +253,41 @@ struct LoginMembershipStoreTests {
         }
     }
 
-    @Test("12 invitations from one organisation to one new address, accepted at once: one login, one membership, the rest 409", arguments: TestBackend.all)
-    func simultaneousAcceptsInOneOrganisation(backend: TestBackend) async throws {
+    @Test("50 invitations of one address at once make one pending invitation; 12 accepts of its link at once make one membership", arguments: TestBackend.all)
+    func simultaneousInvitationsAndAcceptsInOneOrganisation(backend: TestBackend) async throws {
         try await backend.withDatabase { database in
             let store = Self.store(database)
             let org = try await Seeds.organisation("Acme", in: store)
-            var tokens: [String] = []
-            for _ in 0..<12 {
-                tokens.append(try await store.invite(email: "twice@new.example", role: .participant, by: org.admin, acceptURL: Self.link).token)
+            // Before migration 032 one address could hold several pending invitations, each a
+            // way in; now the unique pending key lets exactly one through, whatever the race.
+            let results = await withTaskGroup(of: Result<String, StoreError>.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        do {
+                            return .success(try await store.invite(email: "twice@new.example", role: .participant, by: org.admin, acceptURL: Self.link).token)
+                        } catch let error as StoreError {
+                            return .failure(error)
+                        } catch {
+                            return .failure(.unavailable)
+                        }
+                    }
+                }
+                var all: [Result<String, StoreError>] = []
+                for await result in group { all.append(result) }
+                return all
             }
-            let outcomes = try await Self.acceptAll(tokens, password: { _ in Seeds.password }, in: store)
+            let tokens = results.compactMap { try? $0.get() }
+            #expect(tokens.count == 1)
+            for case .failure(let error) in results {
+                guard case .conflict(_, let message) = error else {
+                    Issue.record("a racing invitation failed with \(error), not a conflict")
+                    continue
+                }
+                #expect(message.contains("was already invited on"), "\(message)")
+            }
+            #expect(try await Invitation.query(on: database.database()).filter(\.$email == "twice@new.example").count() == 1)
+            let token = try #require(tokens.first)
+            let outcomes = try await Self.acceptAll(Array(repeating: token, count: 12), password: { _ in Seeds.password }, in: store)
             #expect(outcomes.filter { $0 == .joined }.count == 1)
             let logins = try await Login.query(on: database.database()).filter(\.$email == "twice@new.example").all()
             #expect(logins.count == 1)

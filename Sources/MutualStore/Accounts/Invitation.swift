@@ -20,6 +20,17 @@ public final class Invitation: Model, @unchecked Sendable {
     @Field(key: "expires_at") public var expiresAt: Date
     @OptionalField(key: "accepted_at") public var acceptedAt: Date?
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
+    /// The lowercased address while the invitation may still be used; cleared when it is
+    /// accepted, withdrawn, or replaced after expiring. Unique per organisation (migration 032),
+    /// so one address never has two pending invitations.
+    @OptionalField(key: "pending_key") public var pendingKey: String?
+    /// The link's token sealed under `MUTUAL_SECRET`, so a reminder or a match email can send
+    /// the same link again. Absent on invitations made before migration 032.
+    @OptionalField(key: "sealed_token") public var sealedToken: String?
+    /// The programme an invitation to enrol is for: accepting it leads to that programme's page.
+    @OptionalField(key: "programme_id") public var programmeID: UUID?
+    /// When the 7-day reminder went out, if it did.
+    @OptionalField(key: "reminder_sent_at") public var reminderSentAt: Date?
 
     public init() {}
 
@@ -36,6 +47,7 @@ public final class Invitation: Model, @unchecked Sendable {
         self.invitedBy = invitedBy
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.pendingKey = email.lowercased()
     }
 
     /// Pending, accepted, revoked or expired, as of `now`.

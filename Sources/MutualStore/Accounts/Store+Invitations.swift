@@ -12,6 +12,20 @@ extension Store {
     /// How long an invitation link works.
     public static let invitationLifetime: TimeInterval = 7 * 24 * 3600
 
+    /// How long an invitation sent in bulk, with a programme launch or with a match works: the
+    /// reminder goes after 7 days and the link works 7 more.
+    public static let bulkInvitationLifetime: TimeInterval = 14 * 24 * 3600
+
+    /// When the reminder of a pending invitation goes out.
+    public static let invitationReminderDelay: TimeInterval = 7 * 24 * 3600
+
+    /// "7 December 2026" (UTC), for messages about invitations.
+    static func invitationDay(_ date: Date) -> String {
+        let day = UTCDay(date)
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\(day.day) \(months[day.month - 1]) \(day.year)"
+    }
+
     /// Invites an email address to the admin's organisation and sends the link through the
     /// mail transport. `acceptURL` turns the token into the absolute link for the email.
     ///
@@ -20,7 +34,7 @@ extension Store {
     /// as this organisation's own business. When the address belongs to someone already in the
     /// directory, the invitation names that person, and only that person can be joined by it.
     public func invite(
-        email rawEmail: String, role: Role, by identity: Identity, acceptURL: (String) -> String
+        email rawEmail: String, role: Role, by identity: Identity, acceptURL: @escaping @Sendable (String) -> String
     ) async throws -> IssuedInvitation {
         try requireRole(.admin, identity)
         let email = try InputRules.email(rawEmail)
@@ -46,33 +60,112 @@ extension Store {
             }
             personID = id
         }
-        let now = clock.now
-        let token = tokens.makeToken()
-        let invitation = Invitation(
-            organisationID: identity.organisationID, email: email, personID: personID, role: role,
-            tokenDigest: SecretTokens.digest(token), invitedBy: identity.accountID,
-            createdAt: now, expiresAt: now.addingTimeInterval(Self.invitationLifetime))
-        let link = acceptURL(token)
-        try await transaction { database in
-            try await invitation.create(on: database)
-            let id = try invitation.requireID()
-            try await self.record(
-                NewEvent(
-                    .invitationCreated, organisationID: identity.organisationID, actor: identity.personID, subject: id,
-                    payload: ["role": .string(role.rawValue)]),
-                on: database)
-            // The message carries the link's secret, so it is queued here, sealed, rather than
-            // made from the event (which holds no secrets).
-            try await self.queueEmail(
-                template: "invitation", category: .essential, to: EmailRecipient(personID: nil, email: email, name: nil),
-                organisationID: identity.organisationID,
-                values: [
-                    "inviter": identity.name, "organisation": identity.organisationName, "role": role.withArticle, "link": link,
-                    "action": "Accept the invitation",
-                ],
-                uniqueKey: "email:invitation:\(id.uuidString.lowercased())", on: database)
+        let invitedPersonID = personID
+        let issued = try await transaction { database -> IssuedInvitation? in
+            guard let issued = try await self.issueInvitation(
+                InvitationDraft(email: email, personID: invitedPersonID, role: role, invitedBy: identity.accountID, actorPersonID: identity.personID),
+                organisationID: identity.organisationID, on: database)
+            else { return nil }
+            try await self.queueInvitationEmail(
+                issued, inviter: identity.name, organisationName: identity.organisationName, link: acceptURL(issued.token), on: database)
+            return issued
         }
+        guard let issued else {
+            let pending = try await Invitation.query(on: try db())
+                .filter(\.$organisationID == identity.organisationID).filter(\.$pendingKey == email.lowercased()).first()
+            let sent = pending.map { Self.invitationDay($0.createdAt) } ?? "recently"
+            throw StoreError.conflict(
+                field: "email",
+                message: "\(email) was already invited on \(sent) and has not answered yet. Withdraw that invitation below to send a new one, or wait for them to accept it.")
+        }
+        return issued
+    }
+
+    /// Who an invitation is for and from, before it exists.
+    struct InvitationDraft: Sendable {
+        var email: String
+        var personID: UUID?
+        var role: Role
+        var invitedBy: UUID
+        var actorPersonID: UUID?
+        var programmeID: UUID?
+        var lifetime: TimeInterval = Store.invitationLifetime
+    }
+
+    /// Writes one invitation and its `invitation.created` event, unless the address already has
+    /// a pending one in the organisation (then nil). An expired invitation for the address gives
+    /// up its place first. The insert skips on the one-pending-per-address index, so two
+    /// simultaneous invitations of one address make one, on both databases.
+    func issueInvitation(_ draft: InvitationDraft, organisationID: UUID, on database: any Database) async throws -> IssuedInvitation? {
+        guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
+        let now = clock.now
+        let key = draft.email.lowercased()
+        try await sql.update(Invitation.schema)
+            .set("pending_key", to: SQLLiteral.null)
+            .where("organisation_id", .equal, SQLBind(organisationID))
+            .where("pending_key", .equal, SQLBind(key))
+            .where("expires_at", .lessThanOrEqual, SQLBind(now))
+            .run()
+        let token = tokens.makeToken()
+        let id = UUID()
+        let expiresAt = now.addingTimeInterval(draft.lifetime)
+        let sealed = try sealer.seal(token)
+        let inserted = try await sql.insert(into: Invitation.schema)
+            .columns(
+                "id", "organisation_id", "email", "person_id", "role", "token_digest", "invited_by", "created_at", "expires_at",
+                "pending_key", "sealed_token", "programme_id")
+            .values(
+                SQLBind(id), SQLBind(organisationID), SQLBind(draft.email), SQLBind(draft.personID), SQLBind(draft.role.rawValue),
+                SQLBind(SecretTokens.digest(token)), SQLBind(draft.invitedBy), SQLBind(now), SQLBind(expiresAt), SQLBind(key),
+                SQLBind(sealed), SQLBind(draft.programmeID))
+            .ignoringConflicts(with: ["organisation_id", "pending_key"])
+            .returning("id")
+            .all()
+        guard !inserted.isEmpty else { return nil }
+        let invitation = Invitation(
+            id: id, organisationID: organisationID, email: draft.email, personID: draft.personID, role: draft.role,
+            tokenDigest: SecretTokens.digest(token), invitedBy: draft.invitedBy, createdAt: now, expiresAt: expiresAt)
+        invitation.sealedToken = sealed
+        invitation.programmeID = draft.programmeID
+        invitation.$id.exists = true
+        var payload: [String: EventValue] = ["role": .string(draft.role.rawValue)]
+        if let programmeID = draft.programmeID { payload["programme_id"] = .id(programmeID) }
+        try await record(NewEvent(.invitationCreated, organisationID: organisationID, actor: draft.actorPersonID, subject: id, payload: payload), on: database)
         return IssuedInvitation(invitation: invitation, token: token)
+    }
+
+    /// Queues the invitation email with its link (sealed in the job, like every queued email).
+    /// Its reminder, 7 days later when the invitation lives longer than that, is a job queued
+    /// with it: it sends only if the invitation is still pending then.
+    func queueInvitationEmail(
+        _ issued: IssuedInvitation, inviter: String, organisationName: String, link: String, on database: any Database
+    ) async throws {
+        let invitation = issued.invitation
+        let id = try invitation.requireID()
+        let days = Int((invitation.expiresAt.timeIntervalSince(invitation.createdAt) / 86_400).rounded())
+        let values: [String: any Sendable] = [
+            "inviter": inviter, "organisation": organisationName, "role": invitation.role.withArticle, "link": link,
+            "action": "Accept the invitation", "days": days,
+        ]
+        try await queueEmail(
+            template: "invitation", category: .essential, to: EmailRecipient(personID: nil, email: invitation.email, name: nil),
+            organisationID: invitation.organisationID, values: values,
+            uniqueKey: "email:invitation:\(id.uuidString.lowercased())", on: database)
+        try await queueInvitationReminder(invitation, on: database)
+    }
+
+    /// The reminder of an invitation that lives long enough to need one (those sent in bulk,
+    /// with a launch or with a match): a job 7 days on that sends only if it is still pending.
+    func queueInvitationReminder(_ invitation: Invitation, on database: any Database) async throws {
+        let id = try invitation.requireID()
+        if invitation.expiresAt.timeIntervalSince(invitation.createdAt) > Self.invitationReminderDelay + 86_400 {
+            try await enqueue(
+                try NewJob(
+                    kind: JobKind.invitationReminder, payload: InvitationReminderJob(invitationID: id), subject: "invitation:\(id.uuidString.lowercased())",
+                    organisationID: invitation.organisationID, runAt: invitation.createdAt.addingTimeInterval(Self.invitationReminderDelay),
+                    uniqueKey: "invitation-reminder:\(id.uuidString.lowercased())"),
+                on: database)
+        }
     }
 
     /// The caller's organisation's invitations, newest first.
@@ -94,6 +187,7 @@ extension Store {
         else { throw StoreError.notFound(what: "invitation") }
         if invitation.status(at: clock.now) == .pending {
             invitation.revokedAt = clock.now
+            invitation.pendingKey = nil
             try await transaction { database in
                 try await invitation.save(on: database)
                 try await self.record(
@@ -190,6 +284,7 @@ extension Store {
             }
             let claimed = try await sql.update(Invitation.schema)
                 .set("accepted_at", to: SQLBind(now))
+                .set("pending_key", to: SQLLiteral.null)
                 .where("id", .equal, SQLBind(invitationID))
                 .where("accepted_at", .is, SQLLiteral.null)
                 .where("revoked_at", .is, SQLLiteral.null)

@@ -61,6 +61,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case webhookSecretRotated = "webhook.secret_rotated"
     case webhookDisabled = "webhook.disabled"
     case webhookEnabled = "webhook.enabled"
+    /// An admin invited a filtered set of the directory in one action (each invitation also
+    /// writes its own `invitation.created`).
+    case invitationsSentInBulk = "invitations.sent_in_bulk"
+    /// A programme manager emailed an audience an invitation to enrol.
+    case programmeLaunched = "programme.launched"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -96,6 +101,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .concernRaised: "programme"
         case .singleSignOnMemberJoined: "account"
         case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookDisabled, .webhookEnabled: "webhook"
+        case .invitationsSentInBulk: "organisation"
+        case .programmeLaunched: "programme_launch"
         }
     }
 
@@ -161,6 +168,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .webhookSecretRotated: "rotated a webhook endpoint's signing secret"
         case .webhookDisabled: "disabled a webhook endpoint after its deliveries failed"
         case .webhookEnabled: "enabled a webhook endpoint again"
+        case .invitationsSentInBulk: "invited people in bulk"
+        case .programmeLaunched: "emailed an invitation to enrol in a programme"
         }
     }
 }

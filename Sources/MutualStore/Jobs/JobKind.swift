@@ -25,4 +25,10 @@ public enum JobKind {
     public static let webhookFanOut = "event.webhooks"
     /// Attempts one webhook delivery; payload ``WebhookDeliveryJob``.
     public static let webhookDelivery = "webhook.deliver"
+    /// Reminds someone of an invitation they have not answered, 7 days on; payload
+    /// ``InvitationReminderJob``. Sends nothing if the invitation is no longer pending.
+    public static let invitationReminder = "invitation.remind"
+    /// Reminds a programme launch's audience who have not enrolled, before enrolment closes;
+    /// payload ``ProgrammeLaunchReminderJob``.
+    public static let launchReminder = "programme_launch.remind"
 }

@@ -15,6 +15,8 @@ extension Store {
             JobHandler(kind: JobKind.feedbackScan, run: feedbackScan),
             JobHandler(kind: JobKind.webhookFanOut, run: fanOutWebhooks),
             JobHandler(kind: JobKind.webhookDelivery, run: deliverWebhook),
+            JobHandler(kind: JobKind.invitationReminder, run: sendInvitationReminder),
+            JobHandler(kind: JobKind.launchReminder, run: sendLaunchReminder),
         ]
     }
 

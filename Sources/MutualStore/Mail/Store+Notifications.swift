@@ -16,7 +16,19 @@ extension Store {
         let messages = try await notifications(for: type, event: event)
         guard !messages.isEmpty else { return .finished }
         try await transaction { database in
-            for message in messages {
+            for var message in messages {
+                if let invite = message.inviteFirst, let person = try await Person.find(invite.personID, on: database),
+                    let invited = try await self.invitationLink(
+                        for: person, email: message.recipient.email, invitedBy: invite.invitedBy, actor: event.actorPersonID,
+                        programmeID: nil, on: database)
+                {
+                    // Someone without an account gets an invitation link instead of a sign-in
+                    // page they cannot pass; the reminder follows as for any invitation.
+                    message.values["link"] = invited.link
+                    message.values["invited"] = true
+                    message.values["action"] = "Join Mutual and answer"
+                    if let issued = invited.issued { try await self.queueInvitationReminder(issued.invitation, on: database) }
+                }
                 try await self.queueEmail(
                     template: message.template, category: message.category, to: message.recipient, organisationID: event.organisationID,
                     values: message.values, attachments: message.attachments,
@@ -34,6 +46,14 @@ extension Store {
         var values: [String: any Sendable]
         /// Files sent with it (a meeting's `.ics`).
         var attachments: [EmailAttachment] = []
+        /// Set when the recipient has no account: the message carries an invitation link.
+        var inviteFirst: InviteFirst?
+    }
+
+    /// A recipient without an account, and the account the invitation is sent in the name of.
+    struct InviteFirst: Sendable {
+        var personID: UUID
+        var invitedBy: UUID
     }
 
     private func notifications(for type: EventType, event: DomainEvent) async throws -> [Notification] {
@@ -44,6 +64,8 @@ extension Store {
             let programme = try await Programme.find(match.programmeID, on: try db())
             let people = try await matchPeople(match)
             let members = try await MatchMember.query(on: try db()).filter(\.$matchID == (try match.requireID())).all()
+            let withAccounts = Set(try await Account.query(on: try db()).filter(\.$personID ~~ people.compactMap(\.id)).all().map(\.personID))
+            let inviter = try await invitingAccount(actor: event.actorPersonID, organisationID: event.organisationID)
             var notifications: [Notification] = []
             for person in people {
                 guard let email = person.email, let member = members.first(where: { $0.personID == person.id }) else { continue }
@@ -51,14 +73,17 @@ extension Store {
                 let others = people.filter { $0.id != person.id }
                 let explanation = try await explainMatch(try match.requireID(), reader: member, organisationID: event.organisationID)
                 let words = MatchDescription(explanation, others: others.map(\.name), programme: programme?.name ?? "your programme")
-                notifications.append(
-                    Notification(
-                        template: "match-published", category: .matches,
-                        recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
-                        values: [
-                            "name": person.name, "programme": programme?.name ?? "your programme", "others": Self.names(others),
-                            "words": words, "link": "\(link)/matches", "action": "Accept or decline",
-                        ]))
+                var notification = Notification(
+                    template: "match-published", category: .matches,
+                    recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
+                    values: [
+                        "name": person.name, "programme": programme?.name ?? "your programme", "others": Self.names(others),
+                        "words": words, "link": "\(link)/matches", "action": "Accept or decline",
+                    ])
+                if let personID = person.id, !withAccounts.contains(personID), let inviter {
+                    notification.inviteFirst = InviteFirst(personID: personID, invitedBy: inviter)
+                }
+                notifications.append(notification)
             }
             return notifications
         case .matchDeclined:
@@ -165,7 +190,7 @@ extension Store {
             .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated,
             .organisationSettingsChanged, .messagePosted, .nudgeRulesChanged, .goalCompleted, .milestoneCompleted, .meetingLogged,
             .skillLevelRaised, .goalCreated, .goalChanged, .goalRemoved, .milestoneCreated, .milestoneChanged, .milestoneRemoved, .feedbackReceived,
-            .outcomesImported, .concernRaised, .singleSignOnMemberJoined:
+            .outcomesImported, .concernRaised, .singleSignOnMemberJoined, .invitationsSentInBulk, .programmeLaunched:
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
             return []
@@ -173,6 +198,16 @@ extension Store {
             // A disabled endpoint's admins are emailed in the transaction that disables it.
             return []
         }
+    }
+
+    /// The account an automatic invitation is sent in the name of: the actor's, else the
+    /// organisation's longest-standing admin's.
+    func invitingAccount(actor: UUID?, organisationID: UUID) async throws -> UUID? {
+        if let actor, let account = try await Account.query(on: try db()).filter(\.$personID == actor).first() {
+            return try account.requireID()
+        }
+        return try await Account.query(on: try db()).filter(\.$organisationID == organisationID).filter(\.$role == .admin)
+            .sort(\.$createdAt).first()?.requireID()
     }
 
     private func matchPeople(_ match: PublishedMatch) async throws -> [Person] {

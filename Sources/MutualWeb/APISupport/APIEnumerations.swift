@@ -28,3 +28,4 @@ extension Measure: APIEnumeration {}
 extension KPIStatus: APIEnumeration {}
 extension WebhookFormat: APIEnumeration {}
 extension WebhookDelivery.Status: APIEnumeration {}
+extension AccessStatus: APIEnumeration {}

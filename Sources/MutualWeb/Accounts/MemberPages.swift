@@ -12,6 +12,7 @@ struct MemberPages: Sendable {
         routes.member(.get, "/dashboard", role: .participant, dashboard)
         routes.member(.get, "/admin/members", role: .admin, showMembers)
         routes.member(.post, "/admin/members/invite", role: .admin, invite)
+        routes.member(.post, "/admin/members/invite-all", role: .admin, inviteAll)
         routes.member(.post, "/admin/members/:id/role", role: .admin, changeRole)
         routes.member(.post, "/admin/members/:id/password-reset", role: .admin, sendPasswordReset)
         routes.member(.post, "/admin/invitations/:id/revoke", role: .admin, revokeInvitation)
@@ -60,7 +61,13 @@ struct MemberPages: Sendable {
         let hasInvitations: Bool
         let roles: [RoleOption]
         var status = "", error = "", inviteEmail = ""
+        /// Who in the directory can sign in (`AccessSection`).
+        var access: AccessSection
+        /// The bulk invitation form's values, kept after an error.
+        var bulk = BulkForm()
     }
+
+    struct BulkForm { var department = "", level = "", location = "", skill = "", people = "" }
 
     static func roleOptions(selected: Role) -> [RoleOption] {
         Role.allCases.map { RoleOption(value: $0.rawValue, label: $0.label, selected: $0 == selected) }
@@ -68,10 +75,12 @@ struct MemberPages: Sendable {
 
     private func membersPage(
         _ context: SignedInContext, status: String = "", error: String = "", inviteEmail: String = "",
-        inviteRole: Role = .participant
+        inviteRole: Role = .participant, query: AccessSection.Query = AccessSection.Query()
     ) async throws -> MembersPage {
         let members = try await store.members(of: context.identity)
-        let invitations = try await store.invitations(of: context.identity)
+        // Invitations of directory people are shown (and withdrawn) under Who can sign in; this
+        // list keeps the rest, newest first, at most 100.
+        let invitations = Array(try await store.invitations(of: context.identity).filter { $0.personID == nil }.prefix(100))
         let now = store.clock.now
         var model = MembersPage(
             page: pages.chrome(title: "Members", context: context, current: "members"),
@@ -88,7 +97,8 @@ struct MemberPages: Sendable {
                     expires: Self.dateFormatter.string(from: $0.expiresAt), pending: status == .pending)
             },
             hasInvitations: !invitations.isEmpty,
-            roles: Self.roleOptions(selected: inviteRole))
+            roles: Self.roleOptions(selected: inviteRole),
+            access: try await AccessSection.make(store: store, query: query, identity: context.identity))
         model.status = status
         model.error = error
         model.inviteEmail = inviteEmail
@@ -96,7 +106,55 @@ struct MemberPages: Sendable {
     }
 
     @Sendable func showMembers(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        try pages.render("members", try await membersPage(context))
+        let query = try AccessSection.Query(request)
+        do {
+            return try pages.render("members", try await membersPage(context, query: query))
+        } catch let error as StoreError {
+            // A stale or edited cursor: the first page, with what was wrong.
+            guard case .invalid = error else { throw error }
+            return try pages.render(
+                "members", try await membersPage(context, error: error.errorDescription ?? "", query: AccessSection.Query(status: query.status)),
+                status: .unprocessableContent)
+        }
+    }
+
+    /// "Invite everyone without an account": the filtered directory, one invitation each,
+    /// through the durable email (``Store/inviteInBulk(_:role:by:acceptURL:)``).
+    @Sendable func inviteAll(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let form = BulkForm(
+            department: context.form["department"] ?? "", level: context.form["level"] ?? "", location: context.form["location"] ?? "",
+            skill: context.form["skill"] ?? "", people: context.form["people"] ?? "")
+        do {
+            let audience = InvitationAudience(
+                department: form.department, level: try LaunchesAPI.level(form.level), location: form.location, skill: form.skill, pastedList: form.people)
+            let baseURL = self.baseURL
+            let result = try await store.inviteInBulk(audience, by: context.identity) { "\(baseURL)/invitations/\($0)" }
+            return try pages.render("members", try await membersPage(context, status: Self.words(result, audience: audience)))
+        } catch let error as StoreError {
+            guard case .invalid = error else { throw error }
+            var model = try await membersPage(context, error: error.errorDescription ?? "")
+            model.bulk = form
+            return try pages.render("members", model, status: .unprocessableContent)
+        }
+    }
+
+    /// What a bulk invitation did, in one sentence a person reads at a glance.
+    static func words(_ result: BulkInvitationResult, audience: InvitationAudience) -> String {
+        var parts = [
+            result.invited == 1 ? "Invited 1 person (\(audience.summary))." : "Invited \(result.invited) people (\(audience.summary))."
+        ]
+        if result.invited > 0 { parts.append("Each gets the link by email now and a reminder in 7 days if they have not joined.") }
+        var skipped: [String] = []
+        if result.alreadyInvited > 0 { skipped.append("\(result.alreadyInvited) already had a pending invitation") }
+        if result.alreadyMembers > 0 { skipped.append("\(result.alreadyMembers) already have an account") }
+        if result.withoutEmail > 0 { skipped.append("\(result.withoutEmail) have no email address in the directory") }
+        if !skipped.isEmpty { parts.append("Not invited: " + skipped.joined(separator: ", ") + ".") }
+        if !result.unknownEntries.isEmpty {
+            let shown = result.unknownEntries.prefix(10).joined(separator: ", ")
+            let more = result.unknownEntries.count > 10 ? " and \(result.unknownEntries.count - 10) more" : ""
+            parts.append("Not in the directory: \(shown)\(more).")
+        }
+        return parts.joined(separator: " ")
     }
 
     @Sendable func invite(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -162,4 +220,5 @@ struct MemberPages: Sendable {
     }
 
     static let dateFormatter = UTCDateFormatter.make("d MMM yyyy, HH:mm 'UTC'")
+    static let dayFormatter = UTCDateFormatter.make("d MMM yyyy")
 }

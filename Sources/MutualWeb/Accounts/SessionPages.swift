@@ -196,6 +196,10 @@ struct SessionPages: Sendable {
 
     @Sendable func acceptInvitation(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
+        // An invitation to enrol (a programme launch) leads to the programme, where the new
+        // member enrols; any other to the dashboard.
+        let (pending, _) = try await store.pendingInvitation(token: token)
+        let landing = pending.programmeID.map { "/programmes/\($0.uuidString)" } ?? "/dashboard"
         do {
             let account: Account
             if let identity = context.identity, try await acceptPage(context, token: token).signedInAsInvitee {
@@ -206,10 +210,10 @@ struct SessionPages: Sendable {
                     clientAddress: context.clientAddress)
                 if try await store.twoFactorEnabled(loginID: account.loginID) {
                     // A password is not a session for a login with two-factor sign-in.
-                    return try await askForSecondFactor(loginID: account.loginID, next: "/dashboard")
+                    return try await askForSecondFactor(loginID: account.loginID, next: landing)
                 }
             }
-            return try await signedInRedirect(account, to: "/dashboard", context: context)
+            return try await signedInRedirect(account, to: landing, context: context)
         } catch let error as StoreError {
             switch error {
             case .invalid, .wrongCredentials, .tooManyAttempts, .conflict: break
