@@ -61,6 +61,15 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case webhookSecretRotated = "webhook.secret_rotated"
     case webhookDisabled = "webhook.disabled"
     case webhookEnabled = "webhook.enabled"
+    /// An admin (or the deletion job) erased a person; ids and counts only.
+    case personErased = "person.erased"
+    case deletionRequested = "privacy.deletion_requested"
+    case deletionCancelled = "privacy.deletion_cancelled"
+    case deletionConfirmed = "privacy.deletion_confirmed"
+    case personalDataExported = "privacy.data_exported"
+    case privacySettingsChanged = "privacy_settings.changed"
+    case retentionApplied = "privacy.retention_applied"
+    case organisationExported = "organisation.exported"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -96,6 +105,9 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .concernRaised: "programme"
         case .singleSignOnMemberJoined: "account"
         case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookDisabled, .webhookEnabled: "webhook"
+        case .personErased, .personalDataExported: "person"
+        case .deletionRequested, .deletionCancelled, .deletionConfirmed: "deletion_request"
+        case .privacySettingsChanged, .retentionApplied, .organisationExported: "organisation"
         }
     }
 
@@ -161,6 +173,14 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .webhookSecretRotated: "rotated a webhook endpoint's signing secret"
         case .webhookDisabled: "disabled a webhook endpoint after its deliveries failed"
         case .webhookEnabled: "enabled a webhook endpoint again"
+        case .personErased: "erased a person (their place in others' history kept as a former member)"
+        case .deletionRequested: "asked for their account to be deleted"
+        case .deletionCancelled: "cancelled an account deletion request"
+        case .deletionConfirmed: "confirmed an account deletion before it was due"
+        case .personalDataExported: "downloaded their personal data"
+        case .privacySettingsChanged: "changed the organisation's retention settings"
+        case .retentionApplied: "removed data past the organisation's retention periods"
+        case .organisationExported: "exported the organisation's data"
         }
     }
 }

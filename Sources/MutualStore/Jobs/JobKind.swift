@@ -25,4 +25,9 @@ public enum JobKind {
     public static let webhookFanOut = "event.webhooks"
     /// Attempts one webhook delivery; payload ``WebhookDeliveryJob``.
     public static let webhookDelivery = "webhook.deliver"
+    /// Carries out an account deletion request at its due date, unless it was cancelled;
+    /// payload ``DeletionRequestJob``.
+    public static let privacyErase = "privacy.erase"
+    /// Daily: removes what is past each organisation's retention periods (``Store/applyRetention(_:)``).
+    public static let privacyRetention = "privacy.retention"
 }

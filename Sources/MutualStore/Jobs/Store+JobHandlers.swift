@@ -15,6 +15,8 @@ extension Store {
             JobHandler(kind: JobKind.feedbackScan, run: feedbackScan),
             JobHandler(kind: JobKind.webhookFanOut, run: fanOutWebhooks),
             JobHandler(kind: JobKind.webhookDelivery, run: deliverWebhook),
+            JobHandler(kind: JobKind.privacyErase, run: runDeletionJob),
+            JobHandler(kind: JobKind.privacyRetention, run: applyRetention),
         ]
     }
 
@@ -23,6 +25,7 @@ extension Store {
         JobSchedule(name: "housekeeping", kind: JobKind.housekeeping, period: .daily),
         JobSchedule(name: "nudges", kind: JobKind.nudgeScan, period: .hourly),
         JobSchedule(name: "feedback", kind: JobKind.feedbackScan, period: .hourly),
+        JobSchedule(name: "retention", kind: JobKind.privacyRetention, period: .daily),
     ]
 
     /// How long finished jobs stay on the jobs page.
