@@ -34,7 +34,7 @@ public struct DatabaseCatalog: Sendable {
         var byTable: [String: [Column]] = [:]
         if postgres {
             let rows = try await sql.raw("""
-                SELECT table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns \
+                SELECT table_name::text AS t, column_name::text AS c, data_type::text AS d FROM information_schema.columns \
                 WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position
                 """).all()
             for row in rows {

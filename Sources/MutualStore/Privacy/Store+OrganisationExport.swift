@@ -21,7 +21,7 @@ extension Store {
     /// `organisation_id` (so one added later is included), read 500 rows at a time in id order
     /// and written as it is read, so nothing is held twice and memory stays flat however large
     /// the organisation. Secret columns are left out. Records `organisation.exported` first.
-    public func exportOrganisation(of admin: Identity, write: @Sendable (String) async throws -> Void) async throws {
+    public func exportOrganisation(of admin: Identity, write: (String) async throws -> Void) async throws {
         try requireRole(.admin, admin)
         try await transaction { database in
             try await self.record(

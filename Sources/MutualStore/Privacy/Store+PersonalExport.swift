@@ -15,9 +15,9 @@ extension Store {
     }
 
     /// The person's own relationships, as a sub-query.
-    private static let ownRelationships = "(SELECT relationship_id FROM relationship_members WHERE person_id = $1)"
+    fileprivate static let ownRelationships = "(SELECT relationship_id FROM relationship_members WHERE person_id = $1)"
     /// Every address the person has had in Mutual (their profile's and their sign-in's).
-    private static let ownAddresses = """
+    fileprivate static let ownAddresses = """
         (SELECT LOWER(email) FROM people WHERE id = $1 AND email IS NOT NULL \
         UNION SELECT LOWER(l.email) FROM logins l JOIN accounts a ON a.login_id = l.id WHERE a.person_id = $1)
         """
@@ -50,7 +50,7 @@ extension Store {
             key: "calendar_feeds", table: "calendar_feeds", condition: "t.person_id = $1", only: ["id", "created_at", "rotated_at"]),
         PersonalSection(
             key: "invitations", table: "invitations",
-            condition: "t.organisation_id = $2 AND (t.person_id = $1 OR LOWER(t.email) IN \(ownAddresses))", without: ["token_digest"]),
+            condition: "t.organisation_id = $2 AND (t.person_id = $1 OR LOWER(t.email) IN \(Store.ownAddresses))", without: ["token_digest"]),
         PersonalSection(key: "enrolments", table: "enrolments", condition: "t.person_id = $1"),
         PersonalSection(
             key: "programmes", table: "programmes", condition: "t.id IN (SELECT programme_id FROM enrolments WHERE person_id = $1)",
@@ -58,14 +58,14 @@ extension Store {
         PersonalSection(key: "match_answers", table: "match_members", condition: "t.person_id = $1"),
         PersonalSection(key: "match_requests_sent", table: "match_requests", condition: "t.from_person_id = $1"),
         PersonalSection(key: "match_requests_received", table: "match_requests", condition: "t.to_person_id = $1", without: ["message"]),
-        PersonalSection(key: "relationships", table: "relationships", condition: "t.id IN \(ownRelationships)"),
+        PersonalSection(key: "relationships", table: "relationships", condition: "t.id IN \(Store.ownRelationships)"),
         PersonalSection(key: "relationship_memberships", table: "relationship_members", condition: "t.person_id = $1"),
-        PersonalSection(key: "meetings", table: "meetings", condition: "t.relationship_id IN \(ownRelationships)"),
+        PersonalSection(key: "meetings", table: "meetings", condition: "t.relationship_id IN \(Store.ownRelationships)"),
         PersonalSection(key: "meeting_logs", table: "meeting_logs", condition: "t.person_id = $1"),
         PersonalSection(
             key: "meeting_log_entries", table: "meeting_log_entries", condition: "t.log_id IN (SELECT id FROM meeting_logs WHERE person_id = $1)"),
         PersonalSection(key: "goals", table: "goals", condition: "t.person_id = $1"),
-        PersonalSection(key: "milestones", table: "milestones", condition: "t.relationship_id IN \(ownRelationships)"),
+        PersonalSection(key: "milestones", table: "milestones", condition: "t.relationship_id IN \(Store.ownRelationships)"),
         PersonalSection(key: "messages_written", table: "relationship_messages", condition: "t.author_person_id = $1"),
         PersonalSection(key: "feedback_requests", table: "feedback_requests", condition: "t.person_id = $1"),
         PersonalSection(key: "feedback_given", table: "feedback_responses", condition: "t.person_id = $1"),
@@ -78,7 +78,7 @@ extension Store {
         PersonalSection(key: "nudges_received", table: "nudge_deliveries", condition: "t.person_id = $1"),
         PersonalSection(key: "email_opt_outs", table: "email_opt_outs", condition: "t.person_id = $1"),
         PersonalSection(
-            key: "emails_sent_to_you", table: "sent_emails", condition: "LOWER(t.recipient) IN \(ownAddresses)",
+            key: "emails_sent_to_you", table: "sent_emails", condition: "LOWER(t.recipient) IN \(Store.ownAddresses)",
             only: ["subject", "template", "category", "sent_at"]),
         PersonalSection(key: "deletion_requests", table: "deletion_requests", condition: "t.person_id = $1"),
     ]

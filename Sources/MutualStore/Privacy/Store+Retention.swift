@@ -79,8 +79,11 @@ extension Store {
             WHERE feedback_comment_retention_months IS NOT NULL OR sent_mail_retention_days IS NOT NULL
             """).all()
         let now = clock.now
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
+        let utc: Calendar = {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            return calendar
+        }()
         var reports: [UUID: RetentionReport] = [:]
         for row in rows {
             let organisationID = try row.decode(column: "id", as: UUID.self)

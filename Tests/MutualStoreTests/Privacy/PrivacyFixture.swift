@@ -71,7 +71,7 @@ struct PrivacyFixture {
         var columns: [(String, String)] = []
         if postgres {
             for row in try await sql.raw(
-                "SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema()"
+                "SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns WHERE table_schema = current_schema()"
             ).all() {
                 columns.append((try row.decode(column: "t", as: String.self), try row.decode(column: "c", as: String.self)))
             }

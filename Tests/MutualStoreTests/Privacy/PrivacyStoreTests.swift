@@ -17,7 +17,7 @@ struct PrivacyStoreTests {
             // The seed reached the tables the issue names, so the scan can fail.
             for column in [
                 "people.name", "people.email", "people.bio", "logins.email", "accounts.name", "invitations.email", "sent_emails.recipient",
-                "outbox_messages.recipient", "outbox_messages.body", "relationship_messages.body", "feedback_responses.comment",
+                "outbox_messages.recipient", "relationship_messages.body", "feedback_responses.comment",
                 "meeting_logs.commitment", "meeting_log_entries.note", "goals.title", "meetings.agenda", "domain_events.payload",
                 "audit_entries.payload", "jobs.payload",
             ] {
