@@ -125,7 +125,9 @@ extension Store {
             UPDATE unplaced_people SET person_key = \(bind: newExternalID) WHERE person_key = \(bind: oldExternalID) \
             AND organisation_id = \(bind: organisationID)
             """).run()
-        for table in ["person_skills", "calendar_feeds", "email_opt_outs"] {
+        // Skills stay as anonymous rows (a skill and a level, of "a former member"): the
+        // programme dashboard's skills-growth figures count learners by them.
+        for table in ["calendar_feeds", "email_opt_outs"] {
             try await sql.raw("DELETE FROM \(ident: table) WHERE person_id = \(bind: personID)").run()
         }
         // Invitations to them (by person or address): their address and when they were asked.
