@@ -70,6 +70,22 @@ struct PrivacyWebTests {
         }
     }
 
+    @Test("After the other member is erased, the participant's relationship page still opens and names them a former member", arguments: TestBackend.all)
+    func relationshipPageAfterErasure(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let (_, relationship) = try await ProgrammeSeeds.relationship(app.store, org)
+            _ = try await app.store.postMessage(in: relationship, body: "Hello from \(org.manager.name)", by: org.manager)
+            _ = try await app.store.erasePerson(org.manager.personID, by: org.admin)
+            let participant = try await app.signedIn(org.participantEmail)
+            let page = try await participant.get("/relationships/\(relationship)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains(Store.formerMemberName))
+            #expect(!page.text.contains(org.manager.name))
+            #expect(page.text.contains(Store.removedMessage), "the thread keeps the erased member's message as removed")
+        }
+    }
+
     @Test("A participant asks for deletion and cancels it from their account page; the admin sees it pending in between", arguments: TestBackend.all)
     func deletionRequestPages(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in

@@ -26,6 +26,16 @@ extension Store {
         let base = mailSettings.baseURL
         return try await transaction { database in
             try await Self.lockRows(Person.schema, where: "id", equals: identity.personID, on: database)
+            if identity.role == .admin {
+                // Deleting the only admin would leave nobody to run the organisation.
+                let admins = try await Account.query(on: database).filter(\.$organisationID == identity.organisationID)
+                    .filter(\.$role == .admin).count()
+                if admins <= 1 {
+                    throw StoreError.conflict(
+                        field: nil,
+                        message: "You are the organisation's only admin, so your account cannot be deleted yet. Make another member an admin on the Members page first.")
+                }
+            }
             if let open = try await self.openDeletionRequest(personID: identity.personID, on: database) {
                 return DeletionRequestView(
                     id: try open.requireID(), personID: open.personID, personName: identity.name, requestedAt: open.requestedAt, dueAt: open.dueAt)

@@ -24,7 +24,7 @@ extension Store {
     public func exportOrganisation(of admin: Identity, write: (String) async throws -> Void) async throws {
         try requireRole(.admin, admin)
         try await transaction { database in
-            try await self.record(
+            _ = try await self.record(
                 NewEvent(.organisationExported, organisationID: admin.organisationID, actor: admin.personID, subject: admin.organisationID),
                 on: database)
         }

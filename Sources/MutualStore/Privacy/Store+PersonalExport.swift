@@ -119,7 +119,7 @@ extension Store {
         ).all().map { try $0.decode(column: "j", as: String.self) }
         parts.append("\"relationship_partners\":[\(partners.joined(separator: ","))]")
         try await transaction { database in
-            try await self.record(
+            _ = try await self.record(
                 NewEvent(.personalDataExported, organisationID: identity.organisationID, actor: identity.personID, subject: identity.personID),
                 on: database)
         }

@@ -67,12 +67,17 @@ struct PrivacyPages: Sendable {
                 try await accountPage(context, error: "Tick “I understand my account will be deleted” to ask for the deletion."),
                 status: .unprocessableContent)
         }
-        let view = try await store.requestDeletion(by: context.identity)
-        return try pages.render(
-            "account-privacy",
-            try await accountPage(
-                context,
-                status: "Your account will be deleted on \(Self.day(view.dueAt)). We emailed you the date; you can cancel here until then."))
+        do {
+            let view = try await store.requestDeletion(by: context.identity)
+            return try pages.render(
+                "account-privacy",
+                try await accountPage(
+                    context,
+                    status: "Your account will be deleted on \(Self.day(view.dueAt)). We emailed you the date; you can cancel here until then."))
+        } catch let error as StoreError {
+            return try pages.render(
+                "account-privacy", try await accountPage(context, error: error.errorDescription ?? "\(error)"), status: APIProblem(error).status)
+        }
     }
 
     @Sendable func cancelDeletion(_ request: Request, _ context: SignedInContext) async throws -> Response {

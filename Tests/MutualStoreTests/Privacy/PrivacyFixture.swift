@@ -53,7 +53,7 @@ struct PrivacyFixture {
         // An event written by older code that put an address in its payload: the sweep must find it
         // there and in the audit entry copied from it.
         try await store.database.transaction { database in
-            try await store.record(
+            _ = try await store.record(
                 NewEvent(
                     .peopleImported, organisationID: base.org.admin.organisationID, actor: base.org.admin.personID, subjectID: "legacy",
                     payload: ["note": .string("imported \(email) as \(name)")]),

@@ -153,6 +153,15 @@ struct PrivacyStoreTests {
         }
     }
 
+    @Test("The organisation's only admin cannot ask for their account's deletion", arguments: TestBackend.all)
+    func onlyAdminCannotAskForDeletion(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let fixture = try await PrivacyFixture.make(database)
+            await #expect(throws: StoreError.self) { try await fixture.store.requestDeletion(by: fixture.base.org.admin) }
+            #expect(try await fixture.store.deletionRequest(of: fixture.base.org.admin) == nil)
+        }
+    }
+
     @Test("Fifty simultaneous deletion requests by one person make one request, one job and one email", arguments: TestBackend.all)
     func parallelRequestsMakeOne(backend: TestBackend) async throws {
         try await backend.withDatabase { database in
