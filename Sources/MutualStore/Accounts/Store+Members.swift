@@ -15,7 +15,10 @@ extension Store {
         let peopleByID = Dictionary(people.compactMap { p in p.id.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
         let logins = try await Login.query(on: try db()).filter(\.$id ~~ accounts.map(\.loginID)).all()
         let loginsByID = Dictionary(logins.compactMap { l in l.id.map { ($0, l) } }, uniquingKeysWith: { a, _ in a })
-        return try accounts.map { try Member(account: $0, login: loginsByID[$0.loginID], person: peopleByID[$0.personID]) }
+        // An erased person's membership stays (others' invitations point at it) on a placeholder
+        // login nobody can use; it is not a member any more.
+        return try accounts.filter { loginsByID[$0.loginID]?.email.hasSuffix(Self.erasedLoginDomain) != true }
+            .map { try Member(account: $0, login: loginsByID[$0.loginID], person: peopleByID[$0.personID]) }
     }
 
     /// One member of the caller's organisation; an id from another organisation is "not found".

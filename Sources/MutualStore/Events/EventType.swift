@@ -66,6 +66,15 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case invitationsSentInBulk = "invitations.sent_in_bulk"
     /// A programme manager emailed an audience an invitation to enrol.
     case programmeLaunched = "programme.launched"
+    /// An admin (or the deletion job) erased a person; ids and counts only.
+    case personErased = "person.erased"
+    case deletionRequested = "privacy.deletion_requested"
+    case deletionCancelled = "privacy.deletion_cancelled"
+    case deletionConfirmed = "privacy.deletion_confirmed"
+    case personalDataExported = "privacy.data_exported"
+    case privacySettingsChanged = "privacy_settings.changed"
+    case retentionApplied = "privacy.retention_applied"
+    case organisationExported = "organisation.exported"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -103,6 +112,9 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookDisabled, .webhookEnabled: "webhook"
         case .invitationsSentInBulk: "organisation"
         case .programmeLaunched: "programme_launch"
+        case .personErased, .personalDataExported: "person"
+        case .deletionRequested, .deletionCancelled, .deletionConfirmed: "deletion_request"
+        case .privacySettingsChanged, .retentionApplied, .organisationExported: "organisation"
         }
     }
 
@@ -170,6 +182,14 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .webhookEnabled: "enabled a webhook endpoint again"
         case .invitationsSentInBulk: "invited people in bulk"
         case .programmeLaunched: "emailed an invitation to enrol in a programme"
+        case .personErased: "erased a person (their place in others' history kept as a former member)"
+        case .deletionRequested: "asked for their account to be deleted"
+        case .deletionCancelled: "cancelled an account deletion request"
+        case .deletionConfirmed: "confirmed an account deletion before it was due"
+        case .personalDataExported: "downloaded their personal data"
+        case .privacySettingsChanged: "changed the organisation's retention settings"
+        case .retentionApplied: "removed data past the organisation's retention periods"
+        case .organisationExported: "exported the organisation's data"
         }
     }
 }

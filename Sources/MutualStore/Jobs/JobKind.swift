@@ -31,4 +31,9 @@ public enum JobKind {
     /// Reminds a programme launch's audience who have not enrolled, before enrolment closes;
     /// payload ``ProgrammeLaunchReminderJob``.
     public static let launchReminder = "programme_launch.remind"
+    /// Carries out an account deletion request at its due date, unless it was cancelled;
+    /// payload ``DeletionRequestJob``.
+    public static let privacyErase = "privacy.erase"
+    /// Daily: removes what is past each organisation's retention periods (``Store/applyRetention(_:)``).
+    public static let privacyRetention = "privacy.retention"
 }

@@ -17,6 +17,8 @@ extension Store {
             JobHandler(kind: JobKind.webhookDelivery, run: deliverWebhook),
             JobHandler(kind: JobKind.invitationReminder, run: sendInvitationReminder),
             JobHandler(kind: JobKind.launchReminder, run: sendLaunchReminder),
+            JobHandler(kind: JobKind.privacyErase, run: runDeletionJob),
+            JobHandler(kind: JobKind.privacyRetention, run: applyRetention),
         ]
     }
 
@@ -25,6 +27,7 @@ extension Store {
         JobSchedule(name: "housekeeping", kind: JobKind.housekeeping, period: .daily),
         JobSchedule(name: "nudges", kind: JobKind.nudgeScan, period: .hourly),
         JobSchedule(name: "feedback", kind: JobKind.feedbackScan, period: .hourly),
+        JobSchedule(name: "retention", kind: JobKind.privacyRetention, period: .daily),
     ]
 
     /// How long finished jobs stay on the jobs page.

@@ -197,6 +197,10 @@ extension Store {
         case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookEnabled, .webhookDisabled:
             // A disabled endpoint's admins are emailed in the transaction that disables it.
             return []
+        case .personErased, .deletionRequested, .deletionCancelled, .deletionConfirmed, .personalDataExported, .privacySettingsChanged,
+            .retentionApplied, .organisationExported:
+            // The deletion emails go out in the request's own transaction; an erased person gets none.
+            return []
         }
     }
 

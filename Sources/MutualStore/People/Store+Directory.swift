@@ -31,6 +31,8 @@ extension Store {
 
         func filtered(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
             builder.from(Person.schema).where("organisation_id", .equal, SQLBind(identity.organisationID))
+            // Erased people (migration 031) stay only as "a former member" in others' history.
+            builder.where(SQLQueryString("erased_at IS NULL"))
             let text = query.text.trimmingCharacters(in: .whitespaces).lowercased()
             if !text.isEmpty {
                 let pattern = "%" + Self.escapeLike(text) + "%"

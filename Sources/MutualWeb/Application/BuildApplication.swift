@@ -175,6 +175,8 @@ public func buildApplication(
     FeedbackAPI(store: store).register(on: routes)
     WebhooksAPI(store: store).register(on: routes)
     WebhookPages(store: store, pages: pages).register(on: routes)
+    PrivacyPages(store: store, pages: pages).register(on: routes)
+    PrivacyAPI(store: store).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(

@@ -74,9 +74,11 @@ struct PageChrome {
                 nav.append(NavItem(label: "Jobs", href: "/admin/jobs", current: current == "jobs"))
                 nav.append(NavItem(label: "Webhooks", href: "/admin/webhooks", current: current == "webhooks"))
                 nav.append(NavItem(label: "Sign-in security", href: "/admin/sign-in-security", current: current == "sign-in-security"))
+                nav.append(NavItem(label: "Privacy", href: "/admin/privacy", current: current == "privacy-admin"))
             }
             nav.append(NavItem(label: "API tokens", href: "/account/tokens", current: current == "tokens"))
             nav.append(NavItem(label: "Two-factor sign-in", href: "/account/two-factor", current: current == "two-factor"))
+            nav.append(NavItem(label: "Your data", href: "/account/privacy", current: current == "privacy"))
             if identity.organisationCount > 1 {
                 nav.append(NavItem(label: "Switch organisation", href: "/organisations", current: current == "organisations"))
             }

@@ -122,6 +122,8 @@ struct PeoplePages: Sendable {
         let offLimits: String, meetingFrequency: String, formality: String
         let canEdit: Bool, isOwn: Bool, hasStrengths: Bool, hasWants: Bool, hasAvailability: Bool
         let status: String
+        /// An admin looking at someone else: offers "Erase this person…".
+        var canErase = false
     }
 
     static let strengthWords = ["", "beginner", "developing", "capable", "strong", "expert"]
@@ -133,7 +135,9 @@ struct PeoplePages: Sendable {
     @Sendable func showProfile(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "person")
         let profile = try await store.profile(personID: id, of: context.identity)
-        return try pages.render("profile", profileModel(profile, context: context, status: request.uri.queryParameters.get("saved") == nil ? "" : "Profile saved."))
+        var model = profileModel(profile, context: context, status: request.uri.queryParameters.get("saved") == nil ? "" : "Profile saved.")
+        model.canErase = context.identity.role >= .admin && id != context.identity.personID
+        return try pages.render("profile", model)
     }
 
     private func profileModel(_ profile: Profile, context: SignedInContext, status: String) -> ProfilePageModel {
