@@ -33,5 +33,6 @@ public enum MutualMigrations {
         AddSingleSignOn027(),
         CreateWebhooks028(),
         IndexFeedbackInAnswerOrder029(),
+        AddProvisioning030(),
     ]
 }

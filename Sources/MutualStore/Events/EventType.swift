@@ -61,6 +61,15 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case webhookSecretRotated = "webhook.secret_rotated"
     case webhookDisabled = "webhook.disabled"
     case webhookEnabled = "webhook.enabled"
+    /// The identity provider created a person, or changed one, through SCIM.
+    case personProvisioned = "person.provisioned"
+    /// The identity provider deactivated a person (SCIM `active: false`).
+    case personDeactivated = "person.deactivated"
+    /// The identity provider made a deactivated person active again.
+    case personReactivated = "person.reactivated"
+    case scimTokenCreated = "scim_token.created"
+    case scimTokenRotated = "scim_token.rotated"
+    case scimTokenRevoked = "scim_token.revoked"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -96,6 +105,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .concernRaised: "programme"
         case .singleSignOnMemberJoined: "account"
         case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookDisabled, .webhookEnabled: "webhook"
+        case .personProvisioned, .personDeactivated, .personReactivated: "person"
+        case .scimTokenCreated, .scimTokenRotated, .scimTokenRevoked: "scim_token"
         }
     }
 
@@ -161,6 +172,12 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .webhookSecretRotated: "rotated a webhook endpoint's signing secret"
         case .webhookDisabled: "disabled a webhook endpoint after its deliveries failed"
         case .webhookEnabled: "enabled a webhook endpoint again"
+        case .personProvisioned: "provisioned a person from the identity provider (SCIM)"
+        case .personDeactivated: "deactivated a person at the identity provider's request (SCIM)"
+        case .personReactivated: "reactivated a person at the identity provider's request (SCIM)"
+        case .scimTokenCreated: "created the SCIM provisioning token"
+        case .scimTokenRotated: "rotated the SCIM provisioning token"
+        case .scimTokenRevoked: "revoked the SCIM provisioning token"
         }
     }
 }

@@ -172,6 +172,8 @@ public func buildApplication(
     FeedbackAPI(store: store).register(on: routes)
     WebhooksAPI(store: store).register(on: routes)
     WebhookPages(store: store, pages: pages).register(on: routes)
+    SCIMRoutes(store: store, baseURL: configuration.baseURL).register(on: routes)
+    ProvisioningPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(
