@@ -112,6 +112,22 @@ struct LoginMembershipStoreTests {
         }
     }
 
+    /// Inserts a person with the columns `people` had before migration 030 (the model now also
+    /// writes `deactivated_at`, which an older schema lacks).
+    static func createBefore030(_ person: Person, on sql: any SQLDatabase) async throws {
+        person.id = person.id ?? UUID()
+        try await sql.insert(into: Person.schema)
+            .columns(
+                "id", "organisation_id", "external_id", "name", "email", "department", "company", "level", "timezone", "location", "languages",
+                "interests", "exclude", "bio", "availability", "off_limits", "meeting_frequency", "formality", "created_at")
+            .values(
+                SQLBind(person.id), SQLBind(person.organisationID), SQLBind(person.externalID), SQLBind(person.name), SQLBind(person.email),
+                SQLBind(person.department), SQLBind(person.company), SQLBind(person.level), SQLBind(person.timeZone), SQLBind(person.location),
+                SQLBind(person.languages), SQLBind(person.interests), SQLBind(person.exclude), SQLBind(person.bio), SQLBind(person.availability),
+                SQLBind(person.offLimits), SQLBind(person.meetingFrequency), SQLBind(person.formality), SQLBind(person.createdAt))
+            .run()
+    }
+
     @Test("Migration 016 gives every existing account a login: old passwords and sessions still work, no hash is left on the membership", arguments: TestBackend.all)
     func migrationKeepsSignIns(backend: TestBackend) async throws {
         try await backend.withDatabase(migrations: 15) { database in
@@ -127,7 +143,7 @@ struct LoginMembershipStoreTests {
                 let person = Person(
                     organisationID: organisationID, externalID: "P\(index)", name: name, email: "\(name.lowercased())@old.example",
                     department: "", company: "", level: 0, timeZone: "UTC", location: "", languages: [], createdAt: now)
-                try await person.create(on: fluent)
+                try await Self.createBefore030(person, on: sql)
                 let id = UUID()
                 let password = "old-password-\(index)-long"
                 try await sql.insert(into: "accounts")
@@ -145,7 +161,7 @@ struct LoginMembershipStoreTests {
             let dee = Person(
                 organisationID: organisationID, externalID: "P9", name: "Dee Directory", email: "Dee@old.example",
                 department: "Data", company: "", level: 0, timeZone: "UTC", location: "", languages: [], createdAt: now)
-            try await dee.create(on: fluent)
+            try await Self.createBefore030(dee, on: sql)
             let deeID = try dee.requireID()
             let invitationToken = "invitation-before-upgrade"
             let withdrawnID = UUID()

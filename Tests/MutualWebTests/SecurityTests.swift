@@ -13,7 +13,10 @@ struct SecurityTests {
     static func formRoutes(_ routes: [RouteRecord]) -> [RouteRecord] {
         // One-click unsubscribe (RFC 8058) is posted by mail clients without a session or a
         // CSRF token; its signed link is what authorises it (tested in EmailPreferenceWebTests).
-        routes.filter { $0.method == "POST" && !$0.path.hasPrefix("/api/") && !$0.path.hasPrefix("/email/unsubscribe/") }
+        // SCIM takes a bearer token, never a form (SCIMProvisioningTests checks its refusals).
+        routes.filter {
+            $0.method == "POST" && !$0.path.hasPrefix("/api/") && !$0.path.hasPrefix("/email/unsubscribe/") && !$0.path.hasPrefix("/scim/")
+        }
     }
 
     static func concrete(_ path: String) -> String {

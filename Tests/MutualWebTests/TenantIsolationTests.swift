@@ -47,7 +47,9 @@ struct TenantIsolationTests {
                 if path.contains("/invitations/") { return bInvitation.invitation.id! }
                 return bToken.token.id!
             }
-            let routesWithIDs = app.routes.filter { $0.path.contains(":id") }
+            // SCIM's routes know the organisation from its provisioning token, not a session;
+            // SCIMProvisioningTests tries another organisation's ids with it.
+            let routesWithIDs = app.routes.filter { $0.path.contains(":id") && !$0.path.hasPrefix("/scim/") }
             #expect(routesWithIDs.count >= 20)
             for route in routesWithIDs {
                 let path = route.path.replacingOccurrences(of: ":id", with: foreignID(for: route.path).uuidString)

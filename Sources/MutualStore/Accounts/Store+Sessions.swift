@@ -56,13 +56,17 @@ extension Store {
             let login = try await Login.find(account.loginID, on: try db()),
             let organisation = try await Organisation.find(account.organisationID, on: try db())
         else { return nil }
+        // A person their identity provider deactivated (SCIM) has no sessions and no API tokens:
+        // deactivating deleted them, and this refuses any that a race let through.
+        guard try await Self.isActive(personID: account.personID, on: try db()) else { return nil }
         let count = try await Account.query(on: try db()).filter(\.$loginID == account.loginID).count()
         return try Identity(account: account, login: login, organisation: organisation, organisationCount: count)
     }
 
     /// Every organisation a login belongs to, most recently used first, then by name.
     public func memberships(ofLogin loginID: UUID) async throws -> [Membership] {
-        let accounts = try await Account.query(on: try db()).filter(\.$loginID == loginID).all()
+        let accounts = try await Self.activeMemberships(
+            try await Account.query(on: try db()).filter(\.$loginID == loginID).all(), on: try db())
         let organisations = try await Organisation.query(on: try db()).filter(\.$id ~~ accounts.map(\.organisationID)).all()
         let names = Dictionary(organisations.compactMap { o in o.id.map { ($0, o.name) } }, uniquingKeysWith: { a, _ in a })
         return try accounts.map {
@@ -79,6 +83,10 @@ extension Store {
         guard let first = try await memberships(ofLogin: loginID).first,
             let account = try await Account.find(first.accountID, on: try db())
         else {
+            if try await Account.query(on: try db()).filter(\.$loginID == loginID).count() > 0 {
+                throw StoreError.forbidden(
+                    message: "Your organisation has deactivated your Mutual account (through its identity provider), so you cannot sign in. If you think this is a mistake, ask your organisation's IT or Mutual admin to reactivate you.")
+            }
             throw StoreError.forbidden(
                 message: "This account is not a member of any organisation any more. Ask an organisation's admin for an invitation.")
         }
@@ -91,8 +99,22 @@ extension Store {
         guard let account = try await Account.query(on: try db())
             .filter(\.$id == accountID)
             .filter(\.$loginID == identity.loginID)
-            .first()
+            .first(),
+            try await Self.isActive(personID: account.personID, on: try db())
         else { throw StoreError.notFound(what: "organisation membership") }
         return account
+    }
+
+    /// Whether a person is active (not deactivated by their identity provider through SCIM).
+    static func isActive(personID: UUID, on database: any Database) async throws -> Bool {
+        try await Person.query(on: database).filter(\.$id == personID).filter(\.$deactivatedAt == nil).count() > 0
+    }
+
+    /// The memberships whose people are active: a deactivated person's membership cannot be entered.
+    static func activeMemberships(_ accounts: [Account], on database: any Database) async throws -> [Account] {
+        guard !accounts.isEmpty else { return [] }
+        let inactive = Set(
+            try await Person.query(on: database).filter(\.$id ~~ accounts.map(\.personID)).filter(\.$deactivatedAt != nil).all().compactMap(\.id))
+        return accounts.filter { !inactive.contains($0.personID) }
     }
 }

@@ -33,6 +33,7 @@ public enum MutualMigrations {
         AddSingleSignOn027(),
         CreateWebhooks028(),
         IndexFeedbackInAnswerOrder029(),
+        AddProvisioning030(),
         AddPrivacy031(),
         AddBulkInvitationsAndLaunches032(),
     ]

@@ -23,3 +23,13 @@ public final class DomainEvent: Model, @unchecked Sendable {
 
     public init() {}
 }
+
+extension DomainEvent {
+    /// The payload's text value under `key` (an id is stored as its string), or nil.
+    func payloadValue(_ key: String) -> String? {
+        guard let payload = try? JobCoding.decode([String: EventValue].self, from: payload), case .string(let value)? = payload[key] else {
+            return nil
+        }
+        return value
+    }
+}

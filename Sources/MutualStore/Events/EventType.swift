@@ -75,6 +75,15 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case privacySettingsChanged = "privacy_settings.changed"
     case retentionApplied = "privacy.retention_applied"
     case organisationExported = "organisation.exported"
+    /// The identity provider created a person, or changed one, through SCIM.
+    case personProvisioned = "person.provisioned"
+    /// The identity provider deactivated a person (SCIM `active: false`).
+    case personDeactivated = "person.deactivated"
+    /// The identity provider made a deactivated person active again.
+    case personReactivated = "person.reactivated"
+    case scimTokenCreated = "scim_token.created"
+    case scimTokenRotated = "scim_token.rotated"
+    case scimTokenRevoked = "scim_token.revoked"
 
     /// What the thing it happened to is called in `subject_type`.
     public var subjectType: String {
@@ -115,6 +124,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .personErased, .personalDataExported: "person"
         case .deletionRequested, .deletionCancelled, .deletionConfirmed: "deletion_request"
         case .privacySettingsChanged, .retentionApplied, .organisationExported: "organisation"
+        case .personProvisioned, .personDeactivated, .personReactivated: "person"
+        case .scimTokenCreated, .scimTokenRotated, .scimTokenRevoked: "scim_token"
         }
     }
 
@@ -190,6 +201,12 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .privacySettingsChanged: "changed the organisation's retention settings"
         case .retentionApplied: "removed data past the organisation's retention periods"
         case .organisationExported: "exported the organisation's data"
+        case .personProvisioned: "provisioned a person from the identity provider (SCIM)"
+        case .personDeactivated: "deactivated a person at the identity provider's request (SCIM)"
+        case .personReactivated: "reactivated a person at the identity provider's request (SCIM)"
+        case .scimTokenCreated: "created the SCIM provisioning token"
+        case .scimTokenRotated: "rotated the SCIM provisioning token"
+        case .scimTokenRevoked: "revoked the SCIM provisioning token"
         }
     }
 }

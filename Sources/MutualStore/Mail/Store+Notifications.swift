@@ -138,7 +138,10 @@ extension Store {
                 .map(\.personID)
             let people = try await Person.query(on: try db()).filter(\.$id ~~ memberIDs).all()
             let actor = try await event.actorPersonID.asyncMap { try await Person.find($0, on: try db()) } ?? nil
-            let recipients = type == .relationshipOpened ? people : people.filter { $0.id != event.actorPersonID }
+            // A relationship paused because a member was deactivated tells the others, not them.
+            let deactivated = event.payloadValue("deactivated_person_id").flatMap(UUID.init(uuidString:))
+            let recipients =
+                type == .relationshipOpened ? people : people.filter { $0.id != event.actorPersonID && $0.id != deactivated }
             let relationshipLink = "\(link)/relationships/\(relationshipID.uuidString)"
             return recipients.compactMap { person in
                 guard let email = person.email else { return nil }
@@ -159,7 +162,8 @@ extension Store {
                     template = "relationship-changed"
                     values["status"] = Self.statusWord(type)
                     values["unwound"] = type == .relationshipUnwound
-                    if type == .relationshipClosedForSilence { values["actor"] = "Mutual" }
+                    if type == .relationshipClosedForSilence || deactivated != nil { values["actor"] = "Mutual" }
+                    values["memberLeft"] = deactivated != nil
                 }
                 return Notification(
                     template: template, category: .relationships, recipient: EmailRecipient(personID: person.id, email: email, name: person.name),
@@ -193,6 +197,10 @@ extension Store {
             .outcomesImported, .concernRaised, .singleSignOnMemberJoined, .invitationsSentInBulk, .programmeLaunched:
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
+            return []
+        case .personProvisioned, .personDeactivated, .personReactivated, .scimTokenCreated, .scimTokenRotated, .scimTokenRevoked:
+            // Provisioning tells no one by itself; the relationships a deactivation pauses
+            // write their own `relationship.paused` events, which tell the other members.
             return []
         case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookEnabled, .webhookDisabled:
             // A disabled endpoint's admins are emailed in the transaction that disables it.

@@ -35,6 +35,9 @@ public final class Person: Model, @unchecked Sendable {
     @Field(key: "formality") public var formality: String
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "updated_at") public var updatedAt: Date?
+    /// When the organisation's identity provider deactivated them (SCIM `active: false`); nil
+    /// while active. A deactivated person cannot sign in and is in no programme's pool.
+    @OptionalField(key: "deactivated_at") public var deactivatedAt: Date?
 
     public init() {}
 

@@ -83,7 +83,8 @@ extension Store {
             throw Self.unknownSingleSignOnEmail(email.isEmpty ? "(no address)" : String(email.prefix(80)))
         }
         let existing = try await Login.query(on: try db()).filter(\.$email == email).first()
-        let people = try await Person.query(on: try db()).filter(\.$email == email).all()
+        // A person their identity provider deactivated (SCIM) does not become a member.
+        let people = try await Person.query(on: try db()).filter(\.$email == email).filter(\.$deactivatedAt == nil).all()
         if existing == nil && people.isEmpty { throw Self.unknownSingleSignOnEmail(email) }
         // Made before the transaction (bcrypt is slow); used only if the address has no login.
         let unusableHash = existing == nil ? try await passwords.hash(tokens.makeToken()) : ""

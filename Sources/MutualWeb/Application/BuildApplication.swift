@@ -177,6 +177,8 @@ public func buildApplication(
     WebhookPages(store: store, pages: pages).register(on: routes)
     PrivacyPages(store: store, pages: pages).register(on: routes)
     PrivacyAPI(store: store).register(on: routes)
+    SCIMRoutes(store: store, baseURL: configuration.baseURL).register(on: routes)
+    ProvisioningPages(store: store, pages: pages, baseURL: configuration.baseURL).register(on: routes)
     routePatterns.load(routes.records)
 
     var app = Application(

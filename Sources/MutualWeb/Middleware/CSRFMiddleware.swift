@@ -27,7 +27,8 @@ struct CSRFMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // One-click unsubscribe (RFC 8058) is posted by mail clients, which have no session or
         // CSRF cookie; the signed link in the path authorises it, and it can only turn mail off.
-        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" || request.uri.path.hasPrefix(Self.unsubscribePrefix) {
+        // SCIM, like the API, takes only a bearer token, which a browser never sends by itself.
+        if request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix(SCIMRoutes.prefix) || request.uri.path == "/metrics" || request.uri.path.hasPrefix(Self.unsubscribePrefix) {
             return try await next(request, context)
         }
         var context = context

@@ -14,6 +14,10 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
+            // SCIM clients read SCIM errors (RFC 7644 §3.12), not problem+json or pages.
+            if request.uri.path.hasPrefix(SCIMRoutes.prefix) {
+                return SCIMError.from(error, logger: context.logger).response(allow: (error as? MethodNotAllowed)?.allowed.joined(separator: ", "))
+            }
             let isAPI = request.uri.path.hasPrefix("/api/")
             if error is AuthenticationRequired && !isAPI {
                 let target = request.uri.path == "/" ? "/sign-in" : "/sign-in?next=\(percentEncode(request.uri.path))"

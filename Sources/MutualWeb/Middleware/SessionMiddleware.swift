@@ -11,6 +11,9 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        // SCIM is authorised by the organisation's provisioning token alone (SCIMRoutes):
+        // cookies are ignored there as under /api.
+        if request.uri.path.hasPrefix(SCIMRoutes.prefix) { return try await next(request, context) }
         if request.uri.path.hasPrefix("/api/") {
             if let authorization = request.headers[.authorization] {
                 guard authorization.lowercased().hasPrefix("bearer ") else { throw Self.invalidToken }

@@ -73,6 +73,7 @@ struct PageChrome {
                 nav.append(NavItem(label: "Audit log", href: "/admin/audit", current: current == "audit"))
                 nav.append(NavItem(label: "Jobs", href: "/admin/jobs", current: current == "jobs"))
                 nav.append(NavItem(label: "Webhooks", href: "/admin/webhooks", current: current == "webhooks"))
+                nav.append(NavItem(label: "Provisioning", href: "/admin/provisioning", current: current == "provisioning"))
                 nav.append(NavItem(label: "Sign-in security", href: "/admin/sign-in-security", current: current == "sign-in-security"))
                 nav.append(NavItem(label: "Privacy", href: "/admin/privacy", current: current == "privacy-admin"))
             }
