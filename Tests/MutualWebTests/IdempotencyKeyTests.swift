@@ -16,6 +16,7 @@ struct IdempotencyKeyTests {
     static let programme = #"{"name":"Swap","model":"pairs","cycle_start":"2027-01-04","cycle_end":"2027-06-30"}"#
     static let ana = #"{"email":"ana@acme.example"}"#
     static let bob = #"{"email":"bob@acme.example"}"#
+    static let carol = #"{"email":"carol@acme.example"}"#
 
     static func post(_ app: TestApp, _ path: String, token: String, key: String?, json: String) async throws -> TestResponse {
         var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
@@ -65,9 +66,12 @@ struct IdempotencyKeyTests {
             #expect(retry.text == created[0].1)
             #expect(retry.headers[.contentType] == "application/json")
             #expect(try await Self.invitations(app, org, to: "ana@acme.example") == 1)
-            // Without a key, the same POST makes another invitation: the key is what prevented it.
-            #expect(try await Self.post(app, "/api/v1/invitations", token: token, key: nil, json: Self.ana).status == .created)
-            #expect(try await Self.invitations(app, org, to: "ana@acme.example") == 2)
+            // Without a key, the same POST is not a replay: it is refused, since the address
+            // already has a pending invitation (one per address); still one invitation.
+            let unkeyed = try await Self.post(app, "/api/v1/invitations", token: token, key: nil, json: Self.ana)
+            #expect(unkeyed.status == .conflict)
+            #expect(unkeyed.headers[Self.replayed] == nil)
+            #expect(try await Self.invitations(app, org, to: "ana@acme.example") == 1)
         }
     }
 
@@ -86,10 +90,11 @@ struct IdempotencyKeyTests {
             #expect(reused.text.contains("Idempotency-Key") && reused.text.contains("different request"))
             #expect(try await Self.invitations(app, org, to: "bob@acme.example") == 0)
 
-            let someoneElse = try await Self.post(app, "/api/v1/invitations", token: second, key: "k-1", json: Self.ana)
+            // Another caller's k-1 with another body is neither a replay nor a 422: keys are per caller.
+            let someoneElse = try await Self.post(app, "/api/v1/invitations", token: second, key: "k-1", json: Self.carol)
             #expect(someoneElse.status == .created)
             #expect(someoneElse.headers[Self.replayed] == nil, "another caller's key is independent")
-            #expect(try await Self.invitations(app, org, to: "ana@acme.example") == 2)
+            #expect(try await Self.invitations(app, org, to: "carol@acme.example") == 1)
 
             clock.advance(by: 24 * 3600 - 1)
             #expect(try await Self.post(app, "/api/v1/invitations", token: admin, key: "k-1", json: Self.bob).status == .unprocessableContent)

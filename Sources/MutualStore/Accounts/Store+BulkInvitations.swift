@@ -7,6 +7,10 @@ extension Store {
     /// account; and the pasted entries that name nobody (so the page can list them).
     public func audience(_ audience: InvitationAudience, organisationID: UUID) async throws -> (people: [AudiencePerson], unknown: [String]) {
         let sql = try database.sql()
+        for (field, label, text) in [("department", "The department", audience.department), ("location", "The location", audience.location), ("skill", "The skill", audience.skill)]
+        where text.count > 200 {
+            throw StoreError.invalid(field: field, message: "\(label) is \(text.count) characters long; give at most 200, or leave it empty.")
+        }
         var skillID: UUID?
         let skill = audience.skill.trimmingCharacters(in: .whitespaces)
         if !skill.isEmpty {
@@ -22,6 +26,10 @@ extension Store {
         let pasted = audience.pastedEntries
         if pasted.count > 20_000 {
             throw StoreError.invalid(field: "people", message: "The pasted list has \(pasted.count) entries; paste at most 20,000 at a time.")
+        }
+        if let long = pasted.first(where: { $0.count > 320 }) {
+            throw StoreError.invalid(
+                field: "people", message: "The entry \"\(long.prefix(40))…\" is \(long.count) characters long; an id or an address has at most 320.")
         }
         let builder = sql.select()
             .column(SQLColumn("id", table: "p")).column(SQLColumn("external_id", table: "p")).column(SQLColumn("name", table: "p"))

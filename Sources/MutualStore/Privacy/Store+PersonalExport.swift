@@ -50,7 +50,8 @@ extension Store {
             key: "calendar_feeds", table: "calendar_feeds", condition: "t.person_id = $1", only: ["id", "created_at", "rotated_at"]),
         PersonalSection(
             key: "invitations", table: "invitations",
-            condition: "t.organisation_id = $2 AND (t.person_id = $1 OR LOWER(t.email) IN \(Store.ownAddresses))", without: ["token_digest"]),
+            condition: "t.organisation_id = $2 AND (t.person_id = $1 OR LOWER(t.email) IN \(Store.ownAddresses))",
+            without: ["token_digest", "sealed_token", "pending_key"]),
         PersonalSection(key: "enrolments", table: "enrolments", condition: "t.person_id = $1"),
         PersonalSection(
             key: "programmes", table: "programmes", condition: "t.id IN (SELECT programme_id FROM enrolments WHERE person_id = $1)",

@@ -29,9 +29,9 @@ struct BulkInvitationsAPI: Sendable {
         }
 
         var audience: InvitationAudience {
-            InvitationAudience(
-                department: department ?? "", level: level, location: location ?? "", skill: skill ?? "",
-                pastedList: (people ?? []).joined(separator: "\n"))
+            get throws {
+                try BulkInvitationsAPI.audience(department: department, level: level, location: location, skill: skill, people: people)
+            }
         }
     }
 
@@ -89,7 +89,7 @@ struct BulkInvitationsAPI: Sendable {
     ) async throws -> BulkInvitationBody {
         let body = try await input.read()
         let baseURL = self.baseURL
-        let result = try await store.inviteInBulk(body.audience, role: body.role ?? .participant, by: context.identity) {
+        let result = try await store.inviteInBulk(try body.audience, role: body.role ?? .participant, by: context.identity) {
             "\(baseURL)/invitations/\($0)"
         }
         return BulkInvitationBody(result)
@@ -99,12 +99,29 @@ struct BulkInvitationsAPI: Sendable {
     /// `after` (the previous page's `next`).
     @Sendable func access(_ request: Request, _ context: SignedInContext) async throws -> AccessListBody {
         let parameters = request.uri.queryParameters
+        if let text = parameters.get("q"), text.count > 200 {
+            throw StoreError.invalid(field: "q", message: "q is \(text.count) characters long; search with at most 200.")
+        }
         let page = try await store.memberAccess(
             status: try Self.status(parameters.get("status")), text: parameters.get("q") ?? "", after: parameters.get("after"),
             limit: try Paging.number(parameters.get("limit"), field: "limit", default: 50, range: 1...500), of: context.identity)
         return AccessListBody(
             items: page.lines.map(AccessBody.init),
             counts: AccessStatus.allCases.map { AccessCountBody(status: $0, count: page.counts[$0] ?? 0) }, total: page.total, next: page.next)
+    }
+
+    /// An audience from a request body. The list's entries are checked one by one here, before
+    /// they are joined as a pasted list (which would split an entry holding a comma).
+    static func audience(department: String?, level: Int?, location: String?, skill: String?, people: [String]?) throws -> InvitationAudience {
+        let people = people ?? []
+        if people.count > 20_000 {
+            throw StoreError.invalid(field: "people", message: "people has \(people.count) entries; send at most 20,000 at a time.")
+        }
+        if let long = people.first(where: { $0.count > 320 }) {
+            throw StoreError.invalid(field: "people", message: "The entry \"\(long.prefix(40))…\" is \(long.count) characters long; an id or an address has at most 320.")
+        }
+        return InvitationAudience(
+            department: department ?? "", level: level, location: location ?? "", skill: skill ?? "", pastedList: people.joined(separator: "\n"))
     }
 
     static func status(_ text: String?) throws -> AccessStatus? {

@@ -71,9 +71,8 @@ struct LaunchesAPI: Sendable {
         // Another organisation's programme is "not found" whatever the body says.
         _ = try await store.programme(id: id, of: context.identity)
         let body = try await input.read()
-        let audience = InvitationAudience(
-            department: body.department ?? "", level: body.level, location: body.location ?? "", skill: body.skill ?? "",
-            pastedList: (body.people ?? []).joined(separator: "\n"))
+        let audience = try BulkInvitationsAPI.audience(
+            department: body.department, level: body.level, location: body.location, skill: body.skill, people: body.people)
         let result = try await store.launchProgramme(id, audience: audience, by: context.identity)
         return LaunchResultBody(
             id: result.launchID ?? UUID(), recipients: result.recipients, invited: result.invited, alreadyEnrolled: result.alreadyEnrolled,
