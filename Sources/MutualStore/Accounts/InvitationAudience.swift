@@ -77,6 +77,8 @@ public struct BulkInvitationResult: Sendable, Equatable {
     public var withoutEmail = 0
     /// Pasted entries that name nobody in the directory.
     public var unknownEntries: [String] = []
+    /// Why the audience selected fewer people than it may seem (a skill nobody has).
+    public var notes: [String] = []
 
     public init() {}
 }

@@ -14,10 +14,9 @@ extension Store {
         var skillID: UUID?
         let skill = audience.skill.trimmingCharacters(in: .whitespaces)
         if !skill.isEmpty {
-            guard let id = try await skillResolver(for: organisationID).existingSkillID(for: skill) else {
-                throw StoreError.invalid(
-                    field: "skill", message: "No skill called \"\(skill)\" exists in the directory. Check the spelling, or leave the skill empty.")
-            }
+            // A skill nobody has selects nobody (said in the answer's notes), rather than refusing
+            // a well-formed request.
+            guard let id = try await skillResolver(for: organisationID).existingSkillID(for: skill) else { return ([], []) }
             skillID = id
         }
         if let level = audience.level, !(0...20).contains(level) {
@@ -77,6 +76,14 @@ extension Store {
         return (people, unknown)
     }
 
+    /// What to tell someone about an audience that selects less than they may expect: a skill
+    /// that no one in the directory has.
+    func audienceNotes(_ audience: InvitationAudience, organisationID: UUID) async throws -> [String] {
+        let skill = audience.skill.trimmingCharacters(in: .whitespaces)
+        guard !skill.isEmpty, try await skillResolver(for: organisationID).existingSkillID(for: skill) == nil else { return [] }
+        return ["No skill called \"\(skill)\" exists in the directory, so the skill filter selected nobody. Check the spelling, or leave it empty."]
+    }
+
     /// Invites, in one action, everyone the audience selects who has an email address, no
     /// account and no pending invitation. Each invitation lasts 14 days and is emailed through
     /// the durable queue, with a reminder after 7 days if still pending. Written in batches of
@@ -89,6 +96,7 @@ extension Store {
         let (people, unknown) = try await self.audience(audience, organisationID: identity.organisationID)
         var result = BulkInvitationResult()
         result.unknownEntries = unknown
+        result.notes = try await audienceNotes(audience, organisationID: identity.organisationID)
         var candidates: [(person: AudiencePerson, email: String)] = []
         for person in people {
             if person.hasAccount {

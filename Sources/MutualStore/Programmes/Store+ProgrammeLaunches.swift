@@ -40,7 +40,8 @@ extension Store {
             throw StoreError.invalid(
                 field: "audience",
                 message: people.isEmpty
-                    ? "Nobody in the directory matches this audience. Widen the filters or check the pasted list."
+                    ? (try await audienceNotes(audience, organisationID: identity.organisationID)).first
+                        ?? "Nobody in the directory matches this audience. Widen the filters or check the pasted list."
                     : "Everyone this audience selects is already enrolled or has no email address, so there is nobody to email.")
         }
         let launch = ProgrammeLaunch(

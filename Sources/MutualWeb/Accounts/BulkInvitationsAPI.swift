@@ -44,8 +44,12 @@ struct BulkInvitationsAPI: Sendable {
         let withoutEmail: Int
         /// Entries of `people` that name nobody in the directory.
         let unknownEntries: [String]
+        /// Why the filters selected fewer people than they may seem to (a skill nobody has).
+        let notes: [String]
         static var example: BulkInvitationBody {
-            BulkInvitationBody(invited: 312, alreadyInvited: 4, alreadyMembers: 2, withoutEmail: 1, unknownEntries: ["P9999"])
+            BulkInvitationBody(
+                invited: 312, alreadyInvited: 4, alreadyMembers: 2, withoutEmail: 1, unknownEntries: ["P9999"],
+                notes: ["No skill called \"Pyhton\" exists in the directory, so the skill filter selected nobody."])
         }
     }
 
@@ -99,6 +103,9 @@ struct BulkInvitationsAPI: Sendable {
     /// `after` (the previous page's `next`).
     @Sendable func access(_ request: Request, _ context: SignedInContext) async throws -> AccessListBody {
         let parameters = request.uri.queryParameters
+        if parameters.get("after") == "" {
+            throw StoreError.invalid(field: "after", message: "after is empty. Leave it out for the first page, or give the previous page's next.")
+        }
         if let text = parameters.get("q"), text.count > 200 {
             throw StoreError.invalid(field: "q", message: "q is \(text.count) characters long; search with at most 200.")
         }
@@ -114,8 +121,8 @@ struct BulkInvitationsAPI: Sendable {
     /// they are joined as a pasted list (which would split an entry holding a comma).
     static func audience(department: String?, level: Int?, location: String?, skill: String?, people: [String]?) throws -> InvitationAudience {
         let people = people ?? []
-        if people.count > 20_000 {
-            throw StoreError.invalid(field: "people", message: "people has \(people.count) entries; send at most 20,000 at a time.")
+        if people.count > 500 {
+            throw StoreError.invalid(field: "people", message: "people has \(people.count) entries; send at most 500 in one call, and call again for the rest.")
         }
         if let long = people.first(where: { $0.count > 320 }) {
             throw StoreError.invalid(field: "people", message: "The entry \"\(long.prefix(40))…\" is \(long.count) characters long; an id or an address has at most 320.")
@@ -139,7 +146,7 @@ extension BulkInvitationsAPI.BulkInvitationBody {
     init(_ result: BulkInvitationResult) {
         self.init(
             invited: result.invited, alreadyInvited: result.alreadyInvited, alreadyMembers: result.alreadyMembers, withoutEmail: result.withoutEmail,
-            unknownEntries: result.unknownEntries)
+            unknownEntries: result.unknownEntries, notes: result.notes)
     }
 }
 

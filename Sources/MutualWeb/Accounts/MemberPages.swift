@@ -154,6 +154,7 @@ struct MemberPages: Sendable {
             let more = result.unknownEntries.count > 10 ? " and \(result.unknownEntries.count - 10) more" : ""
             parts.append("Not in the directory: \(shown)\(more).")
         }
+        parts += result.notes
         return parts.joined(separator: " ")
     }
 

@@ -65,10 +65,10 @@ struct BulkInvitationStoreTests {
                 #expect(messages.count == 1, "\(email) got \(messages.count) emails")
                 #expect(messages.first?.body.contains("for 14 days") == true)
             }
-            // A filter naming a skill nobody has is refused with what to do, not an empty send.
-            await #expect(throws: StoreError.self) {
-                _ = try await store.inviteInBulk(InvitationAudience(skill: "Pyhton"), by: org.admin, acceptURL: Self.link)
-            }
+            // A filter naming a skill nobody has selects nobody, and the answer says why.
+            let typo = try await store.inviteInBulk(InvitationAudience(skill: "Pyhton"), by: org.admin, acceptURL: Self.link)
+            #expect(typo.invited == 0)
+            #expect(typo.notes.first?.contains("No skill called \"Pyhton\"") == true)
             // Only admins invite.
             await #expect(throws: StoreError.self) {
                 _ = try await store.inviteInBulk(InvitationAudience(), by: org.manager, acceptURL: Self.link)
