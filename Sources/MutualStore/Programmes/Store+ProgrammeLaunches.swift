@@ -36,8 +36,9 @@ extension Store {
                 result.withoutEmail += 1
             }
         }
+        // Nobody to email is a state of the directory, not a malformed request: 409.
         guard !recipients.isEmpty else {
-            throw StoreError.invalid(
+            throw StoreError.conflict(
                 field: "audience",
                 message: people.isEmpty
                     ? (try await audienceNotes(audience, organisationID: identity.organisationID)).first
