@@ -344,6 +344,19 @@ def invitation_link(database: str, recipient: str, timeout: float = 120) -> str:
     return wait_until(newest, timeout, what=f"an invitation email to {recipient}")
 
 
+def settle_jobs(database: str, timeout: float = 300) -> None:
+    """Waits until the demo's backlog of due jobs (the emails and events of loading it: every
+    published match, its invitations, its audit entries) has run, so a test's own changes are
+    not queued behind hundreds of them. A meeting's email is sent from the state at the time
+    its job runs (a later change overtakes an earlier one), so a test that checks one email per
+    change must start from an idle queue."""
+    def idle() -> bool:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as db:
+            (due,) = db.execute("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running') AND run_at <= ?", (time.time(),)).fetchone()
+        return due == 0
+    wait_until(idle, timeout, interval=0.5, what="the demo's due jobs to run")
+
+
 def invite_and_accept(admin: Member, database: str, email: str, name: str, password: str) -> None:
     """The invitation walk: `admin` invites `email` as a participant through the API, the link is
     read from the outbox, and the invitee accepts it with `name` and `password` (a new login)."""
@@ -371,6 +384,7 @@ def demo_server(request, name: str):
     loaded = subprocess.run([binary, "demo", "--database", database], env=env, cwd=workdir, capture_output=True, text=True, timeout=900)
     assert loaded.returncode == 0, f"mutual demo failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}"
     server = MutualServer(name, database, workdir, env).start()
+    settle_jobs(database)
     try:
         yield server, database
     finally:

@@ -25,7 +25,10 @@ extension Store {
         let (people, unknown) = try await self.audience(audience, organisationID: identity.organisationID)
         var result = LaunchResult()
         result.unknownEntries = unknown
-        let enrolled = Set(try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).all().map(\.personID))
+        // Only the ids: a programme of 10,000 enrolments is not loaded as models to learn who is in it.
+        let enrolled = Set(
+            try await database.sql().select().column("person_id").from(Enrolment.schema).where("programme_id", .equal, SQLBind(programmeID)).all()
+                .map { try $0.decode(column: "person_id", as: UUID.self) })
         var recipients: [(person: AudiencePerson, email: String)] = []
         for person in people {
             if enrolled.contains(person.id) {
