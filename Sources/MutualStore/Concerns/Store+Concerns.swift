@@ -34,8 +34,7 @@ extension Store {
     /// Names (or, with `nil`, removes) the person who reads a programme's concerns: someone in
     /// the organisation with a programme manager's or an admin's account. Programme managers and admins.
     public func setSupportContact(programmeID: UUID, personID: UUID?, by identity: Identity) async throws {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         if let personID {
             let account = try await Account.query(on: try db()).filter(\.$organisationID == identity.organisationID)
                 .filter(\.$personID == personID).first()

@@ -36,5 +36,6 @@ public enum MutualMigrations {
         AddProvisioning030(),
         AddPrivacy031(),
         AddBulkInvitationsAndLaunches032(),
+        AddProgrammeManagers033(),
     ]
 }

@@ -66,6 +66,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case invitationsSentInBulk = "invitations.sent_in_bulk"
     /// A programme manager emailed an audience an invitation to enrol.
     case programmeLaunched = "programme.launched"
+    /// An admin made a programme manager a manager of one programme (or the manager created it).
+    case programmeManagerAdded = "programme.manager_added"
+    /// An admin removed a manager from one programme.
+    case programmeManagerRemoved = "programme.manager_removed"
     /// An admin (or the deletion job) erased a person; ids and counts only.
     case personErased = "person.erased"
     case deletionRequested = "privacy.deletion_requested"
@@ -121,6 +125,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .webhookCreated, .webhookDeleted, .webhookSecretRotated, .webhookDisabled, .webhookEnabled: "webhook"
         case .invitationsSentInBulk: "organisation"
         case .programmeLaunched: "programme_launch"
+        case .programmeManagerAdded, .programmeManagerRemoved: "programme"
         case .personErased, .personalDataExported: "person"
         case .deletionRequested, .deletionCancelled, .deletionConfirmed: "deletion_request"
         case .privacySettingsChanged, .retentionApplied, .organisationExported: "organisation"
@@ -193,6 +198,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .webhookEnabled: "enabled a webhook endpoint again"
         case .invitationsSentInBulk: "invited people in bulk"
         case .programmeLaunched: "emailed an invitation to enrol in a programme"
+        case .programmeManagerAdded: "made someone a manager of a programme"
+        case .programmeManagerRemoved: "removed a manager from a programme"
         case .personErased: "erased a person (their place in others' history kept as a former member)"
         case .deletionRequested: "asked for their account to be deleted"
         case .deletionCancelled: "cancelled an account deletion request"

@@ -5,8 +5,7 @@ import SQLKit
 extension Store {
     /// A programme's feedback settings, for a programme manager of its organisation.
     public func feedbackSettings(programmeID: UUID, of identity: Identity) async throws -> FeedbackSettings {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         return try await feedbackSettings(programmeIDs: [programmeID], on: try db())[programmeID] ?? .defaults
     }
 
@@ -34,8 +33,7 @@ extension Store {
     /// freely until the cycle starts, and after that only raised: lowering k once answers were
     /// given under a promise of k would show them to the manager in smaller groups than promised.
     public func setFeedbackSettings(_ new: FeedbackSettings, programmeID: UUID, by identity: Identity) async throws {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         for (field, label, value) in [("k_scores", "scores", new.kScores), ("k_comments", "comments", new.kComments)]
         where !FeedbackSettings.kRange.contains(value) {
             throw StoreError.invalid(

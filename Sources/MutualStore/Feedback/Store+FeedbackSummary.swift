@@ -6,8 +6,7 @@ extension Store {
     /// A programme's feedback as its managers may see it (programme managers and admins of its
     /// organisation).
     public func feedbackSummary(programmeID: UUID, of identity: Identity) async throws -> FeedbackSummary {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         return try await feedbackSummary(organisationID: identity.organisationID, programmeID: programmeID)
     }
 

@@ -68,8 +68,7 @@ extension Store {
     /// A programme's milestones over all its relationships: completed of total, and overdue.
     /// Programme managers only.
     public func milestoneTotals(inProgramme id: UUID, by identity: Identity) async throws -> MilestoneTotals {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: id, of: identity)
+        _ = try await managedProgramme(id: id, of: identity)
         guard let sql = try db() as? any SQLDatabase else { throw StoreError.unavailable }
         let today = GoalDates.startOfDay(clock.now)
         let query: SQLQueryString = """
@@ -394,7 +393,8 @@ extension Store {
         else { throw StoreError.notFound(what: "relationship") }
         let isMember = try await RelationshipMember.query(on: database).filter(\.$relationshipID == id)
             .filter(\.$personID == identity.personID).first() != nil
-        guard isMember || identity.role >= .programmeManager else { throw StoreError.notFound(what: "relationship") }
+        let readsAsManager = isMember ? false : try await manages(programmeID: relationship.programmeID, identity)
+        guard isMember || readsAsManager else { throw StoreError.notFound(what: "relationship") }
         guard isMember else {
             throw StoreError.forbidden(
                 message: "Only the members of a relationship write its goals and milestones. As a programme manager you can read them.")

@@ -14,10 +14,7 @@ extension Store {
     public func programmeImpact(
         programmeID: UUID, of identity: Identity, options: ImpactOptions = ImpactOptions()
     ) async throws -> ProgrammeImpact {
-        guard identity.role >= .programmeManager else {
-            throw StoreError.forbidden(message: "Only programme managers and admins can see a programme's impact.")
-        }
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         guard let sql = try db() as? any SQLDatabase else { throw StoreError.unavailable }
         let organisationID = identity.organisationID
 

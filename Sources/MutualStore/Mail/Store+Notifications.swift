@@ -194,7 +194,8 @@ extension Store {
             .twoFactorEnabled, .twoFactorDisabled, .twoFactorRecoveryCodeUsed, .twoFactorRecoveryCodesRegenerated,
             .organisationSettingsChanged, .messagePosted, .nudgeRulesChanged, .goalCompleted, .milestoneCompleted, .meetingLogged,
             .skillLevelRaised, .goalCreated, .goalChanged, .goalRemoved, .milestoneCreated, .milestoneChanged, .milestoneRemoved, .feedbackReceived,
-            .outcomesImported, .concernRaised, .singleSignOnMemberJoined, .invitationsSentInBulk, .programmeLaunched:
+            .outcomesImported, .concernRaised, .singleSignOnMemberJoined, .invitationsSentInBulk, .programmeLaunched,
+            .programmeManagerAdded, .programmeManagerRemoved:
             // Invitations carry a secret link, so their message is queued with the invitation
             // itself (sealed); the rest need no email.
             return []

@@ -20,8 +20,7 @@ public struct MatchRunner: Sendable {
     /// running: the run is a durable job (``JobKind/matchRun``) that a worker runs with
     /// ``execute(runID:)``; if that worker dies, another takes the job over.
     public func start(programmeID: UUID, seed: Int = 1, by identity: Identity) async throws -> MatchRunSummary {
-        try store.requireRole(.programmeManager, identity)
-        let programme = try await store.scopedProgramme(id: programmeID, of: identity)
+        let programme = try await store.managedProgramme(id: programmeID, of: identity)
         try MatchRun.checkSeed(seed)
         let enrolled = try await Enrolment.query(on: try store.db()).filter(\.$programmeID == programmeID).count()
         guard enrolled >= 2 else {
@@ -42,6 +41,7 @@ public struct MatchRunner: Sendable {
         guard let source = try await MatchRun.query(on: try store.db()).filter(\.$id == runID)
             .filter(\.$organisationID == identity.organisationID).first()
         else { throw StoreError.notFound(what: "match run") }
+        try await store.requireManager(ofProgrammeID: source.programmeID, identity)
         try await store.requireEditable(source)
         let seed = seed ?? source.seed
         try MatchRun.checkSeed(seed)

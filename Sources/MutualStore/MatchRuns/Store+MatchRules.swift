@@ -32,8 +32,7 @@ public struct RulesEffect: Sendable, Equatable {
 extension Store {
     /// The programme's rules (its model's defaults until a manager saves some).
     public func programmeRules(programmeID: UUID, by identity: Identity) async throws -> ProgrammeRules {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         return ProgrammeRules(
             programmeID: programmeID, model: programme.model, rules: try Self.rules(of: programme), isDefault: programme.matchingRules.isEmpty)
     }
@@ -41,8 +40,7 @@ extension Store {
     /// Checks a rules document (the rules-file JSON; keys left out keep the model's defaults)
     /// and returns the rules, or says which key is wrong and how to fix it.
     public func checkRules(_ document: String, programmeID: UUID, by identity: Identity) async throws -> MatchRules {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         return try Self.decodeRules(document, model: programme.model)
     }
 
@@ -50,8 +48,7 @@ extension Store {
     /// not change them). Runs started afterwards use them and record them.
     @discardableResult
     public func setProgrammeRules(_ rules: MatchRules, programmeID: UUID, by identity: Identity) async throws -> ProgrammeRules {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         programme.matchingRules = RulesFile.encodeText(rules)
         programme.updatedAt = clock.now
         try await transaction { database in
@@ -66,8 +63,7 @@ extension Store {
     /// What the rules would do to the programme's current pool: the engine's quick preview over
     /// the people the next run would see, with the same history. Nothing is saved.
     public func rulesEffect(_ rules: MatchRules, programmeID: UUID, by identity: Identity) async throws -> RulesEffect {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         let enrolled = try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).count()
         let people = try await matchingPeople(of: programme)
         let model = Self.engineModel(programme.model)

@@ -119,13 +119,13 @@ extension Store {
         guard let run = try await MatchRun.query(on: try db()).filter(\.$id == id)
             .filter(\.$organisationID == identity.organisationID).first()
         else { throw StoreError.notFound(what: "match run") }
+        try await requireManager(ofProgrammeID: run.programmeID, identity)
         return try await summary(run, on: try db())
     }
 
     /// A programme's runs, newest first; their proposals only when asked for (a list shows totals).
     public func matchRuns(of programmeID: UUID, includingProposals: Bool = false, by identity: Identity) async throws -> [MatchRunSummary] {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         let runs = try await MatchRun.query(on: try db()).filter(\.$programmeID == programmeID).sort(\.$createdAt, .descending).all()
         guard includingProposals else { return runs.map { Self.summary($0) } }
         var summaries: [MatchRunSummary] = []

@@ -24,6 +24,7 @@ extension Store {
         guard let run = try await MatchRun.query(on: try db()).filter(\.$id == runID)
             .filter(\.$organisationID == identity.organisationID).first()
         else { throw StoreError.notFound(what: "match run") }
+        try await requireManager(ofProgrammeID: run.programmeID, identity)
         try await requireEditable(run)
         let summary = try await self.summary(run, on: try db())
         if let expectedEdits, expectedEdits != summary.edits.count {

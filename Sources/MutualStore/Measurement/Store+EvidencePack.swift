@@ -5,8 +5,7 @@ import SQLKit
 extension Store {
     /// A programme's ISMCP evidence pack, computed now. Programme managers and admins only.
     public func evidencePack(programmeID: UUID, of identity: Identity) async throws -> EvidencePack {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         let detail = try await self.programme(id: programmeID, of: identity)
         let dashboard = try await programmeDashboard(id: programmeID, of: identity)
         guard let sql = try db() as? any SQLDatabase else { throw StoreError.unavailable }

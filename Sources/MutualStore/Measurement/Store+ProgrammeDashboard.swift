@@ -4,17 +4,18 @@ import Foundation
 extension Store {
     /// A programme's dashboard, computed now. Programme managers and admins only.
     public func programmeDashboard(id: UUID, of identity: Identity) async throws -> ProgrammeDashboard {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: id, of: identity)
+        let programme = try await managedProgramme(id: id, of: identity)
         return try await dashboard(of: programme)
     }
 
     /// Every programme's dashboard in the organisation, newest cycle first, for the
-    /// organisation-wide view. Programme managers and admins only.
+    /// organisation-wide view: for a programme manager, the programmes they manage.
     public func programmeDashboards(of identity: Identity) async throws -> [ProgrammeDashboard] {
         try requireRole(.programmeManager, identity)
+        let managed = try await managedProgrammes(of: identity)
         let programmes = try await Programme.query(on: try db()).filter(\.$organisationID == identity.organisationID)
             .sort(\.$cycleStart, .descending).sort(\.$name).all()
+            .filter { managed.contains(try $0.requireID()) }
         var dashboards: [ProgrammeDashboard] = []
         for programme in programmes { dashboards.append(try await dashboard(of: programme)) }
         return dashboards

@@ -24,7 +24,7 @@ extension Store {
         let (relationship, members) = try await scopedRelationship(id: relationshipID, of: identity)
         let isMember = members.contains { $0.personID == identity.personID }
         let fromManager = asManager || !isMember
-        if fromManager { try requireRole(.programmeManager, identity) }
+        if fromManager { try await requireManager(ofProgrammeID: relationship.programmeID, identity) }
         let body = try InputRules.longText(rawBody, field: "body", label: "the message", maxLength: Self.threadMessageLimit)
         guard !body.isEmpty else {
             throw StoreError.invalid(field: "body", message: "Write a message before sending it.")

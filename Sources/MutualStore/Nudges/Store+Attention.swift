@@ -18,7 +18,10 @@ extension Store {
     /// The thresholds are the programme's nudge days, whether or not its emails are on.
     public func needsAttention(in programmeID: UUID? = nil, includeSnoozed: Bool = false, of identity: Identity) async throws -> [AttentionItem] {
         try requireRole(.programmeManager, identity)
-        if let programmeID { _ = try await scopedProgramme(id: programmeID, of: identity) }
+        if let programmeID { _ = try await managedProgramme(id: programmeID, of: identity) }
+        let managed = try await managedProgrammes(of: identity)
+        // A programme manager with no programme has nothing to look at (and `IN ()` is not SQL).
+        if let ids = managed.ids, ids.isEmpty { return [] }
         let now = clock.now
         let database = try db()
         guard let sql = database as? any SQLDatabase else { throw StoreError.unavailable }
@@ -36,6 +39,7 @@ extension Store {
         select += " FROM \(ident: Relationship.schema) r WHERE r.organisation_id = \(bind: identity.organisationID) "
             + "AND r.status = \(bind: Relationship.Status.active.rawValue)"
         if let programmeID { select += " AND r.programme_id = \(bind: programmeID)" }
+        if let ids = managed.ids { select += " AND r.programme_id IN (\(binds: Array(ids)))" }
         let rows = try await sql.raw(select).all()
 
         struct Candidate { let id: UUID, programmeID: UUID, startedAt: Date, last: Date?, flags: [AttentionItem.Flag] }
@@ -115,8 +119,8 @@ extension Store {
     /// it"); it comes back after that if it still needs attention. `until` must be in the future
     /// and at most ``longestSnoozeDays`` away.
     public func snoozeAttention(relationshipID: UUID, until: Date, by identity: Identity) async throws {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedRelationship(id: relationshipID, of: identity)
+        let (relationship, _) = try await scopedRelationship(id: relationshipID, of: identity)
+        try await requireManager(ofProgrammeID: relationship.programmeID, identity)
         let now = clock.now
         guard until > now else {
             throw StoreError.invalid(field: "until", message: "Choose a date after today to snooze until.")

@@ -4,8 +4,7 @@ import Foundation
 extension Store {
     /// A programme's nudge rules, for its managers (defaults until one changes them).
     public func nudgeRules(for programmeID: UUID, of identity: Identity) async throws -> NudgeRules {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         return try await NudgeRulesRow.find(programmeID, on: try db())?.rules ?? .defaults
     }
 
@@ -13,8 +12,7 @@ extension Store {
     /// ``NudgeRules/dayRange`` are refused with the field named.
     @discardableResult
     public func updateNudgeRules(for programmeID: UUID, _ rules: NudgeRules, by identity: Identity) async throws -> NudgeRules {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         let checked = try rules.validated()
         let now = clock.now
         try await transaction { database in

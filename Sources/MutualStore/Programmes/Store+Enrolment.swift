@@ -39,8 +39,7 @@ extension Store {
     public func enrol(
         personIDs: [UUID], role: EnrolmentRole? = nil, in programmeID: UUID, by identity: Identity
     ) async throws -> (added: Int, alreadyEnrolled: Int) {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         let role = try Self.role(role, for: programme)
         let database = try db()
         let unique = Array(Set(personIDs))
@@ -67,8 +66,7 @@ extension Store {
     }
 
     private func enrol(csv text: String, headerAdded: Bool, in programmeID: UUID, by identity: Identity) async throws -> EnrolmentFileReport {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         var report = EnrolmentFileReport()
         var records: [CSVRecord] = []
         var parser = CSVParser()
@@ -155,7 +153,7 @@ extension Store {
         let programme = try await scopedProgramme(id: programmeID, of: identity)
         guard Self.isEnrolmentOpen(programme, today: isoDate(clock.now)) else {
             if try await Enrolment.query(on: try db()).filter(\.$programmeID == programmeID).filter(\.$personID == identity.personID).first() == nil,
-                identity.role < .programmeManager
+                !(try await manages(programmeID: programmeID, identity))
             {
                 throw StoreError.notFound(what: "programme")
             }
@@ -189,8 +187,11 @@ extension Store {
 
     /// Takes someone out of a programme: themself, or anyone for a programme manager.
     public func withdraw(personID: UUID, from programmeID: UUID, by identity: Identity) async throws {
-        if personID != identity.personID { try requireRole(.programmeManager, identity) }
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        if personID != identity.personID {
+            try await requireManager(ofProgrammeID: programmeID, identity)
+        } else {
+            _ = try await scopedProgramme(id: programmeID, of: identity)
+        }
         try await transaction { database in
             // Read and deleted on one transaction, the row locked: two withdrawals at once record
             // one event, and the second hears there was nothing to withdraw.
@@ -210,8 +211,7 @@ extension Store {
     /// Everyone enrolled, by name, with what each still has to fill in: the readiness check a
     /// programme manager looks at before matching.
     public func enrolments(in programmeID: UUID, by identity: Identity) async throws -> [EnrolmentLine] {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         let database = try db()
         let enrolments = try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).all()
         let personIDs = enrolments.map(\.personID)

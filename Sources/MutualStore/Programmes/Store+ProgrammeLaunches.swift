@@ -9,8 +9,7 @@ extension Store {
     /// enrolment deadline, a reminder goes two days before it to those who have not enrolled.
     /// Written in batches of 200 per transaction, each with its recipients and emails.
     public func launchProgramme(_ programmeID: UUID, audience: InvitationAudience, by identity: Identity) async throws -> LaunchResult {
-        try requireRole(.programmeManager, identity)
-        let programme = try await scopedProgramme(id: programmeID, of: identity)
+        let programme = try await managedProgramme(id: programmeID, of: identity)
         let now = clock.now
         guard programme.selfEnrolment else {
             throw StoreError.conflict(
@@ -210,8 +209,7 @@ extension Store {
     /// A programme's launches, newest first, each with how many of its recipients enrolled at
     /// or after it was sent.
     public func programmeLaunches(_ programmeID: UUID, of identity: Identity) async throws -> [LaunchSummary] {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         let launches = try await ProgrammeLaunch.query(on: try db()).filter(\.$programmeID == programmeID).sort(\.$sentAt, .descending).all()
         guard !launches.isEmpty else { return [] }
         let sql = try database.sql()

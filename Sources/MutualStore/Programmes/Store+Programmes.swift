@@ -68,6 +68,8 @@ public struct ProgrammeDetail: Sendable, Equatable {
     public let viewerEnrolled: Bool
     /// Whether self-enrolment is possible today.
     public let enrolmentOpen: Bool
+    /// Whether the viewer manages it (an admin, or one of its programme managers).
+    public let viewerManages: Bool
 }
 
 /// A line of the programmes list.
@@ -80,6 +82,8 @@ public struct ProgrammeSummary: Sendable, Equatable {
     public let enrolled: Int
     public let viewerEnrolled: Bool
     public let enrolmentOpen: Bool
+    /// Whether the viewer manages it (an admin, or one of its programme managers).
+    public let viewerManages: Bool
 }
 
 extension Store {
@@ -102,6 +106,10 @@ extension Store {
             try await programme.create(on: transaction)
             try await Self.replaceObjectives(of: programme, with: objectives, on: transaction)
             try await Self.replaceMilestoneTemplates(of: programme, with: templates, on: transaction)
+            // A programme manager manages what they create; admins manage everything anyway.
+            if identity.role == .programmeManager {
+                try await self.recordManager(personID: identity.personID, of: programme, by: identity.personID, on: transaction)
+            }
             try await self.record(
                 NewEvent(
                     .programmeCreated, organisationID: identity.organisationID, actor: identity.personID, subject: try programme.requireID(),
@@ -122,7 +130,7 @@ extension Store {
         let draft = try Self.validated(draft)
         let objectives = try Self.validated(objectives)
         let templates = try milestoneTemplates.map { try Self.validated($0) }
-        let programme = try await scopedProgramme(id: id, of: identity)
+        let programme = try await managedProgramme(id: id, of: identity)
         Self.apply(draft, to: programme, now: clock.now)
         try await transaction { transaction in
             try await Self.requireUniqueName(draft.name, except: id, in: identity.organisationID, on: transaction)
@@ -141,7 +149,7 @@ extension Store {
         return try await self.programme(id: id, of: identity)
     }
 
-    /// The programmes the member may see: managers see all; participants see those they are
+    /// The programmes the member may see: those they manage (all, for an admin), those they are
     /// in and those open for self-enrolment. Newest cycle first.
     public func programmes(of identity: Identity) async throws -> [ProgrammeSummary] {
         let database = try db()
@@ -151,19 +159,20 @@ extension Store {
             try await Enrolment.query(on: database).filter(\.$organisationID == identity.organisationID)
                 .filter(\.$personID == identity.personID).all().map(\.programmeID))
         let today = isoDate(clock.now)
+        let managed = try await managedProgrammes(of: identity)
         return try programmes.compactMap { programme -> ProgrammeSummary? in
             let id = try programme.requireID()
             let open = Self.isEnrolmentOpen(programme, today: today)
-            guard identity.role >= .programmeManager || mine.contains(id) || open else { return nil }
+            guard managed.contains(id) || mine.contains(id) || open else { return nil }
             return ProgrammeSummary(
                 id: id, name: programme.name, model: programme.model, cycleStart: programme.cycleStart, cycleEnd: programme.cycleEnd,
-                enrolled: counts[id] ?? 0, viewerEnrolled: mine.contains(id), enrolmentOpen: open)
+                enrolled: counts[id] ?? 0, viewerEnrolled: mine.contains(id), enrolmentOpen: open, viewerManages: managed.contains(id))
         }
         .sorted { ($1.cycleStart, $0.name.lowercased()) < ($0.cycleStart, $1.name.lowercased()) }
     }
 
     /// One programme with its objectives; "not found" for another organisation's programme, or
-    /// for a participant who is neither enrolled nor able to enrol.
+    /// for a member who neither manages it, nor is enrolled, nor is able to enrol.
     public func programme(id: UUID, of identity: Identity) async throws -> ProgrammeDetail {
         let database = try db()
         let programme = try await scopedProgramme(id: id, of: identity)
@@ -171,12 +180,14 @@ extension Store {
         let viewerEnrolled = try await Enrolment.query(on: database).filter(\.$programmeID == id)
             .filter(\.$personID == identity.personID).first() != nil
         let open = Self.isEnrolmentOpen(programme, today: isoDate(clock.now))
-        guard identity.role >= .programmeManager || viewerEnrolled || open else { throw StoreError.notFound(what: "programme") }
+        let manages = try await self.manages(programmeID: id, identity)
+        guard manages || viewerEnrolled || open else { throw StoreError.notFound(what: "programme") }
         let objectives = try await ProgrammeObjective.query(on: database).filter(\.$programmeID == id).sort(\.$position).all()
         return ProgrammeDetail(
             id: id, draft: Self.draft(of: programme),
             objectives: try objectives.map { ObjectiveDraft(goal: $0.goal, kpis: try JSONDecoder().decode([KPI].self, from: Data($0.kpisJSON.utf8))) },
-            milestoneTemplates: try await milestoneTemplates(ofProgramme: id, on: database), enrolled: enrolled, viewerEnrolled: viewerEnrolled, enrolmentOpen: open)
+            milestoneTemplates: try await milestoneTemplates(ofProgramme: id, on: database), enrolled: enrolled, viewerEnrolled: viewerEnrolled, enrolmentOpen: open,
+            viewerManages: manages)
     }
 
     // MARK: Helpers

@@ -46,7 +46,7 @@ extension Store {
         try requireRole(.programmeManager, identity)
         guard let run = try await MatchRun.query(on: try db()).filter(\.$id == id).filter(\.$organisationID == identity.organisationID).first()
         else { throw StoreError.notFound(what: "match run") }
-        let programme = try await scopedProgramme(id: run.programmeID, of: identity)
+        let programme = try await managedProgramme(id: run.programmeID, of: identity)
         guard run.status == .done else {
             throw StoreError.conflict(field: nil, message: "Only a finished run can be published; this one is \(run.status.rawValue).")
         }
@@ -121,7 +121,7 @@ extension Store {
     /// ``publishMatchRun(id:by:)`` does (a group with someone no longer in the directory is
     /// left out).
     public func publishPreview(of run: MatchRunSummary, by identity: Identity) async throws -> PublishPreview {
-        try requireRole(.programmeManager, identity)
+        try await requireManager(ofProgrammeID: run.programmeID, identity)
         let groups = run.groups
         // Three columns of the run's people and a count of their accounts, read with SQLKit: the
         // run page asks on every view, and a run can hold 10,000 people (models would decode
@@ -225,8 +225,7 @@ extension Store {
 
     /// How the programme's published matches stand.
     public func publishedMatches(in programmeID: UUID, by identity: Identity) async throws -> PublishedMatchesSummary {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         var summary = PublishedMatchesSummary()
         let matches = try await PublishedMatch.query(on: try db()).filter(\.$programmeID == programmeID).all()
         for match in matches.sorted(by: { $0.publishedAt < $1.publishedAt }) {

@@ -152,7 +152,9 @@ extension Store {
         return RelationshipView(
             id: id, programmeID: relationship.programmeID, programmeName: programme.name, status: relationship.status,
             startedAt: relationship.startedAt, endedAt: relationship.endedAt,
-            endReason: Self.endReason(of: relationship, members: members, for: identity), vision: relationship.vision,
+            endReason: Self.endReason(
+                of: relationship, members: members, for: identity, viewerManages: try await manages(programmeID: relationship.programmeID, identity)),
+            vision: relationship.vision,
             boundaries: relationship.boundaries, confidentiality: relationship.confidentiality, cadence: relationship.cadence,
             meetingCadence: relationship.meetingCadence, structure: relationship.structure, agreementVersion: relationship.agreementVersion, members: memberViews,
             teaching: try await teachingLines(personIDs, organisationID: relationship.organisationID), reasons: reasons)
@@ -167,8 +169,7 @@ extension Store {
 
     /// A programme's relationships, for its manager.
     public func relationships(in programmeID: UUID, by identity: Identity) async throws -> [RelationshipSummary] {
-        try requireRole(.programmeManager, identity)
-        _ = try await scopedProgramme(id: programmeID, of: identity)
+        _ = try await managedProgramme(id: programmeID, of: identity)
         let ids = try await Relationship.query(on: try db()).filter(\.$programmeID == programmeID).all().map { try $0.requireID() }
         return try await summaries(of: ids)
     }
@@ -306,8 +307,8 @@ extension Store {
     /// The reason a relationship ended, as the viewer may read it: a member leaves without
     /// fault, so the reason they gave is shown to them and to managers, never to the other
     /// members; a manager's or the system's reason is shown to everyone.
-    static func endReason(of relationship: Relationship, members: [RelationshipMember], for identity: Identity) -> String {
-        guard let endedBy = relationship.endedBy, endedBy != identity.personID, identity.role < .programmeManager,
+    static func endReason(of relationship: Relationship, members: [RelationshipMember], for identity: Identity, viewerManages: Bool) -> String {
+        guard let endedBy = relationship.endedBy, endedBy != identity.personID, !viewerManages,
             members.contains(where: { $0.personID == endedBy })
         else { return relationship.endReason }
         return ""
@@ -315,14 +316,15 @@ extension Store {
 
     // MARK: Helpers
 
-    /// The relationship and its members, when the caller is a member or manages programmes in
-    /// the same organisation.
+    /// The relationship and its members, when the caller is a member or manages its programme.
     func scopedRelationship(id: UUID, of identity: Identity) async throws -> (Relationship, [RelationshipMember]) {
         guard let relationship = try await Relationship.query(on: try db()).filter(\.$id == id)
             .filter(\.$organisationID == identity.organisationID).first()
         else { throw StoreError.notFound(what: "relationship") }
         let members = try await RelationshipMember.query(on: try db()).filter(\.$relationshipID == id).sort(\.$position).all()
-        guard identity.role >= .programmeManager || members.contains(where: { $0.personID == identity.personID }) else {
+        let isMember = members.contains { $0.personID == identity.personID }
+        let isManager = isMember ? false : try await manages(programmeID: relationship.programmeID, identity)
+        guard isMember || isManager else {
             throw StoreError.notFound(what: "relationship")
         }
         return (relationship, members)

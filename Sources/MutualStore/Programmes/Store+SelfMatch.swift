@@ -238,6 +238,8 @@ extension Store {
     private func selfMatchProgramme(_ programmeID: UUID, identity: Identity) async throws -> Programme {
         let programme = try await scopedProgramme(id: programmeID, of: identity)
         guard programme.selfMatch else {
+            // Someone who may not see the programme at all hears that it does not exist.
+            _ = try await self.programme(id: programmeID, of: identity)
             throw StoreError.conflict(
                 field: nil, message: "\(programme.name) matches people through the programme manager's runs; choosing your own match is switched off.")
         }

@@ -29,7 +29,9 @@ struct ProgrammePages: Sendable {
         let rows = try await store.programmes(of: context.identity).map {
             ListRow(
                 id: $0.id.uuidString, name: $0.name, model: $0.model.label, cycle: "\($0.cycleStart) to \($0.cycleEnd)", enrolled: $0.enrolled,
-                status: $0.viewerEnrolled ? "You are enrolled" : ($0.enrolmentOpen ? "Open for enrolment" : ""))
+                status: $0.viewerEnrolled
+                    ? "You are enrolled"
+                    : ($0.viewerManages && context.identity.role == .programmeManager ? "You manage it" : ($0.enrolmentOpen ? "Open for enrolment" : "")))
         }
         return try pages.render(
             "programmes",
@@ -187,6 +189,7 @@ struct ProgrammePages: Sendable {
     struct RoleOption { let value: String, label: String }
     struct RunRow { let id: String, started: String, status: String }
     struct RelationshipRow { let id: String, members: String, status: String, signed: Bool }
+    struct ManagerRow { let personID: String, name: String, email: String }
     struct ShowModel {
         let page: PageChrome
         let id: String, name: String, description: String, model: String, structure: String, cadence: String, agendaTemplate: String
@@ -206,15 +209,30 @@ struct ProgrammePages: Sendable {
         let milestoneTotals: String
         /// Ethics: who reads concerns (everyone sees the name), and the managers' choice of them.
         var supportContact = "", supportOptions: [Option] = []
+        /// Roles/: who manages the programme; admins add and remove them.
+        var managers: [ManagerRow] = [], hasManagers = false, canChangeManagers = false, managerOptions: [Option] = [], hasManagerOptions = false
         var status = "", error = "", enrolmentText = ""
         var problems: [String] = []
     }
 
-    private func showModel(_ context: SignedInContext, id: UUID) async throws -> ShowModel {
+    func showModel(_ context: SignedInContext, id: UUID) async throws -> ShowModel {
         var model = try await baseShowModel(context, id: id)
         let contact = try await store.supportContact(programmeID: id, of: context.identity)
         model.supportContact = contact?.name ?? ""
-        if context.identity.role >= .programmeManager {
+        if model.isManager {
+            model.managers = try await store.programmeManagers(ofProgramme: id, by: context.identity).map {
+                ManagerRow(personID: $0.personID.uuidString, name: $0.name, email: $0.email ?? "")
+            }
+            model.hasManagers = !model.managers.isEmpty
+            model.canChangeManagers = context.identity.role >= .admin
+        }
+        if model.canChangeManagers {
+            model.managerOptions = try await store.programmeManagerCandidates(ofProgramme: id, by: context.identity).map {
+                Option(value: $0.personID.uuidString, label: $0.name, selected: false)
+            }
+            model.hasManagerOptions = !model.managerOptions.isEmpty
+        }
+        if model.isManager {
             model.supportOptions = [Option(value: "", label: "Nobody named: the organisation's admins read concerns", selected: contact == nil)]
                 + (try await store.supportContactCandidates(of: context.identity)).map {
                     Option(value: $0.personID.uuidString, label: $0.name, selected: $0.personID == contact?.personID)
@@ -226,7 +244,7 @@ struct ProgrammePages: Sendable {
     private func baseShowModel(_ context: SignedInContext, id: UUID) async throws -> ShowModel {
         let detail = try await store.programme(id: id, of: context.identity)
         let d = detail.draft
-        let isManager = context.identity.role >= .programmeManager
+        let isManager = detail.viewerManages
         let lines = isManager ? try await store.enrolments(in: id, by: context.identity) : []
         let runs = isManager ? try await store.matchRuns(of: id, by: context.identity) : []
         let published = isManager ? try await store.publishedMatches(in: id, by: context.identity) : PublishedMatchesSummary()
