@@ -105,15 +105,13 @@ extension Store {
         let programme = try await scopedProgramme(id: programmeID, of: identity)
         guard let account = try await Account.query(on: try db()).filter(\.$organisationID == identity.organisationID)
             .filter(\.$personID == personID).first()
-        else {
-            throw StoreError.invalid(
-                field: "person_id", message: "That person has no account in your organisation. Invite them as a programme manager first, then add them here.")
-        }
+        else { throw StoreError.notFound(what: "member") }
         guard account.role == .programmeManager else {
             let why = account.role == .admin
                 ? "\(account.name) is an organisation admin and manages every programme already."
                 : "\(account.name) is a participant. Change their role to programme manager on the members page first, then add them here."
-            throw StoreError.invalid(field: "person_id", message: why)
+            // A state of the directory, not a malformed request: the same id works once their role changes.
+            throw StoreError.conflict(field: "person_id", message: why)
         }
         try await transaction { transaction in
             // The existence check and the insert are one step under the programme's row lock, so

@@ -55,6 +55,9 @@ struct ProgrammeImpactStoreTests {
                 ProgrammeDraft(name: "Swap", model: .pairs, cycleStart: "2026-01-01", cycleEnd: "2026-06-30"), objectives: [], by: org.admin)
             await #expect(throws: StoreError.self) { _ = try await store.programmeImpact(programmeID: programme.id, of: org.participant) }
             await #expect(throws: StoreError.self) { _ = try await store.programmeImpact(programmeID: programme.id, of: other.admin) }
+            // A programme manager sees the impact of the programmes they manage only.
+            await #expect(throws: StoreError.self) { _ = try await store.programmeImpact(programmeID: programme.id, of: org.manager) }
+            try await store.addProgrammeManager(personID: org.manager.personID, toProgramme: programme.id, by: org.admin)
             let empty = try await store.programmeImpact(programmeID: programme.id, of: org.manager)
             #expect(empty.participants == 0)
             #expect(empty.report.outcomes.isEmpty)
