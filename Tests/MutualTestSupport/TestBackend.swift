@@ -5,8 +5,9 @@ import SQLKit
 import Testing
 
 /// The databases the store and web suites run on: in-memory SQLite always, and PostgreSQL when
-/// `MUTUAL_TEST_POSTGRES` holds a URL (CI sets it). Each test gets its own empty database: a
-/// fresh in-memory SQLite, or a fresh schema in PostgreSQL that is dropped afterwards.
+/// `MUTUAL_TEST_POSTGRES` holds a URL (CI sets it). Each test gets its own empty, migrated
+/// database: a SQLite file, or a schema in PostgreSQL, copied from a template the migrations
+/// made once per test process (``MigratedTemplate``) and removed afterwards.
 public enum TestBackend: String, Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres
@@ -50,16 +51,39 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
     }
 
     /// A migrated, empty database and the step that removes it. The caller shuts the database down.
+    ///
+    /// With `migrations` nil the database is a copy of this process's migrated template (see
+    /// ``MigratedTemplate``), not migrated again; with a count, that many migrations run on an
+    /// empty database, as they do on an older installation.
     public func makeDatabase(migrations: Int? = nil) async throws -> (MutualDatabase, @Sendable () async throws -> Void) {
         switch self {
         case .sqlite:
-            let database = try MutualDatabase(location: .sqliteMemory(identifier: UUID().uuidString), logger: Self.logger)
-            try await migrate(database, migrations)
-            return (database, {})
+            // A file in the process's test directory (what sqlite-kit calls an in-memory
+            // database is a temporary file too, which nothing removed).
+            let path = MigratedTemplate.newSQLitePath()
+            let database: MutualDatabase
+            do {
+                if migrations == nil { try await MigratedTemplate.shared.copySQLite(to: path) }
+                database = try MutualDatabase(location: .sqliteFile(path: path), logger: Self.logger)
+            } catch {
+                MigratedTemplate.removeSQLite(at: path)
+                throw error
+            }
+            if let migrations {
+                do {
+                    try await database.migrate(first: migrations)
+                } catch {
+                    await database.shutdown()
+                    MigratedTemplate.removeSQLite(at: path)
+                    throw error
+                }
+            }
+            return (database, { MigratedTemplate.removeSQLite(at: path) })
         case .postgres:
             guard let url = Self.postgresURL else {
                 throw TestSetupError("MUTUAL_TEST_POSTGRES is not set; the PostgreSQL suite cannot run.")
             }
+            let template = migrations == nil ? try await MigratedTemplate.shared.postgres(url: url) : nil
             let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             await PostgresGate.shared.acquire()
             let database: MutualDatabase
@@ -72,9 +96,14 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
                 throw error
             }
             do {
-                try await migrate(database, migrations)
+                if let template {
+                    _ = try await database.sql().raw(SQLQueryString(template.cloneStatement)).all()
+                } else {
+                    try await migrate(database, migrations)
+                }
             } catch {
                 await database.shutdown()
+                try? await Self.adminExecute(url: url, "DROP SCHEMA \(schema) CASCADE")
                 await PostgresGate.shared.release()
                 throw error
             }
@@ -97,7 +126,7 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
         if let count { try await database.migrate(first: count) } else { try await database.migrate() }
     }
 
-    private static func adminExecute(url: String, _ statement: String) async throws {
+    static func adminExecute(url: String, _ statement: String) async throws {
         let admin = try MutualDatabase(location: .postgres(url: url), logger: logger, maxConnectionsPerEventLoop: 1)
         do {
             _ = try await admin.sql().raw(SQLQueryString(statement)).all()

@@ -11,6 +11,7 @@ outright leaves no server behind; the fixtures also stop them and drop their dat
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import os
@@ -373,16 +374,38 @@ def invite_and_accept(admin: Member, database: str, email: str, name: str, passw
     assert accepted.status_code == 303, f"accepting {email}'s invitation: {accepted.status_code} {accepted.text[:300]}"
 
 
+_demo_template: str | None = None
+
+
+def demo_database(workdir: str, name: str) -> str:
+    """A database of its own loaded with the demo organisation, at `workdir/name.sqlite`.
+    `mutual demo` runs once per pytest session, into a template file (it takes 15 s and more in
+    a debug build, and five modules start demo servers); each caller gets a copy, so no two
+    servers share a database. The demo's data depends on neither the secret nor the port."""
+    global _demo_template
+    if _demo_template is None:
+        template_dir = tempfile.mkdtemp(prefix="mutual-demo-template-")
+        atexit.register(shutil.rmtree, template_dir, True)
+        template = os.path.join(template_dir, "demo.sqlite")
+        loaded = subprocess.run([mutual_binary(), "demo", "--database", template], env=server_environment(), cwd=template_dir,
+                                capture_output=True, text=True, timeout=900)
+        assert loaded.returncode == 0, f"mutual demo failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}"
+        _demo_template = template
+    database = os.path.join(workdir, f"{name}.sqlite")
+    shutil.copyfile(_demo_template, database)
+    # `mutual demo` leaves no write-ahead log when it closes cleanly; copy one if it did.
+    if os.path.exists(_demo_template + "-wal"):
+        shutil.copyfile(_demo_template + "-wal", database + "-wal")
+    return database
+
+
 @contextlib.contextmanager
 def demo_server(request, name: str):
-    """A server on a fresh database loaded by `mutual demo`, as `(server, database path)`;
+    """A server on a fresh copy of the demo database (`demo_database`), as `(server, database path)`;
     its log's tail is printed when the test using it failed."""
-    binary = mutual_binary()
     workdir = new_workdir(f"mutual-{name}-")
-    database = os.path.join(workdir, f"{name}.sqlite")
+    database = demo_database(workdir, name)
     env = server_environment()
-    loaded = subprocess.run([binary, "demo", "--database", database], env=env, cwd=workdir, capture_output=True, text=True, timeout=900)
-    assert loaded.returncode == 0, f"mutual demo failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}"
     server = MutualServer(name, database, workdir, env).start()
     settle_jobs(database)
     try:

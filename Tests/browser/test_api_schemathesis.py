@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mutual_processes import MutualServer, mutual_binary, new_workdir, server_environment, unavailable
+from mutual_processes import MutualServer, demo_database, new_workdir, server_environment, unavailable
 
 HERE = Path(__file__).parent / "schemathesis"
 DEMO_ADMIN = ("admin@demo.mutual.example", "demo-admin-password")
@@ -72,11 +72,8 @@ def test_schemathesis_finds_nothing():
     if schemathesis is None:
         unavailable("schemathesis is not installed (scripts/install-test-deps.sh installs it)")
     workdir = new_workdir("mutual-schemathesis-")
-    database = os.path.join(workdir, "api.sqlite")
+    database = demo_database(workdir, "api")
     env = server_environment()
-    loaded = subprocess.run([mutual_binary(), "demo", "--database", database], env=env, cwd=workdir,
-                            capture_output=True, text=True, timeout=600)
-    assert loaded.returncode == 0, f"mutual demo failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}"
     server = MutualServer("api", database, workdir, env).start()
     try:
         sys.path.insert(0, str(HERE))

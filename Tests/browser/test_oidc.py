@@ -75,15 +75,12 @@ def provider(request):
 @pytest.fixture
 def server(request, provider):
     """A demo-loaded `mutual serve` signing in through `provider`, as (server, database path)."""
-    binary = mp.mutual_binary()
     workdir = mp.new_workdir("mutual-oidc-")
-    database = os.path.join(workdir, "oidc.sqlite")
+    database = mp.demo_database(workdir, "oidc")
     env = mp.server_environment(
         MUTUAL_OIDC_ISSUER=provider, MUTUAL_OIDC_CLIENT_ID="mutual-browser-test",
         MUTUAL_OIDC_CLIENT_SECRET="browser-test-secret", MUTUAL_OIDC_NAME=PROVIDER_NAME,
     )
-    loaded = subprocess.run([binary, "demo", "--database", database], env=env, cwd=workdir, capture_output=True, text=True, timeout=900)
-    assert loaded.returncode == 0, f"mutual demo failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}"
     served = mp.MutualServer("oidc", database, workdir, env).start()
     try:
         yield served, database
