@@ -35,8 +35,11 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
 
     /// Runs `body` with a migrated, empty database and shuts it down afterwards.
     /// `migrations` runs only that many (an older release's schema); nil runs them all.
-    public func withDatabase<T: Sendable>(migrations: Int? = nil, _ body: (MutualDatabase) async throws -> T) async throws -> T {
-        let (database, cleanup) = try await makeDatabase(migrations: migrations)
+    /// `logger` is the database's (a ``QueryCounter``'s, to count statements).
+    public func withDatabase<T: Sendable>(
+        migrations: Int? = nil, logger: Logger? = nil, _ body: (MutualDatabase) async throws -> T
+    ) async throws -> T {
+        let (database, cleanup) = try await makeDatabase(migrations: migrations, logger: logger)
         do {
             let result = try await body(database)
             await database.shutdown()
@@ -50,10 +53,11 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
     }
 
     /// A migrated, empty database and the step that removes it. The caller shuts the database down.
-    public func makeDatabase(migrations: Int? = nil) async throws -> (MutualDatabase, @Sendable () async throws -> Void) {
+    public func makeDatabase(migrations: Int? = nil, logger: Logger? = nil) async throws -> (MutualDatabase, @Sendable () async throws -> Void) {
+        let logger = logger ?? Self.logger
         switch self {
         case .sqlite:
-            let database = try MutualDatabase(location: .sqliteMemory(identifier: UUID().uuidString), logger: Self.logger)
+            let database = try MutualDatabase(location: .sqliteMemory(identifier: UUID().uuidString), logger: logger)
             try await migrate(database, migrations)
             return (database, {})
         case .postgres:
@@ -66,7 +70,7 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
             do {
                 try await Self.adminExecute(url: url, "CREATE SCHEMA \(schema)")
                 database = try MutualDatabase(
-                    location: .postgres(url: url), logger: Self.logger, maxConnectionsPerEventLoop: 2, postgresSearchPath: [schema])
+                    location: .postgres(url: url), logger: logger, maxConnectionsPerEventLoop: 2, postgresSearchPath: [schema])
             } catch {
                 await PostgresGate.shared.release()
                 throw error
