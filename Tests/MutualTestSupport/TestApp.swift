@@ -51,6 +51,10 @@ public struct TestAppOptions: Sendable {
     public var webhookTransport: any WebhookTransport = ScriptedWebhookTransport()
     /// `MUTUAL_WEBHOOK_ALLOW_PRIVATE`.
     public var webhookAllowPrivate = false
+    /// The database's logger (a ``QueryCounter``'s, to count the statements a request makes).
+    public var databaseLogger: Logger?
+    /// `MUTUAL_JOB_WORKERS`; 0 starts no job worker (whose polling would add statements).
+    public var jobWorkers: Int?
 
     /// The metrics token the test application takes unless a test sets another.
     public static let metricsToken = "test-metrics-token-0123456789"
@@ -68,7 +72,7 @@ public func withTestApp(
     _ backend: TestBackend, options: TestAppOptions = TestAppOptions(), clock: TestClock = TestClock(),
     _ body: @escaping @Sendable (TestApp) async throws -> Void
 ) async throws {
-    let (database, cleanup) = try await backend.makeDatabase()
+    let (database, cleanup) = try await backend.makeDatabase(logger: options.databaseLogger)
     var configuration = AppConfiguration()
     configuration.port = 0
     configuration.baseURL = options.baseURL
@@ -80,6 +84,7 @@ public func withTestApp(
     configuration.metricsPort = options.metricsPort
     configuration.singleSignOn = options.singleSignOn
     configuration.webhookAllowPrivate = options.webhookAllowPrivate
+    if let workers = options.jobWorkers { configuration.jobWorkers = workers }
     var dependencies = AppDependencies(
         clock: clock.mutualClock, tokens: .seeded(UInt64.random(in: 1...UInt64.max)),
         signInLimits: options.signInLimits, database: database, webhookTransport: options.webhookTransport)

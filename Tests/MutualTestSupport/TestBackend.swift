@@ -36,8 +36,11 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
 
     /// Runs `body` with a migrated, empty database and shuts it down afterwards.
     /// `migrations` runs only that many (an older release's schema); nil runs them all.
-    public func withDatabase<T: Sendable>(migrations: Int? = nil, _ body: (MutualDatabase) async throws -> T) async throws -> T {
-        let (database, cleanup) = try await makeDatabase(migrations: migrations)
+    /// `logger` is the database's (a ``QueryCounter``'s, to count statements).
+    public func withDatabase<T: Sendable>(
+        migrations: Int? = nil, logger: Logger? = nil, _ body: (MutualDatabase) async throws -> T
+    ) async throws -> T {
+        let (database, cleanup) = try await makeDatabase(migrations: migrations, logger: logger)
         do {
             let result = try await body(database)
             await database.shutdown()
@@ -55,7 +58,8 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
     /// With `migrations` nil the database is a copy of this process's migrated template (see
     /// ``MigratedTemplate``), not migrated again; with a count, that many migrations run on an
     /// empty database, as they do on an older installation.
-    public func makeDatabase(migrations: Int? = nil) async throws -> (MutualDatabase, @Sendable () async throws -> Void) {
+    public func makeDatabase(migrations: Int? = nil, logger: Logger? = nil) async throws -> (MutualDatabase, @Sendable () async throws -> Void) {
+        let logger = logger ?? Self.logger
         switch self {
         case .sqlite:
             // A file in the process's test directory (what sqlite-kit calls an in-memory
@@ -64,7 +68,7 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
             let database: MutualDatabase
             do {
                 if migrations == nil { try await MigratedTemplate.shared.copySQLite(to: path) }
-                database = try MutualDatabase(location: .sqliteFile(path: path), logger: Self.logger)
+                database = try MutualDatabase(location: .sqliteFile(path: path), logger: logger)
             } catch {
                 MigratedTemplate.removeSQLite(at: path)
                 throw error
@@ -90,7 +94,7 @@ public enum TestBackend: String, Sendable, CustomTestStringConvertible {
             do {
                 try await Self.adminExecute(url: url, "CREATE SCHEMA \(schema)")
                 database = try MutualDatabase(
-                    location: .postgres(url: url), logger: Self.logger, maxConnectionsPerEventLoop: 2, postgresSearchPath: [schema])
+                    location: .postgres(url: url), logger: logger, maxConnectionsPerEventLoop: 2, postgresSearchPath: [schema])
             } catch {
                 await PostgresGate.shared.release()
                 throw error

@@ -1,6 +1,7 @@
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import Logging
 import SQLKit
 
 /// A row of a read-only statement that returns many narrow rows (the dashboard's facts, the
@@ -102,6 +103,11 @@ struct ReadRow: @unchecked Sendable {
     static func all(_ query: SQLQueryString, on database: any SQLDatabase) async throws -> [ReadRow] {
         var serializer = SQLSerializer(database: database)
         query.serialize(to: &serializer)
+        // Logged as SQLKit logs its statements (at the database's query level), since both
+        // paths below go around SQLKit: a query logger then sees every statement.
+        if let level = database.queryLogLevel {
+            database.logger.log(level: level, "Executing query", metadata: ["sql": .string(serializer.sql)])
+        }
         if let postgres = database as? any PostgresDatabase, let binds = postgresBindings(serializer.binds) {
             let statement = PostgresQuery(unsafeSQL: serializer.sql, binds: binds)
             let rows = try await postgres.withConnection { connection in

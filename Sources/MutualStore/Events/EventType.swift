@@ -145,7 +145,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
         case .programmeChanged: "changed a programme"
         case .programmeRulesChanged: "changed a programme's matching rules"
         case .enrolmentAdded: "enrolled people in a programme"
-        case .enrolmentWithdrawn: "withdrew from a programme"
+        case .enrolmentWithdrawn: "ended an enrolment in a programme"
         case .matchRunStarted: "started a match run"
         case .matchRunFinished: "finished a match run"
         case .matchRunFailed: "had a match run fail"

@@ -208,43 +208,6 @@ extension Store {
         }
     }
 
-    /// Everyone enrolled, by name, with what each still has to fill in: the readiness check a
-    /// programme manager looks at before matching.
-    public func enrolments(in programmeID: UUID, by identity: Identity) async throws -> [EnrolmentLine] {
-        let programme = try await managedProgramme(id: programmeID, of: identity)
-        let database = try db()
-        let enrolments = try await Enrolment.query(on: database).filter(\.$programmeID == programmeID).all()
-        let personIDs = enrolments.map(\.personID)
-        var people: [UUID: Person] = [:]
-        var skillKinds: [UUID: Set<PersonSkill.Kind>] = [:]
-        for slice in personIDs.queryBatches() {
-            for person in try await Person.query(on: database).filter(\.$id ~~ Array(slice)).all() { people[try person.requireID()] = person }
-            for line in try await PersonSkill.query(on: database).filter(\.$personID ~~ Array(slice)).all() {
-                skillKinds[line.personID, default: []].insert(line.kind)
-            }
-        }
-        let required = programme.requiredProfileFields
-        return enrolments.compactMap { enrolment -> EnrolmentLine? in
-            guard let person = people[enrolment.personID] else { return nil }
-            let kinds = skillKinds[enrolment.personID] ?? []
-            let missing = required.filter { field in
-                switch field {
-                case .strengths: !kinds.contains(.strength)
-                case .wants: !kinds.contains(.want)
-                case .timezone: person.timeZone.isEmpty
-                case .languages: person.languages.isEmpty
-                case .availability: person.availability.isEmpty || person.availability == "[]"
-                case .department: person.department.isEmpty
-                case .level: person.level <= 0
-                }
-            }
-            return EnrolmentLine(
-                personID: enrolment.personID, externalID: person.externalID, name: person.name, department: person.department,
-                role: enrolment.role, goals: enrolment.goals, source: enrolment.source, answers: Self.answers(of: enrolment), missing: missing)
-        }
-        .sorted { ($0.name.lowercased(), $0.externalID) < ($1.name.lowercased(), $1.externalID) }
-    }
-
     // MARK: Helpers
 
     /// The role to store: the asked one when the model has it, `both` for mentoring by default, `peer` otherwise.

@@ -176,7 +176,10 @@ extension Store {
     public func programme(id: UUID, of identity: Identity) async throws -> ProgrammeDetail {
         let database = try db()
         let programme = try await scopedProgramme(id: id, of: identity)
-        let enrolled = try await Enrolment.query(on: database).filter(\.$programmeID == id).count()
+        // COUNT(*) over the unique (programme, person) index: Fluent's count() counts a column,
+        // which SQLite answers by reading each row.
+        let enrolled = try await self.database.sql().raw("SELECT COUNT(*) AS n FROM enrolments WHERE programme_id = \(bind: id)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
         let viewerEnrolled = try await Enrolment.query(on: database).filter(\.$programmeID == id)
             .filter(\.$personID == identity.personID).first() != nil
         let open = Self.isEnrolmentOpen(programme, today: isoDate(clock.now))
@@ -386,6 +389,11 @@ extension Store {
     }
 
     static func answers(of enrolment: Enrolment) -> [QuestionAnswer] {
-        (try? JSONDecoder().decode([QuestionAnswer].self, from: Data(enrolment.answersJSON.utf8))) ?? []
+        answers(json: enrolment.answersJSON)
+    }
+
+    /// The answers stored in an enrolment's `answers` column.
+    static func answers(json: String) -> [QuestionAnswer] {
+        json.isEmpty ? [] : (try? JSONDecoder().decode([QuestionAnswer].self, from: Data(json.utf8))) ?? []
     }
 }

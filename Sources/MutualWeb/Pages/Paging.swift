@@ -10,4 +10,22 @@ enum Paging {
         }
         return number
     }
+
+    /// The `after` cursor of a keyset-paged list: nil for the first page. An empty value is
+    /// refused (a client that sends `after=` has lost the previous page's `next`), so is one
+    /// that is not a cursor (checked by the store when it reads it).
+    static func after(_ text: String?) throws -> String? {
+        guard let text else { return nil }
+        guard !text.isEmpty else {
+            throw StoreError.invalid(field: "after", message: "after is empty. Leave it out for the first page, or give the previous page's next.")
+        }
+        return text
+    }
+
+    /// A search text from the query (`q`), at most 200 characters.
+    static func searchText(_ text: String?, field: String = "q") throws -> String {
+        guard let text else { return "" }
+        guard text.count <= 200 else { throw StoreError.invalid(field: field, message: "\(field) is \(text.count) characters long; search with at most 200.") }
+        return text
+    }
 }

@@ -16,6 +16,7 @@ struct ProgrammePages: Sendable {
         routes.member(.get, "/programmes/:id/edit", role: .programmeManager, editForm)
         routes.member(.post, "/programmes/:id", role: .programmeManager, update)
         routes.member(.post, "/programmes/:id/enrolments", role: .programmeManager, enrolFile)
+        routes.member(.post, "/programmes/:id/enrolments/remove", role: .programmeManager, removeEnrolment)
         routes.member(.post, "/programmes/:id/enrol", role: .participant, enrolSelf)
         routes.member(.post, "/programmes/:id/withdraw", role: .participant, withdrawSelf)
     }
@@ -183,7 +184,7 @@ struct ProgrammePages: Sendable {
 
     struct ObjectiveRow { let goal: String, kpis: [String] }
     struct EnrolmentRow {
-        let name: String, externalID: String, department: String, role: String, goals: String, answers: [String], source: String, ready: Bool, missing: String
+        let personID: String, name: String, externalID: String, department: String, role: String, goals: String, answers: [String], source: String, ready: Bool, missing: String
     }
     struct QuestionField { let index: Int, question: String }
     struct RoleOption { let value: String, label: String }
@@ -201,6 +202,9 @@ struct ProgrammePages: Sendable {
         let roles: [RoleOption], hasRoles: Bool
         let questions: [QuestionField], hasQuestions: Bool
         let enrolments: [EnrolmentRow], readyCount: Int, notReadyCount: Int, requiredFields: String
+        /// The enrolment list's search and pages: `q`, the count it matches, the next page's link.
+        let enrolmentSearch: String, enrolmentMatches: Int, hasEnrolments: Bool
+        let enrolmentNextLink: String, enrolmentFirstLink: String, isLaterEnrolmentPage: Bool
         let runs: [RunRow], hasRuns: Bool, canRun: Bool
         let hasPublished: Bool, pendingCount: Int, acceptedCount: Int, declinedCount: Int, declineReasons: [String], hasDeclineReasons: Bool
         let relationships: [RelationshipRow], hasRelationships: Bool
@@ -215,8 +219,39 @@ struct ProgrammePages: Sendable {
         var problems: [String] = []
     }
 
-    func showModel(_ context: SignedInContext, id: UUID) async throws -> ShowModel {
-        var model = try await baseShowModel(context, id: id)
+    /// Which part of the enrolment list the page shows: names containing `text`, after `after`.
+    struct EnrolmentListQuery {
+        var text = ""
+        var after: String?
+
+        init(text: String = "", after: String? = nil) {
+            self.text = text
+            self.after = after
+        }
+
+        init(_ request: Request) {
+            let parameters = request.uri.queryParameters
+            text = String((parameters.get("q") ?? "").prefix(200))
+            after = parameters.get("after").flatMap { $0.isEmpty ? nil : $0 }
+        }
+
+        /// The programme page's address with this search, from `after` when given.
+        func link(programme id: UUID, after: String? = nil) -> String {
+            var items: [URLQueryItem] = []
+            if !text.isEmpty { items.append(URLQueryItem(name: "q", value: text)) }
+            if let after { items.append(URLQueryItem(name: "after", value: after)) }
+            var components = URLComponents()
+            components.path = "/programmes/\(id.uuidString)"
+            components.queryItems = items.isEmpty ? nil : items
+            return (components.string ?? components.path) + "#enrolment-heading"
+        }
+    }
+
+    /// People per page of the enrolment list.
+    static let enrolmentsPerPage = 50
+
+    func showModel(_ context: SignedInContext, id: UUID, enrolmentQuery: EnrolmentListQuery = EnrolmentListQuery()) async throws -> ShowModel {
+        var model = try await baseShowModel(context, id: id, enrolmentQuery: enrolmentQuery)
         let contact = try await store.supportContact(programmeID: id, of: context.identity)
         model.supportContact = contact?.name ?? ""
         if model.isManager {
@@ -241,11 +276,16 @@ struct ProgrammePages: Sendable {
         return model
     }
 
-    private func baseShowModel(_ context: SignedInContext, id: UUID) async throws -> ShowModel {
+    private func baseShowModel(_ context: SignedInContext, id: UUID, enrolmentQuery: EnrolmentListQuery) async throws -> ShowModel {
         let detail = try await store.programme(id: id, of: context.identity)
         let d = detail.draft
         let isManager = detail.viewerManages
-        let lines = isManager ? try await store.enrolments(in: id, by: context.identity) : []
+        let enrolmentPage =
+            isManager
+            ? try await store.enrolmentPage(
+                in: id, text: enrolmentQuery.text, after: enrolmentQuery.after, limit: Self.enrolmentsPerPage, by: context.identity)
+            : EnrolmentPage.empty
+        let lines = enrolmentPage.lines
         let runs = isManager ? try await store.matchRuns(of: id, by: context.identity) : []
         let published = isManager ? try await store.publishedMatches(in: id, by: context.identity) : PublishedMatchesSummary()
         let relationships = isManager ? try await store.relationships(in: id, by: context.identity) : []
@@ -269,12 +309,15 @@ struct ProgrammePages: Sendable {
             questions: d.questions.enumerated().map { QuestionField(index: $0.offset, question: $0.element) }, hasQuestions: !d.questions.isEmpty,
             enrolments: lines.map {
                 EnrolmentRow(
-                    name: $0.name, externalID: $0.externalID, department: $0.department, role: $0.role.label, goals: $0.goals,
+                    personID: $0.personID.uuidString, name: $0.name, externalID: $0.externalID, department: $0.department, role: $0.role.label, goals: $0.goals,
                     answers: $0.answers.filter { !$0.answer.isEmpty }.map { "\($0.question) \($0.answer)" },
                     source: $0.source == .own ? "Self" : "Manager", ready: $0.isReady, missing: $0.missing.map(\.label).joined(separator: ", "))
             },
-            readyCount: lines.filter(\.isReady).count, notReadyCount: lines.filter { !$0.isReady }.count,
+            readyCount: enrolmentPage.ready, notReadyCount: enrolmentPage.notReady,
             requiredFields: d.requiredFields.isEmpty ? "nothing" : d.requiredFields.map(\.label).joined(separator: ", "),
+            enrolmentSearch: enrolmentQuery.text, enrolmentMatches: enrolmentPage.total, hasEnrolments: !lines.isEmpty,
+            enrolmentNextLink: enrolmentPage.next.map { enrolmentQuery.link(programme: id, after: $0) } ?? "",
+            enrolmentFirstLink: enrolmentQuery.link(programme: id), isLaterEnrolmentPage: enrolmentQuery.after != nil,
             runs: runs.map { run in
                 let status: String
                 switch run.status {
@@ -313,7 +356,30 @@ struct ProgrammePages: Sendable {
 
     @Sendable func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
-        return try pages.render("programme", try await showModel(context, id: id))
+        return try pages.render("programme", try await showModel(context, id: id, enrolmentQuery: EnrolmentListQuery(request)))
+    }
+
+    /// A programme manager takes one person out of the programme (the store's `withdraw`: one
+    /// transaction, an `enrolment.withdrawn` event in the audit log).
+    @Sendable func removeEnrolment(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        _ = try await store.programme(id: id, of: context.identity)
+        guard let personText = context.form["person_id"], let personID = UUID(uuidString: personText) else {
+            var model = try await showModel(context, id: id)
+            model.error = "Choose whom to remove with the Remove button on their row of the enrolment list."
+            return try pages.render("programme", model, status: .unprocessableContent)
+        }
+        let query = EnrolmentListQuery(text: String((context.form["q"] ?? "").prefix(200)))
+        do {
+            try await store.withdraw(personID: personID, from: id, by: context.identity)
+        } catch StoreError.notFound(what: "enrolment") {
+            var model = try await showModel(context, id: id, enrolmentQuery: query)
+            model.error = "That person is not enrolled in this programme (any more); nothing was removed."
+            return try pages.render("programme", model, status: .notFound)
+        }
+        var model = try await showModel(context, id: id, enrolmentQuery: query)
+        model.status = "Removed one person from this programme. They are left out of its next match runs; enrol them again to bring them back."
+        return try pages.render("programme", model)
     }
 
     @Sendable func enrolFile(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -131,6 +131,15 @@ struct ProgrammesAPI: Sendable {
                 source: .manager, ready: false, missing: [.wants], answers: [.example])
         }
     }
+    /// A page of enrolments by name; `next` is the cursor of the following page (absent on the last).
+    struct EnrolmentListBody: APIBody {
+        let items: [EnrolmentBody]
+        /// Enrolments matching `q` (all without it), and how many of them are ready to match.
+        let total: Int
+        let ready: Int
+        let next: String?
+        static var example: EnrolmentListBody { EnrolmentListBody(items: [.example], total: 120, ready: 97, next: "QW5h") }
+    }
     struct EnrolRequest: APIBody {
         let personIds: [UUID]
         let role: EnrolmentRole?
@@ -195,15 +204,20 @@ struct ProgrammesAPI: Sendable {
                 id: id, body.draft, objectives: body.objectiveDrafts, milestoneTemplates: body.templateDrafts, by: context.identity))
     }
 
-    @Sendable func enrolments(_ request: Request, _ context: SignedInContext) async throws -> ItemList<EnrolmentBody> {
+    /// `q` (part of a name), `limit` (1–500, 50) and `after` (the previous page's `next`).
+    @Sendable func enrolments(_ request: Request, _ context: SignedInContext) async throws -> EnrolmentListBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
-        let items = try await store.enrolments(in: id, by: context.identity).map {
+        let parameters = request.uri.queryParameters
+        let page = try await store.enrolmentPage(
+            in: id, text: try Paging.searchText(parameters.get("q")), after: try Paging.after(parameters.get("after")),
+            limit: try Paging.number(parameters.get("limit"), field: "limit", default: 50, range: 1...500), by: context.identity)
+        let items = page.lines.map {
             EnrolmentBody(
                 personId: $0.personID, externalId: $0.externalID, name: $0.name, department: $0.department, role: $0.role, goals: $0.goals,
                 source: $0.source, ready: $0.isReady, missing: $0.missing,
                 answers: $0.answers.map { AnswerBody(question: $0.question, answer: $0.answer) })
         }
-        return ItemList(items: items)
+        return EnrolmentListBody(items: items, total: page.total, ready: page.ready, next: page.next)
     }
 
     @Sendable func enrolPeople(_ request: Request, _ context: SignedInContext, _ input: APIInput<EnrolRequest>) async throws -> EnrolOutcomeBody {
