@@ -174,6 +174,9 @@ extension Store {
             DELETE FROM jobs WHERE kind = \(bind: JobKind.messageDigest) AND status = 'queued' \
             AND (payload LIKE \(bind: "%" + personID.uuidString.uppercased() + "%") OR payload LIKE \(bind: "%" + personID.uuidString.lowercased() + "%"))
             """).run()
+        // Others' email that names them where the sweep below cannot read: sealed messages and
+        // base64 calendar files.
+        _ = try await eraseFromMail(name: name, addresses: addresses, organisationID: organisationID, on: sql)
         // Recorded API answers are sealed; open each to find the ones that named them.
         let recorded = try await sql.raw("""
             SELECT id, response_body FROM idempotency_keys WHERE organisation_id = \(bind: organisationID) AND response_body IS NOT NULL

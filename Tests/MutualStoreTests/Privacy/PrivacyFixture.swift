@@ -99,4 +99,30 @@ struct PrivacyFixture {
         }
         return hits.sorted()
     }
+
+    /// What a text scan cannot see: the sealed messages of email jobs (opened with the store's
+    /// key) and the outbox's base64 attachments (decoded and unfolded). Answers pseudo-columns,
+    /// `jobs.payload (sealed message)` and `outbox_messages.attachments (decoded)`.
+    static func scanMail(_ database: MutualDatabase, store: Store, for needles: [String]) async throws -> [String] {
+        let sql = try database.sql()
+        func mentions(_ text: String) -> Bool {
+            let lowered = text.replacingOccurrences(of: "\r\n ", with: "").lowercased()
+            return needles.contains { lowered.contains($0.lowercased()) }
+        }
+        var hits: Set<String> = []
+        for row in try await sql.raw("SELECT payload FROM jobs WHERE kind = \(bind: JobKind.email)").all() {
+            let job = try JobCoding.decode(EmailJob.self, from: try row.decode(column: "payload", as: String.self))
+            let email = try JobCoding.decode(OutgoingEmail.self, from: try store.sealer.open(job.sealedMessage))
+            let texts = [email.subject, email.body, email.html ?? "", email.recipientName ?? ""]
+                + email.attachments.map { String(decoding: $0.content, as: UTF8.self) }
+            if texts.contains(where: mentions) { hits.insert("jobs.payload (sealed message)") }
+        }
+        for row in try await sql.raw("SELECT attachments FROM outbox_messages").all() {
+            let attachments = try JSONDecoder().decode([EmailAttachment].self, from: Data(try row.decode(column: "attachments", as: String.self).utf8))
+            if attachments.contains(where: { mentions(String(decoding: $0.content, as: UTF8.self)) }) {
+                hits.insert("outbox_messages.attachments (decoded)")
+            }
+        }
+        return hits.sorted()
+    }
 }

@@ -24,11 +24,17 @@ struct PrivacyStoreTests {
                 #expect(before.contains(column), "the seed put the person in \(column): \(before)")
             }
 
+            // Others' email names them too, sealed or in base64, where the column scan cannot read.
+            let mailBefore = try await PrivacyFixture.scanMail(database, store: fixture.store, for: Self.needles)
+            #expect(mailBefore == ["jobs.payload (sealed message)", "outbox_messages.attachments (decoded)"], "\(mailBefore)")
+
             let report = try await fixture.store.erasePerson(fixture.target.personID, by: fixture.base.org.admin)
             try await fixture.store.runDueJobs()
             #expect(report.accounts == 1)
             let after = try await PrivacyFixture.scan(database, for: Self.needles)
             #expect(after.isEmpty, "still found in \(after)")
+            let mailAfter = try await PrivacyFixture.scanMail(database, store: fixture.store, for: Self.needles)
+            #expect(mailAfter.isEmpty, "still found in \(mailAfter)")
 
             // Their place in history is kept, by id, with one audit entry naming nobody.
             let events = try await database.sql().raw("SELECT payload, actor_person_id FROM domain_events WHERE type = 'person.erased'").all()
