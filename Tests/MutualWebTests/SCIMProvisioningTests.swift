@@ -162,6 +162,52 @@ struct SCIMProvisioningTests {
         }
     }
 
+    @Test("Deactivation declines the matches waiting for the person's answer and tells the others; a deactivated person cannot be enrolled until reactivated", arguments: TestBackend.all)
+    func deactivationDeclinesWaitingMatches(backend: TestBackend) async throws {
+        try await withTestApp(backend) { app in
+            let org = try await Seeds.organisation("Acme", in: app.store)
+            let programme = try await ProgrammeSeeds.accountsProgramme(app.store, org)
+            let run = try await ProgrammeSeeds.run(app.store, programme, org)
+            #expect(try await app.store.publishMatchRun(id: run.id, by: org.manager) == 2)
+            let token = try await app.store.createSCIMToken(by: org.admin)
+            let id = org.participant.personID.uuidString.lowercased()
+            let off = #"{"schemas":["\#(Self.patchOp)"],"Operations":[{"op":"replace","value":{"active":false}}]}"#
+            let (patched, _) = try await scim(app, .patch, "/scim/v2/Users/\(id)", token: token, json: off)
+            #expect(patched.status == .ok, "\(patched.text)")
+
+            // Their match is declined for them; the other pair's is untouched.
+            let summary = try await app.store.publishedMatches(in: programme.id, by: org.manager)
+            #expect(summary.declined == 1 && summary.pending == 1)
+            let declined = try await events(app, .matchDeclined)
+            #expect(declined.count == 1 && declined.first?.actorPersonID == nil && declined.first?.payload.contains(id) == true)
+            // The manager, their partner, is told; they are not.
+            let deadline = ContinuousClock.now + .seconds(10)
+            var sent = try await app.store.outboxAfterJobs()
+            while !sent.contains(where: { $0.recipient == org.managerEmail && $0.subject.contains("will not go ahead") }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                sent = try await app.store.outboxAfterJobs()
+            }
+            #expect(sent.filter { $0.recipient == org.managerEmail && $0.subject.contains("will not go ahead") }.count == 1)
+            #expect(!sent.contains { $0.recipient == org.participantEmail && $0.subject.contains("will not go ahead") })
+
+            // Enrolling them again is refused, saying why, and enrols nobody from the same request.
+            let before = try await app.store.enrolments(in: programme.id, by: org.manager).count
+            await #expect(throws: StoreError.self) {
+                _ = try await app.store.enrol(personIDs: [org.participant.personID], in: programme.id, by: org.manager)
+            }
+            do {
+                _ = try await app.store.enrol(personIDs: [org.participant.personID, org.admin.personID], in: programme.id, by: org.manager)
+                Issue.record("a deactivated person was enrolled")
+            } catch let error as StoreError {
+                #expect(error.errorDescription?.contains("deactivated by your identity provider") == true, "\(error)")
+            }
+            #expect(try await app.store.enrolments(in: programme.id, by: org.manager).count == before)
+            let on = #"{"schemas":["\#(Self.patchOp)"],"Operations":[{"op":"replace","value":{"active":true}}]}"#
+            _ = try await scim(app, .patch, "/scim/v2/Users/\(id)", token: token, json: on)
+            #expect(try await app.store.enrol(personIDs: [org.participant.personID], in: programme.id, by: org.manager).added == 1)
+        }
+    }
+
     @Test("Entra ID's create and path-style PATCH: name parts, department, manager, ignored emails path; an unknown path is invalidPath", arguments: TestBackend.all)
     func entraPatch(backend: TestBackend) async throws {
         try await withTestApp(backend) { app in

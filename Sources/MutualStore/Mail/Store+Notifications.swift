@@ -90,8 +90,10 @@ extension Store {
             guard let match = try await PublishedMatch.find(UUID(uuidString: event.subjectID), on: try db()) else { return [] }
             let programme = try await Programme.find(match.programmeID, on: try db())
             let people = try await matchPeople(match)
-            let decliner = people.first { $0.id == event.actorPersonID }?.name ?? "Someone"
-            return people.filter { $0.id != event.actorPersonID }.compactMap { person in
+            // Declined for someone their identity provider deactivated: the others are told, not them.
+            let declinerID = event.actorPersonID ?? event.payloadValue("deactivated_person_id").flatMap(UUID.init(uuidString:))
+            let decliner = people.first { $0.id == declinerID }?.name ?? "Someone"
+            return people.filter { $0.id != declinerID }.compactMap { person in
                 guard let email = person.email else { return nil }
                 return Notification(
                     template: "match-declined", category: .matches, recipient: EmailRecipient(personID: person.id, email: email, name: person.name),

@@ -248,6 +248,17 @@ extension Store {
         let now = clock.now
         let added = try await transaction { transaction -> [UUID] in
             guard let sql = transaction as? any SQLDatabase else { throw StoreError.unavailable }
+            // Checked on the writing transaction: someone their identity provider deactivated
+            // (SCIM) left every pool and is not put back by an enrolment.
+            for slice in new.map(\.0).queryBatches() {
+                let gone = try await Person.query(on: transaction).filter(\.$id ~~ Array(slice)).filter(\.$deactivatedAt != nil).all()
+                if !gone.isEmpty {
+                    let names = gone.map(\.name).sorted().prefix(5).joined(separator: ", ")
+                    throw StoreError.conflict(
+                        field: nil,
+                        message: "\(names)\(gone.count > 5 ? " and \(gone.count - 5) more" : "") \(gone.count == 1 ? "was" : "were") deactivated by your identity provider and cannot be enrolled. Nobody was enrolled: leave \(gone.count == 1 ? "them" : "those people") out, or reactivate them there first.")
+                }
+            }
             var added: [UUID] = []
             // 8 bound values a row: 1,000 rows a statement stays under SQLite's 32,766 parameters.
             for batch in new.queryBatches(1_000) {

@@ -6,7 +6,9 @@ extension Store {
     /// Deactivates `person` (SCIM `active: false`): they leave every programme's pool (their
     /// enrolments are withdrawn, one `enrolment.withdrawn` per programme), each of their active
     /// relationships is paused (`relationship.paused` with `deactivated_person_id`, which emails
-    /// the other members), their sessions and API tokens end, and `person.deactivated` is
+    /// the other members), matches waiting for their answer are declined for them
+    /// (`match.declined` with `deactivated_person_id`, which tells the others), their sessions
+    /// and API tokens end, and `person.deactivated` is
     /// recorded. All on `database`, the caller's transaction, so it happens whole or not at all.
     func deactivate(_ person: Person, on database: any Database) async throws {
         let personID = try person.requireID()
@@ -45,6 +47,29 @@ extension Store {
             }
         }
 
+        // Matches waiting for their answer are declined for them, so the others are not left
+        // waiting for someone who has gone (and are told, by `match.declined`).
+        let waiting = try await MatchMember.query(on: database).filter(\.$organisationID == organisationID)
+            .filter(\.$personID == personID).filter(\.$response == .pending).all()
+        var declined = 0
+        for member in waiting {
+            guard let match = try await PublishedMatch.find(member.matchID, on: database), match.status == .pending else { continue }
+            member.response = .declined
+            member.reason = ""
+            member.respondedAt = now
+            try await member.save(on: database)
+            match.status = .declined
+            try await match.save(on: database)
+            try await record(
+                NewEvent(
+                    .matchDeclined, organisationID: organisationID, actor: nil, subject: member.matchID,
+                    payload: [
+                        "programme_id": .id(match.programmeID), "match_status": .string(match.status.rawValue), "deactivated_person_id": .id(personID),
+                    ]),
+                on: database)
+            declined += 1
+        }
+
         // Whoever is signed in as them is signed out, and their scripts stop, at once.
         let accountIDs = try await Account.query(on: database).filter(\.$personID == personID).all().compactMap(\.id)
         if !accountIDs.isEmpty {
@@ -54,7 +79,7 @@ extension Store {
         try await record(
             NewEvent(
                 .personDeactivated, organisationID: organisationID, actor: nil, subject: personID,
-                payload: ["programmes": .ids(programmes), "relationships_paused": .int(paused)]),
+                payload: ["programmes": .ids(programmes), "relationships_paused": .int(paused), "matches_declined": .int(declined)]),
             on: database)
     }
 
