@@ -136,7 +136,9 @@ struct ProgrammeManagerScopeTests {
             #expect(added.status == .seeOther)
             #expect(try await olu.get(swap).status == .ok)
             #expect(try await olu.get("\(swap)/dashboard").status == .ok)
-            #expect(try await app.store.needsAttention(in: scene.swap.id, of: scene.other).count >= 0)
+            // Now theirs in the store too: listed, and its runs readable.
+            #expect(try await app.store.programmes(of: scene.other).contains { $0.id == scene.swap.id && $0.viewerManages })
+            #expect(try await app.store.matchRuns(of: scene.swap.id, by: scene.other).map(\.id) == [scene.run])
 
             // A participant or an admin cannot be made a manager, and the message says why.
             let participant = try await admin.post("\(swap)/managers", form: ["person_id": scene.org.participant.personID.uuidString])
