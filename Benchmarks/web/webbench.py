@@ -484,6 +484,27 @@ def parse_wrk(output: str) -> dict:
     return result
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (/proc/PID/stat, fields 14 and 15)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def wait_until_quiet(pid: int, longest: float) -> float:
+    """Waits until the server uses under 5 % of a core over half a second; answers how long."""
+    started = time.monotonic()
+    while time.monotonic() - started < longest:
+        before = cpu_seconds(pid)
+        time.sleep(0.5)
+        if cpu_seconds(pid) - before < 0.025:
+            break
+    return time.monotonic() - started
+
+
 class RSSSampler(threading.Thread):
     """The server's largest VmRSS while a wrk run lasts, read four times a second."""
 
@@ -521,13 +542,18 @@ def measure(server: Server, state: dict, options: argparse.Namespace, wrk: str) 
         sampler = RSSSampler(server.pid)
         sampler.start()
         output = subprocess.run(command, capture_output=True, text=True).stdout
+        # wrk stops counting at the end of its time, but the server still finishes the requests
+        # it had started (a slow page keeps both cores busy for seconds): wait for that before
+        # the next endpoint, so one endpoint's tail is not measured as the next one's latency.
+        quiet_after = wait_until_quiet(server.pid, options.timeout * 2)
         peak = sampler.stop()
         parsed = parse_wrk(output)
         parsed.update({"name": name, "path": path, "who": who, "status": status, "bytes": size,
-                       "single_ms": single_ms, "rss_peak_kb": peak, "rss_after_kb": rss_kb(server.pid)})
+                       "single_ms": single_ms, "quiet_after_s": quiet_after, "rss_peak_kb": peak, "rss_after_kb": rss_kb(server.pid)})
         results.append(parsed)
         log(f"  {name:40} {status} {size:>8} B  {parsed['rps']:>8.1f} req/s  p50 {parsed['p50']:.1f} ms  "
-            f"p99 {parsed['p99']:.1f} ms  non-2xx {parsed['non2xx']}  errors {parsed['errors']}  RSS {mb(peak)} MB")
+            f"p99 {parsed['p99']:.1f} ms  non-2xx {parsed['non2xx']}  errors {parsed['errors']}  RSS {mb(peak)} MB  "
+            f"quiet after {quiet_after:.1f} s")
         with open(server.log_path.parent / "wrk.log", "a") as raw:
             raw.write(f"==== {name} {path}\n{' '.join(command[:-1 - 2 * len(headers)])} …\n{output}\n")
     return {"endpoints": results}
@@ -559,7 +585,8 @@ def report(kind: str, options: argparse.Namespace, state: dict, measured: dict, 
                  f"({state['run']['optimality']}), {state['published']:,} matches published, "
                  f"{options.relationships} accepted by both (relationships). Jobs due when measuring began: {memory['jobs_due']}.")
     lines.append(f"Load: `wrk -t{options.threads} -c{options.connections} -d{options.duration}s --latency --timeout {options.timeout}s` "
-                 f"per endpoint, one after another, on the same machine; server log level {options.log_level}.")
+                 f"per endpoint, one after another (each once the server is quiet after the previous one), on the same machine; "
+                 f"server log level {options.log_level}.")
     lines.append("")
     lines.append("| endpoint | path | status | bytes | req/s | p50 ms | p99 ms | non-2xx | socket errors | RSS peak MB |")
     lines.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
