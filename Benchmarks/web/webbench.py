@@ -370,8 +370,18 @@ class Setup:
         self.state["relationship_id"] = items[0]["id"] if items else None
         page = expect(api.get(self.base + "/api/v1/people", params={"page_size": 1}, timeout=300), 200, "GET /api/v1/people").json()
         self.state["people_total"] = page["total"]
-        self.state["person_id"] = page["items"][0]["id"]
-        self.state["enrolment_search"] = page["items"][0]["name"].split()[-1]
+
+
+def choose_person(base: str, state: dict, options: argparse.Namespace, workdir: Path) -> None:
+    """The person whose page is measured and whose surname searches the enrolments: the file's
+    first person, who is enrolled and has skills (the directory's first entry is the admin)."""
+    with open(workdir.parent / f"people-{options.people}-seed{options.seed}.csv", newline="") as file:
+        first = next(csv.DictReader(file))
+    headers = {"Authorization": f"Bearer {state['admin_token']}"}
+    page = expect(requests.get(base + "/api/v1/people", params={"q": first["email"], "page_size": 1}, headers=headers, timeout=300),
+                  200, "GET /api/v1/people?q=").json()
+    state["person_id"] = page["items"][0]["id"]
+    state["enrolment_search"] = first["name"].split()[-1]
 
 
 def make_token(base: str, browser: requests.Session, scope: str) -> str:
@@ -641,6 +651,7 @@ def run_one(kind: str, options: argparse.Namespace, wrk: str) -> str:
             log(f"{kind}: reusing the organisation in {database.url}")
         # Measure a fresh process: idle memory is the memory of a server that has served nothing yet.
         server.start()
+        choose_person(server.url, state, options, workdir)
         jobs_due = settle(database, options.settle_timeout)
         time.sleep(5)
         idle = rss_kb(server.pid)
