@@ -21,12 +21,14 @@ public struct Store: Sendable {
     public let mailSettings: MailSettings
     /// How webhooks are sent: transport, retry schedule, address rule, rotation overlap.
     public let webhooks: WebhookSettings
+    /// The directory's filter menus per organisation (shared by copies of this store).
+    public let directoryFacetCache: DirectoryFacetCache
 
     public init(
         database: MutualDatabase, clock: MutualClock = .system, tokens: SecretTokens = .system,
         passwords: PasswordHasher = PasswordHasher(), mail: (any MailTransport)? = nil,
         limits: SignInLimits = SignInLimits(), sealer: SecretSealer? = nil, mailSettings: MailSettings = MailSettings(), jobSignal: JobSignal = JobSignal(),
-        webhooks: WebhookSettings = WebhookSettings(), logger: Logger
+        webhooks: WebhookSettings = WebhookSettings(), directoryFacetCache: DirectoryFacetCache = DirectoryFacetCache(), logger: Logger
     ) {
         self.database = database
         self.clock = clock
@@ -39,6 +41,7 @@ public struct Store: Sendable {
         self.jobSignal = jobSignal
         self.mailSettings = mailSettings
         self.webhooks = webhooks
+        self.directoryFacetCache = directoryFacetCache
     }
 
     func db() throws -> any Database { try database.database() }

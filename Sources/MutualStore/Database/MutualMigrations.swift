@@ -37,5 +37,6 @@ public enum MutualMigrations {
         AddPrivacy031(),
         AddBulkInvitationsAndLaunches032(),
         AddProgrammeManagers033(),
+        IndexDirectoryCount034(),
     ]
 }

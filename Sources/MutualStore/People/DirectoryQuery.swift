@@ -14,13 +14,17 @@ public struct DirectoryQuery: Sendable, Equatable {
     public var level: Int?
     public var timeZone: String = ""
     public var language: String = ""
-    /// 1-based page number.
+    /// The previous page's ``DirectoryPage/next`` (a ``KeysetCursor``): the page starts after
+    /// that person. Nil or empty for the first page.
+    public var after: String?
+    /// 1-based page number, read by offset: still accepted for one release (`?page=`), ignored
+    /// when `after` is given. Keyset paging (`after`) costs the same on every page.
     public var page: Int = 1
     public var pageSize: Int = 25
 
     public init(
         text: String = "", skill: String = "", minimumLevel: Int = 1, want: String = "", department: String = "",
-        level: Int? = nil, timeZone: String = "", language: String = "", page: Int = 1, pageSize: Int = 25
+        level: Int? = nil, timeZone: String = "", language: String = "", after: String? = nil, page: Int = 1, pageSize: Int = 25
     ) {
         self.text = text
         self.skill = skill
@@ -30,6 +34,7 @@ public struct DirectoryQuery: Sendable, Equatable {
         self.level = level
         self.timeZone = timeZone
         self.language = language
+        self.after = after
         self.page = page
         self.pageSize = pageSize
     }
@@ -56,12 +61,27 @@ public struct DirectoryEntry: Sendable, Equatable, Codable {
 /// A page of directory results.
 public struct DirectoryPage: Sendable, Equatable {
     public let entries: [DirectoryEntry]
-    /// How many people match in all.
-    public let total: Int
+    /// How many people match in all, when counting them is cheap: always without filters and
+    /// for a skill alone (both read from an index), and whenever at most 1,000 match.
+    public let total: Int?
+    /// Otherwise an estimate (two significant figures) from each filter's own count, as if the
+    /// filters were independent.
+    public let totalEstimate: Int?
+    /// The cursor of the following page (``KeysetCursor``); nil on the last page.
+    public let next: String?
+    /// The page number when the caller asked by number (the old `page` parameter), else 1.
     public let page: Int
     public let pageSize: Int
     /// Filters that named something the organisation does not have (e.g. an unknown skill).
     public let notes: [String]
 
-    public var pageCount: Int { max(1, (total + pageSize - 1) / pageSize) }
+    public init(entries: [DirectoryEntry], total: Int?, totalEstimate: Int? = nil, next: String?, page: Int = 1, pageSize: Int, notes: [String]) {
+        self.entries = entries
+        self.total = total
+        self.totalEstimate = totalEstimate
+        self.next = next
+        self.page = page
+        self.pageSize = pageSize
+        self.notes = notes
+    }
 }

@@ -137,6 +137,7 @@ extension Store {
                 }
             }
         }
+        directoryFacetCache.forget(identity.organisationID)
         return try await profile(personID: personID, of: identity)
     }
 

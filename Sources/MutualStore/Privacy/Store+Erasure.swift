@@ -29,7 +29,7 @@ extension Store {
                 message: "You cannot erase yourself while signed in as an admin. Ask another admin to erase you, or ask for your account's deletion on your account page.")
         }
         let placeholderHash = try await passwords.hash(tokens.makeToken())
-        return try await transaction { database in
+        let report = try await transaction { database in
             let report = try await self.erase(
                 personID: personID, organisationID: admin.organisationID, placeholderHash: placeholderHash, on: database)
             try await self.record(
@@ -39,6 +39,8 @@ extension Store {
                 on: database)
             return report
         }
+        directoryFacetCache.forget(admin.organisationID)
+        return report
     }
 
     /// The erasure itself, on the caller's transaction (the admin's action or the deletion job).

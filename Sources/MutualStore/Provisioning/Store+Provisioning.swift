@@ -53,6 +53,7 @@ extension Store {
     /// so parallel creates of one user make one person.
     public func provisionPerson(_ user: ProvisionedUser, organisationID: UUID) async throws -> ProvisioningResult {
         let checked = try CheckedProvisionedUser(user)
+        defer { directoryFacetCache.forget(organisationID) }
         return try await transaction { database in
             try await Self.lockRows(Organisation.schema, where: "id", equals: organisationID, on: database)
             var existing: Person?
@@ -71,7 +72,10 @@ extension Store {
     public func updateProvisionedPerson(
         id: UUID, organisationID: UUID, _ change: @escaping @Sendable (inout ProvisionedUser) throws -> Void
     ) async throws -> ProvisionedPerson {
-        try await transaction { database in
+        // After the transaction (a defer runs once it returned or threw): the directory's menus
+        // may show the changed department or time zone.
+        defer { directoryFacetCache.forget(organisationID) }
+        return try await transaction { database in
             try await Self.lockRows(Organisation.schema, where: "id", equals: organisationID, on: database)
             guard let person = try await Person.query(on: database).filter(\.$id == id).filter(\.$organisationID == organisationID).first()
             else { throw StoreError.notFound(what: "user") }

@@ -33,9 +33,15 @@ struct PeopleAPI: Sendable {
                 languages: ["pt"], strengths: [.example], wants: [.example])
         }
     }
+    /// A page of the directory: `next` is absent on the last page; `total` is given when it is
+    /// cheap to count (see `Store.searchPeople`), `total_estimate` otherwise.
     struct PageBody: APIBody {
-        let items: [DirectoryEntryBody], total: Int, page: Int, pageSize: Int, notes: [String]
-        static var example: PageBody { PageBody(items: [.example], total: 1, page: 1, pageSize: 25, notes: ["No skill is called X."]) }
+        let items: [DirectoryEntryBody], total: Int?, totalEstimate: Int?, next: String?, page: Int, pageSize: Int, notes: [String]
+        static var example: PageBody {
+            PageBody(
+                items: [.example], total: 1, totalEstimate: nil, next: KeysetCursor(key: "Ana Silva", id: UUID()).encoded, page: 1,
+                pageSize: 25, notes: ["No skill is called X."])
+        }
     }
     struct WindowBody: APIBody {
         let weekday: Int
@@ -160,7 +166,9 @@ struct PeopleAPI: Sendable {
                 strengths: entry.strengths.map { SkillLevelBody(skill: $0.name, level: $0.level) },
                 wants: entry.wants.map { SkillLevelBody(skill: $0.name, level: $0.level) })
         }
-        return PageBody(items: items, total: page.total, page: page.page, pageSize: page.pageSize, notes: page.notes)
+        return PageBody(
+            items: items, total: page.total, totalEstimate: page.totalEstimate, next: page.next, page: page.page, pageSize: page.pageSize,
+            notes: page.notes)
     }
 
     @Sendable func getPerson(_ request: Request, _ context: SignedInContext) async throws -> ProfileBody {

@@ -22,7 +22,6 @@ struct PeoplePages: Sendable {
         let id: String, name: String, department: String, level: Int, timeZone: String, languages: String
         let strengths: String, wants: String
     }
-    struct PageLink { let number: Int, href: String, current: Bool }
     struct DirectoryPageModel {
         let page: PageChrome
         let text: String, skill: String, want: String
@@ -31,8 +30,9 @@ struct PeoplePages: Sendable {
         let hasEntries: Bool
         let summary: String
         let notes: [String]
-        let pageLinks: [PageLink]
-        let previous: String, next: String
+        /// Links to the first and the next page ("" when there is none).
+        let first: String, next: String
+        let hasPager: Bool
     }
 
     static func query(from parameters: [String: String]) throws -> DirectoryQuery {
@@ -53,12 +53,15 @@ struct PeoplePages: Sendable {
         // Bounded: the offset is (page - 1) × page size, which overflowed (and stopped the
         // server) for a page near Int.max.
         query.page = try Paging.number(parameters["page"], field: "page", default: 1, range: 1...1_000_000)
-        query.pageSize = try ProfileForm.integer(parameters["page_size"], field: "page_size", label: "The page size") ?? 25
+        // `limit` and `after` (keyset paging); `page_size` and `page` are the older names,
+        // still accepted for one release.
+        let sizeField = parameters["limit"] != nil ? "limit" : "page_size"
+        query.pageSize = try Paging.number(parameters[sizeField], field: sizeField, default: 25, range: 1...100)
+        if let after = try Paging.after(parameters["after"]) {
+            query.after = try KeysetCursor(decoding: after).encoded
+        }
         guard (1...5).contains(query.minimumLevel) else {
             throw StoreError.invalid(field: "min_level", message: "The minimum level must be from 1 to 5.")
-        }
-        guard (1...100).contains(query.pageSize) else {
-            throw StoreError.invalid(field: "page_size", message: "The page size must be from 1 to 100.")
         }
         return query
     }
@@ -77,14 +80,27 @@ struct PeoplePages: Sendable {
         func options(_ values: [String], selected: String, any: String) -> [Option] {
             [Option(value: "", label: any, selected: selected.isEmpty)] + values.map { Option(value: $0, label: $0, selected: $0 == selected) }
         }
-        func link(page: Int) -> String {
-            var items = parameters.filter { !$0.value.isEmpty && $0.key != "page" }.sorted { $0.key < $1.key }
-            items.append(("page", String(page)))
+        /// The same search with other paging: `after` for the next page, nothing for the first.
+        func link(after: String?) -> String {
+            var items = parameters.filter { !$0.value.isEmpty && $0.key != "page" && $0.key != "after" }.sorted { $0.key < $1.key }
+            if let after { items.append(("after", after)) }
+            guard !items.isEmpty else { return "/people" }
             return "/people?" + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         }
-        let pageNumbers = Array(max(1, result.page - 3)...min(result.pageCount, max(1, result.page - 3) + 6))
         let shown = result.entries.count
-        let first = (result.page - 1) * result.pageSize + 1
+        let isLaterPage = query.after != nil || result.page > 1
+        let count: String
+        if let total = result.total {
+            count = total == 1 ? "1 person" : "\(total.formatted()) people"
+        } else {
+            count = "about \((result.totalEstimate ?? 0).formatted()) people"
+        }
+        let summary: String
+        if shown == 0 {
+            summary = isLaterPage ? "No more people match these filters." : "Nobody matches these filters."
+        } else {
+            summary = "Showing \(shown) of \(count), by name\(isLaterPage ? " (a later page)" : "")."
+        }
         return try pages.render(
             "directory",
             DirectoryPageModel(
@@ -104,11 +120,11 @@ struct PeoplePages: Sendable {
                         wants: entry.wants.map(\.name).joined(separator: ", "))
                 },
                 hasEntries: shown > 0,
-                summary: shown == 0 ? "Nobody matches these filters." : "Showing \(first)–\(first + shown - 1) of \(result.total) people.",
+                summary: summary,
                 notes: result.notes,
-                pageLinks: result.pageCount > 1 ? pageNumbers.map { PageLink(number: $0, href: link(page: $0), current: $0 == result.page) } : [],
-                previous: result.page > 1 ? link(page: result.page - 1) : "",
-                next: result.page < result.pageCount ? link(page: result.page + 1) : ""))
+                first: isLaterPage ? link(after: nil) : "",
+                next: result.next.map { link(after: $0) } ?? "",
+                hasPager: isLaterPage || result.next != nil))
     }
 
     // MARK: Profile

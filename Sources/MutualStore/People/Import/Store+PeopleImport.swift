@@ -75,6 +75,7 @@ extension Store {
                     on: transaction)
             }
         }
+        directoryFacetCache.forget(organisationID)
         return importer.finalReport()
     }
 
