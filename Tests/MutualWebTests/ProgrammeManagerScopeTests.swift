@@ -26,7 +26,7 @@ struct ProgrammeManagerScopeTests {
         let org = try await Seeds.organisation("Acme", in: app.store)
         let (swap, relationship) = try await ProgrammeSeeds.relationship(app.store, org)
         let run = try #require(try await app.store.matchRuns(of: swap.id, by: org.manager).first).id
-        let match = try #require(try await app.store.publishedMatches(in: swap.id, by: org.manager).matchIDs.first)
+        let match = try #require(try await app.store.publishedMatchIDs(in: swap.id, by: org.manager).ids.first)
         let otherEmail = "second-manager@acme.example"
         let issued = try await app.store.invite(email: otherEmail, role: .programmeManager, by: org.admin) { "http://mutual.test/invitations/\($0)" }
         let account = try await app.store.acceptInvitation(token: issued.token, name: "Olu Other", password: Seeds.password)

@@ -27,7 +27,7 @@ struct TenantIsolationTests {
             let bRun = try await app.store.matchRunner.start(programmeID: bProgramme.id, by: b.admin)
             await app.store.matchRunner.execute(runID: bRun.id)
             #expect(try await app.store.publishMatchRun(id: bRun.id, by: b.admin) == 3)
-            let bMatch = try #require(try await app.store.publishedMatches(in: bProgramme.id, by: b.admin).matchIDs.first)
+            let bMatch = try #require(try await app.store.publishedMatchIDs(in: bProgramme.id, by: b.admin).ids.first)
             let (_, bRelationship) = try await ProgrammeSeeds.relationship(app.store, b)
             let bGoal = try await app.store.addGoal(to: bRelationship, GoalDraft(title: "B's goal", progress: 20), by: b.participant)
             let bMilestone = try await app.store.addMilestone(toGoal: bGoal.id, MilestoneDraft(title: "B's step", dueOn: "2027-03-01"), by: b.participant)

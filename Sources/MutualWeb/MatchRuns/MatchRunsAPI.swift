@@ -52,10 +52,14 @@ struct MatchRunsAPI: Sendable {
         let published: Int
         static var example: PublishedBody { PublishedBody(published: 19) }
     }
+    /// The counts are over every published match; `match_ids` is one page of them (`limit`,
+    /// `after`), with `next` absent on the last page.
     struct PublishedMatchesBody: APIBody {
-        let pending: Int, accepted: Int, declined: Int, declineReasons: [String], matchIds: [UUID]
+        let pending: Int, accepted: Int, declined: Int, declineReasons: [String], matchIds: [UUID], next: String?
         static var example: PublishedMatchesBody {
-            PublishedMatchesBody(pending: 3, accepted: 10, declined: 1, declineReasons: ["Too busy"], matchIds: [UUID()])
+            PublishedMatchesBody(
+                pending: 3, accepted: 10, declined: 1, declineReasons: ["Too busy"], matchIds: [UUID()],
+                next: KeysetCursor(key: "", id: UUID()).encoded)
         }
     }
     struct PartnerBody: APIBody {
@@ -103,10 +107,14 @@ struct MatchRunsAPI: Sendable {
 
     @Sendable func publishedMatches(_ request: Request, _ context: SignedInContext) async throws -> PublishedMatchesBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
+        let parameters = request.uri.queryParameters
         let summary = try await store.publishedMatches(in: id, by: context.identity)
+        let page = try await store.publishedMatchIDs(
+            in: id, after: try Paging.after(parameters.get("after")),
+            limit: try Paging.number(parameters.get("limit"), field: "limit", default: 500, range: 1...500), by: context.identity)
         return PublishedMatchesBody(
             pending: summary.pending, accepted: summary.accepted, declined: summary.declined, declineReasons: summary.declineReasons,
-            matchIds: summary.matchIDs)
+            matchIds: page.ids, next: page.next)
     }
 
     @Sendable func myMatches(_ request: Request, _ context: SignedInContext) async throws -> ItemList<MyMatchBody> {

@@ -37,6 +37,15 @@ struct PublishingStoreTests {
             #expect(try await store.myMatches(of: org.manager).first?.status == .accepted)
             let summary = try await store.publishedMatches(in: programme.id, by: org.manager)
             #expect((summary.accepted, summary.pending, summary.declined) == (1, 1, 0))
+            #expect(summary.publishedRunIDs == [run.id])
+            // The match ids a page at a time (one per page here): both, once each, in id order.
+            let firstPage = try await store.publishedMatchIDs(in: programme.id, limit: 1, by: org.manager)
+            let next = try #require(firstPage.next)
+            let secondPage = try await store.publishedMatchIDs(in: programme.id, after: next, limit: 1, by: org.manager)
+            #expect(secondPage.next == nil && firstPage.ids.count == 1 && secondPage.ids.count == 1)
+            let all = try await store.publishedMatchIDs(in: programme.id, by: org.manager).ids
+            #expect(all == firstPage.ids + secondPage.ids && all.count == 2 && all == all.sorted { $0.uuidString < $1.uuidString })
+            #expect(all.contains(mine.id))
 
             // Someone outside the match, or in another organisation, cannot answer for it.
             let other = try await Seeds.organisation("Globex", in: store)
