@@ -211,6 +211,8 @@ struct ProgrammePages: Sendable {
         /// Goals/: the milestone templates (everyone) and the milestones' totals (managers).
         let milestoneTemplates: [String], hasMilestoneTemplates: Bool
         let milestoneTotals: String
+        /// Said when the programme has more relationships than the page lists.
+        var relationshipsMore = ""
         /// Ethics: who reads concerns (everyone sees the name), and the managers' choice of them.
         var supportContact = "", supportOptions: [Option] = []
         /// Roles/: who manages the programme; admins add and remove them.
@@ -288,7 +290,9 @@ struct ProgrammePages: Sendable {
         let lines = enrolmentPage.lines
         let runs = isManager ? try await store.matchRuns(of: id, by: context.identity) : []
         let published = isManager ? try await store.publishedMatches(in: id, by: context.identity) : PublishedMatchesSummary()
-        let relationships = isManager ? try await store.relationships(in: id, by: context.identity) : []
+        // The first 100; the API pages through the rest (`GET /api/v1/programmes/{id}/relationships`).
+        let relationshipPage = isManager ? try await store.relationshipPage(in: id, limit: 100, by: context.identity) : nil
+        let relationships = relationshipPage?.relationships ?? []
         let totals = isManager ? try await store.milestoneTotals(inProgramme: id, by: context.identity) : nil
         let window: String
         switch (d.selfEnrolment, d.enrolmentOpens.isEmpty, d.enrolmentCloses.isEmpty) {
@@ -345,7 +349,12 @@ struct ProgrammePages: Sendable {
             },
             hasRelationships: !relationships.isEmpty,
             milestoneTemplates: detail.milestoneTemplates.map(\.sentence), hasMilestoneTemplates: !detail.milestoneTemplates.isEmpty,
-            milestoneTotals: totals.map(Self.totalsText) ?? "")
+            milestoneTotals: totals.map(Self.totalsText) ?? "",
+            relationshipsMore: relationshipPage.flatMap { page in
+                page.total > page.relationships.count
+                    ? "Showing the first \(page.relationships.count) of \(page.total.formatted()) relationships; `GET /api/v1/programmes/\(id)/relationships` lists them all, page by page."
+                    : nil
+            } ?? "")
     }
 
     /// "12 of 40 milestones completed, 3 overdue" (or that there are none yet).

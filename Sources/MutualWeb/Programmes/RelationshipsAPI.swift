@@ -89,6 +89,13 @@ struct RelationshipsAPI: Sendable {
             SummaryBody(id: UUID(), programme: "Data mentoring", members: ["Ana Silva"], status: .active, signed: true)
         }
     }
+    /// A page of a programme's relationships: `next` is absent on the last page.
+    struct RelationshipListBody: APIBody {
+        let items: [SummaryBody], total: Int, next: String?
+        static var example: RelationshipListBody {
+            RelationshipListBody(items: [.example], total: 1, next: KeysetCursor(key: "", id: UUID()).encoded)
+        }
+    }
     struct SuggestionBody: APIBody {
         let personId: UUID, name: String, department: String, score: Int, reasons: [String], requested: Bool
         static var example: SuggestionBody {
@@ -170,9 +177,14 @@ struct RelationshipsAPI: Sendable {
         return Self.body(try await store.relationship(id: id, of: context.identity))
     }
 
-    @Sendable func programmeRelationships(_ request: Request, _ context: SignedInContext) async throws -> ItemList<SummaryBody> {
+    /// `limit` (1–500, 100) and `after` (the previous page's `next`).
+    @Sendable func programmeRelationships(_ request: Request, _ context: SignedInContext) async throws -> RelationshipListBody {
         let id = try MemberPages.uuid(context.parameters.get("id"), what: "programme")
-        return ItemList(items: try await store.relationships(in: id, by: context.identity).map(Self.summary))
+        let parameters = request.uri.queryParameters
+        let page = try await store.relationshipPage(
+            in: id, after: try Paging.after(parameters.get("after")),
+            limit: try Paging.number(parameters.get("limit"), field: "limit", default: 100, range: 1...500), by: context.identity)
+        return RelationshipListBody(items: page.relationships.map(Self.summary), total: page.total, next: page.next)
     }
 
     // MARK: Self-match

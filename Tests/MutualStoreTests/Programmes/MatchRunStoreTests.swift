@@ -122,6 +122,20 @@ struct DemoProgrammeTests {
             #expect(springPublished.pending == 0 && springPublished.accepted >= 20)
             let springRelationships = try await store.relationships(in: spring.id, by: admin)
             #expect(Set(springRelationships.map(\.status)) == [.active, .completed, .dissolved], "\(springRelationships.map(\.status))")
+            // The paged list (the API's and the programme page's) holds the same relationships,
+            // once each, in pages of 7, with the total of all.
+            var paged: [RelationshipSummary] = []
+            var after: String?
+            repeat {
+                let page = try await store.relationshipPage(in: spring.id, after: after, limit: 7, by: admin)
+                #expect(page.total == springRelationships.count && page.relationships.count <= 7)
+                paged += page.relationships
+                after = page.next
+            } while after != nil
+            #expect(paged.map(\.id) == paged.map(\.id).sorted { $0.uuidString < $1.uuidString })
+            #expect(Set(paged.map(\.id)).count == paged.count)
+            let byID = Dictionary(uniqueKeysWithValues: springRelationships.map { ($0.id, $0) })
+            #expect(paged.count == springRelationships.count && paged.allSatisfy { byID[$0.id] == $0 })
             for summary in programmes where summary.id != pastCycle.id && summary.id != spring.id {
                 let detail = try await store.programme(id: summary.id, of: admin)
                 #expect(!detail.objectives.isEmpty && detail.enrolled >= 10, "\(summary.name)")
