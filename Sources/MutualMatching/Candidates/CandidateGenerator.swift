@@ -92,6 +92,24 @@ public enum CandidateGenerator {
         _ people: some Collection<Int>, into result: inout ChunkResult, context: ScoringContext, index: PartnerIndex,
         k: Int, scanLimit: Int, useReciprocal: Bool, reciprocalFirst: Bool = false
     ) {
+        guard let scorer = index.scorer else {
+            search(people, into: &result, context: context, index: index, k: k, scanLimit: scanLimit, useReciprocal: useReciprocal,
+                   reciprocalFirst: reciprocalFirst, kernel: nil, cards: UnsafeBufferPointer(start: nil, count: 0))
+            return
+        }
+        // The cards' storage and the kernel (plain values) are taken once, so scoring a partner
+        // retains nothing: both search threads would otherwise contend on the array's count.
+        scorer.withCards { cards in
+            search(people, into: &result, context: context, index: index, k: k, scanLimit: scanLimit, useReciprocal: useReciprocal,
+                   reciprocalFirst: reciprocalFirst, kernel: scorer.kernel, cards: cards)
+        }
+    }
+
+    private static func search(
+        _ people: some Collection<Int>, into result: inout ChunkResult, context: ScoringContext, index: PartnerIndex,
+        k: Int, scanLimit: Int, useReciprocal: Bool, reciprocalFirst: Bool,
+        kernel: PairScorer.Kernel?, cards: UnsafeBufferPointer<PairScorer.Card>
+    ) {
         var stamp = [Int32](repeating: -1, count: context.count)
         for person in people {
             // One more than kept: the (k+1)-th best is the tightest bound on the partners left out.
@@ -104,9 +122,14 @@ public enum CandidateGenerator {
                 guard other != me, stamp[Int(other)] != me else { return true }
                 stamp[Int(other)] = me
                 scanned += 1
-                let weight = context.model == .mentoring
-                    ? context.weight(Int(other), person)
-                    : context.weight(person, Int(other))
+                let weight: Int64
+                if let kernel {
+                    weight = PairScorer.weight(person, Int(other), kernel: kernel, cards: cards, context: context)
+                } else {
+                    weight = context.model == .mentoring
+                        ? context.weight(Int(other), person)
+                        : context.weight(person, Int(other))
+                }
                 if weight > 0 {
                     positive += 1
                     top.offer(other, weight)

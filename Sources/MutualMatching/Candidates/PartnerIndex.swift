@@ -18,6 +18,9 @@ struct PartnerIndex: Sendable {
     /// People strong in skill `s` who want skill `t`, keyed `s << 32 | t`, highest level in `s` first:
     /// exactly the people who could both teach a learner of `s` and learn `t`. Lowest level first.
     let reciprocal: [UInt64: [Entry]]
+    /// The inner loop's scorer (see ``PairScorer``), `nil` when the run's model or rules need
+    /// the context's general weight.
+    let scorer: PairScorer?
 
     init(_ context: ScoringContext, buildReciprocal: Bool) {
         let skills = context.skillSlugs.count
@@ -62,6 +65,7 @@ struct PartnerIndex: Sendable {
         self.familyTeachers = familyTeachers.map { $0.sorted(by: byLevelAscending) }
         self.familyLearners = familyLearners.map { $0.sorted(by: byLevelAscending) }
         self.reciprocal = reciprocal.mapValues { $0.sorted(by: byLevelAscending) }
+        self.scorer = PairScorer.make(context)
     }
 
     /// The index of the first entry whose level is at least `level` (lists are ascending).
