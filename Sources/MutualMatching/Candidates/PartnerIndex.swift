@@ -5,6 +5,10 @@ struct PartnerIndex: Sendable {
     struct Entry: Sendable {
         var person: Int32
         var level: Int8
+        /// The person's seniority when it fits a byte, else `Int8.min`: the search skips people
+        /// outside the level window from the list itself, without reading anything of theirs
+        /// (it fits in the entry's padding, so the lists take no more memory).
+        var seniority: Int8 = .min
     }
 
     /// People strong in a skill, by skill id, lowest level first.
@@ -32,29 +36,30 @@ struct PartnerIndex: Sendable {
         var reciprocal: [UInt64: [Entry]] = [:]
         for person in 0..<context.count {
             let id = Int32(person)
+            let seniority = Self.seniority(context.level[person])
             let strengths = Int(context.strengthStart[person])..<Int(context.strengthStart[person + 1])
             let wants = Int(context.wantStart[person])..<Int(context.wantStart[person + 1])
             for s in strengths {
-                teachers[Int(context.strengthSkill[s])].append(Entry(person: id, level: context.strengthLevel[s]))
+                teachers[Int(context.strengthSkill[s])].append(Entry(person: id, level: context.strengthLevel[s], seniority: seniority))
             }
             for f in Int(context.familyStart[person])..<Int(context.familyStart[person + 1]) {
-                familyTeachers[Int(context.familyID[f])].append(Entry(person: id, level: context.familyLevel[f]))
+                familyTeachers[Int(context.familyID[f])].append(Entry(person: id, level: context.familyLevel[f], seniority: seniority))
             }
             var lowestByFamily: [Int32: Int8] = [:]
             for w in wants {
                 let skill = context.wantSkill[w]
-                learners[Int(skill)].append(Entry(person: id, level: context.wantCurrent[w]))
+                learners[Int(skill)].append(Entry(person: id, level: context.wantCurrent[w], seniority: seniority))
                 let family = context.familyOfSkill[Int(skill)]
                 if family >= 0 { lowestByFamily[family] = min(lowestByFamily[family] ?? 5, context.wantCurrent[w]) }
             }
             for (family, level) in lowestByFamily.sorted(by: { $0.key < $1.key }) {
-                familyLearners[Int(family)].append(Entry(person: id, level: level))
+                familyLearners[Int(family)].append(Entry(person: id, level: level, seniority: seniority))
             }
             if buildReciprocal {
                 for s in strengths {
                     for w in wants {
                         let key = UInt64(UInt32(context.strengthSkill[s])) << 32 | UInt64(UInt32(context.wantSkill[w]))
-                        reciprocal[key, default: []].append(Entry(person: id, level: context.strengthLevel[s]))
+                        reciprocal[key, default: []].append(Entry(person: id, level: context.strengthLevel[s], seniority: seniority))
                     }
                 }
             }
@@ -66,6 +71,12 @@ struct PartnerIndex: Sendable {
         self.familyLearners = familyLearners.map { $0.sorted(by: byLevelAscending) }
         self.reciprocal = reciprocal.mapValues { $0.sorted(by: byLevelAscending) }
         self.scorer = PairScorer.make(context)
+    }
+
+    /// A seniority level as stored in entries: `Int8.min` when unknown or too large for a byte.
+    static func seniority(_ level: Int32) -> Int8 {
+        guard level != Int32.min, let value = Int8(exactly: level) else { return .min }
+        return value
     }
 
     /// The index of the first entry whose level is at least `level` (lists are ascending).
