@@ -92,52 +92,21 @@ public enum CandidateGenerator {
         _ people: some Collection<Int>, into result: inout ChunkResult, context: ScoringContext, index: PartnerIndex,
         k: Int, scanLimit: Int, useReciprocal: Bool, reciprocalFirst: Bool = false
     ) {
-        guard let scorer = index.scorer else {
-            search(people, into: &result, context: context, index: index, k: k, scanLimit: scanLimit, useReciprocal: useReciprocal,
-                   reciprocalFirst: reciprocalFirst, kernel: nil, cards: UnsafeBufferPointer(start: nil, count: 0))
-            return
-        }
-        // The cards' storage and the kernel (plain values) are taken once, so scoring a partner
-        // retains nothing: both search threads would otherwise contend on the array's count.
-        scorer.withCards { cards in
-            search(people, into: &result, context: context, index: index, k: k, scanLimit: scanLimit, useReciprocal: useReciprocal,
-                   reciprocalFirst: reciprocalFirst, kernel: scorer.kernel, cards: cards)
-        }
-    }
-
-    private static func search(
-        _ people: some Collection<Int>, into result: inout ChunkResult, context: ScoringContext, index: PartnerIndex,
-        k: Int, scanLimit: Int, useReciprocal: Bool, reciprocalFirst: Bool,
-        kernel: PairScorer.Kernel?, cards: UnsafeBufferPointer<PairScorer.Card>
-    ) {
         var stamp = [Int32](repeating: -1, count: context.count)
-        let window = context.rules.levelWindow ?? -1
         for person in people {
             // One more than kept: the (k+1)-th best is the tightest bound on the partners left out.
             var top = TopPartners(capacity: k + 1)
             var scanned = 0, positive: Int32 = 0
             var limited = false
             let me = Int32(person)
-            let mySeniority = PartnerIndex.seniority(context.level[person])
             /// Scores one partner; returns false once the scan limit is reached.
-            func consider(_ entry: PartnerIndex.Entry) -> Bool {
-                let other = entry.person
+            func consider(_ other: Int32) -> Bool {
                 guard other != me, stamp[Int(other)] != me else { return true }
                 stamp[Int(other)] = me
                 scanned += 1
-                // Outside the level window: weight 0 (a hard constraint), known from the entry.
-                if window >= 0, mySeniority != .min, entry.seniority != .min,
-                   abs(Int(mySeniority) - Int(entry.seniority)) > window {
-                    return scanned < scanLimit
-                }
-                let weight: Int64
-                if let kernel {
-                    weight = PairScorer.weight(person, Int(other), kernel: kernel, cards: cards, context: context)
-                } else {
-                    weight = context.model == .mentoring
-                        ? context.weight(Int(other), person)
-                        : context.weight(person, Int(other))
-                }
+                let weight = context.model == .mentoring
+                    ? context.weight(Int(other), person)
+                    : context.weight(person, Int(other))
                 if weight > 0 {
                     positive += 1
                     top.offer(other, weight)
@@ -244,7 +213,7 @@ public enum CandidateGenerator {
     /// Scores every partner with possible learning value (or shared goals, for buddies).
     /// Returns false when the scan limit stopped it early.
     static func scanOneWay(
-        _ person: Int, context: ScoringContext, index: PartnerIndex, consider: (PartnerIndex.Entry) -> Bool
+        _ person: Int, context: ScoringContext, index: PartnerIndex, consider: (Int32) -> Bool
     ) -> Bool {
         let wants = Int(context.wantStart[person])..<Int(context.wantStart[person + 1])
         let strengths = Int(context.strengthStart[person])..<Int(context.strengthStart[person + 1])
@@ -289,14 +258,14 @@ public enum CandidateGenerator {
     /// Visits a range of an index list starting at a per-person rotation, so that when scans
     /// are cut short people do not all look at the same few names first.
     @inline(__always)
-    static func visit(_ list: [PartnerIndex.Entry], _ range: Range<Int>, person: Int, consider: (PartnerIndex.Entry) -> Bool) -> Bool {
+    static func visit(_ list: [PartnerIndex.Entry], _ range: Range<Int>, person: Int, consider: (Int32) -> Bool) -> Bool {
         let count = range.count
         guard count > 0 else { return true }
         let rotation = Int(truncatingIfNeeded: (UInt64(person) &* 0x9E37_79B9_7F4A_7C15) >> 33) % count
         for step in 0..<count {
             var position = rotation + step
             if position >= count { position -= count }
-            if !consider(list[range.lowerBound + position]) { return false }
+            if !consider(list[range.lowerBound + position].person) { return false }
         }
         return true
     }

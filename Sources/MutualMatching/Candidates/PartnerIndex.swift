@@ -5,10 +5,6 @@ struct PartnerIndex: Sendable {
     struct Entry: Sendable {
         var person: Int32
         var level: Int8
-        /// The person's seniority when it fits a byte, else `Int8.min`: the search skips people
-        /// outside the level window from the list itself, without reading anything of theirs
-        /// (it fits in the entry's padding, so the lists take no more memory).
-        var seniority: Int8 = .min
     }
 
     /// People strong in a skill, by skill id, lowest level first.
@@ -22,9 +18,6 @@ struct PartnerIndex: Sendable {
     /// People strong in skill `s` who want skill `t`, keyed `s << 32 | t`, highest level in `s` first:
     /// exactly the people who could both teach a learner of `s` and learn `t`. Lowest level first.
     let reciprocal: [UInt64: [Entry]]
-    /// The inner loop's scorer (see ``PairScorer``), `nil` when the run's model or rules need
-    /// the context's general weight.
-    let scorer: PairScorer?
 
     init(_ context: ScoringContext, buildReciprocal: Bool) {
         let skills = context.skillSlugs.count
@@ -36,30 +29,29 @@ struct PartnerIndex: Sendable {
         var reciprocal: [UInt64: [Entry]] = [:]
         for person in 0..<context.count {
             let id = Int32(person)
-            let seniority = Self.seniority(context.level[person])
             let strengths = Int(context.strengthStart[person])..<Int(context.strengthStart[person + 1])
             let wants = Int(context.wantStart[person])..<Int(context.wantStart[person + 1])
             for s in strengths {
-                teachers[Int(context.strengthSkill[s])].append(Entry(person: id, level: context.strengthLevel[s], seniority: seniority))
+                teachers[Int(context.strengthSkill[s])].append(Entry(person: id, level: context.strengthLevel[s]))
             }
             for f in Int(context.familyStart[person])..<Int(context.familyStart[person + 1]) {
-                familyTeachers[Int(context.familyID[f])].append(Entry(person: id, level: context.familyLevel[f], seniority: seniority))
+                familyTeachers[Int(context.familyID[f])].append(Entry(person: id, level: context.familyLevel[f]))
             }
             var lowestByFamily: [Int32: Int8] = [:]
             for w in wants {
                 let skill = context.wantSkill[w]
-                learners[Int(skill)].append(Entry(person: id, level: context.wantCurrent[w], seniority: seniority))
+                learners[Int(skill)].append(Entry(person: id, level: context.wantCurrent[w]))
                 let family = context.familyOfSkill[Int(skill)]
                 if family >= 0 { lowestByFamily[family] = min(lowestByFamily[family] ?? 5, context.wantCurrent[w]) }
             }
             for (family, level) in lowestByFamily.sorted(by: { $0.key < $1.key }) {
-                familyLearners[Int(family)].append(Entry(person: id, level: level, seniority: seniority))
+                familyLearners[Int(family)].append(Entry(person: id, level: level))
             }
             if buildReciprocal {
                 for s in strengths {
                     for w in wants {
                         let key = UInt64(UInt32(context.strengthSkill[s])) << 32 | UInt64(UInt32(context.wantSkill[w]))
-                        reciprocal[key, default: []].append(Entry(person: id, level: context.strengthLevel[s], seniority: seniority))
+                        reciprocal[key, default: []].append(Entry(person: id, level: context.strengthLevel[s]))
                     }
                 }
             }
@@ -70,13 +62,6 @@ struct PartnerIndex: Sendable {
         self.familyTeachers = familyTeachers.map { $0.sorted(by: byLevelAscending) }
         self.familyLearners = familyLearners.map { $0.sorted(by: byLevelAscending) }
         self.reciprocal = reciprocal.mapValues { $0.sorted(by: byLevelAscending) }
-        self.scorer = PairScorer.make(context)
-    }
-
-    /// A seniority level as stored in entries: `Int8.min` when unknown or too large for a byte.
-    static func seniority(_ level: Int32) -> Int8 {
-        guard level != Int32.min, let value = Int8(exactly: level) else { return .min }
-        return value
     }
 
     /// The index of the first entry whose level is at least `level` (lists are ascending).
