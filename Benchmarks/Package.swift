@@ -127,6 +127,13 @@ let package = Package(
             dependencies: ["StoreWorkloads"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // `mutual match` on the generated 100,000 (or any count) as a plain release executable:
+        // MutualMatching only, so it builds in minutes where the `mutual` command needs the web stack.
+        .executableTarget(
+            name: "match-bench",
+            dependencies: [.product(name: "MutualMatching", package: "Mutual")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .executableTarget(
             name: "store-bench",
             dependencies: ["StoreWorkloads"],
