@@ -119,9 +119,13 @@ extension Store {
                 SELECT COUNT(*) AS n FROM person_skills WHERE organisation_id = \(bind: organisation) \
                 AND kind = \(bind: kind) AND skill_id = \(bind: skill) AND level >= \(bind: minimumLevel)
                 """)
+            // `CROSS JOIN` keeps SQLite's join order: the few erased people first (migration 034's
+            // index), then their skills. Joined the other way, SQLite started from the skill's
+            // 9,867 holders and looked each one up (about 40 ms at 100,000 people). PostgreSQL
+            // plans it either way.
             let erased = try await number("""
-                SELECT COUNT(*) AS n FROM people p JOIN person_skills ps ON ps.person_id = p.id \
-                WHERE p.organisation_id = \(bind: organisation) AND p.erased_at IS NOT NULL \
+                SELECT COUNT(*) AS n FROM people p CROSS JOIN person_skills ps \
+                WHERE ps.person_id = p.id AND p.organisation_id = \(bind: organisation) AND p.erased_at IS NOT NULL \
                 AND ps.kind = \(bind: kind) AND ps.skill_id = \(bind: skill) AND ps.level >= \(bind: minimumLevel)
                 """)
             return postings - erased
