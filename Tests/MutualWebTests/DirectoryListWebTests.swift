@@ -40,6 +40,13 @@ struct DirectoryListWebTests {
             #expect(allBody["total"] as? Int == everyone && allBody["total_estimate"] == nil)
             let (_, sqlBody) = try await app.callAPI(.get, "/api/v1/people?skill=sql", token: token)
             #expect(sqlBody["total"] as? Int == 1_205)
+            // An erased person keeps their skills as anonymous rows, but is no longer counted.
+            let erased = try #require(try await app.store.findPerson(reference: "D7", of: org.admin))
+            _ = try await app.store.erasePerson(try erased.requireID(), by: org.admin)
+            let (_, afterErasure) = try await app.callAPI(.get, "/api/v1/people?skill=sql", token: token)
+            #expect(afterErasure["total"] as? Int == 1_204)
+            let (_, everyoneLeft) = try await app.callAPI(.get, "/api/v1/people?limit=1", token: token)
+            #expect(everyoneLeft["total"] as? Int == everyone - 1)
             let (_, wantBody) = try await app.callAPI(.get, "/api/v1/people?want=python", token: token)
             #expect(wantBody["total"] as? Int == 602)
             // Two filters with more than 1,000 people: estimated (two significant figures),
