@@ -95,6 +95,13 @@ struct DirectoryListWebTests {
             let (tooMany, tooManyBody) = try await app.callAPI(.get, "/api/v1/people?limit=101", token: token)
             #expect(tooMany.status == .unprocessableContent)
             #expect((tooManyBody["detail"] as? String)?.contains("limit must be a whole number from 1 to 100") == true)
+            // `limit=` with no value is not a number either (schemathesis sends it); left out is 25.
+            let (emptyLimit, emptyLimitBody) = try await app.callAPI(.get, "/api/v1/people?limit=", token: token)
+            #expect(emptyLimit.status == .unprocessableContent)
+            #expect((emptyLimitBody["detail"] as? String)?.contains("limit is empty") == true)
+            let adminToken = try await app.store.createAPIToken(named: "a", scope: .admin, for: org.admin).secret
+            let (accessEmpty, accessEmptyBody) = try await app.callAPI(.get, "/api/v1/members/access?limit=", token: adminToken)
+            #expect(accessEmpty.status == .unprocessableContent && accessEmptyBody["field"] as? String == "limit", "\(accessEmpty.status) \(accessEmptyBody)")
         }
     }
 

@@ -111,7 +111,7 @@ struct BulkInvitationsAPI: Sendable {
         }
         let page = try await store.memberAccess(
             status: try Self.status(parameters.get("status")), text: parameters.get("q") ?? "", after: parameters.get("after"),
-            limit: try Paging.number(parameters.get("limit"), field: "limit", default: 50, range: 1...500), of: context.identity)
+            limit: try Paging.limit(parameters.get("limit"), default: 50, range: 1...500), of: context.identity)
         return AccessListBody(
             items: page.lines.map(AccessBody.init),
             counts: AccessStatus.allCases.map { AccessCountBody(status: $0, count: page.counts[$0] ?? 0) }, total: page.total, next: page.next)

@@ -111,7 +111,7 @@ struct MatchRunsAPI: Sendable {
         let summary = try await store.publishedMatches(in: id, by: context.identity)
         let page = try await store.publishedMatchIDs(
             in: id, after: try Paging.after(parameters.get("after")),
-            limit: try Paging.number(parameters.get("limit"), field: "limit", default: 500, range: 1...500), by: context.identity)
+            limit: try Paging.limit(parameters.get("limit"), default: 500, range: 1...500), by: context.identity)
         return PublishedMatchesBody(
             pending: summary.pending, accepted: summary.accepted, declined: summary.declined, declineReasons: summary.declineReasons,
             matchIds: page.ids, next: page.next)

@@ -11,6 +11,17 @@ enum Paging {
         return number
     }
 
+    /// An API list's `limit`: like ``number(_:field:default:range:)``, except that `limit=` with
+    /// no value is refused (the document says it is a whole number) rather than read as the
+    /// default; leaving the parameter out gives the default.
+    static func limit(_ text: String?, field: String = "limit", default value: Int, range: ClosedRange<Int>) throws -> Int {
+        if let text, text.isEmpty {
+            throw StoreError.invalid(
+                field: field, message: "\(field) is empty. Give a whole number from \(range.lowerBound) to \(range.upperBound), or leave it out for \(value).")
+        }
+        return try number(text, field: field, default: value, range: range)
+    }
+
     /// The `after` cursor of a keyset-paged list: nil for the first page. An empty value is
     /// refused (a client that sends `after=` has lost the previous page's `next`), so is one
     /// that is not a cursor (checked by the store when it reads it).

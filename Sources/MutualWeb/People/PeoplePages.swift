@@ -56,7 +56,7 @@ struct PeoplePages: Sendable {
         // `limit` and `after` (keyset paging); `page_size` and `page` are the older names,
         // still accepted for one release.
         let sizeField = parameters["limit"] != nil ? "limit" : "page_size"
-        query.pageSize = try Paging.number(parameters[sizeField], field: sizeField, default: 25, range: 1...100)
+        query.pageSize = try Paging.limit(parameters[sizeField], field: sizeField, default: 25, range: 1...100)
         if let after = try Paging.after(parameters["after"]) {
             query.after = try KeysetCursor(decoding: after).encoded
         }

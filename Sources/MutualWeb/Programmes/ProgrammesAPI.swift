@@ -210,7 +210,7 @@ struct ProgrammesAPI: Sendable {
         let parameters = request.uri.queryParameters
         let page = try await store.enrolmentPage(
             in: id, text: try Paging.searchText(parameters.get("q")), after: try Paging.after(parameters.get("after")),
-            limit: try Paging.number(parameters.get("limit"), field: "limit", default: 50, range: 1...500), by: context.identity)
+            limit: try Paging.limit(parameters.get("limit"), default: 50, range: 1...500), by: context.identity)
         let items = page.lines.map {
             EnrolmentBody(
                 personId: $0.personID, externalId: $0.externalID, name: $0.name, department: $0.department, role: $0.role, goals: $0.goals,

@@ -183,7 +183,7 @@ struct RelationshipsAPI: Sendable {
         let parameters = request.uri.queryParameters
         let page = try await store.relationshipPage(
             in: id, after: try Paging.after(parameters.get("after")),
-            limit: try Paging.number(parameters.get("limit"), field: "limit", default: 100, range: 1...500), by: context.identity)
+            limit: try Paging.limit(parameters.get("limit"), default: 100, range: 1...500), by: context.identity)
         return RelationshipListBody(items: page.relationships.map(Self.summary), total: page.total, next: page.next)
     }
 
