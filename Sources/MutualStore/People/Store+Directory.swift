@@ -130,19 +130,27 @@ extension Store {
                 """)
             return postings - erased
         }
-        let everyone = try await number(
-            "SELECT COUNT(*) AS n FROM people WHERE organisation_id = \(bind: organisation) AND erased_at IS NULL")
+        // Each count runs only where its answer is used: everyone for no filter (and the
+        // estimate), a skill's holders for that skill alone, the rare-skill choice and the estimate.
+        func countEveryone() async throws -> Int {
+            try await number("SELECT COUNT(*) AS n FROM people WHERE organisation_id = \(bind: organisation) AND erased_at IS NULL")
+        }
+        if !filters.isFiltered { return DirectoryCount(exact: try await countEveryone(), estimate: nil, strengthHolders: nil) }
         let strengthHolders = try await filters.strengthSkill.asyncMap {
             try await holders($0, kind: PersonSkill.Kind.strength.rawValue, minimumLevel: filters.minimumLevel)
         }
-        let wantHolders = try await filters.wantSkill.asyncMap { try await holders($0, kind: PersonSkill.Kind.want.rawValue, minimumLevel: 0) }
-        if !filters.isFiltered { return DirectoryCount(exact: everyone, estimate: nil, strengthHolders: nil) }
+        func countWantHolders() async throws -> Int? {
+            try await filters.wantSkill.asyncMap { try await holders($0, kind: PersonSkill.Kind.want.rawValue, minimumLevel: 0) }
+        }
         if filters.isOnlyOneSkill {
-            return DirectoryCount(exact: strengthHolders ?? wantHolders, estimate: nil, strengthHolders: strengthHolders)
+            let exact = strengthHolders != nil ? strengthHolders : try await countWantHolders()
+            return DirectoryCount(exact: exact, estimate: nil, strengthHolders: strengthHolders)
         }
         let capped = try await number(
             "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM people WHERE \(filters.condition(drivenBySkill: false)) LIMIT \(literal: Self.exactCountLimit + 1)) c")
         if capped <= Self.exactCountLimit { return DirectoryCount(exact: capped, estimate: nil, strengthHolders: strengthHolders) }
+        let everyone = try await countEveryone()
+        let wantHolders = try await countWantHolders()
 
         // Beyond the limit: each indexed filter's share of everyone, multiplied.
         var share = 1.0
